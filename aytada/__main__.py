@@ -1,0 +1,5 @@
+import sys
+
+from aytada.cli import main
+
+sys.exit(main())

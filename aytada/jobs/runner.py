@@ -1,0 +1,459 @@
+"""The job runner: enqueue a step (DB row first), run it in a worker, store or fail it.
+
+Enqueue side: one transaction writes the Generation row(s) as `queued` and moves the project to
+the step's active status with a compare-and-set; then one RQ job per generation is enqueued with
+an id derived from the generation's UUID key. If Redis refuses, the rows are removed again and
+the status restored.
+
+Worker side (`run_generation`): claim `queued → running` (compare-and-set, so a second delivery
+is a no-op), do the work with no transaction open, then one short transaction stores output,
+assets, the charge and the next status. Any exception (or job timeout) fails the generation and
+moves the project to `failed` with the step and a readable error. The reconciler covers the
+cases where the worker dies before it can say so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import socket
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from redis.exceptions import RedisError
+from rq import Callback
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from aytada.core import credits, media, statuses
+from aytada.core.campaigns import brief_snapshot
+from aytada.core.db import session_scope
+from aytada.core.errors import Conflict, QueueUnavailable, UserError
+from aytada.core.models import Asset, Generation, Project, new_key, utcnow
+from aytada.core.projects import cas_status, load_project
+from aytada.core.statuses import Status
+from aytada.core.steps import FOLLOW_UP, STEPS
+from aytada.jobs.queue import check_redis, get_queue
+
+log = logging.getLogger("aytada.jobs")
+HOST = socket.gethostname()
+
+
+# --------------------------------------------------------------------------- step registry
+
+
+@dataclass
+class NewAsset:
+    kind: str  # image, clip, audio, video, text
+    role: str
+    path: Path
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StepResult:
+    output: dict[str, Any]
+    provider: str = ""
+    model: str = ""
+    notice: str = ""
+    assets: list[NewAsset] = field(default_factory=list)
+
+
+@dataclass
+class StepContext:
+    generation_id: int
+    key: str
+    step: str
+    scene_index: int
+    workspace_id: int
+    project_id: int
+    snapshot: dict[str, Any]
+    workdir: Path
+
+
+RunFn = Callable[[StepContext], StepResult]
+# apply(session, project, generation, result, asset ids by role) → updates project fields
+ApplyFn = Callable[[Session, Project, Generation, StepResult, dict[str, list[int]]], None]
+# inputs(session, project, scene_index, params) → the step's input snapshot (besides the brief)
+InputsFn = Callable[[Session, Project, int, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RegisteredStep:
+    run: RunFn
+    apply: ApplyFn
+    inputs: InputsFn
+
+
+REGISTRY: dict[str, RegisteredStep] = {}
+
+
+def register_step(name: str, *, run: RunFn, apply: ApplyFn, inputs: InputsFn) -> None:
+    """Later issues add steps by registering them here (the catalogue is core.steps)."""
+    if name not in STEPS:
+        raise KeyError(f"unknown step {name!r}: add it to aytada.core.steps first")
+    REGISTRY[name] = RegisteredStep(run=run, apply=apply, inputs=inputs)
+
+
+_loaded = False
+
+
+def _load_steps() -> None:
+    """Import the pipeline steps, then any modules named in AYTADA_EXTRA_STEPS (plugins; the
+    test-suite uses it to give real workers steps that fail on purpose)."""
+    global _loaded
+    if _loaded:
+        return
+    import aytada.jobs.steps  # noqa: F401
+
+    for module in filter(None, os.environ.get("AYTADA_EXTRA_STEPS", "").split(",")):
+        importlib.import_module(module.strip())
+    _loaded = True
+
+
+def _registered(name: str) -> RegisteredStep:
+    _load_steps()
+    return REGISTRY[name]
+
+
+# --------------------------------------------------------------------------- enqueue side
+
+
+@dataclass(frozen=True)
+class Started:
+    generation_ids: list[int]
+    credits: int  # what the action costs in total (charged step by step on success)
+
+
+def _new_generation(
+    session: Session, project: Project, step: str, scene_index: int, params: dict[str, Any]
+) -> Generation:
+    reg = _registered(step)
+    campaign = project.campaign
+    snapshot = {
+        "brief": brief_snapshot(campaign),
+        **reg.inputs(session, project, scene_index, params),
+    }
+    key = new_key()
+    gen = Generation(
+        key=key,
+        rq_job_id=f"gen-{key}",
+        project_id=project.id,
+        step=step,
+        scene_index=scene_index,
+        state="queued",
+        input_snapshot=snapshot,
+        credits=credits.step_price(session, project, step),
+    )
+    session.add(gen)
+    session.flush()
+    return gen
+
+
+def missing_scenes(project: Project) -> list[int]:
+    segments = project.segments or {}
+    return [i for i in range(len(project.scenes or [])) if str(i) not in segments]
+
+
+def _preconditions(project: Project, step: str) -> None:
+    spec = STEPS[step]
+    if project.kind not in spec.kinds:
+        raise Conflict(f"A {project.kind} project has no {spec.label.lower()} step.")
+    if step == "script" and (project.chosen_idea is None or not project.ideas):
+        raise Conflict("Pick an idea first.")
+    if step == "scenes" and not project.script:
+        raise Conflict("Write the script first.")
+    if step == "clip":
+        if not project.scenes:
+            raise Conflict("Break the script into scenes first.")
+        if project.scenes_stale:
+            raise Conflict("The script changed after the scenes were made: regenerate the scenes.")
+    if step == "voiceover" and missing_scenes(project):
+        raise Conflict("Some scenes have no clip yet: render them first.")
+    if step == "stitch" and project.voiceover_asset_id is None:
+        raise Conflict("The voiceover is missing: render it first.")
+
+
+def start_step(
+    workspace_id: int,
+    project_id: Any,
+    step: str,
+    *,
+    scenes: list[int] | None = None,
+    params: dict[str, Any] | None = None,
+) -> Started:
+    """Start a step for a project: checks, cost, DB rows, then the RQ job(s).
+
+    For `clip` (the Render button) it renders `scenes` or every scene without a clip, and the
+    cost checked is the whole chain (clips + voiceover + stitching).
+    """
+    if step not in STEPS:
+        raise Conflict(f"Unknown step {step!r}.")
+    params = dict(params or {})
+    check_redis()
+    spec = STEPS[step]
+    previous_status: str
+    try:
+        with session_scope() as s:
+            project = load_project(s, workspace_id, project_id)
+            _preconditions(project, step)
+            previous_status = project.status
+            if step == "clip":
+                busy = set(
+                    s.scalars(
+                        select(Generation.scene_index).where(
+                            Generation.project_id == project.id,
+                            Generation.step == "clip",
+                            Generation.state.in_(["queued", "running"]),
+                        )
+                    )
+                )
+                wanted = sorted(set(scenes)) if scenes is not None else missing_scenes(project)
+                todo = [i for i in wanted if i not in busy]
+                if not todo or any(not 0 <= i < len(project.scenes) for i in todo):
+                    raise Conflict("There is no scene to render.")
+                total = credits.render_chain_cost(s, project, len(todo))
+                indexes = todo
+            else:
+                total = credits.step_price(s, project, step)
+                indexes = [-1]
+            credits.check_affordable(s, workspace_id, total)
+            if not cas_status(s, project.id, spec.active.value):
+                if statuses.is_active(project.status):
+                    raise Conflict(
+                        f"This project is busy ({statuses.label(project.status)}); "
+                        "wait until it finishes."
+                    )
+                raise Conflict(
+                    f"{spec.label} cannot start while the project is "
+                    f"{statuses.label(project.status).lower()}."
+                )
+            if step == "clip":
+                segments = dict(project.segments or {})
+                for i in indexes:
+                    segments.pop(str(i), None)
+                project.segments = segments
+            project.failed_step = None
+            project.error = None
+            gens = [_new_generation(s, project, step, i, params) for i in indexes]
+            s.flush()
+            started = [(g.id, g.job_id) for g in gens]
+    except IntegrityError as exc:
+        raise Conflict(f"{spec.label} is already queued or running for this project.") from exc
+    try:
+        for gen_id, job_id in started:
+            _enqueue(gen_id, job_id)
+    except (RedisError, OSError) as exc:
+        _undo_enqueue(project_id, [g for g, _ in started], spec.active.value, previous_status)
+        raise QueueUnavailable(
+            "The job queue (Redis) is not reachable, so nothing was started and nothing was "
+            "charged. Start the app with `aytada up` (or check REDIS_URL) and try again."
+        ) from exc
+    return Started([g for g, _ in started], total)
+
+
+def _enqueue(generation_id: int, job_id: str) -> None:
+    from aytada.core.settings import get_settings
+
+    settings = get_settings()
+    get_queue().enqueue_call(
+        run_generation,
+        args=(job_id.removeprefix("gen-"),),
+        job_id=job_id,
+        timeout=settings.job_timeout,
+        result_ttl=3600,
+        failure_ttl=7 * 24 * 3600,
+        on_failure=Callback(on_job_failure),
+        description=f"generation {generation_id}",
+    )
+
+
+def _undo_enqueue(project_id: Any, gen_ids: list[int], active: str, previous: str) -> None:
+    """Redis refused: remove the queued rows (they never ran) and restore the status."""
+    with session_scope() as s:
+        s.execute(
+            delete(Generation).where(Generation.id.in_(gen_ids), Generation.state == "queued")
+        )
+        s.execute(
+            update(Project)
+            .where(Project.id == int(project_id), Project.status == active)
+            .values(status=previous)
+        )
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def readable_error(exc: BaseException) -> str:
+    if isinstance(exc, UserError | credits.NotEnoughCredits):
+        return str(exc)
+    name = type(exc).__name__
+    if name in ("JobTimeoutException", "TimeoutError"):
+        return "The step took too long and was stopped (job timeout)."
+    if exc.__class__.__module__.startswith("aytada.providers"):
+        return str(exc) or name
+    text = str(exc).strip().splitlines()[-1] if str(exc).strip() else ""
+    return f"Unexpected error in the step ({name}{': ' + text if text else ''})."[:1000]
+
+
+def run_generation(key: str) -> str:
+    """RQ entry point: run the generation with this key once."""
+    with session_scope() as s:
+        claimed = s.execute(
+            update(Generation)
+            .where(Generation.key == key, Generation.state == "queued")
+            .values(state="running", started_at=utcnow(), worker_host=HOST, worker_pid=os.getpid())
+        ).rowcount
+        if claimed != 1:
+            state = s.scalar(select(Generation.state).where(Generation.key == key))
+            return f"skipped (generation is {state or 'missing'})"
+        gen = s.scalar(select(Generation).where(Generation.key == key))
+        assert gen is not None
+        project = s.get(Project, gen.project_id)
+        assert project is not None
+        ctx = StepContext(
+            generation_id=gen.id,
+            key=key,
+            step=gen.step,
+            scene_index=gen.scene_index,
+            workspace_id=project.workspace_id,
+            project_id=project.id,
+            snapshot=dict(gen.input_snapshot or {}),
+            workdir=media.generation_dir(project.workspace_id, project.id, key),
+        )
+        deleted = project.deleted_at is not None
+    if deleted:
+        fail_generation(ctx.generation_id, "The project was deleted; the step was skipped.")
+        return "skipped (project deleted)"
+    try:
+        result = _registered(ctx.step).run(ctx)
+        _finish(ctx, result)
+    except BaseException as exc:  # noqa: BLE001 - every failure must be recorded
+        log.error(
+            "generation %s (%s) failed:\n%s", ctx.generation_id, ctx.step, traceback.format_exc()
+        )
+        fail_generation(ctx.generation_id, readable_error(exc))
+        if not isinstance(exc, Exception):
+            raise
+        return "failed"
+    return "done"
+
+
+def _finish(ctx: StepContext, result: StepResult) -> None:
+    follow_up: list[tuple[int, str]] = []
+    with session_scope() as s:
+        # first statement is a write: on SQLite it takes the write lock before reading
+        won = s.execute(
+            update(Generation)
+            .where(Generation.id == ctx.generation_id, Generation.state == "running")
+            .values(state="succeeded", finished_at=utcnow())
+        ).rowcount
+        if won != 1:
+            log.warning("generation %s was already closed; result dropped", ctx.generation_id)
+            return
+        project = s.get(Project, ctx.project_id, with_for_update=True, populate_existing=True)
+        gen = s.get(Generation, ctx.generation_id, populate_existing=True)
+        assert project is not None and gen is not None
+        if project.deleted_at is not None:
+            gen.state = "failed"
+            gen.error = "The project was deleted; the result was discarded and not charged."
+            return
+        credits.charge(s, gen, project.workspace_id)
+        gen.output = result.output
+        gen.provider = result.provider
+        gen.model = result.model
+        gen.notice = result.notice or None
+        ids: dict[str, list[int]] = {}
+        for new in result.assets:
+            asset = Asset(
+                workspace_id=project.workspace_id,
+                project_id=project.id,
+                generation_id=gen.id,
+                kind=new.kind,
+                role=new.role,
+                path=media.relative(new.path),
+                mime_type=media.mime_type(new.path),
+                size_bytes=new.path.stat().st_size if new.path.exists() else 0,
+                meta=new.meta,
+            )
+            s.add(asset)
+            s.flush()
+            ids.setdefault(new.role, []).append(asset.id)
+        _registered(ctx.step).apply(s, project, gen, result, ids)
+        spec = STEPS[ctx.step]
+        if spec.done is not None:
+            cas_status(s, project.id, spec.done.value, [spec.active.value])
+        elif ctx.step == "clip" and not missing_scenes(project):
+            # fan-in: the clip that completes the set moves the project on
+            if project.status == Status.GENERATING_VIDEO.value:
+                cas_status(
+                    s,
+                    project.id,
+                    Status.GENERATING_VOICEOVER.value,
+                    [Status.GENERATING_VIDEO.value],
+                )
+        s.flush()
+        nxt = FOLLOW_UP.get(ctx.step)
+        if nxt is not None:
+            s.refresh(project)
+            if project.status == STEPS[nxt].active.value:
+                g = _new_generation(s, project, nxt, -1, {})
+                follow_up.append((g.id, g.job_id))
+    for gen_id, job_id in follow_up:
+        try:
+            _enqueue(gen_id, job_id)
+        except (RedisError, OSError):  # the reconciler fails it after its grace period
+            log.error("could not enqueue follow-up generation %s", gen_id)
+
+
+def fail_generation(generation_id: int, error: str) -> bool:
+    """Close an open generation as failed and fail its project's step (idempotent)."""
+    with session_scope() as s:
+        closed = s.execute(
+            update(Generation)
+            .where(Generation.id == generation_id, Generation.state.in_(["queued", "running"]))
+            .values(state="failed", error=error[:4000], finished_at=utcnow())
+        ).rowcount
+        if closed != 1:
+            return False
+        gen = s.get(Generation, generation_id)
+        assert gen is not None
+        project = s.get(Project, gen.project_id, with_for_update=True, populate_existing=True)
+        if project is None or project.deleted_at is not None:
+            return True
+        spec = STEPS[gen.step]
+        if project.status == spec.active.value and cas_status(
+            s, project.id, Status.FAILED.value, [spec.active.value]
+        ):
+            where = f"scene {gen.scene_index + 1} clip" if gen.scene_index >= 0 else spec.label
+            s.execute(
+                update(Project)
+                .where(Project.id == project.id)
+                .values(failed_step=gen.step, error=f"{where} failed: {error}"[:4000])
+            )
+    return True
+
+
+def on_job_failure(job, connection, exc_type, exc_value, tb) -> None:  # type: ignore[no-untyped-def]
+    """RQ failure callback (exceptions that escaped, job timeouts)."""
+    key = str(job.id).removeprefix("gen-")
+    with session_scope() as s:
+        gen_id = s.scalar(select(Generation.id).where(Generation.key == key))
+    if gen_id is not None:
+        error = readable_error(exc_value) if exc_value is not None else "The job failed."
+        fail_generation(gen_id, error)
+
+
+def retry_failed(workspace_id: int, project_id: Any) -> Started:
+    """Re-run only the failed step (for render: only the missing or failed scenes)."""
+    with session_scope() as s:
+        project = load_project(s, workspace_id, project_id)
+        if project.status != Status.FAILED.value or not project.failed_step:
+            raise Conflict("Only a failed project can be retried.")
+        step = project.failed_step
+    return start_step(workspace_id, project_id, step)

@@ -1,0 +1,171 @@
+"""Provider interfaces: one small ``Protocol`` per capability, plain data in, files out.
+
+Nothing in ``aytada.providers`` imports the rest of the package: the job layer turns a campaign
+into a :class:`Brief` and hands it over; providers return dataclasses or write files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+
+class ProviderError(Exception):
+    """A provider failed with a message that is safe and readable for the user."""
+
+
+class AuthError(ProviderError):
+    """The provider rejected the API key (never retried)."""
+
+
+class TransientError(ProviderError):
+    """Rate limit, 5xx or timeout: worth retrying with backoff."""
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The campaign as it is when a step starts (a plain snapshot, no ORM objects)."""
+
+    name: str
+    product_name: str
+    product_description: str = ""
+    brand_name: str = ""
+    tone_of_voice: str = ""
+    brand_colors: tuple[str, ...] = ("#1F3A93", "#F5B041")
+    awareness_stage: str = "problem_aware"
+    business_type: str = ""
+    industry: str = ""
+    creative_style: str = "Direct Response"
+    persuasion_trigger: str = ""
+    audience: str = ""
+    messaging: str = ""
+    goals: str = ""
+
+
+@dataclass(frozen=True)
+class Idea:
+    title: str
+    angle: str  # the hook angle
+    hook: str  # the opening line
+    approach: str  # the narrative approach
+
+
+@dataclass(frozen=True)
+class ScriptLine:
+    text: str
+    seconds: float  # timing hint
+
+
+@dataclass(frozen=True)
+class Script:
+    hook: str
+    body: str
+    call_to_action: str
+    voiceover: str
+    lines: tuple[ScriptLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scene:
+    index: int
+    visual: str  # visual description / image prompt
+    caption: str  # on-screen caption
+    voiceover: str  # the line spoken over this scene
+    duration: float  # seconds
+
+
+@dataclass(frozen=True)
+class AdCopy:
+    headline: str
+    subline: str
+    call_to_action: str
+
+
+@dataclass(frozen=True)
+class AudioResult:
+    path: Path
+    notice: str = ""  # e.g. "espeak-ng not installed: silent track"
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    prompt: str
+    width: int
+    height: int
+    caption: str = ""
+    title: str = ""
+    colors: tuple[str, ...] = ("#1F3A93", "#F5B041")
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class SegmentRequest:
+    """One scene's final video segment: exact size and length, caption burned in, no audio."""
+
+    still: Path
+    prompt: str
+    seconds: float
+    width: int
+    height: int
+    caption: str
+    seed: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+@runtime_checkable
+class TextProvider(Protocol):
+    name: str
+    model: str
+
+    def ideas(self, brief: Brief, *, count: int, length_s: int, variant: int = 0) -> list[Idea]: ...
+
+    def script(self, brief: Brief, idea: Idea, *, length_s: int) -> Script: ...
+
+    def scenes(self, brief: Brief, script: Script, *, length_s: int) -> list[Scene]: ...
+
+    def ad_copy(self, brief: Brief, *, kind: str) -> AdCopy: ...
+
+    def lyrics(self, brief: Brief, *, seconds: int) -> str: ...
+
+
+@runtime_checkable
+class ImageProvider(Protocol):
+    name: str
+    model: str
+
+    def image(self, request: ImageRequest, out_path: Path) -> Path: ...
+
+
+@runtime_checkable
+class ClipProvider(Protocol):
+    name: str
+    model: str
+
+    def segment(self, request: SegmentRequest, out_path: Path) -> Path: ...
+
+
+@runtime_checkable
+class VoiceProvider(Protocol):
+    name: str
+    model: str
+
+    def speak(self, text: str, out_path: Path, *, voice: str = "") -> AudioResult: ...
+
+
+@runtime_checkable
+class MusicProvider(Protocol):
+    name: str
+    model: str
+
+    def compose(self, prompt: str, seconds: float, out_path: Path) -> AudioResult: ...
+
+
+@runtime_checkable
+class Stitcher(Protocol):
+    name: str
+    model: str
+
+    def stitch(
+        self, segments: list[Path], voice: Path | None, music: Path | None, out_path: Path
+    ) -> Path: ...

@@ -1,0 +1,664 @@
+"""OpenAI adapters: text (Responses API structured outputs), images and video clips.
+
+The ``openai`` package is imported inside the constructors (it takes about a second to import),
+so importing this module is cheap. Clients are built with ``max_retries=0``: retries belong to
+:func:`aytada.providers.retry.call_with_retries`, and every SDK exception is translated into a
+:class:`ProviderError` whose message is readable and never contains the API key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import math
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from aytada.providers.base import (
+    AdCopy,
+    AuthError,
+    Brief,
+    Idea,
+    ImageRequest,
+    ProviderError,
+    Scene,
+    Script,
+    ScriptLine,
+    SegmentRequest,
+)
+from aytada.providers.retry import call_with_retries, parse_retry_after, redact, transient
+
+T = TypeVar("T")
+
+PROVIDER = "OpenAI"
+
+# ---------------------------------------------------------------------------------------------
+# Prompts
+# ---------------------------------------------------------------------------------------------
+
+_STAGES = {
+    "unaware": (
+        "the viewer does not know they have the problem yet: open with a story, a surprising "
+        "fact or an identity hook, and bring the product in late"
+    ),
+    "problem_aware": (
+        "the viewer feels the problem but does not know a solution exists: name and agitate "
+        "the pain, then reveal that there is a way out"
+    ),
+    "solution_aware": (
+        "the viewer knows solutions exist but not this product: show what makes this "
+        "product's approach different and better"
+    ),
+    "product_aware": (
+        "the viewer knows the product but is not convinced yet: answer objections, show proof "
+        "and give a reason to act now"
+    ),
+    "most_aware": (
+        "the viewer knows and wants the product: lead with the offer and a direct call to action"
+    ),
+}
+
+INSTRUCTIONS = (
+    "You are a senior direct-response copywriter and short-form video ad director. "
+    "Everything you write must follow the campaign brief: speak to the Audience, carry the "
+    "Messaging, serve the Goals, match the awareness stage, the creative style and the tone of "
+    "voice, and use the persuasion trigger when one is given. Write in the language of the "
+    "brief. Never invent prices, discounts, guarantees, statistics or claims that the brief "
+    "does not support. Keep spoken lines natural and easy to say aloud."
+)
+
+
+def stage_key(stage: str) -> str:
+    """``"Problem aware"`` / ``"problem-aware"`` → ``"problem_aware"``."""
+    return "_".join(stage.strip().lower().replace("-", " ").split())
+
+
+def brief_context(brief: Brief) -> str:
+    """The campaign brief as prompt text: every field that is set, labelled."""
+    lines = [f"Campaign: {brief.name}"] if brief.name else []
+    product = brief.product_name
+    if brief.product_description:
+        product = f"{product} — {brief.product_description}"
+    lines.append(f"Product: {product}")
+    if brief.brand_name:
+        lines.append(f"Brand: {brief.brand_name}")
+    if brief.tone_of_voice:
+        lines.append(f"Tone of voice: {brief.tone_of_voice}")
+    if brief.brand_colors:
+        lines.append(f"Brand colours: {', '.join(brief.brand_colors)}")
+    if brief.business_type:
+        lines.append(f"Business type: {brief.business_type}")
+    if brief.industry:
+        lines.append(f"Industry: {brief.industry}")
+    if brief.awareness_stage:
+        key = stage_key(brief.awareness_stage)
+        label = key.replace("_", " ")
+        guide = _STAGES.get(key)
+        lines.append(f"Awareness stage: {label}" + (f" ({guide})" if guide else ""))
+    if brief.creative_style:
+        lines.append(f"Creative style: {brief.creative_style}")
+    if brief.persuasion_trigger:
+        lines.append(f"Persuasion trigger (Cialdini): {brief.persuasion_trigger}")
+    if brief.audience:
+        lines.append(f"Audience: {brief.audience}")
+    if brief.messaging:
+        lines.append(f"Messaging: {brief.messaging}")
+    if brief.goals:
+        lines.append(f"Goals: {brief.goals}")
+    return "Campaign brief\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def fit_durations(values: Sequence[float], total: float, *, minimum: float = 1.0) -> list[float]:
+    """Scale ``values`` so they sum to exactly ``total`` (each at least ``minimum`` if possible).
+
+    Values are rounded to 0.01 s and the last one takes the rounding remainder.
+    """
+    n = len(values)
+    if n == 0:
+        return []
+    floor = min(minimum, total / n)
+    cleaned = [v if isinstance(v, int | float) and math.isfinite(v) and v > 0 else 0.0 for v in values]
+    if sum(cleaned) <= 0:
+        cleaned = [1.0] * n
+    cleaned = [max(v, floor) for v in cleaned]
+    scale = total / sum(cleaned)
+    scaled = [max(floor, round(v * scale, 2)) for v in cleaned]
+    # Bring the sum back to the total, taking the difference from the longest values first.
+    diff = round(total - sum(scaled), 2)
+    order = sorted(range(n), key=lambda i: scaled[i], reverse=True)
+    for i in order:
+        if abs(diff) < 0.005:
+            break
+        new = round(max(floor, scaled[i] + diff), 2)
+        diff = round(diff - (new - scaled[i]), 2)
+        scaled[i] = new
+    scaled[-1] = round(total - sum(scaled[:-1]), 2)
+    return scaled
+
+
+# ---------------------------------------------------------------------------------------------
+# Structured output schemas (strict JSON schema is derived from these by the SDK)
+# ---------------------------------------------------------------------------------------------
+
+
+class _IdeaOut(BaseModel):
+    title: str
+    angle: str
+    hook: str
+    approach: str
+
+
+class _IdeasOut(BaseModel):
+    ideas: list[_IdeaOut]
+
+
+class _LineOut(BaseModel):
+    text: str
+    seconds: float
+
+
+class _ScriptOut(BaseModel):
+    hook: str
+    body: str
+    call_to_action: str
+    voiceover: str
+    lines: list[_LineOut]
+
+
+class _SceneOut(BaseModel):
+    visual: str
+    caption: str
+    voiceover: str
+    duration: float
+
+
+class _ScenesOut(BaseModel):
+    scenes: list[_SceneOut]
+
+
+class _AdCopyOut(BaseModel):
+    headline: str
+    subline: str
+    call_to_action: str
+
+
+class _LyricsOut(BaseModel):
+    lyrics: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Error translation and the shared client
+# ---------------------------------------------------------------------------------------------
+
+_MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)
+
+
+def _malformed(detail: object, api_key: str = "") -> ProviderError:
+    return ProviderError(f"{PROVIDER} returned a malformed response: {redact(detail, api_key)}")
+
+
+def _api_detail(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        message = body.get("message") or body.get("error") or ""
+        if isinstance(message, dict):
+            message = message.get("message", "")
+        if message:
+            return str(message)
+    return str(getattr(exc, "message", "") or type(exc).__name__)
+
+
+def translate_openai_error(exc: BaseException, api_key: str = "") -> ProviderError | None:
+    """Map an exception raised by the OpenAI SDK to our errors (``None``: not ours to map)."""
+    import openai
+
+    if isinstance(exc, ProviderError):
+        return exc
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        detail = redact(_api_detail(exc), api_key)
+        if status == 401:
+            return AuthError(f"API key rejected by {PROVIDER}")
+        if status == 403:
+            return AuthError(f"API key rejected by {PROVIDER} (permission denied: {detail})")
+        if status == 429 and getattr(exc, "code", None) == "insufficient_quota":
+            return ProviderError(f"{PROVIDER} quota exceeded: {detail}")
+        if status in (408, 409, 429) or status >= 500:
+            retry_after = parse_retry_after(exc.response.headers.get("retry-after"))
+            label = "rate limit (429)" if status == 429 else f"server error ({status})"
+            return transient(f"{PROVIDER} {label}: {detail}", retry_after)
+        if 200 <= status < 300:
+            return _malformed(detail, api_key)
+        return ProviderError(f"{PROVIDER} rejected the request ({status}): {detail}")
+    if isinstance(exc, openai.APITimeoutError):
+        return transient(f"{PROVIDER} did not answer in time")
+    if isinstance(exc, openai.APIConnectionError):
+        return transient(f"could not connect to {PROVIDER}")
+    if isinstance(exc, openai.APIResponseValidationError):
+        return _malformed(_api_detail(exc), api_key)
+    if isinstance(exc, _MALFORMED):
+        return _malformed(f"{type(exc).__name__}: {exc}", api_key)
+    return None
+
+
+class _OpenAIBase:
+    name = "openai"
+    model: str
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str | None,
+        model: str,
+        timeout: float,
+        attempts: int,
+        sleep: Callable[[float], None],
+    ) -> None:
+        if not api_key:
+            raise AuthError(f"No {PROVIDER} API key is configured")
+        import openai
+
+        self.model = model
+        self._api_key = api_key
+        self._attempts = attempts
+        self._sleep = sleep
+        self._client = openai.OpenAI(
+            api_key=api_key, base_url=base_url or None, timeout=timeout, max_retries=0
+        )
+
+    def __repr__(self) -> str:  # never show the key
+        return f"{type(self).__name__}(model={self.model!r})"
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        """One SDK call under our retry loop, with its exceptions translated."""
+
+        def attempt() -> T:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    return fn()
+            except Exception as exc:  # noqa: BLE001 - translated or re-raised below
+                mapped = translate_openai_error(exc, self._api_key)
+                if mapped is None:
+                    raise
+                if mapped is exc:
+                    raise
+                raise mapped from None
+
+        return call_with_retries(
+            attempt, attempts=self._attempts, sleep=self._sleep, provider=PROVIDER
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Text
+# ---------------------------------------------------------------------------------------------
+
+
+def _refusal(response: Any) -> str:
+    for item in getattr(response, "output", None) or []:
+        for content in getattr(item, "content", None) or []:
+            if getattr(content, "type", "") == "refusal":
+                return str(getattr(content, "refusal", "") or "no reason given")
+    return ""
+
+
+class OpenAIText(_OpenAIBase):
+    """:class:`~aytada.providers.base.TextProvider` on the Responses API with structured output."""
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        model: str = "gpt-5-mini",
+        timeout: float = 60,
+        attempts: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(
+            api_key, base_url=base_url, model=model, timeout=timeout, attempts=attempts, sleep=sleep
+        )
+
+    def _parse(self, task: str, brief: Brief, fmt: type[T]) -> T:
+        prompt = f"{brief_context(brief)}\n\nTask\n{task}"
+
+        def call() -> T:
+            response = self._client.responses.parse(
+                model=self.model, instructions=INSTRUCTIONS, input=prompt, text_format=fmt
+            )
+            parsed = response.output_parsed
+            if parsed is None:
+                refusal = _refusal(response)
+                if refusal:
+                    raise ProviderError(
+                        f"{PROVIDER} declined the request: {redact(refusal, self._api_key)}"
+                    )
+                status = getattr(response, "status", "") or "unknown"
+                raise _malformed(f"no structured output (response status: {status})")
+            if not isinstance(parsed, fmt):
+                raise _malformed(f"unexpected output type {type(parsed).__name__}")
+            return parsed
+
+        return self._call(call)
+
+    def ideas(self, brief: Brief, *, count: int, length_s: int, variant: int = 0) -> list[Idea]:
+        """Exactly ``count`` concepts (asks again for the missing ones if the model gives fewer)."""
+        if count <= 0:
+            return []
+        ideas: list[Idea] = []
+        for _round in range(3):
+            missing = count - len(ideas)
+            task = (
+                f"Propose exactly {missing} distinct concepts for a {length_s}-second video ad. "
+                "For each concept give: title (at most 6 words); angle (the hook angle: which "
+                "desire, fear or belief it plays on); hook (the opening line, spoken in the "
+                "first 3 seconds); approach (the narrative approach: how the "
+                f"{length_s} seconds unfold). Make the concepts clearly different from each "
+                "other."
+            )
+            if variant:
+                task += (
+                    f" This is re-roll number {variant}: avoid the most obvious angles and "
+                    "offer fresh ones."
+                )
+            if ideas:
+                taken = "; ".join(idea.title for idea in ideas)
+                task += f" Do not repeat these concepts: {taken}."
+            out = self._parse(task, brief, _IdeasOut)
+            for item in out.ideas:
+                if len(ideas) == count:
+                    break
+                if not (item.title.strip() and item.hook.strip()):
+                    continue
+                ideas.append(
+                    Idea(
+                        title=item.title.strip(),
+                        angle=item.angle.strip(),
+                        hook=item.hook.strip(),
+                        approach=item.approach.strip(),
+                    )
+                )
+            if len(ideas) == count:
+                return ideas
+        raise _malformed(f"asked for {count} ideas, got {len(ideas)}")
+
+    def script(self, brief: Brief, idea: Idea, *, length_s: int) -> Script:
+        words = max(12, round(length_s * 2.3))
+        task = (
+            f"Write the script of a {length_s}-second video ad for this concept.\n"
+            f"Concept: {idea.title}\nHook angle: {idea.angle}\nOpening line: {idea.hook}\n"
+            f"Narrative approach: {idea.approach}\n"
+            "Give: hook (the opening line), body, call_to_action, voiceover (the complete "
+            f"spoken text: hook, body and call to action, at most {words} words so it fits "
+            f"{length_s} seconds), and lines (the voiceover split into short lines in order, "
+            f"each with a timing hint in seconds; the hints add up to {length_s})."
+        )
+        out = self._parse(task, brief, _ScriptOut)
+        hook, body, cta = out.hook.strip(), out.body.strip(), out.call_to_action.strip()
+        voiceover = out.voiceover.strip() or " ".join(p for p in (hook, body, cta) if p)
+        if not voiceover:
+            raise _malformed("the script is empty")
+        texts = [line.text.strip() for line in out.lines if line.text.strip()]
+        seconds = [line.seconds for line in out.lines if line.text.strip()]
+        lines = tuple(
+            ScriptLine(text=t, seconds=s)
+            for t, s in zip(texts, fit_durations(seconds, float(length_s)), strict=True)
+        )
+        return Script(hook=hook, body=body, call_to_action=cta, voiceover=voiceover, lines=lines)
+
+    def scenes(self, brief: Brief, script: Script, *, length_s: int) -> list[Scene]:
+        n = max(2, round(length_s / 5))
+        task = (
+            f"Break this {length_s}-second video ad script into {n} scenes (between "
+            f"{max(1, n - 1)} and {n + 1} if the script needs it).\n"
+            f"Hook: {script.hook}\nBody: {script.body}\nCall to action: {script.call_to_action}\n"
+            f"Voiceover: {script.voiceover}\n"
+            "For each scene give: visual (a detailed image prompt: subject, setting, framing, "
+            "lighting, mood, in the creative style; no text, letters or logos in the picture); "
+            "caption (the on-screen caption, at most 7 words); voiceover (the part of the "
+            "voiceover spoken over this scene, in order, so that together the scenes cover the "
+            "whole voiceover); duration (seconds, 2 to 8, long enough to say the line). "
+            f"The durations must add up to exactly {length_s} seconds."
+        )
+        out = self._parse(task, brief, _ScenesOut)
+        items = [s for s in out.scenes if s.visual.strip() or s.voiceover.strip()]
+        if not items:
+            raise _malformed("no scenes")
+        durations = fit_durations([s.duration for s in items], float(length_s))
+        return [
+            Scene(
+                index=i,
+                visual=s.visual.strip(),
+                caption=s.caption.strip(),
+                voiceover=s.voiceover.strip(),
+                duration=d,
+            )
+            for i, (s, d) in enumerate(zip(items, durations, strict=True))
+        ]
+
+    def ad_copy(self, brief: Brief, *, kind: str) -> AdCopy:
+        task = (
+            f"Write the copy of a {kind} ad: headline (at most 8 words), subline (at most 18 "
+            "words, supports the headline) and call_to_action (at most 4 words, a button label)."
+        )
+        out = self._parse(task, brief, _AdCopyOut)
+        if not out.headline.strip():
+            raise _malformed("empty headline")
+        return AdCopy(
+            headline=out.headline.strip(),
+            subline=out.subline.strip(),
+            call_to_action=out.call_to_action.strip(),
+        )
+
+    def lyrics(self, brief: Brief, *, seconds: int) -> str:
+        words = max(8, round(seconds * 1.6))
+        task = (
+            f"Write the lyrics of a {seconds}-second brand jingle: short singable lines that "
+            f"rhyme, at most {words} words, naming the brand or product once. Return only the "
+            "lyrics, one line per line."
+        )
+        out = self._parse(task, brief, _LyricsOut)
+        text = out.lyrics.strip()
+        if not text:
+            raise _malformed("empty lyrics")
+        return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Images
+# ---------------------------------------------------------------------------------------------
+
+
+def image_size_for(width: int, height: int) -> str:
+    """The generation size with the request's orientation."""
+    if height > width:
+        return "1024x1536"
+    if width > height:
+        return "1536x1024"
+    return "1024x1024"
+
+
+def _fit_image(data: bytes, width: int, height: int, api_key: str = "") -> Any:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise _malformed(f"the image could not be decoded ({type(exc).__name__})", api_key) from None
+    img = img.convert("RGB")
+    return ImageOps.fit(img, (width, height), method=Image.Resampling.LANCZOS)
+
+
+class OpenAIImages(_OpenAIBase):
+    """:class:`~aytada.providers.base.ImageProvider`: generate, then crop to the exact size."""
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        model: str = "gpt-image-1.5",
+        quality: str = "medium",
+        timeout: float = 240,
+        attempts: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(
+            api_key, base_url=base_url, model=model, timeout=timeout, attempts=attempts, sleep=sleep
+        )
+        self.quality = quality
+
+    def image(self, request: ImageRequest, out_path: Path) -> Path:
+        out_path = Path(out_path)
+        prompt = request.prompt.strip()
+        if request.colors:
+            prompt += f"\nColour palette: {', '.join(request.colors)}."
+        prompt += "\nNo text, letters, captions, watermarks or logos in the image."
+        size = image_size_for(request.width, request.height)
+
+        def call() -> bytes:
+            kwargs: dict[str, Any] = {"model": self.model, "prompt": prompt, "size": size}
+            if self.quality:
+                kwargs["quality"] = self.quality
+            result = self._client.images.generate(**kwargs)
+            data = getattr(result, "data", None) or []
+            b64 = getattr(data[0], "b64_json", None) if data else None
+            if not b64:
+                raise _malformed("no image data in the answer")
+            try:
+                return base64.b64decode(b64, validate=True)
+            except (binascii.Error, ValueError):
+                raise _malformed("the image data is not valid base64") from None
+
+        raw = self._call(call)
+        img = _fit_image(raw, request.width, request.height, self._api_key)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        img.save(out_path, format="PNG")
+        return out_path
+
+
+# ---------------------------------------------------------------------------------------------
+# Video clips
+# ---------------------------------------------------------------------------------------------
+
+VIDEO_SECONDS = (4, 8, 12)
+
+
+def video_seconds_for(seconds: float) -> str:
+    """The smallest allowed clip length that covers ``seconds`` (the longest if none does)."""
+    for option in VIDEO_SECONDS:
+        if option >= seconds - 1e-6:
+            return str(option)
+    return str(VIDEO_SECONDS[-1])
+
+
+def video_size_for(width: int, height: int) -> str:
+    """Landscape → 1280x720; portrait and square → 720x1280 (square is cropped afterwards)."""
+    return "1280x720" if width > height else "720x1280"
+
+
+class OpenAIClips(_OpenAIBase):
+    """:class:`~aytada.providers.base.ClipProvider` on the video API, finished locally.
+
+    The scene still is sent as the input reference (resized to the clip size, as the API
+    requires), the job is polled until it completes or fails, the MP4 is downloaded and
+    :func:`aytada.providers.ffmpeg.finalize_segment` turns it into the exact segment.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        model: str = "sora-2",
+        timeout: float = 120,
+        poll_interval: float = 5.0,
+        max_wait: float = 900.0,
+        attempts: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(
+            api_key, base_url=base_url, model=model, timeout=timeout, attempts=attempts, sleep=sleep
+        )
+        self.poll_interval = poll_interval
+        self.max_wait = max_wait
+
+    def _reference(self, still: Path, size: str) -> tuple[str, bytes, str] | None:
+        if not still or not Path(still).is_file():
+            return None
+        width, height = (int(v) for v in size.split("x"))
+        img = _fit_image(Path(still).read_bytes(), width, height, self._api_key)
+        buf = io.BytesIO()
+        img.save(buf, format="PNG")
+        return ("reference.png", buf.getvalue(), "image/png")
+
+    def segment(self, request: SegmentRequest, out_path: Path) -> Path:
+        from aytada.providers.ffmpeg import finalize_segment
+
+        out_path = Path(out_path)
+        seconds = video_seconds_for(request.seconds)
+        size = video_size_for(request.width, request.height)
+        prompt = (
+            f"{request.prompt.strip()}\nSubtle, smooth camera motion. "
+            "No on-screen text, captions or logos."
+        )
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "prompt": prompt,
+            "seconds": seconds,
+            "size": size,
+        }
+        reference = self._reference(request.still, size)
+        if reference is not None:
+            kwargs["input_reference"] = reference
+
+        video = self._call(lambda: self._client.videos.create(**kwargs))
+        video = self._wait(video)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".clip-") as tmp:
+            raw = Path(tmp) / "raw.mp4"
+            self._call(lambda: self._client.videos.download_content(video.id).write_to_file(raw))
+            if not raw.is_file() or raw.stat().st_size == 0:
+                raise _malformed("the downloaded video is empty")
+            return finalize_segment(
+                raw,
+                out_path,
+                seconds=request.seconds,
+                width=request.width,
+                height=request.height,
+                caption=request.caption,
+            )
+
+    def _wait(self, video: Any) -> Any:
+        deadline = time.monotonic() + self.max_wait
+        while True:
+            status = getattr(video, "status", None)
+            if status == "completed":
+                return video
+            if status == "failed":
+                error = getattr(video, "error", None)
+                message = getattr(error, "message", "") or "no reason given"
+                code = getattr(error, "code", "")
+                reason = f"{message} ({code})" if code else message
+                raise ProviderError(
+                    f"{PROVIDER} video generation failed: {redact(reason, self._api_key)}"
+                )
+            if status not in ("queued", "in_progress"):
+                raise _malformed(f"unknown video status {status!r}", self._api_key)
+            if time.monotonic() > deadline:
+                raise ProviderError(
+                    f"{PROVIDER} video generation did not finish within {self.max_wait:.0f} s"
+                )
+            self._sleep(self.poll_interval)
+            video_id = video.id
+            video = self._call(lambda: self._client.videos.retrieve(video_id))

@@ -1,0 +1,302 @@
+"""Shotstack as an optional remote :class:`~aytada.providers.base.Stitcher` (plain httpx).
+
+Flow: each local file goes through the Ingest API's direct upload (``POST /ingest/{stage}/upload``
+→ signed URL → ``PUT`` of the file's bytes, streamed → poll ``GET /ingest/{stage}/sources/{id}``
+until it is ``ready``), then one ``POST /edit/{stage}/render`` with a timeline (the segments in
+order on a video track, the voiceover on an audio track, the music as the soundtrack), polled
+through ``queued|fetching|rendering|saving`` to ``done|failed``, and the result is downloaded,
+streamed, to the output path. The API key goes only to the Shotstack API, never to the storage
+URLs, and never into a message.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from aytada.providers.base import AuthError, ProviderError
+from aytada.providers.retry import call_with_retries, parse_retry_after, redact, transient
+
+PROVIDER = "Shotstack"
+RENDER_ACTIVE = ("queued", "fetching", "rendering", "saving")
+SOURCE_ACTIVE = ("queued", "importing", "uploading", "processing")
+CHUNK = 1 << 16
+
+
+def _malformed(detail: str) -> ProviderError:
+    return ProviderError(f"{PROVIDER} returned a malformed response: {detail}")
+
+
+def _probe(path: Path) -> tuple[float, int, int] | None:
+    """``(seconds, width, height)`` of a local video, or ``None`` if it cannot be read."""
+    try:
+        import imageio_ffmpeg
+
+        reader = imageio_ffmpeg.read_frames(str(path))
+        try:
+            meta = next(reader)
+        finally:
+            reader.close()
+        width, height = meta["size"]
+        return float(meta["duration"]), int(width), int(height)
+    except Exception:  # noqa: BLE001 - any failure means "unknown"
+        return None
+
+
+class ShotstackStitcher:
+    """Joins the segments, voiceover and music remotely with the Shotstack Edit API."""
+
+    name = "shotstack"
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = "https://api.shotstack.io",
+        stage: str = "stage",
+        poll_interval: float = 2.0,
+        timeout: float = 600,
+        request_timeout: float = 60,
+        music_volume: float = 0.25,
+        attempts: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+        probe: Callable[[Path], tuple[float, int, int] | None] = _probe,
+    ) -> None:
+        if not api_key:
+            raise AuthError(f"No {PROVIDER} API key is configured")
+        self._api_key = api_key
+        self.base_url = (base_url or "https://api.shotstack.io").rstrip("/")
+        self.stage = stage
+        self.model = f"edit/{stage}"
+        self.poll_interval = poll_interval
+        self.timeout = timeout
+        self.music_volume = music_volume
+        self._attempts = attempts
+        self._sleep = sleep
+        self._probe = probe
+        self._http = httpx.Client(timeout=request_timeout, follow_redirects=True)
+
+    def __repr__(self) -> str:  # never show the key
+        return f"ShotstackStitcher(stage={self.stage!r})"
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- HTTP helpers -------------------------------------------------------------------------
+
+    def _retrying(self, fn: Callable[[], Any]) -> Any:
+        def attempt() -> Any:
+            try:
+                return fn()
+            except httpx.TimeoutException:
+                raise transient(f"{PROVIDER} did not answer in time") from None
+            except httpx.TransportError:
+                raise transient(f"could not connect to {PROVIDER}") from None
+
+        return call_with_retries(
+            attempt, attempts=self._attempts, sleep=self._sleep, provider=PROVIDER
+        )
+
+    def _check(self, response: httpx.Response, *, api: bool) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        detail = ""
+        try:
+            response.read()
+            body = response.json()
+            if isinstance(body, dict):
+                detail = str(body.get("message") or body.get("error") or body.get("errors") or "")
+        except (ValueError, httpx.HTTPError):
+            pass
+        detail = redact(detail or response.reason_phrase, self._api_key)
+        if api and status in (401, 403):
+            raise AuthError(f"API key rejected by {PROVIDER}")
+        if status in (408, 409, 425, 429) or status >= 500:
+            raise transient(
+                f"{PROVIDER} error {status}: {detail}",
+                parse_retry_after(response.headers.get("retry-after")),
+            )
+        where = "request" if api else "file transfer"
+        raise ProviderError(f"{PROVIDER} rejected the {where} ({status}): {detail}")
+
+    def _api(self, method: str, path: str, *, json: Any = None) -> dict[str, Any]:
+        url = f"{self.base_url}{path}"
+        headers = {"x-api-key": self._api_key, "Accept": "application/json"}
+
+        def call() -> dict[str, Any]:
+            response = self._http.request(method, url, headers=headers, json=json)
+            self._check(response, api=True)
+            try:
+                body = response.json()
+            except ValueError:
+                raise _malformed(f"{method} {path} did not return JSON") from None
+            if not isinstance(body, dict):
+                raise _malformed(f"{method} {path} did not return a JSON object")
+            return body
+
+        return self._retrying(call)
+
+    # -- Ingest -------------------------------------------------------------------------------
+
+    def upload(self, path: Path) -> str:
+        """Upload one local file through the Ingest API; returns its source URL."""
+        path = Path(path)
+        size = path.stat().st_size
+        body = self._api("POST", f"/ingest/{self.stage}/upload")
+        try:
+            data = body["data"]
+            source_id = str(data.get("id") or data["attributes"]["id"])
+            signed_url = str(data["attributes"]["url"])
+        except (KeyError, TypeError, AttributeError):
+            raise _malformed("the upload answer has no signed URL") from None
+
+        def chunks() -> Iterator[bytes]:
+            with open(path, "rb") as fh:
+                while block := fh.read(CHUNK):
+                    yield block
+
+        def put() -> None:
+            # S3-style signed URLs need a Content-Length (no chunked encoding) and no API key.
+            response = self._http.put(
+                signed_url, content=chunks(), headers={"Content-Length": str(size)}
+            )
+            self._check(response, api=False)
+
+        self._retrying(put)
+        return self._wait_source(source_id, path.name)
+
+    def _wait_source(self, source_id: str, label: str) -> str:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            body = self._api("GET", f"/ingest/{self.stage}/sources/{source_id}")
+            try:
+                attributes = body["data"]["attributes"]
+                status = str(attributes.get("status", ""))
+            except (KeyError, TypeError, AttributeError):
+                raise _malformed("the source answer has no status") from None
+            if status == "ready":
+                source = attributes.get("source")
+                if not source:
+                    raise _malformed("a ready source has no URL")
+                return str(source)
+            if status not in SOURCE_ACTIVE:
+                raise ProviderError(f"{PROVIDER} could not ingest {label} (status {status!r})")
+            if time.monotonic() > deadline:
+                raise ProviderError(f"{PROVIDER} did not ingest {label} within {self.timeout} s")
+            self._sleep(self.poll_interval)
+
+    # -- Render -------------------------------------------------------------------------------
+
+    def timeline(
+        self, segments: list[Path], sources: list[str], voice: str | None, music: str | None
+    ) -> dict[str, Any]:
+        """The Edit API payload: clips back to back, voice on its own track, music under it."""
+        probes = [self._probe(Path(p)) for p in segments]
+        clips: list[dict[str, Any]] = []
+        start = 0.0
+        exact = all(p is not None for p in probes)
+        for src, probe in zip(sources, probes, strict=True):
+            clip: dict[str, Any] = {"asset": {"type": "video", "src": src, "volume": 0}}
+            if exact and probe is not None:
+                clip["start"] = round(start, 3)
+                clip["length"] = round(probe[0], 3)
+                start += probe[0]
+            else:
+                clip["start"] = "auto"
+                clip["length"] = "auto"
+            clips.append(clip)
+        tracks: list[dict[str, Any]] = [{"clips": clips}]
+        if voice:
+            tracks.append(
+                {
+                    "clips": [
+                        {
+                            "asset": {"type": "audio", "src": voice, "volume": 1},
+                            "start": 0,
+                            "length": round(start, 3) if exact else "auto",
+                        }
+                    ]
+                }
+            )
+        timeline: dict[str, Any] = {"background": "#000000", "tracks": tracks}
+        if music:
+            timeline["soundtrack"] = {
+                "src": music,
+                "effect": "fadeOut",
+                "volume": self.music_volume if voice else 1,
+            }
+        output: dict[str, Any] = {"format": "mp4"}
+        first = probes[0] if probes else None
+        if first is not None:
+            output["size"] = {"width": first[1], "height": first[2]}
+        else:
+            output["resolution"] = "hd"
+        return {"timeline": timeline, "output": output}
+
+    def stitch(
+        self, segments: list[Path], voice: Path | None, music: Path | None, out_path: Path
+    ) -> Path:
+        if not segments:
+            raise ProviderError("Nothing to stitch: there are no video segments")
+        out_path = Path(out_path)
+        sources = [self.upload(Path(p)) for p in segments]
+        voice_src = self.upload(Path(voice)) if voice else None
+        music_src = self.upload(Path(music)) if music else None
+        payload = self.timeline([Path(p) for p in segments], sources, voice_src, music_src)
+
+        body = self._api("POST", f"/edit/{self.stage}/render", json=payload)
+        try:
+            render_id = str(body["response"]["id"])
+        except (KeyError, TypeError):
+            raise _malformed("the render answer has no id") from None
+        url = self._wait_render(render_id)
+        self._download(url, out_path)
+        return out_path
+
+    def _wait_render(self, render_id: str) -> str:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            body = self._api("GET", f"/edit/{self.stage}/render/{render_id}")
+            try:
+                info = body["response"]
+                status = str(info["status"])
+            except (KeyError, TypeError):
+                raise _malformed("the render status answer has no status") from None
+            if status == "done":
+                url = info.get("url")
+                if not url:
+                    raise _malformed("a finished render has no URL")
+                return str(url)
+            if status == "failed":
+                reason = redact(info.get("error") or "no reason given", self._api_key)
+                raise ProviderError(f"{PROVIDER} render failed: {reason}")
+            if status not in RENDER_ACTIVE:
+                raise _malformed(f"unknown render status {status!r}")
+            if time.monotonic() > deadline:
+                raise ProviderError(f"{PROVIDER} render did not finish within {self.timeout} s")
+            self._sleep(self.poll_interval)
+
+    def _download(self, url: str, out_path: Path) -> None:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out_path.with_name(f".{out_path.name}.part")
+
+        def get() -> None:
+            try:
+                with self._http.stream("GET", url) as response:
+                    self._check(response, api=False)
+                    with open(tmp, "wb") as fh:
+                        for block in response.iter_bytes(CHUNK):
+                            fh.write(block)
+                if tmp.stat().st_size == 0:
+                    raise _malformed("the rendered video is empty")
+                os.replace(tmp, out_path)
+            finally:
+                tmp.unlink(missing_ok=True)
+
+        self._retrying(get)
