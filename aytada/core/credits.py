@@ -134,3 +134,35 @@ def top_up(session: Session, workspace_id: int, amount: int, reason: str = "top-
         )
     )
     return new_balance
+
+
+def quote(workspace_id: int, project_id: object) -> dict[str, int]:
+    """The cost of each next action for a project, shown on its buttons before a click.
+
+    Keys: the step names, plus "render" (clips for the scenes without one + voiceover +
+    stitching) and "render_one" (re-rendering one scene, with the voiceover and stitching).
+    """
+    from aytada.core.db import session_scope
+    from aytada.core.projects import load_project
+
+    with session_scope() as s:
+        project = load_project(s, workspace_id, project_id)
+        costs = {
+            name: step_price(s, project, name)
+            for name in (
+                "ideas",
+                "script",
+                "scenes",
+                "clip",
+                "voiceover",
+                "stitch",
+                "design",
+                "jingle",
+            )
+        }
+        missing = sum(
+            1 for i in range(len(project.scenes or [])) if str(i) not in (project.segments or {})
+        )
+        costs["render"] = render_chain_cost(s, project, missing or len(project.scenes or []))
+        costs["render_one"] = render_chain_cost(s, project, 1)
+        return costs

@@ -181,7 +181,9 @@ class ElevenLabsVoice(_ElevenLabsBase):
         attempts: int = 3,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        super().__init__(api_key, base_url=base_url, timeout=timeout, attempts=attempts, sleep=sleep)
+        super().__init__(
+            api_key, base_url=base_url, timeout=timeout, attempts=attempts, sleep=sleep
+        )
         self.voice_id = voice_id
         self.model = model_id
 
@@ -217,7 +219,9 @@ class ElevenLabsMusic(_ElevenLabsBase):
         attempts: int = 3,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        super().__init__(api_key, base_url=base_url, timeout=timeout, attempts=attempts, sleep=sleep)
+        super().__init__(
+            api_key, base_url=base_url, timeout=timeout, attempts=attempts, sleep=sleep
+        )
         self._model_id = model_id
         self.model = model_id or "music"
 

@@ -26,7 +26,7 @@ FONT_PATH: Path = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.t
 
 FPS = 30
 AUDIO_RATE = 48_000
-AUDIO_CHANNELS = 1  # intermediate WAVs are mono; the final AAC track is stereo
+AUDIO_CHANNELS = 1  # mono everywhere: intermediate WAVs and the final AAC track
 
 VIDEO_ENCODE_ARGS: tuple[str, ...] = (
     "-c:v", "libx264",
@@ -47,7 +47,11 @@ No B-frames: each segment then starts at DTS 0 with no edit list, which keeps co
 exact, and it is measurably faster and lighter at 1080×1920 for a ~9 % larger file.
 """
 
-FINAL_AUDIO_ARGS: tuple[str, ...] = ("-c:a", "aac", "-b:a", "160k", "-ar", str(AUDIO_RATE), "-ac", "2")
+FINAL_AUDIO_ARGS: tuple[str, ...] = (
+    "-c:a", "aac", "-aac_coder", "fast", "-b:a", "128k", "-ar", str(AUDIO_RATE), "-ac", "1",
+)  # fmt: skip
+"""The one encoded audio stream: mono (voice and music are mono) with the fast AAC coder, which
+is 2-4× quicker than the default coder on 2 cores."""
 
 _WAV_ARGS: tuple[str, ...] = (
     "-c:a", "pcm_s16le", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS),
@@ -471,11 +475,15 @@ def stitch_local(
         if music is not None and not has_music:
             raise ProviderError(f"music file not found: {Path(music).name}")
         end = f"apad=whole_len={total_samples},atrim=end_sample={total_samples}"
+        # music longer than the video (e.g. a provider's track) fades out instead of stopping
+        fade = min(1.5, total / 4)
+        music_fade = f"afade=t=out:st={max(0.0, total - fade):.3f}:d={fade:.3f}"
         if has_voice and has_music:
             inputs += ["-i", str(voice), "-i", str(music)]
             graph = (
-                _mono("[1:a]") + ",asplit=2[vmix][vkey];"
-                + _mono("[2:a]") + ",volume=0.45[bed];"
+                _mono("[1:a]") + ",asplit=2[vmix][vkey0];"
+                "[vkey0]apad[vkey];"
+                + _mono("[2:a]") + f",volume=0.45,{music_fade}[bed];"
                 "[bed][vkey]sidechaincompress=threshold=0.02:ratio=8:attack=15:release=350"
                 ":makeup=1[ducked];"
                 "[vmix][ducked]amix=inputs=2:duration=longest:dropout_transition=0:normalize=0,"
@@ -483,8 +491,8 @@ def stitch_local(
             )
         elif has_voice or has_music:
             inputs += ["-i", str(voice if has_voice else music)]
-            gain = "1.0" if has_voice else "0.6"
-            graph = _mono("[1:a]") + f",volume={gain},{end}[aout]"
+            level = "volume=1.0" if has_voice else f"volume=0.6,{music_fade}"
+            graph = _mono("[1:a]") + f",{level},{end}[aout]"
         else:
             inputs += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=mono"]
             graph = f"[1:a]{end}[aout]"

@@ -16,6 +16,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -124,7 +125,9 @@ def fit_durations(values: Sequence[float], total: float, *, minimum: float = 1.0
     if n == 0:
         return []
     floor = min(minimum, total / n)
-    cleaned = [v if isinstance(v, int | float) and math.isfinite(v) and v > 0 else 0.0 for v in values]
+    cleaned = [
+        v if isinstance(v, int | float) and math.isfinite(v) and v > 0 else 0.0 for v in values
+    ]
     if sum(cleaned) <= 0:
         cleaned = [1.0] * n
     cleaned = [max(v, floor) for v in cleaned]
@@ -494,7 +497,9 @@ def _fit_image(data: bytes, width: int, height: int, api_key: str = "") -> Any:
         img = Image.open(io.BytesIO(data))
         img.load()
     except (UnidentifiedImageError, OSError) as exc:
-        raise _malformed(f"the image could not be decoded ({type(exc).__name__})", api_key) from None
+        raise _malformed(
+            f"the image could not be decoded ({type(exc).__name__})", api_key
+        ) from None
     img = img.convert("RGB")
     return ImageOps.fit(img, (width, height), method=Image.Resampling.LANCZOS)
 
@@ -660,5 +665,4 @@ class OpenAIClips(_OpenAIBase):
                     f"{PROVIDER} video generation did not finish within {self.max_wait:.0f} s"
                 )
             self._sleep(self.poll_interval)
-            video_id = video.id
-            video = self._call(lambda: self._client.videos.retrieve(video_id))
+            video = self._call(partial(self._client.videos.retrieve, video.id))

@@ -43,8 +43,13 @@ REAL_CHOICES: dict[str, tuple[str, ...]] = {
     "stitch": (SHOTSTACK,),
 }
 
-_DEFAULT_REAL = {"text": OPENAI, "image": OPENAI, "clip": OPENAI, "voice": ELEVENLABS,
-                 "music": ELEVENLABS}
+_DEFAULT_REAL = {
+    "text": OPENAI,
+    "image": OPENAI,
+    "clip": OPENAI,
+    "voice": ELEVENLABS,
+    "music": ELEVENLABS,
+}
 _LABELS = {OPENAI: "OpenAI", ELEVENLABS: "ElevenLabs", SHOTSTACK: "Shotstack"}
 _KEY_SETTINGS = {
     OPENAI: "OPENAI_API_KEY",
@@ -123,9 +128,7 @@ def choose(config: ProviderConfig) -> dict[str, str]:
             continue
         if wanted not in REAL_CHOICES[cap]:
             allowed = ", ".join((OFFLINE, *REAL_CHOICES[cap]))
-            raise ProviderError(
-                f"Provider {wanted!r} cannot do {cap}: choose one of {allowed}"
-            )
+            raise ProviderError(f"Provider {wanted!r} cannot do {cap}: choose one of {allowed}")
         if not _key(config, wanted):
             raise ProviderError(
                 f"The {cap} provider is set to {_LABELS[wanted]} but no {_LABELS[wanted]} API "

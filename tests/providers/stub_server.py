@@ -11,7 +11,7 @@ headers (lower-case names), raw body, JSON body and multipart form fields.
         ...
         assert len(stub.calls("POST", "/v1/responses")) == 2
 
-The ``stub`` fixture below gives each test a fresh server.
+The ``stub`` fixture below (import ``stub_fixture``) gives each test a fresh server.
 """
 
 from __future__ import annotations
@@ -146,9 +146,12 @@ class StubServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
+        self._stopped = False
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -162,6 +165,9 @@ class StubServer:
         return self
 
     def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         self._server.shutdown()
         self._server.server_close()
 
@@ -183,12 +189,20 @@ class StubServer:
             self._routes[(method.upper(), path)].extend(replies)
         return self
 
+    def replace(self, method: str, path: str, *replies: Reply | Handler) -> StubServer:
+        """Drop the answers queued for ``method path`` and queue these instead."""
+        with self._lock:
+            self._routes[(method.upper(), path)] = deque(replies)
+        return self
+
     def _next(self, record: Recorded) -> Reply:
         with self._lock:
             self.requests.append(record)
             queue = self._routes.get((record.method, record.path))
             if not queue:
-                return Reply(404, {"error": {"message": f"no stub for {record.method} {record.path}"}})
+                return Reply(
+                    404, {"error": {"message": f"no stub for {record.method} {record.path}"}}
+                )
             reply = queue.popleft() if len(queue) > 1 else queue[0]
         return reply(record) if callable(reply) else reply
 
@@ -205,9 +219,12 @@ class StubServer:
             ]
 
 
-@pytest.fixture
-def stub() -> Iterator[StubServer]:
-    """A fresh running :class:`StubServer` for one test."""
+@pytest.fixture(name="stub")
+def stub_fixture() -> Iterator[StubServer]:
+    """Fixture ``stub``: a fresh running :class:`StubServer` for one test.
+
+    Import ``stub_fixture`` into a test module to use it (``# noqa: F401`` on the import).
+    """
     with StubServer() as server:
         yield server
 

@@ -1,0 +1,576 @@
+"""The one shared UI module: every page draws with these widgets.
+
+Pages stay thin: they read query parameters and widgets, call one or two functions of
+`aytada.core` / `aytada.jobs`, and draw with the helpers below. Status rules come from
+`aytada.core.statuses` only; nothing here talks SQL or to a provider.
+
+Actions run in Streamlit callbacks (`on_click`), so they finish before the page is drawn and
+the same run already shows their effect (the new status, an error, a new page).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import streamlit as st
+from streamlit_autorefresh import st_autorefresh
+
+from aytada.core import media, statuses
+from aytada.core.credits import NotEnoughCredits
+from aytada.core.errors import NotFound, UserError, ValidationFailed
+from aytada.core.projects import ProjectCard
+from aytada.core.statuses import Status
+
+# --------------------------------------------------------------------------- pages
+
+HOME = "pages/home.py"
+CAMPAIGNS = "pages/campaigns.py"
+HUB = "pages/campaign_hub.py"
+STUDIO = "pages/studio.py"
+VIDEOS = "pages/my_videos.py"
+SCRIPTS = "pages/my_scripts.py"
+IMAGES = "pages/my_images.py"
+
+POLL_MS = 8000  # the seeds: My Videos polls every eight seconds while anything is active
+
+KIND_LABELS = {"video": "Video ad", "banner": "Banner", "flyer": "Flyer", "jingle": "Jingle"}
+KIND_ICONS = {"video": "🎬", "banner": "🖼️", "flyer": "📰", "jingle": "🎵"}
+
+_WS = "workspace_id"
+_GOTO = "_aytada_goto"
+_FLASH = "_aytada_flash"
+
+
+# --------------------------------------------------------------------------- run context
+
+
+def set_workspace(workspace_id: int) -> None:
+    """Home.py resolves the workspace once per run and stores it here for the page."""
+    st.session_state[_WS] = workspace_id
+
+
+def workspace() -> int:
+    return int(st.session_state[_WS])
+
+
+def go(page: str, params: dict[str, Any] | None = None) -> None:
+    """Callback: open `page` (with deep-link parameters) at the start of the next run."""
+    st.session_state[_GOTO] = (page, {k: str(v) for k, v in (params or {}).items()})
+
+
+def follow_goto() -> None:
+    """Called by Home.py after `st.navigation`: performs a navigation asked by a callback."""
+    target = st.session_state.pop(_GOTO, None)
+    if target is not None:
+        page, params = target
+        st.switch_page(page, query_params=params or None)
+
+
+def flash(kind: str, message: str) -> None:
+    """Queue a message (error / warning / success / info) for the next drawn page."""
+    st.session_state.setdefault(_FLASH, []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.pop(_FLASH, []):
+        if kind == "error":
+            st.error(message, icon=":material/error:")
+        elif kind == "warning":
+            st.warning(message, icon=":material/warning:")
+        elif kind == "success":
+            st.success(message, icon=":material/check_circle:")
+        else:
+            st.info(message)
+
+
+def run_action(
+    action: Callable[[], Any],
+    success: str | None = None,
+    errors_key: str | None = None,
+    then: Callable[[Any], None] | None = None,
+) -> None:
+    """Callback body for every button that changes something.
+
+    User errors (Redis down, not enough credits, a conflict, bad input) become an `st.error`
+    with the message the core wrote for people; nothing else happens.
+    """
+    if errors_key:
+        st.session_state.pop(errors_key, None)
+    try:
+        result = action()
+    except ValidationFailed as exc:
+        if errors_key:
+            st.session_state[errors_key] = exc.errors
+            flash("error", "Please fix the highlighted fields.")
+        else:
+            flash("error", str(exc))
+        return
+    except (UserError, NotEnoughCredits) as exc:
+        flash("error", str(exc))
+        return
+    if success:
+        flash("success", success)
+    if then is not None:
+        then(result)
+
+
+def field_errors(errors_key: str) -> dict[str, str]:
+    return dict(st.session_state.get(errors_key) or {})
+
+
+def field_error(errors: dict[str, str], *names: str) -> None:
+    """The validation message right under its field."""
+    for name in names:
+        if name in errors:
+            st.markdown(
+                f"<div class='aytada-field-error'>⚠ {html.escape(errors[name])}</div>",
+                unsafe_allow_html=True,
+            )
+
+
+# --------------------------------------------------------------------------- styling
+
+_CSS = """
+<style>
+@keyframes aytada-pulse {
+  0%, 100% { opacity: 1; box-shadow: 0 0 0 0 rgba(108, 76, 241, .55); }
+  50% { opacity: .6; box-shadow: 0 0 0 .45rem rgba(108, 76, 241, 0); }
+}
+.aytada-processing {
+  display: inline-flex; align-items: center; gap: .45rem; padding: .2rem .8rem;
+  border-radius: 999px; background: #6C4CF1; color: #fff; font-weight: 600;
+  font-size: .9rem; animation: aytada-pulse 1.6s ease-in-out infinite;
+}
+.aytada-processing .aytada-dot {
+  width: .5rem; height: .5rem; border-radius: 50%; background: #fff;
+}
+.aytada-field-error { color: #c0392b; font-size: .85rem; margin: -.4rem 0 .5rem 0; }
+.aytada-thumb-empty {
+  aspect-ratio: 16 / 9; border-radius: .5rem; display: flex; align-items: center;
+  justify-content: center; font-size: 2.4rem;
+  background: linear-gradient(135deg, #ece8ff 0%, #f7f3ea 100%);
+}
+.aytada-steps { display: flex; gap: .5rem; flex-wrap: wrap; margin: .25rem 0 1rem 0; }
+.aytada-step {
+  padding: .3rem .8rem; border-radius: 999px; font-size: .9rem;
+  border: 1px solid #d9d4f5; color: #555;
+}
+.aytada-step.done { background: #e8f6ee; border-color: #9fd8b5; color: #1e7b45; }
+.aytada-step.current { background: #6C4CF1; border-color: #6C4CF1; color: #fff; font-weight: 600; }
+</style>
+"""
+
+
+def style() -> None:
+    st.markdown(_CSS, unsafe_allow_html=True)
+
+
+def processing_badge() -> None:
+    """The seeds' pulsing **Processing** badge (shown while polling is on)."""
+    st.markdown(
+        "<span class='aytada-processing' role='status' aria-live='polite'>"
+        "<span class='aytada-dot'></span>Processing</span>",
+        unsafe_allow_html=True,
+    )
+
+
+def page_header(title: str, caption: str | None = None, *, processing: bool = False) -> None:
+    style()
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    with left:
+        st.title(title)
+    with right:
+        if processing:
+            processing_badge()
+    if caption:
+        st.caption(caption)
+    show_flash()
+
+
+def live_refresh(active: bool, key: str) -> None:
+    """Poll every 8000 ms while something is active; render nothing at all otherwise."""
+    if active:
+        st_autorefresh(interval=POLL_MS, key=key)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md(text: str) -> str:
+    """Escape user text for st.markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", text or "")
+
+
+def fmt_date(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y, %H:%M") if value else "—"
+
+
+def cost_label(text: str, credits: int) -> str:
+    """A button label with the action's price, e.g. "Generate script · 2 credits"."""
+    return f"{text} · {credits} credit{'' if credits == 1 else 's'}"
+
+
+# --------------------------------------------------------------------------- statuses
+
+
+def status_badge(status: str) -> None:
+    s = Status(status)
+    text = statuses.label(status)
+    if s in statuses.ACTIVE:
+        st.badge(text, icon=":material/progress_activity:", color="blue")
+    elif s is Status.COMPLETED:
+        st.badge(text, icon=":material/check_circle:", color="green")
+    elif s is Status.FAILED:
+        st.badge(text, icon=":material/error:", color="red")
+    else:
+        st.badge(text, icon=":material/edit_note:", color="violet")
+
+
+def progress_bar(status: str) -> None:
+    if statuses.is_active(status):
+        value = statuses.progress(status)
+        st.progress(value, text=f"{statuses.label(status)}… {round(value * 100)}%")
+
+
+def status_options() -> list[str]:
+    """Every status, the seeds' video statuses first (for filters)."""
+    rest = [s for s in Status if s not in statuses.SEED_VIDEO_STATUSES]
+    return [s.value for s in (*statuses.SEED_VIDEO_STATUSES, *rest)]
+
+
+def status_summary(counts: dict[str, int]) -> dict[str, int]:
+    """Counts by status grouped the way the seeds talk about them."""
+    out = {"active": 0, "resumable": 0, "completed": 0, "failed": 0}
+    for status, n in counts.items():
+        s = Status(status)
+        if s in statuses.ACTIVE:
+            out["active"] += n
+        elif s in statuses.RESUMABLE:
+            out["resumable"] += n
+        elif s is Status.COMPLETED:
+            out["completed"] += n
+        elif s is Status.FAILED:
+            out["failed"] += n
+    return out
+
+
+# --------------------------------------------------------------------------- media
+
+
+def media_path(relative: str | None) -> Path | None:
+    if not relative:
+        return None
+    path = media.resolve(relative)
+    return path if path.is_file() else None
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _thumbnail_bytes(path: str, mtime: float, size: tuple[int, int]) -> bytes:
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as img:
+        thumb = ImageOps.fit(img.convert("RGB"), size, Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    thumb.save(buf, format="JPEG", quality=82)
+    return buf.getvalue()
+
+
+def thumbnail(relative: str | None, kind: str, *, size: tuple[int, int] = (480, 270)) -> None:
+    """A cropped preview (16:9 by default) or a placeholder with the kind's icon."""
+    path = media_path(relative)
+    if path is not None:
+        try:
+            st.image(_thumbnail_bytes(str(path), path.stat().st_mtime, size), width="stretch")
+            return
+        except OSError:
+            pass
+    st.markdown(
+        f"<div class='aytada-thumb-empty'>{KIND_ICONS.get(kind, '📁')}</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def file_reader(path: Path) -> Callable[[], bytes]:
+    return lambda: path.read_bytes()
+
+
+def download_file(label: str, relative: str | None, *, key: str, file_name: str) -> None:
+    path = media_path(relative)
+    if path is None:
+        st.caption("The file is missing on disk.")
+        return
+    st.download_button(
+        label,
+        data=file_reader(path),
+        file_name=file_name,
+        mime=media.mime_type(path),
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def safe_name(text: str, suffix: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-").lower() or "aytada"
+    return f"{stem[:60]}{suffix}"
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def empty_state(
+    title: str,
+    text: str,
+    actions: Sequence[tuple[str, str, dict[str, Any] | None]] = (),
+    *,
+    icon: str = "✨",
+    key: str = "empty",
+) -> None:
+    """Every list's empty state: what it is and what to do next, with buttons to get there."""
+    with st.container(border=True):
+        st.markdown(f"### {icon} {title}")
+        st.markdown(text)
+        if actions:
+            cols = st.columns(len(actions) + 1)
+            for i, (label, page, params) in enumerate(actions):
+                cols[i].button(
+                    label,
+                    key=f"{key}-{i}",
+                    type="primary" if i == 0 else "secondary",
+                    on_click=go,
+                    args=(page, params),
+                )
+
+
+def not_found(message: str, back_page: str, back_label: str) -> NoReturn:
+    """A friendly "not found" with a way back; stops the page (never a traceback)."""
+    style()
+    st.title("Not found")
+    st.warning(message, icon=":material/search_off:")
+    st.page_link(back_page, label=back_label, icon=":material/arrow_back:")
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def load_or_not_found(
+    loader: Callable[..., Any], *args: Any, back_page: str, back_label: str
+) -> Any:
+    try:
+        return loader(*args)
+    except NotFound as exc:
+        not_found(str(exc), back_page, back_label)
+
+
+def nav_button(
+    label: str,
+    page: str,
+    params: dict[str, Any] | None = None,
+    *,
+    key: str,
+    primary: bool = False,
+    icon: str | None = None,
+    disabled: bool = False,
+    width: str = "content",
+) -> None:
+    st.button(
+        label,
+        key=key,
+        on_click=go,
+        args=(page, params),
+        type="primary" if primary else "secondary",
+        icon=icon,
+        disabled=disabled,
+        width=width,
+    )
+
+
+def action_button(
+    label: str,
+    action: Callable[[], Any],
+    *,
+    key: str,
+    success: str | None = None,
+    then: Callable[[Any], None] | None = None,
+    primary: bool = False,
+    disabled: bool = False,
+    help: str | None = None,
+    icon: str | None = None,
+    width: str = "content",
+) -> None:
+    """A button whose click runs `action` (fast: it only enqueues or saves)."""
+    st.button(
+        label,
+        key=key,
+        on_click=run_action,
+        args=(action, success, None, then),
+        type="primary" if primary else "secondary",
+        disabled=disabled,
+        help=help,
+        icon=icon,
+        width=width,
+    )
+
+
+def open_studio(project_id: int) -> None:
+    go(STUDIO, {"project": project_id})
+
+
+def _set_flag(key: str, value: bool) -> None:
+    st.session_state[key] = value
+
+
+def _confirm_delete(flag: str, delete: Callable[[], Any], title: str) -> None:
+    st.session_state[flag] = False
+    run_action(delete, success=f"“{title}” was deleted.")
+
+
+def project_card(
+    card: ProjectCard,
+    *,
+    key: str,
+    show_campaign: bool = True,
+    delete: Callable[[], Any] | None = None,
+    variant: Callable[[], int] | None = None,
+) -> None:
+    """A project card: thumbnail with progress, title, format, date, status badge, and the
+    action button by status (none while active), with delete-after-confirmation."""
+    with st.container(border=True):
+        thumbnail(card.thumbnail, card.kind)
+        progress_bar(card.status)
+        st.markdown(f"**{md(card.title)}**")
+        size = card.format if card.kind != "jingle" else "audio"
+        meta = [KIND_LABELS.get(card.kind, card.kind), size]
+        if card.kind in ("video", "jingle"):
+            meta.append(f"{card.length_s} s")
+        meta.append(fmt_date(card.created_at))
+        st.caption(" · ".join(meta))
+        if show_campaign:
+            st.caption(f"Campaign: {card.campaign_name}")
+        status_badge(card.status)
+        if card.status == Status.FAILED.value and card.error:
+            st.caption(f"⚠ {card.error[:160]}")
+        flag = f"{key}-confirm"
+        if delete is not None and st.session_state.get(flag):
+            st.warning(
+                f"Delete “{card.title}”? It disappears from your lists; its generation "
+                "records and credit history are kept."
+            )
+            yes, no = st.columns(2)
+            yes.button(
+                "Yes, delete",
+                key=f"{key}-yes",
+                type="primary",
+                on_click=_confirm_delete,
+                args=(flag, delete, card.title),
+            )
+            no.button("Cancel", key=f"{key}-no", on_click=_set_flag, args=(flag, False))
+            return
+        with st.container(horizontal=True, gap="small"):
+            if card.action:
+                st.button(
+                    card.action,
+                    key=f"{key}-act",
+                    type="primary",
+                    on_click=open_studio,
+                    args=(card.id,),
+                )
+            if variant is not None:
+                st.button(
+                    "Regenerate as variant",
+                    key=f"{key}-variant",
+                    icon=":material/call_split:",
+                    on_click=run_action,
+                    args=(variant, "A new variant was created with the same settings.", None,
+                          open_studio),
+                    help="A new project with the same kind, format and length (A/B test).",
+                )
+            if delete is not None:
+                st.button(
+                    "Delete",
+                    key=f"{key}-del",
+                    icon=":material/delete:",
+                    on_click=_set_flag,
+                    args=(flag, True),
+                )
+
+
+def card_grid(
+    cards: Iterable[ProjectCard],
+    *,
+    columns: int = 3,
+    key: str,
+    show_campaign: bool = True,
+    delete: Callable[[int], Callable[[], Any]] | None = None,
+    variant: Callable[[int], Callable[[], int]] | None = None,
+) -> None:
+    cards = list(cards)
+    for start in range(0, len(cards), columns):
+        cols = st.columns(columns)
+        for col, card in zip(cols, cards[start : start + columns], strict=False):
+            with col:
+                project_card(
+                    card,
+                    key=f"{key}-{card.id}",
+                    show_campaign=show_campaign,
+                    delete=delete(card.id) if delete else None,
+                    variant=variant(card.id) if variant else None,
+                )
+
+
+def stepper(steps: Sequence[tuple[str, bool]], current: int) -> None:
+    """A horizontal stepper: ✓ done, ● the step to do now, ○ later."""
+    parts = []
+    for i, (name, done) in enumerate(steps):
+        cls = "done" if done and i != current else "current" if i == current else ""
+        mark = "✓" if done and i != current else "●" if i == current else "○"
+        parts.append(f"<span class='aytada-step {cls}'>{mark} {i + 1}. {html.escape(name)}</span>")
+    st.markdown(f"<div class='aytada-steps'>{''.join(parts)}</div>", unsafe_allow_html=True)
+
+
+def generation_rows(generations: Iterable[Any]) -> list[dict[str, Any]]:
+    """The Studio's step history (newest first)."""
+    from aytada.core.steps import STEPS
+
+    rows = []
+    for g in generations:
+        spec = STEPS.get(g.step)
+        name = spec.label if spec else g.step
+        if g.scene_index is not None and g.scene_index >= 0:
+            name = f"{name} {g.scene_index + 1}"
+        duration = None
+        if g.started_at and g.finished_at:
+            duration = round((g.finished_at - g.started_at).total_seconds(), 1)
+        provider = g.provider + (f" ({g.model})" if g.model else "")
+        rows.append(
+            {
+                "Step": name,
+                "Provider": provider or "—",
+                "State": g.state,
+                "Duration (s)": duration,
+                "Credits": g.credits_charged,
+                "Started": fmt_date(g.started_at or g.created_at),
+                "Error": g.error or (g.notice or ""),
+            }
+        )
+    return rows
+
+
+def sidebar(balance: int, providers: dict[str, str] | None, provider_error: str = "") -> None:
+    with st.sidebar:
+        st.divider()
+        st.metric("Credit balance", f"{balance:,}")
+        if provider_error:
+            st.caption(f"⚠ Providers: {provider_error}")
+        elif providers:
+            if all(v in ("offline", "local") for v in providers.values()):
+                st.caption("🔌 Offline mode: built-in providers (no API keys set).")
+            else:
+                st.caption(
+                    "Providers: " + ", ".join(f"{cap} → {name}" for cap, name in providers.items())
+                )

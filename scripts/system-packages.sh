@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# System packages the tests use: espeak-ng (offline voiceover) and chromium (end-to-end test).
+# Installed with apt-get when missing and we are root; otherwise the tests say what is missing
+# (in CI a missing one fails them).
+set -uo pipefail
+missing=()
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing system packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null 2>&1 || true
+  apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
+    || echo "apt-get could not install: ${missing[*]}" >&2
+else
+  echo "missing system packages (install them for the full suite): ${missing[*]}" >&2
+fi
+exit 0

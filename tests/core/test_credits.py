@@ -1,0 +1,137 @@
+"""Credits: prices known before a step, charging once, never below zero, top-ups."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from aytada.core import credits, workspaces
+from aytada.core.db import session_scope
+from aytada.core.models import CreditLedgerEntry, Generation, Project, Workspace
+from tests.conftest import PgSchema, require_pg
+from tests.factories import make_project
+
+
+def _gen(project_id: int, price: int, step: str = "script", scene: int = -1) -> int:
+    with session_scope() as s:
+        g = Generation(project_id=project_id, step=step, scene_index=scene, state="running",
+                       credits=price, rq_job_id="x")
+        s.add(g)
+        s.flush()
+        return g.id
+
+
+def _charge(gen_id: int) -> str:
+    try:
+        with session_scope() as s:
+            g = s.get(Generation, gen_id)
+            ws = s.get(Project, g.project_id).workspace_id
+            credits.charge(s, g, ws)
+        return "charged"
+    except credits.AlreadyCharged:
+        return "already"
+    except credits.NotEnoughCredits:
+        return "poor"
+
+
+def test_new_workspace_starts_with_1000_credits_in_the_ledger(workspace_id: int) -> None:
+    assert workspaces.get_balance(workspace_id) == 1000
+    rows = workspaces.ledger(workspace_id)
+    assert [(r.delta, r.balance_after) for r in rows] == [(1000, 1000)]
+
+
+def test_default_prices_follow_the_public_price_list(workspace_id: int) -> None:
+    pid = make_project(workspace_id, status="scenes_ready", quality="pro")
+    with session_scope() as s:
+        p = s.get(Project, pid)
+        assert credits.step_price(s, p, "ideas") == 0  # first run free
+        assert credits.step_price(s, p, "script") == 2
+        assert credits.step_price(s, p, "scenes") == 0
+        assert credits.step_price(s, p, "clip") == 40
+        assert credits.step_price(s, p, "voiceover") == 5
+        assert credits.step_price(s, p, "stitch") == 5
+        assert credits.render_chain_cost(s, p, 6) == 6 * 40 + 5 + 5
+        p.quality = "standard"
+        assert credits.step_price(s, p, "clip") == 15
+        s.add(Generation(project_id=pid, step="ideas", state="succeeded", rq_job_id="y"))
+        s.flush()
+        assert credits.step_price(s, p, "ideas") == 2  # a re-roll
+
+
+def test_charge_takes_once_and_failed_charge_takes_nothing(workspace_id: int) -> None:
+    pid = make_project(workspace_id)
+    g = _gen(pid, 300)
+    assert _charge(g) == "charged"
+    assert _charge(g) == "already"
+    assert workspaces.get_balance(workspace_id) == 700
+    big = _gen(pid, 701, step="scenes")
+    assert _charge(big) == "poor"
+    assert workspaces.get_balance(workspace_id) == 700
+    with session_scope() as s:
+        n = s.scalar(select(func.count()).select_from(CreditLedgerEntry))
+    assert n == 2  # starting credits + one charge
+
+
+def test_top_up_adds_a_ledger_row(workspace_id: int) -> None:
+    assert workspaces.add_credits(workspace_id, 250) == 1250
+    with pytest.raises(ValueError):
+        workspaces.add_credits(workspace_id, 0)
+    assert workspaces.ledger(workspace_id)[0].delta == 250
+
+
+def test_concurrent_charges_on_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = PgSchema(require_pg())
+    try:
+        monkeypatch.setenv("DATABASE_URL", schema.url)
+        from aytada.core import db
+        from aytada.core.settings import reset_settings
+
+        reset_settings()
+        db.dispose_all()
+        ws = workspaces.default_workspace_id()
+        pid = make_project(ws)
+
+        # 20 threads charging the same generation → exactly one ledger row
+        same = _gen(pid, 10)
+        results: list[str] = []
+        barrier = threading.Barrier(20)
+
+        def hit(gen_id: int) -> None:
+            barrier.wait()
+            results.append(_charge(gen_id))
+
+        threads = [threading.Thread(target=hit, args=(same,)) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert results.count("charged") == 1
+        assert results.count("already") == 19
+        with session_scope() as s:
+            rows = s.scalar(select(func.count()).select_from(CreditLedgerEntry)
+                            .where(CreditLedgerEntry.generation_id == same))
+            assert rows == 1
+            assert s.get(Workspace, ws).credit_balance == 990
+
+        # 20 generations against a balance that covers 10 → exactly 10 charged, balance 0
+        gens = [_gen(pid, 99, step="clip", scene=i) for i in range(20)]
+        results.clear()
+        barrier = threading.Barrier(20)
+        threads = [threading.Thread(target=hit, args=(g,)) for g in gens]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert results.count("charged") == 10
+        assert results.count("poor") == 10
+        with session_scope() as s:
+            assert s.get(Workspace, ws).credit_balance == 0
+            charged = s.scalar(select(func.count()).select_from(CreditLedgerEntry)
+                               .where(CreditLedgerEntry.delta == -99))
+            assert charged == 10
+            last = s.scalar(select(func.min(CreditLedgerEntry.balance_after)))
+            assert last == 0
+    finally:
+        schema.close()

@@ -1,0 +1,49 @@
+"""Factories for campaigns and projects (test setup may set statuses directly)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aytada.core import campaigns, projects
+from aytada.core.db import session_scope
+from aytada.core.models import Project
+
+CAMPAIGN = {
+    "name": "Spring launch",
+    "product_name": "Trailblazer shoes",
+    "product_description": "Light trail running shoes with a grippy sole.",
+    "brand_name": "Northpeak",
+    "tone_of_voice": "energetic",
+    "brand_colors": "#0B6E4F,#F2C14E",
+    "awareness_stage": "problem_aware",
+    "creative_style": "Direct Response",
+    "audience": "Weekend runners who slip on muddy trails.",
+    "messaging": "Grip that holds on any trail.",
+    "goals": "Sell 500 pairs in the launch month.",
+}
+
+
+def make_campaign(workspace_id: int, **overrides: Any) -> int:
+    return campaigns.create_campaign(workspace_id, {**CAMPAIGN, **overrides})
+
+
+def make_project(
+    workspace_id: int, campaign_id: int | None = None, *, status: str = "draft", **fields: Any
+) -> int:
+    cid = campaign_id or make_campaign(workspace_id)
+    pid = projects.create_project(
+        workspace_id,
+        cid,
+        kind=fields.pop("kind", "video"),
+        title=fields.pop("title", "Test ad"),
+        fmt=fields.pop("fmt", "9:16"),
+        length_s=fields.pop("length_s", 15),
+        quality=fields.pop("quality", "pro"),
+    )
+    with session_scope() as s:
+        project = s.get(Project, pid)
+        assert project is not None
+        project.status = status
+        for key, value in fields.items():
+            setattr(project, key, value)
+    return pid

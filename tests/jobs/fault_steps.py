@@ -1,0 +1,36 @@
+"""Loaded by real test workers through AYTADA_EXTRA_STEPS: wraps every registered step so a
+test can make it raise or sleep (`start_step(..., params={"fault": "raise"})`).
+
+Without a `fault` parameter each step behaves exactly as registered.
+"""
+
+from __future__ import annotations
+
+import time
+
+import aytada.jobs.steps  # noqa: F401  (the real steps, wrapped below)
+from aytada.jobs import runner
+
+
+def _wrap(name: str, real: runner.RegisteredStep) -> None:
+    def inputs(session, project, scene, params):  # type: ignore[no-untyped-def]
+        data = real.inputs(session, project, scene, params)
+        if params.get("fault"):
+            data["fault"] = params["fault"]
+        return data
+
+    def run(ctx: runner.StepContext) -> runner.StepResult:
+        fault = ctx.snapshot.get("fault", "")
+        if fault == "raise":
+            raise RuntimeError("boom from the test step")
+        if fault.startswith("sleep:"):
+            time.sleep(float(fault.split(":", 1)[1]))
+        return real.run(ctx)
+
+    runner.REGISTRY[name] = runner.RegisteredStep(run=run, apply=real.apply, inputs=inputs)
+
+
+for _name, _real in list(runner.REGISTRY.items()):
+    if not getattr(_real.run, "__wrapped_fault__", False):
+        _wrap(_name, _real)
+        runner.REGISTRY[_name].run.__wrapped_fault__ = True  # type: ignore[attr-defined]

@@ -1,0 +1,585 @@
+"""OpenAI adapters against a local stub server (no internet; the SDK's own retries are off)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from aytada.providers.base import (
+    AuthError,
+    Brief,
+    ClipProvider,
+    Idea,
+    ImageProvider,
+    ImageRequest,
+    ProviderError,
+    SegmentRequest,
+    TextProvider,
+)
+from aytada.providers.openai_provider import (
+    OpenAIClips,
+    OpenAIImages,
+    OpenAIText,
+    fit_durations,
+    image_size_for,
+    video_seconds_for,
+    video_size_for,
+)
+from tests.providers.stub_server import Reply, StubServer, no_sleep, stub_fixture  # noqa: F401
+
+KEY = "sk-test-SECRET-0123456789abcdef"
+
+BRIEF = Brief(
+    name="Spring launch",
+    product_name="GlowDrops",
+    product_description="a vitamin C serum for dull skin",
+    brand_name="Lumen Labs",
+    tone_of_voice="warm and witty",
+    awareness_stage="solution_aware",
+    business_type="E-commerce Brand",
+    industry="Beauty & Skincare",
+    creative_style="UGC Style",
+    persuasion_trigger="Social Proof",
+    audience="busy nurses on night shifts who look tired in photos",
+    messaging="radiant skin in 60 seconds a day, dermatologist tested",
+    goals="drive first orders from Instagram with the SPRING20 code",
+)
+
+
+def response_json(payload: object, *, text: str | None = None) -> dict:
+    """A Responses API answer shaped like the real one (reasoning item + assistant message)."""
+    return {
+        "id": "resp_0123",
+        "object": "response",
+        "created_at": 1_790_000_000,
+        "status": "completed",
+        "model": "gpt-5-mini-2026-08-07",
+        "output": [
+            {"id": "rs_1", "type": "reasoning", "summary": []},
+            {
+                "id": "msg_1",
+                "type": "message",
+                "status": "completed",
+                "role": "assistant",
+                "content": [
+                    {
+                        "type": "output_text",
+                        "annotations": [],
+                        "logprobs": [],
+                        "text": text if text is not None else json.dumps(payload),
+                    }
+                ],
+            },
+        ],
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+        "text": {"format": {"type": "json_schema", "name": "x", "strict": True, "schema": {}}},
+        "usage": {
+            "input_tokens": 120,
+            "input_tokens_details": {"cached_tokens": 0},
+            "output_tokens": 80,
+            "output_tokens_details": {"reasoning_tokens": 40},
+            "total_tokens": 200,
+        },
+    }
+
+
+IDEAS = {
+    "ideas": [
+        {
+            "title": f"Idea {i}",
+            "angle": f"angle {i}",
+            "hook": f"Hook line {i}",
+            "approach": f"approach {i}",
+        }
+        for i in range(1, 5)
+    ]
+}
+
+RATE_LIMIT = Reply(
+    429,
+    {"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}},
+)
+UNAUTHORIZED = Reply(
+    401,
+    {
+        "error": {
+            "message": f"Incorrect API key provided: {KEY}.",
+            "type": "invalid_request_error",
+            "code": "invalid_api_key",
+        }
+    },
+)
+
+
+def text_provider(stub: StubServer, **kwargs) -> OpenAIText:
+    return OpenAIText(KEY, base_url=stub.url + "/v1", sleep=no_sleep, **kwargs)
+
+
+# -- text -------------------------------------------------------------------------------------
+
+
+def test_ideas_request_and_parse(stub: StubServer) -> None:
+    stub.add("POST", "/v1/responses", Reply(200, response_json(IDEAS)))
+    provider = text_provider(stub)
+    assert isinstance(provider, TextProvider)
+    assert (provider.name, provider.model) == ("openai", "gpt-5-mini")
+
+    ideas = provider.ideas(BRIEF, count=3, length_s=30)
+
+    assert [i.title for i in ideas] == ["Idea 1", "Idea 2", "Idea 3"]  # exactly `count`
+    assert ideas[0] == Idea(
+        title="Idea 1", angle="angle 1", hook="Hook line 1", approach="approach 1"
+    )
+    (call,) = stub.calls("POST", "/v1/responses")
+    assert call.headers["authorization"] == f"Bearer {KEY}"
+    body = call.json
+    assert body["model"] == "gpt-5-mini"
+    assert body["instructions"]
+    fmt = body["text"]["format"]
+    assert fmt["type"] == "json_schema" and fmt["strict"] is True
+    assert "ideas" in fmt["schema"]["properties"]
+    prompt = body["input"]
+    for value in (
+        BRIEF.product_name,
+        BRIEF.product_description,
+        BRIEF.brand_name,
+        BRIEF.tone_of_voice,
+        BRIEF.creative_style,
+        BRIEF.persuasion_trigger,
+        BRIEF.business_type,
+        BRIEF.industry,
+        BRIEF.audience,
+        BRIEF.messaging,
+        BRIEF.goals,
+        "solution aware",
+        "30-second",
+    ):
+        assert value in prompt, value
+    assert "Audience:" in prompt and "Messaging:" in prompt and "Goals:" in prompt
+
+
+def test_ideas_asks_again_for_missing_ones(stub: StubServer) -> None:
+    two = {"ideas": IDEAS["ideas"][:2]}
+    one = {"ideas": IDEAS["ideas"][2:3]}
+    stub.add(
+        "POST", "/v1/responses", Reply(200, response_json(two)), Reply(200, response_json(one))
+    )
+    ideas = text_provider(stub).ideas(BRIEF, count=3, length_s=15, variant=2)
+    assert len(ideas) == 3
+    second = stub.calls("POST", "/v1/responses")[1].json["input"]
+    assert "Idea 1" in second and "exactly 1 " in second and "re-roll number 2" in second
+
+
+def test_script_and_scenes_durations_sum_to_length(stub: StubServer) -> None:
+    script_payload = {
+        "hook": "Tired of looking tired?",
+        "body": "Nurses swear by GlowDrops.",
+        "call_to_action": "Use SPRING20 today.",
+        "voiceover": "Tired of looking tired? Nurses swear by GlowDrops. Use SPRING20 today.",
+        "lines": [
+            {"text": "Tired of looking tired?", "seconds": 3},
+            {"text": "Nurses", "seconds": 4},
+        ],
+    }
+    scenes_payload = {
+        "scenes": [
+            {"visual": "nurse at dawn", "caption": "Night shift?", "voiceover": "a", "duration": 5},
+            {"visual": "serum drop", "caption": "60 seconds", "voiceover": "b", "duration": 7},
+            {"visual": "smiling", "caption": "SPRING20", "voiceover": "c", "duration": 9.3},
+        ]
+    }
+    stub.add(
+        "POST",
+        "/v1/responses",
+        Reply(200, response_json(script_payload)),
+        Reply(200, response_json(scenes_payload)),
+    )
+    provider = text_provider(stub)
+    script = provider.script(BRIEF, Idea("Idea 1", "angle", "Hook", "approach"), length_s=30)
+    assert script.call_to_action == "Use SPRING20 today."
+    assert round(sum(line.seconds for line in script.lines), 2) == 30
+
+    scenes = provider.scenes(BRIEF, script, length_s=30)
+    assert [s.index for s in scenes] == [0, 1, 2]
+    assert [s.caption for s in scenes] == ["Night shift?", "60 seconds", "SPRING20"]
+    assert round(sum(s.duration for s in scenes), 6) == 30
+    assert all(s.duration > 0 for s in scenes)
+    prompt = stub.calls()[1].json["input"]
+    assert script.voiceover in prompt and BRIEF.audience in prompt
+
+
+def test_ad_copy_and_lyrics(stub: StubServer) -> None:
+    stub.add(
+        "POST",
+        "/v1/responses",
+        Reply(200, response_json({"headline": "Glow", "subline": "Sub", "call_to_action": "Shop"})),
+        Reply(200, response_json({"lyrics": "Glow glow\nLumen Labs"})),
+    )
+    provider = text_provider(stub)
+    copy = provider.ad_copy(BRIEF, kind="banner")
+    assert (copy.headline, copy.subline, copy.call_to_action) == ("Glow", "Sub", "Shop")
+    assert provider.lyrics(BRIEF, seconds=20) == "Glow glow\nLumen Labs"
+    assert "banner" in stub.calls()[0].json["input"]
+
+
+def test_rate_limit_then_success_is_retried_by_us(stub: StubServer) -> None:
+    stub.add("POST", "/v1/responses", RATE_LIMIT, Reply(200, response_json(IDEAS)))
+    ideas = text_provider(stub).ideas(BRIEF, count=3, length_s=30)
+    assert len(ideas) == 3
+    assert len(stub.calls("POST", "/v1/responses")) == 2  # one 429 + one success: our retry
+
+
+def test_rate_limit_every_time_gives_readable_error(stub: StubServer) -> None:
+    stub.add("POST", "/v1/responses", RATE_LIMIT)
+    with pytest.raises(ProviderError) as info:
+        text_provider(stub).ideas(BRIEF, count=3, length_s=30)
+    message = str(info.value)
+    assert message.startswith("OpenAI is unavailable after 3 attempts:")
+    assert "Rate limit" in message
+    assert len(stub.calls()) == 3
+
+
+def test_unauthorized_is_not_retried_and_hides_the_key(stub: StubServer) -> None:
+    stub.add("POST", "/v1/responses", UNAUTHORIZED)
+    with pytest.raises(AuthError) as info:
+        text_provider(stub).ideas(BRIEF, count=3, length_s=30)
+    assert str(info.value) == "API key rejected by OpenAI"
+    assert KEY not in str(info.value) and KEY not in repr(info.value)
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert len(stub.calls()) == 1
+
+
+def test_forbidden_is_an_auth_error(stub: StubServer) -> None:
+    stub.add("POST", "/v1/responses", Reply(403, {"error": {"message": "Project not allowed"}}))
+    with pytest.raises(AuthError, match="API key rejected by OpenAI") as info:
+        text_provider(stub).ideas(BRIEF, count=3, length_s=30)
+    assert "Project not allowed" in str(info.value)
+    assert len(stub.calls()) == 1
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(200, "{not json at all", content_type="application/json"),
+        Reply(200, "<html>gateway says hi</html>", content_type="text/html"),
+        Reply(200, response_json(None, text='{"ideas": "nope"}')),
+        Reply(200, response_json(None, text="Sure! Here are three ideas: ...")),
+    ],
+)
+def test_malformed_answer_is_a_readable_error(stub: StubServer, reply: Reply) -> None:
+    stub.add("POST", "/v1/responses", reply)
+    with pytest.raises(ProviderError) as info:
+        text_provider(stub).ideas(BRIEF, count=3, length_s=30)
+    assert not isinstance(info.value, AuthError)
+    assert str(info.value).startswith("OpenAI returned a malformed response:")
+    assert KEY not in str(info.value)
+    assert len(stub.calls()) == 1  # a malformed answer is not retried
+
+
+def test_refusal_is_reported(stub: StubServer) -> None:
+    answer = response_json(None, text="")
+    answer["output"][1]["content"] = [{"type": "refusal", "refusal": "I can't help with that."}]
+    stub.add("POST", "/v1/responses", Reply(200, answer))
+    with pytest.raises(ProviderError, match="declined the request: I can't help"):
+        text_provider(stub).ad_copy(BRIEF, kind="flyer")
+
+
+def test_bad_request_is_not_retried(stub: StubServer) -> None:
+    stub.add("POST", "/v1/responses", Reply(400, {"error": {"message": "Unknown model"}}))
+    with pytest.raises(ProviderError, match=r"OpenAI rejected the request \(400\): Unknown model"):
+        text_provider(stub).lyrics(BRIEF, seconds=15)
+    assert len(stub.calls()) == 1
+
+
+def test_connection_refused_is_transient(stub: StubServer) -> None:
+    url = stub.url
+    stub.stop()
+    provider = OpenAIText(KEY, base_url=url + "/v1", sleep=no_sleep, timeout=2)
+    with pytest.raises(ProviderError, match="OpenAI is unavailable after 3 attempts: could not"):
+        provider.lyrics(BRIEF, seconds=15)
+
+
+def test_fit_durations() -> None:
+    assert fit_durations([5, 7, 9.3], 30) == pytest.approx([7.04, 9.86, 13.1], abs=0.02)
+    assert sum(fit_durations([1, 1, 1], 10)) == pytest.approx(10)
+    assert sum(fit_durations([0, -2, float("nan"), 4], 15)) == pytest.approx(15)
+    assert all(d >= 1 for d in fit_durations([0.1, 20, 0.1], 15))
+    assert fit_durations([], 10) == []
+
+
+# -- images -----------------------------------------------------------------------------------
+
+
+def png_b64(width: int, height: int) -> str:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 40, 40)).save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def images_json(width: int, height: int) -> dict:
+    return {
+        "created": 1_790_000_000,
+        "background": "opaque",
+        "output_format": "png",
+        "quality": "medium",
+        "size": f"{width}x{height}",
+        "data": [{"b64_json": png_b64(width, height)}],
+        "usage": {
+            "input_tokens": 50,
+            "input_tokens_details": {"image_tokens": 0, "text_tokens": 50},
+            "output_tokens": 1056,
+            "total_tokens": 1106,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "size"),
+    [(1080, 1920, "1024x1536"), (1200, 628, "1536x1024"), (1080, 1080, "1024x1024")],
+)
+def test_image_size_and_exact_crop(
+    stub: StubServer,
+    tmp_path: Path,
+    width: int,
+    height: int,
+    size: str,
+) -> None:
+    gen_w, gen_h = (int(v) for v in size.split("x"))
+    stub.add("POST", "/v1/images/generations", Reply(200, images_json(gen_w, gen_h)))
+    provider = OpenAIImages(KEY, base_url=stub.url + "/v1", sleep=no_sleep)
+    assert isinstance(provider, ImageProvider)
+    assert provider.model == "gpt-image-1.5"
+    out = provider.image(
+        ImageRequest(prompt="a serum bottle", width=width, height=height), tmp_path / "a.png"
+    )
+    with Image.open(out) as img:
+        assert img.size == (width, height) and img.format == "PNG"
+    (call,) = stub.calls()
+    assert call.json["model"] == "gpt-image-1.5"
+    assert call.json["size"] == size
+    assert call.json["quality"] == "medium"
+    assert "a serum bottle" in call.json["prompt"]
+    assert call.headers["authorization"] == f"Bearer {KEY}"
+    assert image_size_for(width, height) == size
+
+
+def test_image_server_error_then_success(stub: StubServer, tmp_path: Path) -> None:
+    stub.add(
+        "POST",
+        "/v1/images/generations",
+        Reply(500, {"error": {"message": "boom"}}),
+        Reply(200, images_json(1024, 1024)),
+    )
+    provider = OpenAIImages(KEY, base_url=stub.url + "/v1", sleep=no_sleep)
+    provider.image(ImageRequest(prompt="x", width=64, height=64), tmp_path / "b.png")
+    assert len(stub.calls()) == 2
+
+
+def test_image_garbage_base64(stub: StubServer, tmp_path: Path) -> None:
+    stub.add(
+        "POST", "/v1/images/generations", Reply(200, {"created": 1, "data": [{"b64_json": "%%%"}]})
+    )
+    provider = OpenAIImages(KEY, base_url=stub.url + "/v1", sleep=no_sleep)
+    with pytest.raises(ProviderError, match="OpenAI returned a malformed response"):
+        provider.image(ImageRequest(prompt="x", width=64, height=64), tmp_path / "c.png")
+
+
+def test_image_unauthorized(stub: StubServer, tmp_path: Path) -> None:
+    stub.add("POST", "/v1/images/generations", UNAUTHORIZED)
+    provider = OpenAIImages(KEY, base_url=stub.url + "/v1", sleep=no_sleep)
+    with pytest.raises(AuthError, match="^API key rejected by OpenAI$"):
+        provider.image(ImageRequest(prompt="x", width=64, height=64), tmp_path / "d.png")
+    assert len(stub.calls()) == 1
+
+
+# -- video clips ------------------------------------------------------------------------------
+
+
+def video_json(status: str, *, progress: int = 0, error: dict | None = None) -> dict:
+    return {
+        "id": "video_abc123",
+        "object": "video",
+        "model": "sora-2",
+        "status": status,
+        "progress": progress,
+        "created_at": 1_790_000_000,
+        "completed_at": 1_790_000_090 if status == "completed" else None,
+        "expires_at": None,
+        "prompt": "scene",
+        "seconds": "8",
+        "size": "720x1280",
+        "remixed_from_video_id": None,
+        "error": error,
+    }
+
+
+def test_clip_choices() -> None:
+    assert [video_seconds_for(s) for s in (2, 4, 4.5, 8, 11.2, 15)] == [
+        "4",
+        "4",
+        "8",
+        "8",
+        "12",
+        "12",
+    ]
+    assert video_size_for(1080, 1920) == "720x1280"
+    assert video_size_for(1920, 1080) == "1280x720"
+    assert video_size_for(1080, 1080) == "720x1280"
+
+
+FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42fake"
+
+
+def clip_setup(
+    stub: StubServer,
+    tmp_path: Path,
+    *statuses: dict,
+    content: bytes = FAKE_MP4,
+) -> tuple[OpenAIClips, SegmentRequest]:
+    still = tmp_path / "still.png"
+    Image.new("RGB", (1080, 1920), (10, 120, 200)).save(still)
+    stub.add("POST", "/v1/videos", Reply(200, video_json("queued")))
+    stub.add("GET", "/v1/videos/video_abc123", *[Reply(200, s) for s in statuses])
+    stub.add(
+        "GET",
+        "/v1/videos/video_abc123/content",
+        Reply(200, content, content_type="application/binary"),
+    )
+    provider = OpenAIClips(KEY, base_url=stub.url + "/v1", sleep=no_sleep, poll_interval=0.01)
+    request = SegmentRequest(
+        still=still,
+        prompt="a nurse smiles",
+        seconds=5.5,
+        width=1080,
+        height=1920,
+        caption="Glow up",
+    )
+    return provider, request
+
+
+def test_clip_request_poll_download_and_finalize(
+    stub: StubServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    provider, request = clip_setup(
+        stub,
+        tmp_path,
+        video_json("in_progress", progress=40),
+        video_json("completed", progress=100),
+    )
+    assert isinstance(provider, ClipProvider)
+    seen: dict = {}
+
+    def fake_finalize(raw: Path, out: Path, *, seconds, width, height, caption) -> Path:
+        seen.update(raw=raw.read_bytes(), seconds=seconds, size=(width, height), caption=caption)
+        shutil.copy(raw, out)
+        return out
+
+    import aytada.providers.ffmpeg as ffmpeg_module  # written by another engineer
+
+    monkeypatch.setattr(ffmpeg_module, "finalize_segment", fake_finalize)
+    out = provider.segment(request, tmp_path / "seg.mp4")
+
+    assert out == tmp_path / "seg.mp4" and out.exists()
+    assert seen == {
+        "raw": FAKE_MP4,
+        "seconds": 5.5,
+        "size": (1080, 1920),
+        "caption": "Glow up",
+    }
+    (create,) = stub.calls("POST", "/v1/videos")
+    assert create.headers["content-type"].startswith("multipart/form-data")
+    assert create.headers["authorization"] == f"Bearer {KEY}"
+    assert create.form["model"] == "sora-2"
+    assert create.form["seconds"] == "8"
+    assert create.form["size"] == "720x1280"
+    assert "a nurse smiles" in create.form["prompt"]
+    filename, data = create.files["input_reference"]
+    with Image.open(io.BytesIO(data)) as ref:
+        assert ref.size == (720, 1280)  # the reference matches the requested clip size
+    assert len(stub.calls("GET", "/v1/videos/video_abc123")) == 2
+    assert len(stub.calls("GET", "/v1/videos/video_abc123/content")) == 1
+    assert not list(tmp_path.glob(".clip-*"))  # the raw download is cleaned up
+
+
+def test_clip_failed_status_raises_api_message(stub: StubServer, tmp_path: Path) -> None:
+    provider, request = clip_setup(
+        stub,
+        tmp_path,
+        video_json(
+            "failed",
+            error={"code": "moderation_blocked", "message": "The reference image was blocked."},
+        ),
+    )
+    with pytest.raises(ProviderError) as info:
+        provider.segment(request, tmp_path / "seg.mp4")
+    assert "OpenAI video generation failed: The reference image was blocked." in str(info.value)
+    assert not stub.calls("GET", "/v1/videos/video_abc123/content")
+
+
+def test_clip_poll_times_out(stub: StubServer, tmp_path: Path) -> None:
+    provider, request = clip_setup(stub, tmp_path, video_json("in_progress"))
+    provider.max_wait = 0.05
+    with pytest.raises(ProviderError, match="did not finish within"):
+        provider.segment(request, tmp_path / "seg.mp4")
+
+
+def test_clip_real_finalize_segment(stub: StubServer, tmp_path: Path) -> None:
+    """With the real ffmpeg module and a real MP4 from the stub, the segment has the exact size."""
+    ffmpeg_module = pytest.importorskip("aytada.providers.ffmpeg")
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    import subprocess
+
+    raw = tmp_path / "sora.mp4"
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=720x1280:rate=24:duration=8",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            str(raw),
+        ],
+        check=True,
+    )
+    provider, request = clip_setup(
+        stub, tmp_path, video_json("completed"), content=raw.read_bytes()
+    )
+    request = SegmentRequest(
+        still=request.still, prompt="p", seconds=3.0, width=360, height=640, caption="Hello"
+    )
+    assert callable(ffmpeg_module.finalize_segment)
+    out = provider.segment(request, tmp_path / "final.mp4")
+    frames, secs = imageio_ffmpeg.count_frames_and_secs(str(out))
+    assert abs(secs - 3.0) < 0.2
+    reader = imageio_ffmpeg.read_frames(str(out))
+    meta = next(reader)
+    reader.close()
+    assert tuple(meta["size"]) == (360, 640)
+
+
+def test_no_key_is_refused() -> None:
+    with pytest.raises(AuthError):
+        OpenAIText("")
+
+
+def test_repr_hides_key(stub: StubServer) -> None:
+    assert KEY not in repr(text_provider(stub))
