@@ -201,7 +201,7 @@ def voiceover_run(ctx: StepContext) -> StepResult:
     notices: set[str] = set()
     for i, line in enumerate(ctx.snapshot["lines"]):
         said = voice.speak(
-            line["text"], ctx.workdir / f"line{i + 1}.raw", voice=ctx.snapshot["voice"]
+            line["text"], ctx.workdir / f"line{i + 1}-said", voice=ctx.snapshot["voice"]
         )
         if said.notice:
             notices.add(said.notice)
@@ -226,7 +226,7 @@ def voiceover_run(ctx: StepContext) -> StepResult:
         music_path = music.path
         assets.append(NewAsset("audio", "music", music.path))
     for p in ctx.workdir.glob("line*"):
-        if p not in (track,) and p.suffix in (".raw", ".wav", ".mp3"):
+        if p != track:
             p.unlink(missing_ok=True)
     return StepResult(
         {

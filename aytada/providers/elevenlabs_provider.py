@@ -82,14 +82,14 @@ def translate_elevenlabs_error(exc: BaseException, api_key: str = "") -> Provide
         if status in (408, 409, 429) or status >= 500:
             retry_after = parse_retry_after(_header(exc.headers, "retry-after"))
             label = "rate limit (429)" if status == 429 else f"server error ({status})"
-            return transient(f"{PROVIDER} {label}: {message}", retry_after)
+            return transient(f"{label}: {message}", retry_after)
         if 200 <= status < 300 or status == 0:
             return _malformed(message or "unreadable answer")
         return ProviderError(f"{PROVIDER} rejected the request ({status}): {message}")
     if isinstance(exc, httpx.TimeoutException):
-        return transient(f"{PROVIDER} did not answer in time")
+        return transient("no answer in time (timeout)")
     if isinstance(exc, httpx.TransportError):
-        return transient(f"could not connect to {PROVIDER}")
+        return transient("connection failed")
     if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
         return _malformed(redact(f"{type(exc).__name__}: {exc}", api_key))
     return None

@@ -117,33 +117,39 @@ def brief_context(brief: Brief) -> str:
 
 
 def fit_durations(values: Sequence[float], total: float, *, minimum: float = 1.0) -> list[float]:
-    """Scale ``values`` so they sum to exactly ``total`` (each at least ``minimum`` if possible).
+    """Scale ``values`` in proportion so they sum to ``total``, none below ``minimum``.
 
-    Values are rounded to 0.01 s and the last one takes the rounding remainder.
+    Unusable values (zero, negative, NaN) count as the minimum. Results are rounded to 0.01 s;
+    the longest one absorbs the rounding remainder, so the sum is exact.
     """
     n = len(values)
     if n == 0:
         return []
     floor = min(minimum, total / n)
-    cleaned = [
-        v if isinstance(v, int | float) and math.isfinite(v) and v > 0 else 0.0 for v in values
+    weights = [
+        float(v) if isinstance(v, int | float) and math.isfinite(v) and v > 0 else 0.0
+        for v in values
     ]
-    if sum(cleaned) <= 0:
-        cleaned = [1.0] * n
-    cleaned = [max(v, floor) for v in cleaned]
-    scale = total / sum(cleaned)
-    scaled = [max(floor, round(v * scale, 2)) for v in cleaned]
-    # Bring the sum back to the total, taking the difference from the longest values first.
-    diff = round(total - sum(scaled), 2)
-    order = sorted(range(n), key=lambda i: scaled[i], reverse=True)
-    for i in order:
-        if abs(diff) < 0.005:
+    if sum(weights) <= 0:
+        weights = [1.0] * n
+    # Pin unusable values and those whose proportional share would fall under the floor to the
+    # floor, then share out the rest in proportion.
+    pinned = {i for i in range(n) if weights[i] <= 0}
+    scale = 0.0
+    while True:
+        free = [i for i in range(n) if i not in pinned]
+        if not free:
             break
-        new = round(max(floor, scaled[i] + diff), 2)
-        diff = round(diff - (new - scaled[i]), 2)
-        scaled[i] = new
-    scaled[-1] = round(total - sum(scaled[:-1]), 2)
-    return scaled
+        scale = (total - floor * len(pinned)) / sum(weights[i] for i in free)
+        under = {i for i in free if weights[i] * scale < floor - 1e-9}
+        if not under:
+            break
+        pinned |= under
+    shares = [floor if i in pinned else weights[i] * scale for i in range(n)]
+    rounded = [round(v, 2) for v in shares]
+    longest = max(range(n), key=lambda i: shares[i])
+    rounded[longest] = round(total - (sum(rounded) - rounded[longest]), 2)
+    return rounded
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,30 +231,36 @@ def translate_openai_error(exc: BaseException, api_key: str = "") -> ProviderErr
     if isinstance(exc, ProviderError):
         return exc
     if isinstance(exc, openai.APIStatusError):
-        status = exc.status_code
-        detail = redact(_api_detail(exc), api_key)
-        if status == 401:
-            return AuthError(f"API key rejected by {PROVIDER}")
-        if status == 403:
-            return AuthError(f"API key rejected by {PROVIDER} (permission denied: {detail})")
-        if status == 429 and getattr(exc, "code", None) == "insufficient_quota":
-            return ProviderError(f"{PROVIDER} quota exceeded: {detail}")
-        if status in (408, 409, 429) or status >= 500:
-            retry_after = parse_retry_after(exc.response.headers.get("retry-after"))
-            label = "rate limit (429)" if status == 429 else f"server error ({status})"
-            return transient(f"{PROVIDER} {label}: {detail}", retry_after)
-        if 200 <= status < 300:
-            return _malformed(detail, api_key)
-        return ProviderError(f"{PROVIDER} rejected the request ({status}): {detail}")
+        mapped = _translate_status(exc, api_key)
+        mapped.status = exc.status_code  # type: ignore[attr-defined]
+        return mapped
     if isinstance(exc, openai.APITimeoutError):
-        return transient(f"{PROVIDER} did not answer in time")
+        return transient("no answer in time (timeout)")
     if isinstance(exc, openai.APIConnectionError):
-        return transient(f"could not connect to {PROVIDER}")
+        return transient("connection failed")
     if isinstance(exc, openai.APIResponseValidationError):
         return _malformed(_api_detail(exc), api_key)
     if isinstance(exc, _MALFORMED):
         return _malformed(f"{type(exc).__name__}: {exc}", api_key)
     return None
+
+
+def _translate_status(exc: Any, api_key: str) -> ProviderError:
+    status = exc.status_code
+    detail = redact(_api_detail(exc), api_key)
+    if status == 401:
+        return AuthError(f"API key rejected by {PROVIDER}")
+    if status == 403:
+        return AuthError(f"API key rejected by {PROVIDER} (permission denied: {detail})")
+    if status == 429 and getattr(exc, "code", None) == "insufficient_quota":
+        return ProviderError(f"{PROVIDER} quota exceeded: {detail}")
+    if status in (408, 409, 429) or status >= 500:
+        retry_after = parse_retry_after(exc.response.headers.get("retry-after"))
+        label = "rate limit (429)" if status == 429 else f"server error ({status})"
+        return transient(f"{label}: {detail}", retry_after)
+    if 200 <= status < 300:
+        return _malformed(detail, api_key)
+    return ProviderError(f"{PROVIDER} rejected the request ({status}): {detail}")
 
 
 class _OpenAIBase:
@@ -314,6 +326,11 @@ def _refusal(response: Any) -> str:
     return ""
 
 
+def _is_reasoning_model(model: str) -> bool:
+    name = model.lower().split("/")[-1]
+    return name.startswith(("gpt-5", "o1", "o3", "o4")) and "chat" not in name
+
+
 class OpenAIText(_OpenAIBase):
     """:class:`~aytada.providers.base.TextProvider` on the Responses API with structured output."""
 
@@ -324,19 +341,26 @@ class OpenAIText(_OpenAIBase):
         base_url: str | None = None,
         model: str = "gpt-5-mini",
         timeout: float = 60,
+        reasoning_effort: str = "low",
         attempts: int = 3,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         super().__init__(
             api_key, base_url=base_url, model=model, timeout=timeout, attempts=attempts, sleep=sleep
         )
+        # Copywriting needs little reasoning, and a low effort keeps the wizard responsive.
+        # Only reasoning models accept the parameter; "" leaves the model's default.
+        self.reasoning_effort = reasoning_effort if _is_reasoning_model(model) else ""
 
     def _parse(self, task: str, brief: Brief, fmt: type[T]) -> T:
         prompt = f"{brief_context(brief)}\n\nTask\n{task}"
+        extra: dict[str, Any] = {}
+        if self.reasoning_effort:
+            extra["reasoning"] = {"effort": self.reasoning_effort}
 
         def call() -> T:
             response = self._client.responses.parse(
-                model=self.model, instructions=INSTRUCTIONS, input=prompt, text_format=fmt
+                model=self.model, instructions=INSTRUCTIONS, input=prompt, text_format=fmt, **extra
             )
             parsed = response.output_parsed
             if parsed is None:
@@ -436,6 +460,17 @@ class OpenAIText(_OpenAIBase):
         items = [s for s in out.scenes if s.visual.strip() or s.voiceover.strip()]
         if not items:
             raise _malformed("no scenes")
+        if len(items) > n + 1:  # every scene is a paid clip: fold the extras into the last one
+            keep, extra = items[:n], items[n:]
+            keep.append(
+                _SceneOut(
+                    visual=extra[0].visual,
+                    caption=extra[0].caption,
+                    voiceover=" ".join(s.voiceover.strip() for s in extra if s.voiceover.strip()),
+                    duration=sum(max(0.0, s.duration) for s in extra),
+                )
+            )
+            items = keep
         durations = fit_durations([s.duration for s in items], float(length_s))
         return [
             Scene(
@@ -588,7 +623,7 @@ class OpenAIClips(_OpenAIBase):
         model: str = "sora-2",
         timeout: float = 120,
         poll_interval: float = 5.0,
-        max_wait: float = 900.0,
+        max_wait: float = 600.0,
         attempts: int = 3,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -627,7 +662,18 @@ class OpenAIClips(_OpenAIBase):
         if reference is not None:
             kwargs["input_reference"] = reference
 
-        video = self._call(lambda: self._client.videos.create(**kwargs))
+        try:
+            video = self._call(lambda: self._client.videos.create(**kwargs))
+        except AuthError:
+            raise
+        except ProviderError as exc:
+            if getattr(exc, "status", None) in (404, 410):
+                raise ProviderError(
+                    f"{PROVIDER} video generation with {self.model} is not available: "
+                    f"{str(exc).split(': ', 1)[-1]} (the SDK marks the Sora video API as shut "
+                    "down from 2026-09-24; choose the offline clip provider, PROVIDER_CLIP=offline)"
+                ) from None
+            raise
         video = self._wait(video)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".clip-") as tmp:

@@ -43,10 +43,11 @@ REAL_CHOICES: dict[str, tuple[str, ...]] = {
     "stitch": (SHOTSTACK,),
 }
 
+# Clips stay offline (ffmpeg motion over the scene still, which OpenAI draws when its key is
+# set) unless PROVIDER_CLIP=openai: the SDK marks its video API as shut down (Sept 2026).
 _DEFAULT_REAL = {
     "text": OPENAI,
     "image": OPENAI,
-    "clip": OPENAI,
     "voice": ELEVENLABS,
     "music": ELEVENLABS,
 }

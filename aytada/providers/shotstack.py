@@ -94,9 +94,9 @@ class ShotstackStitcher:
             try:
                 return fn()
             except httpx.TimeoutException:
-                raise transient(f"{PROVIDER} did not answer in time") from None
+                raise transient("no answer in time (timeout)") from None
             except httpx.TransportError:
-                raise transient(f"could not connect to {PROVIDER}") from None
+                raise transient("connection failed") from None
 
         return call_with_retries(
             attempt, attempts=self._attempts, sleep=self._sleep, provider=PROVIDER
@@ -118,10 +118,9 @@ class ShotstackStitcher:
         if api and status in (401, 403):
             raise AuthError(f"API key rejected by {PROVIDER}")
         if status in (408, 409, 425, 429) or status >= 500:
-            raise transient(
-                f"{PROVIDER} error {status}: {detail}",
-                parse_retry_after(response.headers.get("retry-after")),
-            )
+            label = "rate limit (429)" if status == 429 else f"server error ({status})"
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            raise transient(f"{label}: {detail}", retry_after)
         where = "request" if api else "file transfer"
         raise ProviderError(f"{PROVIDER} rejected the {where} ({status}): {detail}")
 

@@ -43,6 +43,8 @@ KIND_LABELS = {"video": "Video ad", "banner": "Banner", "flyer": "Flyer", "jingl
 KIND_ICONS = {"video": "🎬", "banner": "🖼️", "flyer": "📰", "jingle": "🎵"}
 
 _WS = "workspace_id"
+_ENTRY = "_aytada_entry_ran"
+_REROUTES = "_aytada_reroutes"
 _GOTO = "_aytada_goto"
 _FLASH = "_aytada_flash"
 
@@ -51,12 +53,33 @@ _FLASH = "_aytada_flash"
 
 
 def set_workspace(workspace_id: int) -> None:
-    """Home.py resolves the workspace once per run and stores it here for the page."""
+    """Home.py resolves the workspace once per run and hands it to the page it runs."""
     st.session_state[_WS] = workspace_id
+    st.session_state[_ENTRY] = True
 
 
-def workspace() -> int:
-    return int(st.session_state[_WS])
+def start_page() -> int:
+    """Call once, first thing, in every page: returns the run's workspace id.
+
+    With a `pages/` folder next to the entry point, Streamlit starts in its legacy multipage
+    mode until `st.navigation` has run once in the process (AppTest even resets that before
+    every run), and then it runs a page file whose name matches the URL directly, without
+    Home.py. Then there is no navigation, sidebar or workspace: leave the legacy mode and rerun
+    the same URL through Home.py.
+    """
+    if st.session_state.pop(_ENTRY, False):
+        st.session_state.pop(_REROUTES, None)
+        return int(st.session_state[_WS])
+    tries = st.session_state.get(_REROUTES, 0)
+    if tries < 2:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        st.session_state[_REROUTES] = tries + 1
+        PagesManager.uses_pages_directory = False  # what st.navigation itself sets
+        st.rerun()
+    from aytada.core.workspaces import default_workspace_id  # degraded but working
+
+    return default_workspace_id()
 
 
 def go(page: str, params: dict[str, Any] | None = None) -> None:
@@ -271,49 +294,67 @@ def media_path(relative: str | None) -> Path | None:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _thumbnail_bytes(path: str, mtime: float, size: tuple[int, int]) -> bytes:
+def _thumbnail_bytes(path: str, mtime: float, size: tuple[int, int], contain: bool) -> bytes:
     from PIL import Image, ImageOps
 
     with Image.open(path) as img:
-        thumb = ImageOps.fit(img.convert("RGB"), size, Image.Resampling.LANCZOS)
+        rgb = img.convert("RGB")
+        if contain:
+            thumb = ImageOps.pad(rgb, size, Image.Resampling.LANCZOS, color=(244, 242, 250))
+        else:
+            thumb = ImageOps.fit(rgb, size, Image.Resampling.LANCZOS)
     buf = io.BytesIO()
     thumb.save(buf, format="JPEG", quality=82)
     return buf.getvalue()
 
 
-def thumbnail(relative: str | None, kind: str, *, size: tuple[int, int] = (480, 270)) -> None:
-    """A cropped preview (16:9 by default) or a placeholder with the kind's icon."""
+def thumbnail(
+    relative: str | None,
+    kind: str,
+    *,
+    size: tuple[int, int] = (480, 270),
+    contain: bool = False,
+) -> None:
+    """A preview cropped to `size` (or padded into it with `contain`), or a placeholder."""
     path = media_path(relative)
     if path is not None:
         try:
-            st.image(_thumbnail_bytes(str(path), path.stat().st_mtime, size), width="stretch")
-            return
+            data = _thumbnail_bytes(str(path), path.stat().st_mtime, size, contain)
         except OSError:
-            pass
+            data = None
+        if data:
+            st.image(data, width="stretch")
+            return
     st.markdown(
         f"<div class='aytada-thumb-empty'>{KIND_ICONS.get(kind, '📁')}</div>",
         unsafe_allow_html=True,
     )
 
 
-def file_reader(path: Path) -> Callable[[], bytes]:
-    return lambda: path.read_bytes()
-
-
-def download_file(label: str, relative: str | None, *, key: str, file_name: str) -> None:
+def download_file(label: str, relative: str | None, *, key: str, file_stem: str) -> None:
+    """A download button for a stored file (read only when clicked)."""
     path = media_path(relative)
     if path is None:
         st.caption("The file is missing on disk.")
         return
     st.download_button(
         label,
-        data=file_reader(path),
-        file_name=file_name,
+        data=lambda: path.read_bytes(),
+        file_name=safe_name(file_stem, path.suffix),
         mime=media.mime_type(path),
         key=key,
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def version(value: Any) -> str:
+    """A short fingerprint of some data: widget keys change when the stored text changes."""
+    import hashlib
+    import json
+
+    raw = json.dumps(value, sort_keys=True, default=str).encode()
+    return hashlib.sha1(raw).hexdigest()[:10]
 
 
 def safe_name(text: str, suffix: str) -> str:
@@ -486,8 +527,12 @@ def project_card(
                     key=f"{key}-variant",
                     icon=":material/call_split:",
                     on_click=run_action,
-                    args=(variant, "A new variant was created with the same settings.", None,
-                          open_studio),
+                    args=(
+                        variant,
+                        "A new variant was created with the same settings.",
+                        None,
+                        open_studio,
+                    ),
                     help="A new project with the same kind, format and length (A/B test).",
                 )
             if delete is not None:
@@ -523,12 +568,17 @@ def card_grid(
                 )
 
 
-def stepper(steps: Sequence[tuple[str, bool]], current: int) -> None:
-    """A horizontal stepper: ✓ done, ● the step to do now, ○ later."""
+def stepper(names: Sequence[str], done: Sequence[bool]) -> None:
+    """A horizontal stepper: ✓ done, ● the first step still to do, ○ later."""
+    current = next((i for i, d in enumerate(done) if not d), -1)
     parts = []
-    for i, (name, done) in enumerate(steps):
-        cls = "done" if done and i != current else "current" if i == current else ""
-        mark = "✓" if done and i != current else "●" if i == current else "○"
+    for i, (name, finished) in enumerate(zip(names, done, strict=True)):
+        if i == current:
+            cls, mark = "current", "●"
+        elif finished:
+            cls, mark = "done", "✓"
+        else:
+            cls, mark = "", "○"
         parts.append(f"<span class='aytada-step {cls}'>{mark} {i + 1}. {html.escape(name)}</span>")
     st.markdown(f"<div class='aytada-steps'>{''.join(parts)}</div>", unsafe_allow_html=True)
 

@@ -21,7 +21,7 @@ def _wrap(name: str, real: runner.RegisteredStep) -> None:
 
     def run(ctx: runner.StepContext) -> runner.StepResult:
         fault = ctx.snapshot.get("fault", "")
-        if fault == "raise":
+        if fault == "raise" or fault == f"raise-scene:{ctx.scene_index}":
             raise RuntimeError("boom from the test step")
         if fault.startswith("sleep:"):
             time.sleep(float(fault.split(":", 1)[1]))

@@ -181,7 +181,9 @@ def test_connection_refused_is_transient(stub: StubServer, tmp_path: Path) -> No
     url = stub.url
     stub.stop()
     provider = ElevenLabsVoice(KEY, base_url=url, sleep=no_sleep, timeout=2)
-    with pytest.raises(ProviderError, match="ElevenLabs is unavailable after 3 attempts: could"):
+    with pytest.raises(
+        ProviderError, match="ElevenLabs is unavailable after 3 attempts: connection failed"
+    ):
         provider.speak("Hello", tmp_path / "v.mp3")
 
 

@@ -19,8 +19,10 @@ from aytada.providers.base import (
     ImageProvider,
     ImageRequest,
     ProviderError,
+    Script,
     SegmentRequest,
     TextProvider,
+    TransientError,
 )
 from aytada.providers.openai_provider import (
     OpenAIClips,
@@ -31,7 +33,14 @@ from aytada.providers.openai_provider import (
     video_seconds_for,
     video_size_for,
 )
-from tests.providers.stub_server import Reply, StubServer, no_sleep, stub_fixture  # noqa: F401
+from aytada.providers.retry import backoff_delay, call_with_retries, redact
+from tests.providers.stub_server import (  # noqa: F401
+    Reply,
+    SleepRecorder,
+    StubServer,
+    no_sleep,
+    stub_fixture,
+)
 
 KEY = "sk-test-SECRET-0123456789abcdef"
 
@@ -142,6 +151,7 @@ def test_ideas_request_and_parse(stub: StubServer) -> None:
     assert call.headers["authorization"] == f"Bearer {KEY}"
     body = call.json
     assert body["model"] == "gpt-5-mini"
+    assert body["reasoning"] == {"effort": "low"}
     assert body["instructions"]
     fmt = body["text"]["format"]
     assert fmt["type"] == "json_schema" and fmt["strict"] is True
@@ -303,7 +313,9 @@ def test_connection_refused_is_transient(stub: StubServer) -> None:
     url = stub.url
     stub.stop()
     provider = OpenAIText(KEY, base_url=url + "/v1", sleep=no_sleep, timeout=2)
-    with pytest.raises(ProviderError, match="OpenAI is unavailable after 3 attempts: could not"):
+    with pytest.raises(
+        ProviderError, match="OpenAI is unavailable after 3 attempts: connection failed"
+    ):
         provider.lyrics(BRIEF, seconds=15)
 
 
@@ -583,3 +595,94 @@ def test_no_key_is_refused() -> None:
 
 def test_repr_hides_key(stub: StubServer) -> None:
     assert KEY not in repr(text_provider(stub))
+
+
+def test_too_many_scenes_are_folded_into_the_last(stub: StubServer) -> None:
+    scenes = [
+        {"visual": f"v{i}", "caption": f"c{i}", "voiceover": f"line {i}.", "duration": 3}
+        for i in range(9)
+    ]
+    stub.add("POST", "/v1/responses", Reply(200, response_json({"scenes": scenes})))
+    script = Script(hook="h", body="b", call_to_action="c", voiceover="v")
+    out = text_provider(stub).scenes(BRIEF, script, length_s=30)
+    assert len(out) == 7  # about 6 asked for, at most one more: every scene is a paid clip
+    assert out[-1].voiceover == "line 6. line 7. line 8."
+    assert round(sum(s.duration for s in out), 6) == 30
+
+
+def test_insufficient_quota_is_not_retried(stub: StubServer) -> None:
+    quota = {"error": {"message": "You exceeded your quota", "code": "insufficient_quota"}}
+    stub.add("POST", "/v1/responses", Reply(429, quota))
+    with pytest.raises(ProviderError, match="^OpenAI quota exceeded: You exceeded your quota$"):
+        text_provider(stub).lyrics(BRIEF, seconds=10)
+    assert len(stub.calls()) == 1
+
+
+def test_retry_after_header_is_honoured(stub: StubServer) -> None:
+    sleeps = SleepRecorder()
+    limited = Reply(429, {"error": {"message": "slow down"}}, headers={"Retry-After": "3"})
+    stub.add("POST", "/v1/responses", limited, Reply(200, response_json({"lyrics": "la"})))
+    OpenAIText(KEY, base_url=stub.url + "/v1", sleep=sleeps).lyrics(BRIEF, seconds=10)
+    assert sleeps.delays and 3.0 <= sleeps.delays[0] <= 8.0
+
+
+def test_retired_video_model_gets_a_clear_message(stub: StubServer, tmp_path: Path) -> None:
+    provider, request = clip_setup(stub, tmp_path, video_json("completed"))
+    stub.replace("POST", "/v1/videos", Reply(404, {"error": {"message": "Unknown endpoint"}}))
+    with pytest.raises(ProviderError) as info:
+        provider.segment(request, tmp_path / "seg.mp4")
+    message = str(info.value)
+    assert "video generation with sora-2 is not available: Unknown endpoint" in message
+    assert "offline" in message
+    assert len(stub.calls()) == 1
+
+
+# -- the shared retry loop ----------------------------------------------------------------------
+
+
+def test_call_with_retries_backoff_is_bounded_and_only_for_transient() -> None:
+    sleeps = SleepRecorder()
+    calls = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 5:
+            raise TransientError("server error (502): bad gateway")
+        return "ok"
+
+    assert call_with_retries(flaky, attempts=5, base_delay=1, max_delay=3, sleep=sleeps) == "ok"
+    assert len(sleeps.delays) == 4
+    assert all(0.5 <= d <= 3 for d in sleeps.delays)
+    assert sleeps.delays[3] >= 1.5  # exponential: the 4th step is capped at 3, half of it fixed
+
+    def auth() -> None:
+        calls.append(1)
+        raise AuthError("API key rejected by OpenAI")
+
+    calls.clear()
+    with pytest.raises(AuthError):
+        call_with_retries(auth, sleep=sleeps)
+    assert len(calls) == 1
+
+    def down() -> None:
+        raise TransientError("connection failed")
+
+    with pytest.raises(ProviderError) as info:
+        call_with_retries(down, attempts=2, sleep=no_sleep, provider="Shotstack")
+    assert str(info.value) == "Shotstack is unavailable after 2 attempts: connection failed"
+    assert not isinstance(info.value, TransientError)
+
+
+def test_backoff_delay_and_redact() -> None:
+    assert backoff_delay(1, base_delay=0.5, rand=lambda: 0.0) == 0.25
+    assert backoff_delay(1, base_delay=0.5, rand=lambda: 1.0) == 0.5
+    assert backoff_delay(10, base_delay=0.5, max_delay=8, rand=lambda: 1.0) == 8
+    assert redact(f"bad key {KEY} here", KEY) == "bad key *** here"
+    assert len(redact("x" * 1000)) <= 300
+
+
+def test_non_reasoning_model_gets_no_reasoning_parameter(stub: StubServer) -> None:
+    stub.add("POST", "/v1/responses", Reply(200, response_json({"lyrics": "la"})))
+    text_provider(stub, model="gpt-4.1-mini").lyrics(BRIEF, seconds=10)
+    body = stub.calls()[0].json
+    assert body["model"] == "gpt-4.1-mini" and "reasoning" not in body

@@ -1,0 +1,133 @@
+"""Render benchmark (run by hand, not a test): a 30 s 9:16 1080×1920 ad from offline providers.
+
+    .venv/bin/python bench/render.py [--out DIR] [--seconds 30]
+
+Builds 6 Pillow stills, renders 6 captioned zoom/pan segments, speaks and fits the voiceover,
+synthesizes music and stitches (video stream-copied). Prints each phase's wall time, the total
+as a fraction of the video length (target ≤ 0.5× on 2 cores) and the peak RSS of the largest
+ffmpeg/espeak child and of this Python process (target ≤ 400 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aytada.providers import ffmpeg as ff  # noqa: E402
+from aytada.providers.base import Brief, ImageRequest, SegmentRequest  # noqa: E402
+from aytada.providers.offline import (  # noqa: E402
+    EspeakVoice,
+    FfmpegMotionClips,
+    LocalStitcher,
+    OfflineWriter,
+    PillowImages,
+    SynthMusic,
+)
+
+WIDTH, HEIGHT = 1080, 1920
+T = TypeVar("T")
+
+BRIEF = Brief(
+    name="Bench",
+    product_name="GlowCo Hydrating Serum",
+    brand_name="GlowCo",
+    tone_of_voice="Warm and upbeat",
+    awareness_stage="problem_aware",
+    industry="Skincare",
+    creative_style="Direct Response",
+    persuasion_trigger="Social Proof",
+    audience="Busy professionals aged 25-40",
+    messaging="Hydration that lasts all day, with no greasy feel",
+    goals="Drive online sales",
+)
+
+
+def _mb(kilobytes: int) -> float:
+    return kilobytes / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="keep the files in this folder")
+    parser.add_argument("--seconds", type=int, default=30, help="video length (default 30)")
+    parser.add_argument(
+        "--workers", type=int, default=1,
+        help="segments rendered at once, like that many RQ workers (default 1: one after another)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+
+    workdir = args.out or Path(tempfile.mkdtemp(prefix="aytada-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+
+    def phase(name: str, fn: Callable[[], T]) -> T:
+        start = time.perf_counter()
+        result = fn()
+        timings[name] = time.perf_counter() - start
+        print(f"  {name:<22} {timings[name]:6.2f} s", flush=True)
+        return result
+
+    length = args.seconds
+    writer = OfflineWriter()
+    idea = writer.ideas(BRIEF, count=3, length_s=length)[0]
+    scenes = writer.scenes(BRIEF, writer.script(BRIEF, idea, length_s=length), length_s=length)
+    print(f"ffmpeg {ff.ffmpeg_exe()}")
+    print(f"x264: {' '.join(ff.VIDEO_ENCODE_ARGS)}")
+    print(f"{len(scenes)} scenes, {length} s, {WIDTH}×{HEIGHT}, cores: {os.cpu_count()}")
+    print(f"work dir: {workdir}")
+
+    images, clips, voice = PillowImages(), FfmpegMotionClips(), EspeakVoice()
+    stills = phase("stills (Pillow)", lambda: [
+        images.image(ImageRequest(prompt=s.visual, width=WIDTH, height=HEIGHT,
+                                  colors=BRIEF.brand_colors, seed=s.index),
+                     workdir / f"still{s.index}.png")
+        for s in scenes
+    ])  # fmt: skip
+    requests = [
+        SegmentRequest(still=still, prompt=s.visual, seconds=s.duration, width=WIDTH,
+                       height=HEIGHT, caption=s.caption, seed=s.index)
+        for s, still in zip(scenes, stills, strict=True)
+    ]  # fmt: skip
+    with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
+        segments = phase(f"segments (x264) ×{args.workers}", lambda: list(pool.map(
+            lambda r: clips.segment(r, workdir / f"seg{r.seed}.mp4"), requests)))  # fmt: skip
+    spoken = phase("voice (espeak-ng)", lambda: [
+        voice.speak(s.voiceover, workdir / f"line{s.index}.wav") for s in scenes
+    ])  # fmt: skip
+    fitted = phase("voice fit + join", lambda: ff.concat_audio(
+        [ff.fit_audio(r.path, workdir / f"fit{s.index}.wav", seconds=s.duration)
+         for r, s in zip(spoken, scenes, strict=True)],
+        workdir / "voice.wav",
+    ))  # fmt: skip
+    music = phase("music (synth)", lambda: SynthMusic().compose(idea.title, length,
+                                                              workdir / "music.wav"))
+    final = phase("stitch (copy + AAC)", lambda: LocalStitcher().stitch(
+        segments, fitted, music.path, workdir / "final.mp4"))  # fmt: skip
+
+    total = sum(timings.values())
+    without_stills = total - timings["stills (Pillow)"]
+    info = ff.probe(final)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"output: {final} ({final.stat().st_size / 1e6:.1f} MB) {info}")
+    print(f"voice notice: {spoken[0].notice or '-'}; mean volume {ff.mean_volume_db(final):.1f} dB")
+    print(f"total wall time   {total:6.2f} s = {total / length:.2f}× the video length")
+    print(f"  without stills  {without_stills:6.2f} s = {without_stills / length:.2f}×")
+    print(f"peak RSS ffmpeg children {_mb(children):6.0f} MB (largest single child; "
+          f"{args.workers} at once)")
+    print(f"peak RSS python          {_mb(own):6.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

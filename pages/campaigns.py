@@ -1,0 +1,174 @@
+"""Campaigns: the list and the create form (validation messages next to the fields)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from aytada.core import campaigns as c
+from aytada.core.errors import ValidationFailed
+from aytada.ui import widgets as w
+
+ws = w.start_page()
+rows = c.list_campaigns(ws)
+w.page_header("Campaigns", "One shared creative context per product or promotion.")
+
+ERRORS = "campaign_form_errors"
+errors = w.field_errors(ERRORS)
+open_form = not rows or st.query_params.get("new") == "1" or bool(errors)
+
+
+def upload(key: str) -> tuple[str, str, bytes] | None:
+    f = st.session_state.get(key)
+    return (f.name, f.type or "", f.getvalue()) if f is not None else None
+
+
+def submit() -> None:
+    s = st.session_state
+    data = {
+        "name": s.cf_name,
+        "product_name": s.cf_product_name,
+        "product_description": s.cf_product_description,
+        "brand_name": s.cf_brand_name,
+        "tone_of_voice": s.cf_tone_of_voice,
+        "brand_colors": [s.cf_color1, s.cf_color2],
+        "awareness_stage": s.cf_awareness_stage,
+        "business_type": s.cf_business_type or "",
+        "industry": s.cf_industry or "",
+        "creative_style": s.cf_creative_style,
+        "persuasion_trigger": s.cf_persuasion_trigger or "",
+        "audience": s.cf_audience,
+        "messaging": s.cf_messaging,
+        "goals": s.cf_goals,
+    }
+    logo, photo = upload("cf_logo"), upload("cf_product_photo")
+    upload_errors: dict[str, str] = {}
+    for field, label, up in (("logo", "logo", logo), ("product_photo", "product photo", photo)):
+        if up is not None:
+            try:
+                c.check_upload(f"{label} {up[0]}", up[1], up[2])
+            except ValidationFailed as exc:
+                upload_errors[field] = exc.errors["upload"]
+    s.pop(ERRORS, None)
+    try:
+        campaign_id = c.create_campaign(ws, data, logo=logo, product_photo=photo)
+    except ValidationFailed as exc:
+        s[ERRORS] = {**exc.errors, **upload_errors}
+        if upload_errors:
+            s[ERRORS].pop("upload", None)
+        w.flash("error", "Please fix the highlighted fields.")
+        return
+    w.flash("success", "Campaign created. Now make your first asset from its hub.")
+    w.go(w.HUB, {"id": campaign_id})
+
+
+with st.expander("➕ New campaign", expanded=open_form):
+    with st.form("campaign_form", border=False):
+        left, right = st.columns(2)
+        with left:
+            st.text_input("Campaign name *", key="cf_name", max_chars=120)
+            w.field_error(errors, "name")
+            st.text_input("Product name *", key="cf_product_name", max_chars=120)
+            w.field_error(errors, "product_name")
+            st.text_area("Product description *", key="cf_product_description", height=110)
+            w.field_error(errors, "product_description")
+            st.text_input("Brand name", key="cf_brand_name", max_chars=120)
+            w.field_error(errors, "brand_name")
+            st.text_input(
+                "Tone of voice",
+                key="cf_tone_of_voice",
+                max_chars=120,
+                placeholder="e.g. warm, witty, confident",
+            )
+            w.field_error(errors, "tone_of_voice")
+            c1, c2 = st.columns(2)
+            c1.color_picker("Brand colour", value="#1F3A93", key="cf_color1")
+            c2.color_picker("Accent colour", value="#F5B041", key="cf_color2")
+            w.field_error(errors, "brand_colors")
+            st.file_uploader(
+                "Logo (PNG, JPEG or WebP, up to 5 MB)",
+                key="cf_logo",
+                type=["png", "jpg", "jpeg", "webp"],
+                max_upload_size=5,
+            )
+            w.field_error(errors, "logo")
+            st.file_uploader(
+                "Product photo (PNG, JPEG or WebP, up to 5 MB)",
+                key="cf_product_photo",
+                type=["png", "jpg", "jpeg", "webp"],
+                max_upload_size=5,
+            )
+            w.field_error(errors, "product_photo", "upload")
+        with right:
+            st.selectbox(
+                "Awareness stage",
+                list(c.AWARENESS_STAGES),
+                index=1,
+                format_func=c.AWARENESS_STAGES.get,
+                key="cf_awareness_stage",
+            )
+            w.field_error(errors, "awareness_stage")
+            s1, s2 = st.columns(2)
+            s1.selectbox(
+                "Business type",
+                c.BUSINESS_TYPES,
+                index=None,
+                key="cf_business_type",
+                placeholder="Optional",
+            )
+            s2.selectbox(
+                "Industry", c.INDUSTRIES, index=None, key="cf_industry", placeholder="Optional"
+            )
+            s1.selectbox("Creative style", c.CREATIVE_STYLES, key="cf_creative_style")
+            s2.selectbox(
+                "Persuasion trigger",
+                c.PERSUASION_TRIGGERS,
+                index=None,
+                key="cf_persuasion_trigger",
+                placeholder="Optional",
+            )
+            w.field_error(
+                errors, "business_type", "industry", "creative_style", "persuasion_trigger"
+            )
+            st.text_area(
+                "Audience *",
+                key="cf_audience",
+                height=90,
+                placeholder="Who, their current struggle, the identity they want.",
+            )
+            w.field_error(errors, "audience")
+            st.text_area(
+                "Messaging *",
+                key="cf_messaging",
+                height=90,
+                placeholder="The one thing they should take away.",
+            )
+            w.field_error(errors, "messaging")
+            st.text_area(
+                "Goals *",
+                key="cf_goals",
+                height=90,
+                placeholder="Cold traffic to a landing page? Retargeting? Repeat buys?",
+            )
+            w.field_error(errors, "goals")
+        st.form_submit_button("Create campaign", type="primary", on_click=submit, key="cf_submit")
+
+if not rows:
+    w.empty_state(
+        "No campaigns yet",
+        "A campaign holds your product, brand and strategy; every ad you make reads it. "
+        "Fill in the form above to create your first one.",
+        icon="📣",
+        key="campaigns-empty",
+    )
+else:
+    st.subheader(f"{len(rows)} campaign{'s' if len(rows) != 1 else ''}")
+    for row in rows:
+        with st.container(border=True):
+            a, b, d = st.columns([4, 2, 1], vertical_alignment="center")
+            a.markdown(f"**{w.md(row.name)}**  \n{w.md(row.product_name)}")
+            b.caption(
+                f"{row.assets} asset{'s' if row.assets != 1 else ''} · "
+                f"last activity {w.fmt_date(row.last_activity)}"
+            )
+            with d:
+                w.nav_button("Open hub", w.HUB, {"id": row.id}, key=f"open-{row.id}")

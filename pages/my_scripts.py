@@ -1,0 +1,65 @@
+"""My Scripts: every script of the workspace's projects; search, copy, download."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from aytada.core.library import list_scripts
+from aytada.ui import widgets as w
+
+ws = w.start_page()
+w.page_header("My Scripts", "Every ad script you generated: review, copy or download it.")
+search = st.text_input(
+    "Search scripts",
+    key="scripts_search",
+    placeholder="A word from the hook, body, title or campaign",
+)
+scripts = list_scripts(ws, search or "")
+
+if not scripts:
+    if search:
+        w.empty_state(
+            "No script matches",
+            f"Nothing contains “{search}”. Try another word.",
+            icon="🔎",
+            key="scripts-nomatch",
+        )
+    else:
+        w.empty_state(
+            "No scripts yet",
+            "Scripts appear here once you generate one: open a video ad in the Studio, pick an "
+            "idea and click **Generate script**.",
+            [("My Videos", w.VIDEOS, None), ("New video ad", w.STUDIO, {"kind": "video"})],
+            icon="📝",
+            key="scripts-empty",
+        )
+for entry in scripts:
+    with st.container(border=True):
+        st.markdown(f"**{w.md(entry.project_title)}**")
+        st.caption(f"Campaign: {entry.campaign_name} · updated {w.fmt_date(entry.updated_at)}")
+        st.code(entry.as_text(), language=None, wrap_lines=True)
+        with st.container(horizontal=True):
+            st.download_button(
+                "Download .txt",
+                entry.as_text(),
+                file_name=w.safe_name(entry.project_title, ".txt"),
+                mime="text/plain",
+                key=f"txt-{entry.project_id}",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            st.download_button(
+                "Download .md",
+                entry.as_markdown(),
+                file_name=w.safe_name(entry.project_title, ".md"),
+                mime="text/markdown",
+                key=f"md-{entry.project_id}",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            w.nav_button(
+                "Open in Studio",
+                w.STUDIO,
+                {"project": entry.project_id},
+                key=f"open-{entry.project_id}",
+            )

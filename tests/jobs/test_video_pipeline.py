@@ -1,0 +1,168 @@
+"""The video pipeline end to end through Redis and real workers on the offline providers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+import tests.jobs.fault_steps  # noqa: F401
+from aytada.core import campaigns, media, projects, workspaces
+from aytada.core.db import session_scope
+from aytada.core.models import Asset, Generation
+from aytada.jobs.runner import retry_failed, start_step
+from aytada.providers import ffmpeg
+from tests.conftest import IN_CI, wait_for
+from tests.factories import make_campaign, make_project
+
+FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
+pytestmark = pytest.mark.slow
+
+
+def _status(ws: int, pid: int) -> str:
+    return projects.get_project(ws, pid).status
+
+
+def _run(ws: int, pid: int, step: str, until: str, timeout: float = 240, **kw) -> None:
+    start_step(ws, pid, step, **kw)
+    wait_for(lambda: _status(ws, pid) in (until, "failed"), timeout=timeout, what=until)
+    project = projects.get_project(ws, pid)
+    assert project.status == until, project.error
+
+
+def _gens(pid: int, step: str | None = None) -> list[Generation]:
+    with session_scope() as s:
+        q = select(Generation).where(Generation.project_id == pid).order_by(Generation.id)
+        if step:
+            q = q.where(Generation.step == step)
+        return list(s.scalars(q))
+
+
+def _to_scenes(ws: int, pid: int) -> None:
+    _run(ws, pid, "ideas", "ideas_ready")
+    projects.choose_idea(ws, pid, 0)
+    _run(ws, pid, "script", "script_ready")
+    _run(ws, pid, "scenes", "scenes_ready")
+
+
+def test_a_15_second_9_16_ad_ends_as_a_real_mp4(workspace_id, start_worker, tmp_path):
+    if shutil.which("espeak-ng") is None:
+        if IN_CI:
+            pytest.fail("espeak-ng is required in CI (scripts/system-packages.sh installs it)")
+        pytest.skip("espeak-ng is not installed")
+    start_worker(**FAULTS)
+    start_worker(**FAULTS)
+    pid = make_project(workspace_id, length_s=15, fmt="9:16", quality="pro")
+    _to_scenes(workspace_id, pid)
+    project = projects.get_project(workspace_id, pid)
+    assert abs(sum(sc["duration"] for sc in project.scenes) - 15) < 1e-6
+    start_step(workspace_id, pid, "clip")
+    assert len(_gens(pid, "clip")) == len(project.scenes)  # one job per scene
+    wait_for(lambda: _status(workspace_id, pid) in ("completed", "failed"), timeout=300,
+             what="completed")
+    project = projects.get_project(workspace_id, pid)
+    assert project.status == "completed", project.error
+    asset = projects.get_asset(workspace_id, project.output_asset_id)
+    video = media.resolve(asset.path)
+    info = ffmpeg.probe(video)
+    assert info["video_codec"] == "h264" and info["audio_codec"] == "aac"
+    assert (info["width"], info["height"]) == (1080, 1920)
+    assert abs(info["duration"] - 15) <= 0.5
+    assert ffmpeg.mean_volume_db(video) > -50  # the voice is there
+    # caption pixels: the middle of scene 1 shows its caption in the lower third
+    frame = ffmpeg.extract_frame(video, project.scenes[0]["duration"] / 2, tmp_path / "f.png")
+    still = media.resolve(next(a.path for a in projects.assets_of(workspace_id, pid)
+                               if a.role == "scene_still"))
+    assert _lower_third_differs(frame, still)
+    # every step recorded, succeeded and charged once
+    steps = [(g.step, g.state) for g in _gens(pid)]
+    assert steps.count(("clip", "succeeded")) == len(project.scenes)
+    assert ("voiceover", "succeeded") in steps and ("stitch", "succeeded") in steps
+    expected = 0 + 2 + 0 + 40 * len(project.scenes) + 5 + 5
+    assert workspaces.get_balance(workspace_id) == 1000 - expected
+
+
+def _lower_third_differs(frame_png, still_png) -> bool:
+    """The caption box changes the lower third of the frame compared with its upper part."""
+    img = Image.open(frame_png).convert("L")
+    w, h = img.size
+    lower = img.crop((0, int(h * 0.62), w, int(h * 0.95)))
+    # a caption box with white glyphs: many near-white pixels and many dark pixels together
+    hist = lower.histogram()
+    white = sum(hist[235:])
+    return white > 0.002 * lower.width * lower.height
+
+
+def test_campaign_edits_change_the_next_prompt(workspace_id, start_worker):
+    start_worker(**FAULTS)
+    cid = make_campaign(workspace_id)
+    pid = make_project(workspace_id, cid)
+    _run(workspace_id, pid, "ideas", "ideas_ready")
+    campaigns.update_campaign(workspace_id, cid, {"audience": "Retired hikers who fear falls."})
+    _run(workspace_id, pid, "ideas", "ideas_ready")
+    first, second = _gens(pid, "ideas")
+    assert first.input_snapshot["brief"]["audience"].startswith("Weekend runners")
+    assert second.input_snapshot["brief"]["audience"] == "Retired hikers who fear falls."
+    assert first.output != second.output
+    assert second.credits_charged == 2  # a re-roll costs 2, the first run was free
+    assert first.credits_charged == 0
+
+
+def test_a_failing_scene_fails_the_render_and_retry_renders_only_that_scene(
+    workspace_id, start_worker
+):
+    start_worker(**FAULTS)
+    start_worker(**FAULTS)
+    pid = make_project(workspace_id, length_s=15, fmt="1:1", quality="standard")
+    _to_scenes(workspace_id, pid)
+    n = len(projects.get_project(workspace_id, pid).scenes)
+    start_step(workspace_id, pid, "clip", params={"fault": "raise-scene:1"})
+    wait_for(lambda: _status(workspace_id, pid) == "failed", timeout=240, what="failed")
+    # let the siblings finish: they store and charge their output but move no status
+    wait_for(lambda: all(g.state in ("succeeded", "failed") for g in _gens(pid, "clip")),
+             timeout=240, what="sibling clips")
+    project = projects.get_project(workspace_id, pid)
+    assert project.failed_step == "clip" and "scene 2" in project.error
+    assert project.status == "failed"
+    assert sorted(int(k) for k in project.segments) == [i for i in range(n) if i != 1]
+    balance_after_fail = workspaces.get_balance(workspace_id)
+    assert balance_after_fail == 1000 - 2 - 15 * (n - 1)
+
+    retry_failed(workspace_id, pid)
+    clips = _gens(pid, "clip")
+    assert [g.scene_index for g in clips[n:]] == [1]  # only the failed scene again
+    wait_for(lambda: _status(workspace_id, pid) in ("completed", "failed"), timeout=240,
+             what="completed")
+    project = projects.get_project(workspace_id, pid)
+    assert project.status == "completed", project.error
+    assert workspaces.get_balance(workspace_id) == balance_after_fail - 15 - 5 - 5
+    info = ffmpeg.probe(media.resolve(projects.get_asset(workspace_id,
+                                                         project.output_asset_id).path))
+    assert (info["width"], info["height"]) == (720, 720)
+    with session_scope() as s:
+        stills = s.scalars(select(Asset).where(Asset.project_id == pid,
+                                               Asset.role == "scene_still")).all()
+    assert len(stills) == n
+
+
+def test_deleting_an_active_project_lets_its_job_finish_without_status_or_charge(
+    workspace_id, start_worker
+):
+    start_worker(**FAULTS)
+    pid = make_project(workspace_id, status="ideas_ready",
+                       ideas=[{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3,
+                       chosen_idea=0)
+    start_step(workspace_id, pid, "script", params={"fault": "sleep:2"})
+    projects.soft_delete(workspace_id, pid)
+    wait_for(lambda: _gens(pid)[0].state not in ("queued", "running"), what="job end")
+    (gen,) = _gens(pid)
+    assert gen.credits_charged == 0
+    assert workspaces.get_balance(workspace_id) == 1000
+    with session_scope() as s:
+        from aytada.core.models import Project
+
+        assert s.get(Project, pid).status == "generating_script"  # untouched, hidden
+    assert os.environ["AYTADA_QUEUE"] == "aytada-test"

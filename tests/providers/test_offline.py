@@ -1,0 +1,336 @@
+"""The offline providers: deterministic writer, Pillow images, espeak voice, synth, stitching."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import os
+import shutil
+import wave
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from aytada.providers import ffmpeg as ff
+from aytada.providers.base import (
+    Brief,
+    ClipProvider,
+    ImageProvider,
+    ImageRequest,
+    MusicProvider,
+    Script,
+    SegmentRequest,
+    Stitcher,
+    TextProvider,
+    VoiceProvider,
+)
+from aytada.providers.offline import (
+    STAGES,
+    STYLES,
+    TRIGGERS,
+    EspeakVoice,
+    FfmpegMotionClips,
+    LocalStitcher,
+    OfflineWriter,
+    PillowImages,
+    SynthMusic,
+)
+
+W, H = 320, 568
+
+BRIEF = Brief(
+    name="Spring launch",
+    product_name="GlowCo Hydrating Serum",
+    product_description="A lightweight serum with hyaluronic acid.",
+    brand_name="GlowCo",
+    tone_of_voice="Warm and upbeat",
+    brand_colors=("#1F3A93", "#F5B041"),
+    awareness_stage="problem_aware",
+    industry="Skincare",
+    creative_style="UGC Style",
+    persuasion_trigger="Social Proof",
+    audience="Busy professionals aged 25-40",
+    messaging="Hydration that lasts all day, with no greasy feel",
+    goals="Drive online sales",
+)
+
+
+def _hook_and_script(brief: Brief, length_s: int = 30) -> tuple[str, str]:
+    writer = OfflineWriter()
+    idea = writer.ideas(brief, count=3, length_s=length_s)[0]
+    return idea.hook, writer.script(brief, idea, length_s=length_s).voiceover
+
+
+def require_espeak() -> str:
+    """espeak-ng's path; in CI a missing espeak-ng is a failure, elsewhere a skip."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("espeak-ng must be installed in CI (apt-get install espeak-ng)")
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    return exe
+
+
+# --------------------------------------------------------------------------------------------
+# writer
+
+
+def test_providers_satisfy_the_protocols() -> None:
+    assert isinstance(OfflineWriter(), TextProvider)
+    assert isinstance(PillowImages(), ImageProvider)
+    assert isinstance(FfmpegMotionClips(), ClipProvider)
+    assert isinstance(EspeakVoice(), VoiceProvider)
+    assert isinstance(SynthMusic(), MusicProvider)
+    assert isinstance(LocalStitcher(), Stitcher)
+    assert OfflineWriter().name == "offline" and OfflineWriter().model == "offline-writer-1"
+    assert EspeakVoice().model in {"espeak-ng", "silence"}
+
+
+def test_writer_is_deterministic() -> None:
+    def everything(writer: OfflineWriter) -> tuple:
+        ideas = writer.ideas(BRIEF, count=3, length_s=30)
+        script = writer.script(BRIEF, ideas[1], length_s=30)
+        return (
+            ideas,
+            script,
+            writer.scenes(BRIEF, script, length_s=30),
+            writer.ad_copy(BRIEF, kind="banner"),
+            writer.ad_copy(BRIEF, kind="flyer"),
+            writer.lyrics(BRIEF, seconds=15),
+        )
+
+    assert everything(OfflineWriter()) == everything(OfflineWriter())
+    # an equal brief built separately (not the same object) gives the same text
+    assert _hook_and_script(dataclasses.replace(BRIEF)) == _hook_and_script(BRIEF)
+
+
+@pytest.mark.parametrize("style", ["Direct Response", "Cinematic", "Minimalist"])
+def test_briefs_differing_only_in_awareness_stage_differ(style: str) -> None:
+    results = {
+        stage: _hook_and_script(
+            dataclasses.replace(BRIEF, awareness_stage=stage, creative_style=style)
+        )
+        for stage in STAGES
+    }
+    for a, b in itertools.combinations(STAGES, 2):
+        assert results[a][0] != results[b][0], f"same hook for {a} and {b}"
+        assert results[a][1] != results[b][1], f"same script for {a} and {b}"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_briefs_differing_only_in_creative_style_differ(stage: str) -> None:
+    results = {
+        style: _hook_and_script(
+            dataclasses.replace(BRIEF, awareness_stage=stage, creative_style=style)
+        )
+        for style in STYLES
+    }
+    for a, b in itertools.combinations(STYLES, 2):
+        assert results[a][0] != results[b][0], f"same hook for {a} and {b}"
+        assert results[a][1] != results[b][1], f"same script for {a} and {b}"
+
+
+def test_persuasion_trigger_changes_the_script() -> None:
+    scripts = {
+        trigger: _hook_and_script(dataclasses.replace(BRIEF, persuasion_trigger=trigger))[1]
+        for trigger in TRIGGERS
+    }
+    assert len(set(scripts.values())) == len(TRIGGERS)
+
+
+def test_sparse_brief_still_writes_everything() -> None:
+    brief = Brief(name="Untitled", product_name="Widget")
+    writer = OfflineWriter()
+    ideas = writer.ideas(brief, count=3, length_s=15)
+    script = writer.script(brief, ideas[0], length_s=15)
+    scenes = writer.scenes(brief, script, length_s=15)
+    assert all(idea.hook and idea.title and idea.approach for idea in ideas)
+    assert script.hook and script.call_to_action and "{" not in script.voiceover
+    assert all(scene.caption and scene.voiceover for scene in scenes)
+    assert writer.ad_copy(brief, kind="banner").headline
+    assert writer.lyrics(brief, seconds=10).strip()
+
+
+@pytest.mark.parametrize("count", [1, 3, 5, 8])
+def test_ideas_exact_count_and_distinct(count: int) -> None:
+    ideas = OfflineWriter().ideas(BRIEF, count=count, length_s=30)
+    assert len(ideas) == count
+    assert len({idea.hook for idea in ideas}) == count
+    assert len({idea.title for idea in ideas}) == count
+
+
+def test_reroll_gives_new_ideas() -> None:
+    writer = OfflineWriter()
+    first = writer.ideas(BRIEF, count=3, length_s=30, variant=0)
+    second = writer.ideas(BRIEF, count=3, length_s=30, variant=1)
+    assert len(second) == 3
+    assert not {i.hook for i in first} & {i.hook for i in second}
+    assert writer.ideas(BRIEF, count=3, length_s=30, variant=1) == second
+
+
+@pytest.mark.parametrize("length_s, allowed", [(15, {3}), (30, {5, 6}), (60, set(range(8, 11)))])
+def test_script_and_scenes_fit_the_length(length_s: int, allowed: set[int]) -> None:
+    writer = OfflineWriter()
+    for stage, style in itertools.product(STAGES, STYLES):
+        brief = dataclasses.replace(BRIEF, awareness_stage=stage, creative_style=style)
+        idea = writer.ideas(brief, count=3, length_s=length_s)[2]
+        script = writer.script(brief, idea, length_s=length_s)
+        assert sum(line.seconds for line in script.lines) == length_s
+        assert len(script.voiceover.split()) <= length_s * 2.5
+        assert script.voiceover == " ".join(line.text for line in script.lines)
+        scenes = writer.scenes(brief, script, length_s=length_s)
+        assert len(scenes) in allowed
+        assert sum(scene.duration for scene in scenes) == length_s
+        assert all(scene.duration >= 2 for scene in scenes)
+        assert [scene.index for scene in scenes] == list(range(len(scenes)))
+        for scene in scenes:
+            assert 1 <= len(scene.caption.split()) <= 7, scene.caption
+            assert len(scene.voiceover.split()) <= scene.duration * 2.5
+            assert scene.visual
+
+
+def test_scenes_from_an_edited_script() -> None:
+    script = Script(
+        hook="Ever wondered why?",
+        body="",
+        call_to_action="Buy it.",
+        voiceover=(
+            "Ever wondered why your mornings feel rushed? We did too. So we built a serum "
+            "that works while you sleep. Wake up fresh. Buy it today at glowco dot com."
+        ),
+    )
+    for length_s in (15, 30, 60):
+        scenes = OfflineWriter().scenes(BRIEF, script, length_s=length_s)
+        assert sum(scene.duration for scene in scenes) == length_s
+        assert all(scene.duration >= 2 for scene in scenes)
+        spoken = " ".join(scene.voiceover for scene in scenes).split()
+        assert spoken == script.voiceover.split()
+
+
+def test_ad_copy_and_lyrics() -> None:
+    writer = OfflineWriter()
+    banner = writer.ad_copy(BRIEF, kind="banner")
+    flyer = writer.ad_copy(BRIEF, kind="flyer")
+    assert len(banner.headline.split()) <= 7 and banner.subline and banner.call_to_action
+    assert len(flyer.subline) >= len(banner.subline)
+    assert banner.call_to_action == "Shop now"  # from the goal "Drive online sales"
+    lyrics = writer.lyrics(BRIEF, seconds=30)
+    assert len(lyrics.splitlines()) >= 5 and "GlowCo" in lyrics
+
+
+# --------------------------------------------------------------------------------------------
+# images and media
+
+
+@pytest.mark.parametrize(
+    "size, colors",
+    [((W, H), ("#1F3A93", "#F5B041")), ((1200, 628), ("#0B6E4F",)), ((300, 250), ("nope", "red"))],
+)
+def test_image_exact_size(size: tuple[int, int], colors: tuple[str, ...], tmp_path: Path) -> None:
+    request = ImageRequest(
+        prompt="hero", width=size[0], height=size[1], title="GlowCo Serum",
+        caption="Hydration that lasts all day", colors=colors, seed=4,
+    )  # fmt: skip
+    out = PillowImages().image(request, tmp_path / "img.png")
+    with Image.open(out) as image:
+        assert image.format == "PNG" and image.size == size
+
+
+def test_images_vary_with_seed(tmp_path: Path) -> None:
+    paths = [
+        PillowImages().image(
+            ImageRequest(prompt="scene", width=W, height=H, seed=seed), tmp_path / f"{seed}.png"
+        )
+        for seed in (1, 2)
+    ]
+    with Image.open(paths[0]) as a, Image.open(paths[1]) as b:
+        assert sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) > 3
+
+
+@pytest.mark.slow
+def test_motion_clip_segment(tmp_path: Path) -> None:
+    still = PillowImages().image(ImageRequest(prompt="p", width=W, height=H), tmp_path / "s.png")
+    request = SegmentRequest(still=still, prompt="p", seconds=2.0, width=W, height=H,
+                             caption="Meet GlowCo", seed=1)  # fmt: skip
+    out = FfmpegMotionClips().segment(request, tmp_path / "seg.mp4")
+    info = ff.probe(out)
+    assert (info["width"], info["height"], info["video_codec"]) == (W, H, "h264")
+    assert info["audio_codec"] is None and abs(info["duration"] - 2.0) < 0.05
+
+
+@pytest.mark.slow
+def test_synth_music_length_and_level(tmp_path: Path) -> None:
+    result = SynthMusic().compose("calm skincare jingle", 4.5, tmp_path / "music.wav")
+    with wave.open(str(result.path)) as handle:
+        assert handle.getnframes() == round(4.5 * ff.AUDIO_RATE)
+    assert -35 < ff.mean_volume_db(result.path) < -10
+
+
+@pytest.mark.slow
+def test_espeak_voice_speaks(tmp_path: Path) -> None:
+    require_espeak()
+    voice = EspeakVoice()
+    result = voice.speak("Hydration that lasts all day.", tmp_path / "v.wav", voice="female")
+    assert voice.model == "espeak-ng" and result.notice == ""
+    assert ff.probe(result.path)["duration"] > 0.8
+    assert ff.mean_volume_db(result.path) > -40
+    odd = voice.speak("Hello there.", tmp_path / "w.wav", voice="EXAVITQu4vr4xnSDxMaL")
+    assert ff.mean_volume_db(odd.path) > -40  # an unknown (e.g. ElevenLabs) voice id falls back
+
+
+@pytest.mark.slow
+def test_voice_without_espeak_is_silent_with_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng on this PATH
+    voice = EspeakVoice()
+    result = voice.speak("one two three four five", tmp_path / "v.wav")
+    assert voice.model == "silence"
+    assert result.notice == "espeak-ng is not installed: the voiceover is a silent track"
+    assert ff.probe(result.path)["duration"] == pytest.approx(2.0, abs=0.05)
+    assert ff.mean_volume_db(result.path) < -80
+
+
+@pytest.mark.slow
+def test_offline_pipeline_end_to_end(tmp_path: Path) -> None:
+    """15 s ad from the offline providers: voice is audible and captions are in the video."""
+    require_espeak()
+    writer = OfflineWriter()
+    idea = writer.ideas(BRIEF, count=3, length_s=15)[0]
+    scenes = writer.scenes(BRIEF, writer.script(BRIEF, idea, length_s=15), length_s=15)
+    segments, lines = [], []
+    for scene in scenes:
+        still = PillowImages().image(
+            ImageRequest(prompt=scene.visual, width=W, height=H, colors=BRIEF.brand_colors,
+                         seed=scene.index),
+            tmp_path / f"still{scene.index}.png",
+        )  # fmt: skip
+        request = SegmentRequest(still=still, prompt=scene.visual, seconds=scene.duration,
+                                 width=W, height=H, caption=scene.caption, seed=scene.index)
+        segments.append(FfmpegMotionClips().segment(request, tmp_path / f"seg{scene.index}.mp4"))
+        spoken = EspeakVoice().speak(scene.voiceover, tmp_path / f"line{scene.index}.wav")
+        lines.append(ff.fit_audio(spoken.path, tmp_path / f"fit{scene.index}.wav",
+                                  seconds=scene.duration))  # fmt: skip
+    voice = ff.concat_audio(lines, tmp_path / "voice.wav")
+    music = SynthMusic().compose(idea.title, 15, tmp_path / "music.wav").path
+    final = LocalStitcher().stitch(segments, voice, music, tmp_path / "final.mp4")
+
+    info = ff.probe(final)
+    assert (info["video_codec"], info["audio_codec"]) == ("h264", "aac")
+    assert (info["width"], info["height"]) == (W, H)
+    assert abs(info["duration"] - 15.0) <= 0.1
+    assert ff.mean_volume_db(final) > -50
+
+    # caption pixels: the final frame mid-scene vs the same still rendered without caption
+    plain = ff.render_segment_from_still(
+        tmp_path / "still0.png", tmp_path / "plain.mp4", seconds=scenes[0].duration,
+        width=W, height=H, caption="", seed=0,
+    )  # fmt: skip
+    at = scenes[0].duration / 2
+    with_caption = ff.extract_frame(final, at, tmp_path / "final.png")
+    without = ff.extract_frame(plain, at, tmp_path / "plain.png")
+    with Image.open(with_caption) as a, Image.open(without) as b:
+        box = (0, int(H * 0.67), W, int(H * 0.92))
+        diff = ImageChops.difference(a.convert("RGB").crop(box), b.convert("RGB").crop(box))
+        assert sum(ImageStat.Stat(diff).mean) / 3 > 8

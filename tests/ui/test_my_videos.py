@@ -1,0 +1,170 @@
+"""My Videos: action button by status, progress, polling only while active, delete, filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aytada.core.projects import get_project
+from tests.ui.conftest import buttons, generations, has_autorefresh, make_campaign, make_project
+from tests.ui.conftest import project_row, texts
+
+PAGE = "pages/my_videos.py"
+
+# The seeds' table (my-videos.md), written out here on purpose: an independent oracle.
+SEED_BUTTONS = {
+    "draft": "Continue in Studio",
+    "generating_ideas": None,
+    "ideas_ready": "Continue in Studio",
+    "generating_script": None,
+    "script_ready": "Continue in Studio",
+    "generating_scenes": None,
+    "scenes_ready": "Continue in Studio",
+    "generating_video": None,
+    "generating_voiceover": None,
+    "stitching": None,
+    "completed": "View Ad",
+    "failed": "View & Retry",
+}
+
+
+def test_each_seed_status_shows_its_action_button(app, ws):
+    cid = make_campaign(ws)
+    ids = {status: make_project(ws, cid, status=status, title=f"Ad {status}")
+           for status in SEED_BUTTONS}
+    at = app(PAGE)
+    assert not at.exception
+    shown = buttons(at)
+    for status, pid in ids.items():
+        assert shown.get(f"mv-{pid}-act") == SEED_BUTTONS[status], status
+        assert f"Ad {status}" in texts(at)
+    # a progress bar on every active card, none on the others
+    assert len(at.get("progress")) == sum(1 for b in SEED_BUTTONS.values() if b is None)
+
+
+def test_newest_first(app, ws):
+    cid = make_campaign(ws)
+    make_project(ws, cid, title="Older", created_at=datetime(2024, 1, 1, tzinfo=UTC))
+    make_project(ws, cid, title="Newer", created_at=datetime(2025, 1, 1, tzinfo=UTC))
+    at = app(PAGE)
+    body = texts(at)
+    assert body.index("Newer") < body.index("Older")
+
+
+def test_autorefresh_and_processing_badge_only_while_something_is_active(app, ws):
+    cid = make_campaign(ws)
+    for status in ("draft", "ideas_ready", "script_ready", "scenes_ready", "completed", "failed"):
+        make_project(ws, cid, status=status)
+    at = app(PAGE)
+    assert not has_autorefresh(at)
+    assert "Processing" not in texts(at)
+
+    make_project(ws, cid, status="generating_video")
+    at = app(PAGE)
+    assert has_autorefresh(at)
+    assert "aytada-processing" in texts(at) and "Processing</span>" in texts(at)
+
+
+def test_banner_statuses_count_as_active(app, ws):
+    make_project(ws, status="rendering", kind="banner")
+    at = app(PAGE)
+    assert has_autorefresh(at)
+
+
+def test_soft_deleted_projects_are_hidden_and_do_not_poll(app, ws):
+    cid = make_campaign(ws)
+    make_project(ws, cid, title="Visible one")
+    make_project(ws, cid, title="Gone one", status="generating_video",
+                 deleted_at=datetime.now(UTC))
+    at = app(PAGE)
+    body = texts(at)
+    assert "Visible one" in body
+    assert "Gone one" not in body
+    assert not has_autorefresh(at)
+
+
+def test_delete_asks_for_confirmation_then_soft_deletes(app, ws):
+    pid = make_project(ws, title="Delete me", status="generating_script")
+    at = app(PAGE)
+    at.button(key=f"mv-{pid}-del").click().run()
+    # nothing deleted yet: a confirmation is shown
+    assert project_row(pid).deleted_at is None
+    assert "Delete “Delete me”?" in texts(at)
+    at.button(key=f"mv-{pid}-no").click().run()
+    assert f"mv-{pid}-yes" not in buttons(at)
+    assert project_row(pid).deleted_at is None
+
+    at.button(key=f"mv-{pid}-del").click().run()
+    at.button(key=f"mv-{pid}-yes").click().run()
+    assert not at.exception
+    assert project_row(pid).deleted_at is not None
+    assert "Delete me" not in "".join(m.value for m in at.markdown)
+    assert "was deleted" in texts(at)
+    assert not has_autorefresh(at)
+    assert "No projects yet" in texts(at)
+
+
+def test_delete_keeps_generations(app, ws):
+    from aytada.core.db import session_scope
+    from aytada.core.models import Generation
+
+    pid = make_project(ws, status="failed")
+    with session_scope() as s:
+        s.add(Generation(project_id=pid, step="ideas", state="failed", error="boom"))
+    at = app(PAGE)
+    at.button(key=f"mv-{pid}-del").click().run()
+    at.button(key=f"mv-{pid}-yes").click().run()
+    assert len(generations(pid)) == 1
+
+
+def test_action_button_opens_the_studio(app, ws):
+    pid = make_project(ws, title="Resume me", status="script_ready")
+    at = app(PAGE)
+    at.button(key=f"mv-{pid}-act").click().run()
+    assert not at.exception
+    assert at.query_params.get("project") in (str(pid), [str(pid)])
+    assert at.title[0].value == "Resume me"
+
+
+def test_filters_by_status_and_kind(app, ws):
+    cid = make_campaign(ws)
+    make_project(ws, cid, title="Video done", status="completed")
+    make_project(ws, cid, title="Video failed", status="failed")
+    make_project(ws, cid, title="Banner done", status="completed", kind="banner")
+    at = app(PAGE)
+    at.selectbox(key="myvideos_status").set_value("completed").run()
+    body = texts(at)
+    assert "Video done" in body and "Banner done" in body and "Video failed" not in body
+    at.selectbox(key="myvideos_kind").set_value("banner").run()
+    body = texts(at)
+    assert "Banner done" in body and "Video done" not in body
+    at.selectbox(key="myvideos_status").set_value("failed").run()
+    assert "Nothing matches these filters" in texts(at)
+
+
+def test_pagination(app, ws):
+    cid = make_campaign(ws)
+    for i in range(30):
+        make_project(ws, cid, title=f"Ad number {i:02d}")
+    at = app(PAGE)
+    assert len([k for k in buttons(at) if k.endswith("-act")]) == 24
+    pager = at.get("pagination")
+    assert len(pager) == 1
+    pager[0].set_value(2).run()
+    assert not at.exception
+    assert len([k for k in buttons(at) if k.endswith("-act")]) == 6
+    assert "Ad number 00" in texts(at)
+
+
+def test_empty_state_says_what_to_do(app, ws):
+    at = app(PAGE)
+    assert "No projects yet" in texts(at)
+    assert "Create a campaign" in texts(at)
+    assert not has_autorefresh(at)
+    assert "New video ad" in buttons(at).values()
+
+
+def test_failed_card_shows_the_error(app, ws):
+    pid = make_project(ws, status="failed", error="Script failed: the model timed out")
+    at = app(PAGE)
+    assert "the model timed out" in texts(at)
+    assert get_project(ws, pid).status == "failed"
