@@ -313,8 +313,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         _ensure_redis(children)
         if Worker.count(connection=redis_conn(), queue=get_queue()) == 0:
-            _print(f"no worker running: starting {args.workers}")
-            _start_workers(children, args.workers)
+            logs = settings.data_dir / "logs"
+            logs.mkdir(parents=True, exist_ok=True)
+            _print(f"no worker running: starting {args.workers} (logs in {logs})")
+            _start_workers(children, args.workers, logs)
         ws = workspaces.default_workspace_id()
         cid = campaigns.create_campaign(ws, SAMPLE_CAMPAIGN)
         pid = projects.create_project(
