@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from aytada.core.errors import UserError
 from aytada.core.models import CreditLedgerEntry, Generation, Project, Workspace
 from aytada.core.settings import get_settings
 
@@ -121,7 +122,7 @@ def charge(session: Session, generation: Generation, workspace_id: int) -> int:
 def top_up(session: Session, workspace_id: int, amount: int, reason: str = "top-up") -> int:
     """Add credits (a ledger row); returns the new balance."""
     if amount <= 0:
-        raise ValueError("A top-up must be a positive number of credits.")
+        raise UserError("A top-up must be a positive number of credits.")
     new_balance = session.execute(
         update(Workspace)
         .where(Workspace.id == workspace_id)

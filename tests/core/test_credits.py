@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from aytada.core import credits, workspaces
 from aytada.core.db import session_scope
+from aytada.core.errors import UserError
 from aytada.core.models import CreditLedgerEntry, Generation, Project, Workspace
 from tests.conftest import PgSchema, require_pg
 from tests.factories import make_project
@@ -76,7 +77,7 @@ def test_charge_takes_once_and_failed_charge_takes_nothing(workspace_id: int) ->
 
 def test_top_up_adds_a_ledger_row(workspace_id: int) -> None:
     assert workspaces.add_credits(workspace_id, 250) == 1250
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError, match="positive"):
         workspaces.add_credits(workspace_id, 0)
     assert workspaces.ledger(workspace_id)[0].delta == 250
 
