@@ -138,32 +138,26 @@ def top_up(session: Session, workspace_id: int, amount: int, reason: str = "top-
 
 
 def quote(workspace_id: int, project_id: object) -> dict[str, int]:
-    """The cost of each next action for a project, shown on its buttons before a click.
+    """The cost of each next action of a project, shown on its buttons before a click.
 
-    Keys: the step names, plus "render" (clips for the scenes without one + voiceover +
-    stitching) and "render_one" (re-rendering one scene, with the voiceover and stitching).
+    Keys: the step names of the project's kind; for videos also "render" (clips for the scenes
+    without one — or all — plus voiceover and stitching) and "render_one" (one scene again).
     """
     from aytada.core.db import session_scope
     from aytada.core.projects import load_project
+    from aytada.core.steps import STEPS
 
     with session_scope() as s:
         project = load_project(s, workspace_id, project_id)
         costs = {
             name: step_price(s, project, name)
-            for name in (
-                "ideas",
-                "script",
-                "scenes",
-                "clip",
-                "voiceover",
-                "stitch",
-                "design",
-                "jingle",
-            )
+            for name, spec in STEPS.items()
+            if project.kind in spec.kinds
         }
-        missing = sum(
-            1 for i in range(len(project.scenes or [])) if str(i) not in (project.segments or {})
-        )
-        costs["render"] = render_chain_cost(s, project, missing or len(project.scenes or []))
-        costs["render_one"] = render_chain_cost(s, project, 1)
+        if project.kind == "video":
+            scenes = project.scenes or []
+            segments = project.segments or {}
+            missing = sum(1 for i in range(len(scenes)) if str(i) not in segments)
+            costs["render"] = render_chain_cost(s, project, missing or len(scenes))
+            costs["render_one"] = render_chain_cost(s, project, 1)
         return costs
