@@ -56,6 +56,13 @@ def _mb(kilobytes: int) -> float:
     return kilobytes / 1024  # ru_maxrss is in KiB on Linux
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (user + system)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="keep the files in this folder")
@@ -71,10 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, float] = {}
 
     def phase(name: str, fn: Callable[[], T]) -> T:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), _cpu_seconds()
         result = fn()
         timings[name] = time.perf_counter() - start
-        print(f"  {name:<22} {timings[name]:6.2f} s", flush=True)
+        cpu = _cpu_seconds() - cpu_start
+        print(f"  {name:<22} {timings[name]:6.2f} s wall {cpu:6.2f} s CPU", flush=True)
         return result
 
     length = args.seconds
@@ -85,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"x264: {' '.join(ff.VIDEO_ENCODE_ARGS)}")
     print(f"{len(scenes)} scenes, {length} s, {WIDTH}×{HEIGHT}, cores: {os.cpu_count()}")
     print(f"work dir: {workdir}")
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    cpu_start = _cpu_seconds()
 
     images, clips, voice = PillowImages(), FfmpegMotionClips(), EspeakVoice()
     stills = phase("stills (Pillow)", lambda: [
@@ -115,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         segments, fitted, music.path, workdir / "final.mp4"))  # fmt: skip
 
     total = sum(timings.values())
+    cpu_total = _cpu_seconds() - cpu_start
     without_stills = total - timings["stills (Pillow)"]
     info = ff.probe(final)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -123,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"voice notice: {spoken[0].notice or '-'}; mean volume {ff.mean_volume_db(final):.1f} dB")
     print(f"total wall time   {total:6.2f} s = {total / length:.2f}× the video length")
     print(f"  without stills  {without_stills:6.2f} s = {without_stills / length:.2f}×")
+    print(f"CPU time          {cpu_total:6.2f} s (all processes; "
+          f"{cpu_total / (os.cpu_count() or 1) / length:.2f}× the length spread over all cores)")
+    print("load average after: {:.2f} {:.2f} {:.2f} (other load skews the wall times)".format(
+        *os.getloadavg()))  # fmt: skip
     print(f"peak RSS ffmpeg children {_mb(children):6.0f} MB (largest single child; "
           f"{args.workers} at once)")
     print(f"peak RSS python          {_mb(own):6.0f} MB")

@@ -980,7 +980,7 @@ class PillowImages:
         out = Path(out_path)
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(f".{out.stem}.partial.png")
-        canvas.convert("RGB").save(partial, format="PNG", optimize=False, compress_level=3)
+        canvas.convert("RGB").save(partial, format="PNG", compress_level=1)
         partial.replace(out)
         return out
 
@@ -1182,15 +1182,15 @@ class EspeakVoice:
                 if proc.returncode == 0 and raw.is_file() and raw.stat().st_size > 44:
                     break
             else:
-                raise ProviderError(f"espeak-ng failed: {ff._last_line(proc.stderr)}")
+                raise ProviderError(f"espeak-ng failed: {ff.last_line(proc.stderr)}")
             return AudioResult(path=self._write(raw, out, seconds=None))
 
     @staticmethod
     def _write(raw: Path | None, out: Path, *, seconds: float | None) -> Path:
         """Convert ``raw`` (or silence of ``seconds``) to ``out``: WAV unless its suffix says."""
-        codec = list(ff._WAV_ARGS) if out.suffix.lower() in (".wav", "") else []
+        codec = list(ff.WAV_ARGS) if out.suffix.lower() in (".wav", "") else []
         fmt = ["-f", "wav"] if out.suffix == "" else []
-        with ff._atomic_output(out) as part:
+        with ff.atomic_output(out) as part:
             if raw is None:
                 samples = round(float(seconds or 0.5) * ff.AUDIO_RATE)
                 source = ["-f", "lavfi", "-i", f"anullsrc=r={ff.AUDIO_RATE}:cl=mono",
@@ -1198,7 +1198,7 @@ class EspeakVoice:
             else:
                 source = ["-i", str(raw), "-filter:a",
                           f"aresample={ff.AUDIO_RATE},aformat=channel_layouts=mono"]
-            ff._run([*source, *codec, *fmt, str(part)], what="writing the voiceover")
+            ff.run_ffmpeg([*source, *codec, *fmt, str(part)], what="writing the voiceover")
         return out
 
 
@@ -1210,6 +1210,7 @@ _PROGRESSIONS: tuple[tuple[tuple[int, int, int], ...], ...] = (
     ((0, 4, 7), (5, 9, 12), (9, 12, 16), (7, 11, 14)),  # I IV vi V
 )
 _KEYS_HZ = (261.63, 293.66, 246.94, 220.00, 196.00)  # C4, D4, B3, A3, G3
+_SYNTH_RATE = 16_000  # plenty for a bed low-passed at 3.2 kHz; resampled to 48 kHz after
 
 
 class SynthMusic:
@@ -1243,24 +1244,33 @@ class SynthMusic:
             select([freq(chord[k % 3] + 12 * (k // 3)) for chord in progression])
             for k in (0, 1, 2, 3)
         ]
+        # av_expr has ten variables: 0 chord index, 1 time in the bar, 2 chord envelope,
+        # 3 arpeggio step, 4 time in the step, 5 arpeggio note, 6-8 chord tones, 9 bass
         expr = (
             f"st(0,mod(floor(t/{bar}),4));"
             f"st(1,mod(t,{bar}));"
-            f"st(2,min(1,ld(1)/0.35)*min(1,({bar}-ld(1))/0.45));"  # chord envelope
+            f"st(2,min(1,ld(1)/0.35)*min(1,({bar}-ld(1))/0.45));"
             f"st(3,mod(floor(t/{step}),4));"
             f"st(4,mod(t,{step}));"
             f"st(5,if(eq(ld(3),0),{arp_notes[0]},if(eq(ld(3),1),{arp_notes[1]},"
             f"if(eq(ld(3),2),{arp_notes[2]},{arp_notes[3]}))));"
+            f"st(6,{chord_tones[0]});st(7,{chord_tones[1]});st(8,{chord_tones[2]});"
+            f"st(9,{bass});"
             "ld(2)*("
-            + "+".join(f"0.11*sin(2*PI*{tone}*t)+0.05*sin(2*PI*{tone}*1.003*t)"
-                       for tone in chord_tones)
-            + f"+0.16*sin(2*PI*{bass}*t)"
-            ")"
-            f"+0.07*exp(-7*ld(4))*min(1,ld(4)*80)*sin(2*PI*ld(5)*2*t)"
+            + "+".join(f"0.11*sin(2*PI*ld({v})*t)+0.05*sin(2*PI*ld({v})*1.003*t)"
+                       for v in (6, 7, 8))
+            + "+0.16*sin(2*PI*ld(9)*t))"
+            f"+0.07*exp(-7*ld(4))*min(1,ld(4)*80)*min(1,({step}-ld(4))*40)"
+            "*sin(2*PI*ld(5)*2*t)"
         )
         fade_out = min(1.5, seconds / 3)
         samples = round(seconds * ff.AUDIO_RATE)
+        # the progression is periodic: synthesize one cycle (the expression is the costly part)
+        # and loop it; each chord's envelope is silent at the bar line, so the loop is seamless
+        cycle = 4 * bar
+        cycle_samples = round(cycle * _SYNTH_RATE)
         chain = ",".join((
+            f"aloop=loop=-1:size={cycle_samples}",
             "lowpass=f=3200",
             "aecho=0.8:0.6:90|170:0.22|0.14",
             f"aresample={ff.AUDIO_RATE}",
@@ -1269,11 +1279,11 @@ class SynthMusic:
             f"apad=whole_len={samples}",
             f"atrim=end_sample={samples}",
         ))  # fmt: skip
-        source = f"aevalsrc='{expr}':s=24000:c=mono:d={seconds + 0.5:.3f}"
+        source = f"aevalsrc='{expr}':s={_SYNTH_RATE}:c=mono:d={cycle:.3f}"
         out = Path(out_path)
-        with ff._atomic_output(out) as part:
-            ff._run(
-                ["-f", "lavfi", "-i", source, "-filter:a", chain, *ff._WAV_ARGS, str(part)],
+        with ff.atomic_output(out) as part:
+            ff.run_ffmpeg(
+                ["-f", "lavfi", "-i", source, "-filter:a", chain, *ff.WAV_ARGS, str(part)],
                 what="synthesizing music",
             )
         return AudioResult(path=out)
