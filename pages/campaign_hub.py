@@ -76,7 +76,7 @@ if not assets.cards:
         "Create a video ad, banner, flyer or jingle with the buttons above; it reads this "
         "campaign's brand and strategy.",
         [("New video ad", w.STUDIO, {"campaign": campaign.id, "kind": "video"})],
-        icon="🧩",
+        icon=":material/widgets:",
         key="hub-empty",
     )
 else:
@@ -93,7 +93,7 @@ else:
             continue
         w.card_grid(
             cards,
-            columns=4,
+            columns=3,
             key=f"hub-{kind}",
             show_campaign=False,
             delete=lambda pid: partial(soft_delete, ws, pid),

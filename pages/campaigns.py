@@ -61,7 +61,7 @@ def submit() -> None:
     w.go(w.HUB, {"id": campaign_id})
 
 
-with st.expander("➕ New campaign", expanded=open_form):
+with st.expander("New campaign", expanded=open_form, icon=":material/add:"):
     with st.form("campaign_form", border=False):
         left, right = st.columns(2)
         with left:
@@ -157,7 +157,7 @@ if not rows:
         "No campaigns yet",
         "A campaign holds your product, brand and strategy; every ad you make reads it. "
         "Fill in the form above to create your first one.",
-        icon="📣",
+        icon=":material/campaign:",
         key="campaigns-empty",
     )
 else:

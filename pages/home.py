@@ -24,7 +24,7 @@ if not campaigns:
         "3. **Render and download** the MP4 (or make banners, flyers and jingles).\n\n"
         f"You have **{get_balance(ws):,} credits** to start with.",
         [("Create your first campaign", w.CAMPAIGNS, {"new": 1})],
-        icon="👋",
+        icon=":material/waving_hand:",
         key="firstrun",
     )
     st.stop()
@@ -58,7 +58,7 @@ if not recent.cards:
         "Open a campaign and create a video ad, banner, flyer or jingle, or start a video ad "
         "right away.",
         [("New video ad", w.STUDIO, {"kind": "video"})],
-        icon="🎬",
+        icon=":material/movie:",
         key="home-empty",
     )
 else:

@@ -19,7 +19,7 @@ if not images:
         w.empty_state(
             f"No {IMAGE_ROLES[role].lower()} yet",
             "Pick another kind, or clear the filter to see every image.",
-            icon="🔎",
+            icon=":material/search_off:",
             key="images-nomatch",
         )
     else:
@@ -28,7 +28,7 @@ if not images:
             "Images appear here when you render a video ad (scene stills) or generate a banner "
             "or flyer from a campaign.",
             [("Campaigns", w.CAMPAIGNS, None), ("My Videos", w.VIDEOS, None)],
-            icon="🖼️",
+            icon=":material/image:",
             key="images-empty",
         )
 COLUMNS = 4

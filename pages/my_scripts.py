@@ -21,7 +21,7 @@ if not scripts:
         w.empty_state(
             "No script matches",
             f"Nothing contains “{search}”. Try another word.",
-            icon="🔎",
+            icon=":material/search_off:",
             key="scripts-nomatch",
         )
     else:
@@ -30,7 +30,7 @@ if not scripts:
             "Scripts appear here once you generate one: open a video ad in the Studio, pick an "
             "idea and click **Generate script**.",
             [("My Videos", w.VIDEOS, None), ("New video ad", w.STUDIO, {"kind": "video"})],
-            icon="📝",
+            icon=":material/description:",
             key="scripts-empty",
         )
 for entry in scripts:

@@ -56,7 +56,7 @@ if not result.cards:
         w.empty_state(
             "Nothing matches these filters",
             "Clear the status or kind filter to see all your projects.",
-            icon="🔎",
+            icon=":material/search_off:",
             key="myvideos-nomatch",
         )
     else:
@@ -65,7 +65,7 @@ if not result.cards:
             "Your video ads, banners, flyers and jingles appear here. Create a campaign, then "
             "start a video ad from its hub.",
             [("New video ad", w.STUDIO, {"kind": "video"}), ("Campaigns", w.CAMPAIGNS, None)],
-            icon="🎬",
+            icon=":material/movie:",
             key="myvideos-empty",
         )
 else:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from aytada.core import statuses
 from aytada.core.campaigns import get_campaign, list_campaigns
-from aytada.core.ui_queries import quote
+from aytada.core.credits import quote
 from aytada.core.projects import (
     assets_of,
     choose_idea,
@@ -39,7 +39,7 @@ if not project_param:
             "Create a campaign first",
             "Every ad reads a campaign's product, brand and strategy. It takes a minute.",
             [("New campaign", w.CAMPAIGNS, {"new": 1})],
-            icon="📣",
+            icon=":material/campaign:",
             key="studio-nocampaign",
         )
         st.stop()
@@ -193,10 +193,12 @@ def step_button(
 # --------------------------------------------------------------------------- video wizard
 
 
-def ideas_section() -> None:
+def ideas_section(expanded: bool) -> None:
     ideas = project.ideas or []
-    with st.container(border=True):
-        st.subheader("1 · Ideas")
+    title = "1 · Ideas"
+    if project.chosen_idea is not None and project.chosen_idea < len(ideas):
+        title += f" — “{ideas[project.chosen_idea].get('title', '')}”"
+    with w.section(title, expanded):
         if not ideas:
             st.caption(
                 "Three ad concepts from the campaign, each a hook angle and a narrative approach."
@@ -221,10 +223,9 @@ def ideas_section() -> None:
         step_button("New ideas", costs["ideas"], "ideas", "run-ideas", primary=False)
 
 
-def script_section() -> None:
+def script_section(expanded: bool) -> None:
     script = project.script
-    with st.container(border=True):
-        st.subheader("2 · Script")
+    with w.section("2 · Script", expanded):
         if not script:
             st.caption(
                 "A hook, a body, a call to action and the voiceover, for "
@@ -279,10 +280,10 @@ def script_section() -> None:
         step_button("Write a new script", costs["script"], "script", "run-script", primary=False)
 
 
-def scenes_section() -> None:
+def scenes_section(expanded: bool) -> None:
     scenes = project.scenes or []
-    with st.container(border=True):
-        st.subheader("3 · Scenes")
+    title = f"3 · Scenes ({len(scenes)})" if scenes else "3 · Scenes"
+    with w.section(title, expanded):
         if project.scenes_stale:
             st.warning(
                 "The script changed after these scenes were made: generate the scenes "
@@ -376,10 +377,9 @@ def scenes_section() -> None:
             step_button("Regenerate scenes", costs["scenes"], "scenes", "run-scenes", primary=False)
 
 
-def render_section() -> None:
+def render_section(expanded: bool) -> None:
     missing = missing_scenes(project)
-    with st.container(border=True):
-        st.subheader("4 · Render")
+    with w.section("4 · Render", expanded):
         if missing and project.status != statuses.Status.FAILED.value:
             st.caption(
                 f"{len(missing)} scene clip{'s' if len(missing) != 1 else ''} × {costs['clip']} "
@@ -449,23 +449,22 @@ def jingle_section() -> None:
 
 
 if project.kind == "video":
-    rendered = project.output_asset_id is not None and not missing_scenes(project)
-    w.stepper(
-        ["Ideas", "Script", "Scenes", "Render"],
-        [
-            project.chosen_idea is not None,
-            bool(project.script),
-            bool(project.scenes) and not project.scenes_stale,
-            rendered,
-        ],
-    )
-    ideas_section()
+    done = [
+        project.chosen_idea is not None,
+        bool(project.script),
+        bool(project.scenes) and not project.scenes_stale,
+        project.output_asset_id is not None and not missing_scenes(project),
+    ]
+    current = w.stepper(["Ideas", "Script", "Scenes", "Render"], done)
+    # the step to do now is open; finished ones fold away (a finished ad opens on its video)
+    open_at = current if current >= 0 else 3
+    ideas_section(open_at == 0)
     if project.chosen_idea is not None or project.script:
-        script_section()
+        script_section(open_at == 1)
     if project.script:
-        scenes_section()
+        scenes_section(open_at == 2)
     if project.scenes and not project.scenes_stale:
-        render_section()
+        render_section(open_at == 3)
 elif project.kind in ("banner", "flyer"):
     design_section()
 else:

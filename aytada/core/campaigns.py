@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -150,6 +152,11 @@ def check_upload(name: str, mime_type: str, data: bytes) -> str:
         raise ValidationFailed({"upload": f"{name}: the file is larger than 5 MB."})
     if not data:
         raise ValidationFailed({"upload": f"{name}: the file is empty."})
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+    except Exception:  # noqa: BLE001 - any decoder error means "not an image"
+        raise ValidationFailed({"upload": f"{name}: the file is not a readable image."}) from None
     return UPLOAD_TYPES[mime_type]
 
 

@@ -213,7 +213,8 @@ def start_step(
                         )
                     )
                 )
-                wanted = sorted(set(scenes)) if scenes is not None else missing_scenes(project)
+                # scenes without a clip always come along, or the fan-in could never finish
+                wanted = sorted(set(scenes or []) | set(missing_scenes(project)))
                 todo = [i for i in wanted if i not in busy]
                 if not todo or any(not 0 <= i < len(project.scenes) for i in todo):
                     raise Conflict("There is no scene to render.")

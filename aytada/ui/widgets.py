@@ -40,7 +40,12 @@ IMAGES = "pages/my_images.py"
 POLL_MS = 8000  # the seeds: My Videos polls every eight seconds while anything is active
 
 KIND_LABELS = {"video": "Video ad", "banner": "Banner", "flyer": "Flyer", "jingle": "Jingle"}
-KIND_ICONS = {"video": "🎬", "banner": "🖼️", "flyer": "📰", "jingle": "🎵"}
+KIND_ICONS = {
+    "video": ":material/movie:",
+    "banner": ":material/image:",
+    "flyer": ":material/article:",
+    "jingle": ":material/music_note:",
+}
 
 _WS = "workspace_id"
 _ENTRY = "_aytada_entry_ran"
@@ -176,7 +181,8 @@ _CSS = """
 .aytada-field-error { color: #c0392b; font-size: .85rem; margin: -.4rem 0 .5rem 0; }
 .aytada-thumb-empty {
   aspect-ratio: 16 / 9; border-radius: .5rem; display: flex; align-items: center;
-  justify-content: center; font-size: 2.4rem;
+  justify-content: center; font-size: .85rem; font-weight: 600; letter-spacing: .08em;
+  text-transform: uppercase; color: #6C4CF1;
   background: linear-gradient(135deg, #ece8ff 0%, #f7f3ea 100%);
 }
 .aytada-steps { display: flex; gap: .5rem; flex-wrap: wrap; margin: .25rem 0 1rem 0; }
@@ -219,7 +225,8 @@ def page_header(title: str, caption: str | None = None, *, processing: bool = Fa
 def live_refresh(active: bool, key: str) -> None:
     """Poll every 8000 ms while something is active; render nothing at all otherwise."""
     if active:
-        st_autorefresh(interval=POLL_MS, key=key)
+        with st.sidebar:  # a zero-height iframe: keep it out of the page's layout
+            st_autorefresh(interval=POLL_MS, key=key)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -326,7 +333,7 @@ def thumbnail(
             st.image(data, width="stretch")
             return
     st.markdown(
-        f"<div class='aytada-thumb-empty'>{KIND_ICONS.get(kind, '📁')}</div>",
+        f"<div class='aytada-thumb-empty'>{html.escape(KIND_LABELS.get(kind, kind))}</div>",
         unsafe_allow_html=True,
     )
 
@@ -370,12 +377,12 @@ def empty_state(
     text: str,
     actions: Sequence[tuple[str, str, dict[str, Any] | None]] = (),
     *,
-    icon: str = "✨",
+    icon: str = ":material/auto_awesome:",
     key: str = "empty",
 ) -> None:
     """Every list's empty state: what it is and what to do next, with buttons to get there."""
     with st.container(border=True):
-        st.markdown(f"### {icon} {title}")
+        st.markdown(f"### {icon} {md(title)}")
         st.markdown(text)
         if actions:
             cols = st.columns(len(actions) + 1)
@@ -482,7 +489,7 @@ def project_card(
     """A project card: thumbnail with progress, title, format, date, status badge, and the
     action button by status (none while active), with delete-after-confirmation."""
     with st.container(border=True):
-        thumbnail(card.thumbnail, card.kind)
+        thumbnail(card.thumbnail, card.kind, contain=card.kind in ("banner", "flyer"))
         progress_bar(card.status)
         st.markdown(f"**{md(card.title)}**")
         size = card.format if card.kind != "jingle" else "audio"
@@ -495,7 +502,7 @@ def project_card(
             st.caption(f"Campaign: {card.campaign_name}")
         status_badge(card.status)
         if card.status == Status.FAILED.value and card.error:
-            st.caption(f"⚠ {card.error[:160]}")
+            st.caption(f":material/error: {card.error[:160]}")
         flag = f"{key}-confirm"
         if delete is not None and st.session_state.get(flag):
             st.warning(
@@ -568,8 +575,15 @@ def card_grid(
                 )
 
 
-def stepper(names: Sequence[str], done: Sequence[bool]) -> None:
-    """A horizontal stepper: ✓ done, ● the first step still to do, ○ later."""
+def section(title: str, expanded: bool) -> Any:
+    """A wizard step's block: open when it is the step to do now, folded otherwise."""
+    return st.expander(f"**{md(title)}**", expanded=expanded)
+
+
+def stepper(names: Sequence[str], done: Sequence[bool]) -> int:
+    """A horizontal stepper: ✓ done, ● the first step still to do, ○ later.
+
+    Returns the index of the step to do now (-1 when every step is done)."""
     current = next((i for i, d in enumerate(done) if not d), -1)
     parts = []
     for i, (name, finished) in enumerate(zip(names, done, strict=True)):
@@ -581,6 +595,7 @@ def stepper(names: Sequence[str], done: Sequence[bool]) -> None:
             cls, mark = "", "○"
         parts.append(f"<span class='aytada-step {cls}'>{mark} {i + 1}. {html.escape(name)}</span>")
     st.markdown(f"<div class='aytada-steps'>{''.join(parts)}</div>", unsafe_allow_html=True)
+    return current
 
 
 def generation_rows(generations: Iterable[Any]) -> list[dict[str, Any]]:
@@ -593,16 +608,16 @@ def generation_rows(generations: Iterable[Any]) -> list[dict[str, Any]]:
         name = spec.label if spec else g.step
         if g.scene_index is not None and g.scene_index >= 0:
             name = f"{name} {g.scene_index + 1}"
-        duration = None
+        duration = "—"
         if g.started_at and g.finished_at:
-            duration = round((g.finished_at - g.started_at).total_seconds(), 1)
+            duration = f"{(g.finished_at - g.started_at).total_seconds():.1f} s"
         provider = g.provider + (f" ({g.model})" if g.model else "")
         rows.append(
             {
                 "Step": name,
                 "Provider": provider or "—",
                 "State": g.state,
-                "Duration (s)": duration,
+                "Duration": duration,
                 "Credits": g.credits_charged,
                 "Started": fmt_date(g.started_at or g.created_at),
                 "Error": g.error or (g.notice or ""),
@@ -613,13 +628,14 @@ def generation_rows(generations: Iterable[Any]) -> list[dict[str, Any]]:
 
 def sidebar(balance: int, providers: dict[str, str] | None, provider_error: str = "") -> None:
     with st.sidebar:
-        st.divider()
         st.metric("Credit balance", f"{balance:,}")
         if provider_error:
-            st.caption(f"⚠ Providers: {provider_error}")
+            st.caption(f":material/warning: Providers: {provider_error}")
         elif providers:
             if all(v in ("offline", "local") for v in providers.values()):
-                st.caption("🔌 Offline mode: built-in providers (no API keys set).")
+                st.caption(
+                    ":material/cloud_off: Offline mode: built-in providers (no API keys set)."
+                )
             else:
                 st.caption(
                     "Providers: " + ", ".join(f"{cap} → {name}" for cap, name in providers.items())

@@ -177,15 +177,27 @@ def generations(pid: int) -> list[Generation]:
 
     with db.session_scope() as s:
         return list(
-            s.scalars(select(Generation).where(Generation.project_id == pid).order_by(Generation.id))
+            s.scalars(
+                select(Generation).where(Generation.project_id == pid).order_by(Generation.id)
+            )
         )
 
 
 def texts(at: AppTest) -> str:
     """Every text the page shows (markdown, captions, alerts, titles…), joined."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning",
-                 "info", "success", "code"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "error",
+        "warning",
+        "info",
+        "success",
+        "code",
+    ):
         parts += [str(el.value) for el in getattr(at, kind)]
     return "\n".join(parts).replace("\\", "")  # markdown escapes of user text
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aytada.core.projects import get_project
-from tests.ui.conftest import buttons, generations, has_autorefresh, make_campaign, make_project
-from tests.ui.conftest import project_row, texts
+from tests.ui.conftest import (
+    buttons,
+    generations,
+    has_autorefresh,
+    make_campaign,
+    make_project,
+    project_row,
+    texts,
+)
 
 PAGE = "pages/my_videos.py"
 
@@ -29,8 +36,10 @@ SEED_BUTTONS = {
 
 def test_each_seed_status_shows_its_action_button(app, ws):
     cid = make_campaign(ws)
-    ids = {status: make_project(ws, cid, status=status, title=f"Ad {status}")
-           for status in SEED_BUTTONS}
+    ids = {
+        status: make_project(ws, cid, status=status, title=f"Ad {status}")
+        for status in SEED_BUTTONS
+    }
     at = app(PAGE)
     assert not at.exception
     shown = buttons(at)
@@ -73,8 +82,7 @@ def test_banner_statuses_count_as_active(app, ws):
 def test_soft_deleted_projects_are_hidden_and_do_not_poll(app, ws):
     cid = make_campaign(ws)
     make_project(ws, cid, title="Visible one")
-    make_project(ws, cid, title="Gone one", status="generating_video",
-                 deleted_at=datetime.now(UTC))
+    make_project(ws, cid, title="Gone one", status="generating_video", deleted_at=datetime.now(UTC))
     at = app(PAGE)
     body = texts(at)
     assert "Visible one" in body
@@ -168,3 +176,33 @@ def test_failed_card_shows_the_error(app, ws):
     at = app(PAGE)
     assert "the model timed out" in texts(at)
     assert get_project(ws, pid).status == "failed"
+
+
+def test_a_run_costs_the_same_few_statements_for_any_number_of_projects(app, ws):
+    from sqlalchemy import event
+
+    from aytada.core import db
+
+    cid = make_campaign(ws)
+    counts = []
+    for n in (3, 40):
+        while len(list_projects_ids(ws)) < n:
+            make_project(ws, cid, status="generating_video")
+        at = app(PAGE)
+        statements: list[str] = []
+
+        def listener(*args, seen=statements):  # type: ignore[no-untyped-def]
+            seen.append(args[2])
+
+        event.listen(db.get_engine(), "before_cursor_execute", listener)
+        at.run()
+        event.remove(db.get_engine(), "before_cursor_execute", listener)
+        counts.append(len(statements))
+    # workspace, balance, then the page: count, one page of cards, "anything active?"
+    assert counts[0] == counts[1] <= 5
+
+
+def list_projects_ids(ws: int) -> list[int]:
+    from aytada.core.projects import list_projects
+
+    return [c.id for c in list_projects(ws, page_size=100).cards]

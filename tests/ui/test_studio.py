@@ -1,0 +1,315 @@
+"""Studio: deep links, the wizard's buttons (each enqueues its step), costs, errors, retry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import update
+
+from aytada.core.db import session_scope
+from aytada.core.models import Asset, Generation, Workspace
+from aytada.core.projects import list_projects
+from aytada.core.workspaces import create_workspace
+from tests.ui.conftest import (
+    IDEAS,
+    SCENES,
+    SCRIPT,
+    buttons,
+    generations,
+    has_autorefresh,
+    make_campaign,
+    make_project,
+    project_row,
+    texts,
+)
+
+STUDIO = "pages/studio.py"
+SEGMENTS = {"0": 1, "1": 2, "2": 3}
+
+
+def queued(pid: int) -> list[tuple[str, int]]:
+    return [(g.step, g.scene_index) for g in generations(pid) if g.state == "queued"]
+
+
+# --------------------------------------------------------------------------- not found
+
+
+def test_bad_deleted_and_foreign_ids_show_not_found(app, ws):
+    deleted = make_project(ws, deleted_at=datetime.now(UTC))
+    with session_scope() as s:
+        other = create_workspace(s, "Other team").id
+    foreign = make_project(other)
+    for ident in ("abc", "-1", "999999", "1.5", str(deleted), str(foreign), "%27%3B"):
+        at = app(STUDIO, project=ident)
+        assert not at.exception, ident
+        assert at.title[0].value == "Not found", ident
+        assert "was not found" in texts(at)
+        links = at.get("page_link")
+        assert links and "My Videos" in links[0].proto.label
+
+
+def test_without_a_project_it_offers_the_create_form(app, ws):
+    at = app(STUDIO)
+    assert "Create a campaign first" in texts(at)
+
+    cid = make_campaign(ws)
+    at = app(STUDIO, campaign=cid, kind="banner")
+    assert at.title[0].value == "Create an ad"
+    at.button(key="np_create").click().run()
+    assert "Give the project a title." in texts(at)
+    assert list_projects(ws).total == 0
+
+    at.text_input(key="np_title").input("Launch banner")
+    at.selectbox(key="np_format_banner").set_value("728x90 (leaderboard)")
+    at.button(key="np_create").click().run()
+    assert not at.exception
+    (card,) = list_projects(ws).cards
+    assert (card.kind, card.format, card.status) == ("banner", "728x90 (leaderboard)", "draft")
+    assert at.title[0].value == "Launch banner"
+    assert at.button(key="run-design").label == "Generate banner · 10 credits"
+
+
+def test_create_video_with_format_length_quality(app, ws):
+    make_campaign(ws)
+    at = app(STUDIO, kind="video")
+    at.text_input(key="np_title").input("Story ad")
+    at.radio(key="np_format_video").set_value("1:1")
+    at.radio(key="np_length").set_value(60)
+    at.radio(key="np_quality").set_value("standard")
+    at.button(key="np_create").click().run()
+    (card,) = list_projects(ws).cards
+    assert (card.kind, card.format, card.length_s) == ("video", "1:1", 60)
+    assert project_row(card.id).quality == "standard"
+    assert at.button(key="run-ideas").label == "Generate ideas · 0 credits"
+
+
+# --------------------------------------------------------------------------- wizard
+
+
+def test_generate_ideas_enqueues_the_ideas_step(app, ws, ui_redis):
+    pid = make_project(ws)
+    at = app(STUDIO, project=pid)
+    assert not has_autorefresh(at)
+    assert at.button(key="run-ideas").label == "Generate ideas · 0 credits"
+    at.button(key="run-ideas").click().run()
+    assert not at.exception
+    assert queued(pid) == [("ideas", -1)]
+    assert project_row(pid).status == "generating_ideas"
+    # the same run shows the new state: badge, progress, polling, disabled buttons
+    assert "Generating ideas" in texts(at)
+    assert has_autorefresh(at)
+    assert at.button(key="run-ideas").disabled
+
+
+def test_pick_an_idea_then_generate_the_script(app, ws, ui_redis):
+    pid = make_project(ws, status="ideas_ready", ideas=IDEAS)
+    at = app(STUDIO, project=pid)
+    assert "run-script" not in buttons(at)
+    assert at.button(key="run-ideas").label == "New ideas · 0 credits"  # no run succeeded yet
+    at.button(key="idea-1").click().run()
+    assert project_row(pid).chosen_idea == 1
+    assert at.button(key="run-script").label == "Generate script · 2 credits"
+    at.button(key="run-script").click().run()
+    assert queued(pid) == [("script", -1)]
+    assert project_row(pid).status == "generating_script"
+
+
+def test_generate_scenes(app, ws, ui_redis):
+    pid = make_project(ws, status="script_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT)
+    at = app(STUDIO, project=pid)
+    assert at.button(key="run-scenes").label == "Generate scenes · 0 credits"
+    at.button(key="run-scenes").click().run()
+    assert queued(pid) == [("scenes", -1)]
+    assert project_row(pid).status == "generating_scenes"
+
+
+def test_render_enqueues_one_clip_per_scene_and_shows_the_chain_cost(app, ws, ui_redis):
+    pid = make_project(
+        ws, status="scenes_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT, scenes=SCENES
+    )
+    at = app(STUDIO, project=pid)
+    # 3 scenes × 40 (Pro) + voiceover 5 + stitching 5
+    assert at.button(key="run-render").label == "Render video · 130 credits"
+    at.button(key="run-render").click().run()
+    assert not at.exception
+    assert sorted(queued(pid)) == [("clip", 0), ("clip", 1), ("clip", 2)]
+    assert project_row(pid).status == "generating_video"
+    assert has_autorefresh(at)
+
+
+def test_rerender_one_scene(app, ws, ui_redis):
+    pid = make_project(
+        ws,
+        status="completed",
+        ideas=IDEAS,
+        chosen_idea=0,
+        script=SCRIPT,
+        scenes=SCENES,
+        segments=SEGMENTS,
+    )
+    at = app(STUDIO, project=pid)
+    assert "run-render" not in buttons(at)
+    assert at.button(key="rerender-1").label == "Re-render scene · 50 credits"
+    at.button(key="rerender-1").click().run()
+    assert queued(pid) == [("clip", 1)]
+    assert project_row(pid).status == "generating_video"
+
+
+@pytest.mark.parametrize(
+    ("kind", "step", "label"),
+    [
+        ("banner", "design", "Generate banner · 10 credits"),
+        ("flyer", "design", "Generate flyer · 10 credits"),
+        ("jingle", "jingle", "Generate jingle · 10 credits"),
+    ],
+)
+def test_design_and_jingle_buttons(app, ws, ui_redis, kind, step, label):
+    pid = make_project(ws, kind=kind)
+    at = app(STUDIO, project=pid)
+    assert at.button(key=f"run-{step}").label == label
+    at.button(key=f"run-{step}").click().run()
+    assert queued(pid) == [(step, -1)]
+    assert project_row(pid).status == "generating"
+
+
+def test_script_edit_is_saved_and_marks_scenes_stale(app, ws):
+    pid = make_project(
+        ws, status="scenes_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT, scenes=SCENES
+    )
+    at = app(STUDIO, project=pid)
+    hook = next(t for t in at.text_area if t.key and t.key.startswith("script-hook-"))
+    hook.input("Slipping on mud again?")
+    at.button(key="save-script").click().run()
+    assert not at.exception
+    row = project_row(pid)
+    assert row.script["hook"] == "Slipping on mud again?"
+    assert row.scenes_stale and row.status == "script_ready"
+    assert "Script saved." in texts(at)
+    assert "generate the scenes again" in texts(at)
+    assert "run-render" not in buttons(at)
+
+
+def test_scene_edit_is_saved(app, ws):
+    pid = make_project(
+        ws, status="scenes_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT, scenes=SCENES
+    )
+    at = app(STUDIO, project=pid)
+    caption = next(t for t in at.text_area if t.key and t.key.startswith("scene-2-caption-"))
+    caption.input("Grip that never quits")
+    at.button(key="save-scene-2").click().run()
+    assert project_row(pid).scenes[2]["caption"] == "Grip that never quits"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_redis_down_shows_an_error_and_changes_nothing(app, ws, redis_down):
+    pid = make_project(ws)
+    at = app(STUDIO, project=pid)
+    at.button(key="run-ideas").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("Redis" in e and "not reachable" in e for e in errors), errors
+    assert project_row(pid).status == "draft"
+    assert generations(pid) == []
+    assert not has_autorefresh(at)
+
+
+def test_not_enough_credits_shows_an_error_and_changes_nothing(app, ws, ui_redis):
+    pid = make_project(
+        ws, status="scenes_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT, scenes=SCENES
+    )
+    with session_scope() as s:
+        s.execute(update(Workspace).where(Workspace.id == ws).values(credit_balance=20))
+    at = app(STUDIO, project=pid)
+    at.button(key="run-render").click().run()
+    errors = [e.value for e in at.error]
+    assert any("Not enough credits" in e for e in errors), errors
+    assert project_row(pid).status == "scenes_ready"
+    assert generations(pid) == []
+
+
+def test_failed_project_shows_the_error_and_retries_only_the_failed_step(app, ws, ui_redis):
+    pid = make_project(
+        ws,
+        status="failed",
+        ideas=IDEAS,
+        chosen_idea=0,
+        failed_step="script",
+        error="Script failed: the text provider timed out",
+    )
+    with session_scope() as s:
+        s.add(
+            Generation(
+                project_id=pid,
+                step="script",
+                state="failed",
+                provider="offline",
+                error="the text provider timed out",
+            )
+        )
+    at = app(STUDIO, project=pid)
+    assert "the text provider timed out" in " ".join(e.value for e in at.error)
+    assert at.button(key="retry").label == "Retry script · 2 credits"
+    # the step history lists the failed run
+    table = at.dataframe[0].value
+    assert list(table["Step"]) == ["Script"] and list(table["State"]) == ["failed"]
+    at.button(key="retry").click().run()
+    assert queued(pid) == [("script", -1)]
+    assert project_row(pid).status == "generating_script"
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def test_completed_video_shows_player_download_and_stills(app, ws):
+    from aytada.core.settings import get_settings
+
+    pid = make_project(
+        ws,
+        status="completed",
+        ideas=IDEAS,
+        chosen_idea=0,
+        script=SCRIPT,
+        scenes=SCENES,
+        segments=SEGMENTS,
+    )
+    media = get_settings().media_dir / "p"
+    media.mkdir(parents=True)
+    (media / "final.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    from PIL import Image
+
+    Image.new("RGB", (90, 160), (10, 120, 200)).save(media / "s0.png")
+    with session_scope() as s:
+        still = Asset(
+            workspace_id=ws,
+            project_id=pid,
+            kind="image",
+            role="scene_still",
+            path="p/s0.png",
+            mime_type="image/png",
+            meta={"scene": 0},
+        )
+        final = Asset(
+            workspace_id=ws,
+            project_id=pid,
+            kind="video",
+            role="final",
+            path="p/final.mp4",
+            mime_type="video/mp4",
+        )
+        s.add_all([still, final])
+        s.flush()
+        final_id = final.id
+    with session_scope() as s:
+        from aytada.core.models import Project
+
+        s.get(Project, pid).output_asset_id = final_id
+    at = app(STUDIO, project=pid)
+    assert not at.exception
+    assert len(at.get("video")) == 1
+    assert [d.label for d in at.download_button] == ["Download MP4"]
+    assert len(at.image) >= 1  # the scene still
+    assert "View Ad" not in buttons(at).values()
+    assert not has_autorefresh(at)
