@@ -22,7 +22,15 @@ from aytada.core.projects import (
     save_scene,
     save_script,
 )
-from aytada.core.steps import DESIGN_FORMATS, KINDS, LENGTHS, QUALITIES, STEPS, VIDEO_FORMATS
+from aytada.core.steps import (
+    DESIGN_FORMAT_LABELS,
+    DESIGN_FORMATS,
+    KINDS,
+    LENGTHS,
+    QUALITIES,
+    STEPS,
+    VIDEO_FORMATS,
+)
 from aytada.jobs.runner import missing_scenes, retry_failed, start_step
 from aytada.ui import widgets as w
 
@@ -106,7 +114,12 @@ if not project_param:
             key="np_quality",
         )
     elif kind in ("banner", "flyer"):
-        st.selectbox("Size", list(DESIGN_FORMATS), key=f"np_format_{kind}")
+        st.selectbox(
+            "Size",
+            list(DESIGN_FORMATS),
+            format_func=DESIGN_FORMAT_LABELS.get,
+            key=f"np_format_{kind}",
+        )
     else:
         st.radio(
             "Length",

@@ -31,12 +31,13 @@ def make_project(
     workspace_id: int, campaign_id: int | None = None, *, status: str = "draft", **fields: Any
 ) -> int:
     cid = campaign_id or make_campaign(workspace_id)
+    kind = fields.pop("kind", "video")
     pid = projects.create_project(
         workspace_id,
         cid,
-        kind=fields.pop("kind", "video"),
+        kind=kind,
         title=fields.pop("title", "Test ad"),
-        fmt=fields.pop("fmt", "9:16"),
+        fmt=fields.pop("fmt", "9:16" if kind == "video" else "1080x1080"),
         length_s=fields.pop("length_s", 15),
         quality=fields.pop("quality", "pro"),
     )

@@ -54,12 +54,20 @@ VIDEO_FORMATS: dict[str, tuple[int, int]] = {
     "16:9": (1920, 1080),
 }
 DESIGN_FORMATS: dict[str, tuple[int, int]] = {
-    "1080x1080 (square post)": (1080, 1080),
-    "1080x1920 (story)": (1080, 1920),
-    "1200x628 (link ad)": (1200, 628),
-    "300x250 (medium rectangle)": (300, 250),
-    "728x90 (leaderboard)": (728, 90),
-    "1080x1350 (portrait post)": (1080, 1350),
+    "1080x1080": (1080, 1080),
+    "1080x1920": (1080, 1920),
+    "1080x1350": (1080, 1350),
+    "1200x628": (1200, 628),
+    "300x250": (300, 250),
+    "728x90": (728, 90),
+}
+DESIGN_FORMAT_LABELS: dict[str, str] = {
+    "1080x1080": "1080×1080 · square post",
+    "1080x1920": "1080×1920 · story",
+    "1080x1350": "1080×1350 · portrait post",
+    "1200x628": "1200×628 · link ad",
+    "300x250": "300×250 · medium rectangle",
+    "728x90": "728×90 · leaderboard",
 }
 LENGTHS = (15, 30, 60)
 QUALITIES = {"standard": "Standard (720p)", "pro": "Pro (1080p)"}

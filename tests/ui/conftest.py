@@ -7,8 +7,6 @@ media folders (on top of whatever the root conftest set), so UI tests never shar
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,27 +15,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aytada.core import db
-from aytada.core.campaigns import create_campaign
 from aytada.core.models import Generation, Project
-from aytada.core.projects import create_project
 from aytada.core.settings import get_settings, reset_settings
+from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = ROOT / "Home.py"
 
-CAMPAIGN = {
-    "name": "Spring launch",
-    "product_name": "Trailblazer shoes",
-    "product_description": "Light trail running shoes with a grippy sole.",
-    "brand_name": "Northpeak",
-    "tone_of_voice": "energetic",
-    "brand_colors": "#0B6E4F,#F2C14E",
-    "awareness_stage": "problem_aware",
-    "creative_style": "Direct Response",
-    "audience": "Weekend runners who slip on muddy trails.",
-    "messaging": "Grip that holds on any trail.",
-    "goals": "Sell 500 pairs in the launch month.",
-}
 IDEAS = [
     {"title": f"Idea {i}", "angle": f"angle {i}", "hook": f"hook {i}", "approach": f"approach {i}"}
     for i in range(1, 4)
@@ -62,23 +46,10 @@ SCENES = [
 
 
 @pytest.fixture
-def ui_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh migrated SQLite database, data dir and media dir for this test only.
-
-    The folder is short (a unix socket for the embedded Redis must fit in ~100 chars)."""
-    base = Path(tempfile.mkdtemp(prefix="ayui-"))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{base}/t.db")
-    monkeypatch.setenv("AYTADA_DATA_DIR", str(base / "data"))
-    monkeypatch.setenv("MEDIA_DIR", str(base / "media"))
-    for key in ("OPENAI_API_KEY", "ELEVENLABS_API_KEY", "SHOTSTACK_API_KEY"):
-        monkeypatch.delenv(key, raising=False)
-    reset_settings()
-    db.dispose_all()
-    db.migrate()
-    yield base
-    db.dispose_all()
-    reset_settings()
-    shutil.rmtree(base, ignore_errors=True)
+def ui_env(app_env: dict[str, str]) -> Path:
+    """The run's database and Redis (root conftest: SQLite or PostgreSQL, tables emptied per
+    test); returns this test's own folder."""
+    return Path(app_env["MEDIA_DIR"]).parent
 
 
 @pytest.fixture
@@ -104,8 +75,8 @@ def ui_redis(ui_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 @pytest.fixture
 def redis_down(ui_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """REDIS_URL points at a socket where nothing listens."""
-    monkeypatch.setenv("REDIS_URL", f"unix://{ui_env}/nothing-here.sock")
+    """REDIS_URL points at a port where nothing listens."""
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     reset_settings()
 
 
@@ -137,32 +108,8 @@ def app(ui_env: Path) -> Callable[..., AppTest]:
 # --------------------------------------------------------------------------- factories
 
 
-def make_campaign(ws: int, **overrides: Any) -> int:
-    return create_campaign(ws, {**CAMPAIGN, **overrides})
-
-
-def make_project(
-    ws: int, campaign_id: int | None = None, *, status: str = "draft", **fields: Any
-) -> int:
-    """A project in any status (test setup writes the status and fields directly)."""
-    cid = campaign_id or make_campaign(ws)
-    kind = fields.pop("kind", "video")
-    pid = create_project(
-        ws,
-        cid,
-        kind=kind,
-        title=fields.pop("title", "Test ad"),
-        fmt=fields.pop("fmt", "9:16" if kind == "video" else "1080x1080 (square post)"),
-        length_s=fields.pop("length_s", 15),
-        quality=fields.pop("quality", "pro"),
-    )
-    with db.session_scope() as s:
-        project = s.get(Project, pid)
-        assert project is not None
-        project.status = status
-        for key, value in fields.items():
-            setattr(project, key, value)
-    return pid
+make_campaign = factories.make_campaign
+make_project = factories.make_project
 
 
 def project_row(pid: int) -> Project:

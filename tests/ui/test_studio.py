@@ -61,11 +61,11 @@ def test_without_a_project_it_offers_the_create_form(app, ws):
     assert list_projects(ws).total == 0
 
     at.text_input(key="np_title").input("Launch banner")
-    at.selectbox(key="np_format_banner").set_value("728x90 (leaderboard)")
+    at.selectbox(key="np_format_banner").set_value("728x90")
     at.button(key="np_create").click().run()
     assert not at.exception
     (card,) = list_projects(ws).cards
-    assert (card.kind, card.format, card.status) == ("banner", "728x90 (leaderboard)", "draft")
+    assert (card.kind, card.format, card.status) == ("banner", "728x90", "draft")
     assert at.title[0].value == "Launch banner"
     assert at.button(key="run-design").label == "Generate banner · 10 credits"
 
