@@ -17,57 +17,14 @@ from aytada.core.db import session_scope
 from aytada.core.errors import NotFound, ValidationFailed
 from aytada.core.models import Campaign, Project
 from aytada.core.settings import get_settings
+from aytada.vocabulary import (  # noqa: F401  (re-exported for the UI)
+    AWARENESS_STAGES,
+    BUSINESS_TYPES,
+    CREATIVE_STYLES,
+    INDUSTRIES,
+    PERSUASION_TRIGGERS,
+)
 
-AWARENESS_STAGES: dict[str, str] = {
-    "unaware": "Unaware",
-    "problem_aware": "Problem aware",
-    "solution_aware": "Solution aware",
-    "product_aware": "Product aware",
-    "most_aware": "Most aware",
-}
-BUSINESS_TYPES = (
-    "Physical Product",
-    "SaaS",
-    "Service",
-    "E-commerce Brand",
-    "Mobile App",
-    "Local Business",
-    "Course / Info Product",
-    "Agency",
-    "Marketplace",
-    "Subscription Box",
-    "Non-profit",
-)
-INDUSTRIES = (
-    "Beauty & Skincare",
-    "Fitness",
-    "Tech/SaaS",
-    "Food & Beverage",
-    "Fashion",
-    "Health & Wellness",
-    "Home & Living",
-    "Finance",
-)
-CREATIVE_STYLES = (
-    "Direct Response",
-    "UGC Style",
-    "Cinematic",
-    "Storytelling",
-    "Problem-Solution",
-    "Testimonial",
-    "Educational",
-    "Humor",
-    "Luxury",
-    "Minimalist",
-)
-PERSUASION_TRIGGERS = (
-    "Reciprocity",
-    "Commitment & Consistency",
-    "Social Proof",
-    "Authority",
-    "Liking",
-    "Scarcity",
-)
 PILLARS = ("audience", "messaging", "goals")
 
 TEXT_LIMITS = {

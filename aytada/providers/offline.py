@@ -36,6 +36,7 @@ from aytada.providers.base import (
     ScriptLine,
     SegmentRequest,
 )
+from aytada.vocabulary import AWARENESS_STAGES, CREATIVE_STYLES, PERSUASION_TRIGGERS
 
 WORDS_PER_SECOND = 2.5
 """Speaking pace the writer budgets for (espeak-ng speaks ~2.9 words/s, so lines fit)."""
@@ -71,29 +72,9 @@ def _fingerprint(brief: Brief) -> str:
 # ============================================================================================
 # the brief, normalised
 
-STAGES = ("unaware", "problem_aware", "solution_aware", "product_aware", "most_aware")
-
-STYLES = (
-    "Direct Response",
-    "UGC Style",
-    "Cinematic",
-    "Storytelling",
-    "Problem-Solution",
-    "Testimonial",
-    "Educational",
-    "Humor",
-    "Luxury",
-    "Minimalist",
-)
-
-TRIGGERS = (
-    "Reciprocity",
-    "Commitment & Consistency",
-    "Social Proof",
-    "Authority",
-    "Liking",
-    "Scarcity",
-)
+STAGES = tuple(AWARENESS_STAGES)
+STYLES = CREATIVE_STYLES
+TRIGGERS = PERSUASION_TRIGGERS
 
 
 def _squash(text: str) -> str:
