@@ -146,7 +146,7 @@ def test_from_empty_database_to_a_finished_ad_and_back(app: str, browser_page) -
     video.wait_for(state="attached", timeout=30_000)
     src = video.get_attribute("src") or ""
     assert src, "the Studio shows no playable video"
-    assert page.get_by_role("button", name=re.compile("Download MP4")).count() == 1
+    page.get_by_role("button", name=re.compile("Download MP4")).first.wait_for(state="visible")
     _shot(page, "07-studio-view-ad")
 
     page.goto(f"{app}/videos")
