@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aytada.core import media
-from aytada.core.models import Asset, Generation, Project
+from aytada.core.models import Asset, Generation, Project, Workspace
 from aytada.core.steps import frame_size
 from aytada.jobs.providers import brief_from_snapshot, get_providers
 from aytada.jobs.runner import NewAsset, StepContext, StepResult, register_step
@@ -185,7 +185,9 @@ def clip_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids
 
 
 def voiceover_inputs(session: Session, project: Project, scene: int, params: dict) -> dict:
-    voice = project.options.get("voice", "") if project.options else ""
+    # the project's own voice, else the workspace's choice, else the provider's default
+    workspace = session.get(Workspace, project.workspace_id)
+    voice = (project.options or {}).get("voice") or (workspace.voice_id if workspace else "")
     return {
         "lines": [{"text": sc["voiceover"], "seconds": sc["duration"]} for sc in project.scenes],
         "voice": voice,

@@ -132,6 +132,9 @@ def test_from_empty_database_to_a_finished_ad_and_back(app: str, browser_page) -
     _click(page, re.compile(r"^Generate script"))
     _click(page, re.compile(r"^Generate scenes"), timeout=60_000)
     _click(page, re.compile(r"^Render video"), timeout=60_000)
+    # the click's rerun must reach the server before we navigate away: the Studio itself
+    # shows the render running (the badge of its header) once the jobs are queued
+    _wait_text(page, "Generating video")
     _shot(page, "04-render-started")
 
     page.goto(f"{app}/videos")
