@@ -166,3 +166,28 @@ def test_deleting_an_active_project_lets_its_job_finish_without_status_or_charge
 
         assert s.get(Project, pid).status == "generating_script"  # untouched, hidden
     assert os.environ["AYTADA_QUEUE"] == "aytada-test"
+
+
+def test_banner_and_jingle_run_through_the_same_runner(workspace_id, start_worker):
+    from PIL import Image as PILImage
+
+    start_worker(**FAULTS)
+    banner = make_project(workspace_id, kind="banner", fmt="728x90", title="Strip")
+    start_step(workspace_id, banner, "design")
+    wait_for(lambda: _status(workspace_id, banner) in ("completed", "failed"), what="banner")
+    project = projects.get_project(workspace_id, banner)
+    assert project.status == "completed", project.error
+    assert [g.step for g in _gens(banner)] == ["design", "compose"]
+    png = media.resolve(projects.get_asset(workspace_id, project.output_asset_id).path)
+    assert PILImage.open(png).size == (728, 90)
+    assert project.options["copy"]["headline"]
+
+    jingle = make_project(workspace_id, kind="jingle", length_s=15, title="Tune")
+    start_step(workspace_id, jingle, "jingle")
+    wait_for(lambda: _status(workspace_id, jingle) in ("completed", "failed"), what="jingle")
+    project = projects.get_project(workspace_id, jingle)
+    assert project.status == "completed", project.error
+    audio = media.resolve(projects.get_asset(workspace_id, project.output_asset_id).path)
+    assert abs(ffmpeg.probe(audio)["duration"] - 15) < 0.5
+    assert project.options["lyrics"]
+    assert workspaces.get_balance(workspace_id) == 1000 - 10 - 10
