@@ -44,6 +44,17 @@ def _read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+def _read_secrets(path: Path) -> dict[str, str]:
+    """Top-level string values of `.streamlit/secrets.toml` (e.g. OPENAI_API_KEY = "...")."""
+    if not path.is_file():
+        return {}
+    import tomllib
+
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return {k.upper(): str(v) for k, v in data.items() if isinstance(v, str | int | float)}
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -92,9 +103,14 @@ class Settings:
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
-    """Build settings from `env` (default: `.env` overlaid by the process environment)."""
+    """Build settings from `env` (default: `.streamlit/secrets.toml`, overlaid by `.env`,
+    overlaid by the process environment)."""
     if env is None:
-        env = {**_read_dotenv(ROOT / ".env"), **os.environ}
+        env = {
+            **_read_secrets(ROOT / ".streamlit" / "secrets.toml"),
+            **_read_dotenv(ROOT / ".env"),
+            **os.environ,
+        }
     data_dir = Path(env.get("AYTADA_DATA_DIR") or ROOT / "data").resolve()
     database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'aytada.db'}"
     media_dir = Path(env.get("MEDIA_DIR") or data_dir / "media").resolve()
