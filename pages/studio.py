@@ -194,12 +194,14 @@ def step_button(
     primary: bool = True,
     scenes: list[int] | None = None,
 ) -> None:
+    # enabled only where the status rules let this step start (aytada.core.statuses)
+    allowed = statuses.can_transition(project.status, STEPS[step].active)
     w.action_button(
         w.cost_label(text, cost),
         partial(start_step, ws, pid, step, scenes=scenes),
         key=key,
         primary=primary,
-        disabled=busy,
+        disabled=busy or not allowed,
     )
 
 

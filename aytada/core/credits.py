@@ -93,16 +93,16 @@ def charge(session: Session, generation: Generation, workspace_id: int) -> int:
     amount = generation.credits
     if amount <= 0:
         return 0
-    new_balance = session.execute(
-        update(Workspace)
-        .where(Workspace.id == workspace_id, Workspace.credit_balance >= amount)
-        .values(credit_balance=Workspace.credit_balance - amount)
-        .returning(Workspace.credit_balance)
-    ).scalar_one_or_none()
-    if new_balance is None:
-        raise NotEnoughCredits(amount, balance(session, workspace_id))
     try:
-        with session.begin_nested():
+        with session.begin_nested():  # the debit and its ledger row stand or fall together
+            new_balance = session.execute(
+                update(Workspace)
+                .where(Workspace.id == workspace_id, Workspace.credit_balance >= amount)
+                .values(credit_balance=Workspace.credit_balance - amount)
+                .returning(Workspace.credit_balance)
+            ).scalar_one_or_none()
+            if new_balance is None:
+                raise NotEnoughCredits(amount, balance(session, workspace_id))
             session.add(
                 CreditLedgerEntry(
                     workspace_id=workspace_id,

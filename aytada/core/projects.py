@@ -326,8 +326,16 @@ def save_scene(workspace_id: int, project_id: Any, index: int, fields: dict[str,
         segments = dict(project.segments or {})
         segments.pop(str(index), None)
         project.segments = segments
-        if project.status == Status.COMPLETED.value:
-            cas_status(s, project.id, Status.SCENES_READY.value, [Status.COMPLETED.value])
+        if project.status in (Status.COMPLETED.value, Status.FAILED.value):
+            # the edited scene needs a new clip: back to the Render step
+            if cas_status(
+                s,
+                project.id,
+                Status.SCENES_READY.value,
+                [Status.COMPLETED.value, Status.FAILED.value],
+            ):
+                project.failed_step = None
+                project.error = None
 
 
 def generations_of(workspace_id: int, project_id: Any) -> list[Generation]:

@@ -6,6 +6,7 @@ Secrets (API keys) live here only in memory: `repr()` masks them and nothing sto
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
@@ -98,6 +99,8 @@ class Settings:
             value = getattr(self, f.name)
             if f.name in SECRET_FIELDS:
                 value = "***" if value else ""
+            elif f.name in ("database_url", "redis_url") and "@" in value:
+                value = re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", value)
             parts.append(f"{f.name}={value!r}")
         return f"Settings({', '.join(parts)})"
 

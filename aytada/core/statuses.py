@@ -70,7 +70,8 @@ _RETRY_TARGETS = ACTIVE
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.DRAFT: frozenset({S.GENERATING_IDEAS, S.GENERATING}),
     S.GENERATING_IDEAS: frozenset({S.IDEAS_READY, S.FAILED}),
-    S.IDEAS_READY: frozenset({S.GENERATING_IDEAS, S.GENERATING_SCRIPT}),
+    # saving an edited, already written script after new ideas were made
+    S.IDEAS_READY: frozenset({S.GENERATING_IDEAS, S.GENERATING_SCRIPT, S.SCRIPT_READY}),
     S.GENERATING_SCRIPT: frozenset({S.SCRIPT_READY, S.FAILED}),
     S.SCRIPT_READY: frozenset({S.GENERATING_IDEAS, S.GENERATING_SCRIPT, S.GENERATING_SCENES}),
     S.GENERATING_SCENES: frozenset({S.SCENES_READY, S.FAILED}),

@@ -6,6 +6,7 @@ import os
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -36,11 +37,21 @@ def check_redis(url: str | None = None) -> None:
     try:
         redis_conn(url).ping()
     except (RedisError, OSError) as exc:
-        where = url or get_settings().effective_redis_url
+        where = safe_url(url or get_settings().effective_redis_url)
         raise QueueUnavailable(
             f"The job queue (Redis at {where}) is not reachable, so nothing was started. "
             "Start the app with `aytada up` (or check REDIS_URL) and try again."
         ) from exc
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password (for messages)."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}{port}"))
 
 
 def redis_server_binary() -> str:

@@ -175,6 +175,8 @@ def _preconditions(project: Project, step: str) -> None:
             raise Conflict("The script changed after the scenes were made: regenerate the scenes.")
     if step == "voiceover" and missing_scenes(project):
         raise Conflict("Some scenes have no clip yet: render them first.")
+    if step == "stitch" and missing_scenes(project):
+        raise Conflict("Some scenes have no clip yet: render them first.")
     if step == "stitch" and project.voiceover_asset_id is None:
         raise Conflict("The voiceover is missing: render it first.")
 
@@ -197,12 +199,20 @@ def start_step(
     params = dict(params or {})
     check_redis()
     spec = STEPS[step]
-    previous_status: str
+    previous: dict[str, Any]
     try:
         with session_scope() as s:
             project = load_project(s, workspace_id, project_id)
+            # serialise with finishing jobs of this project (PostgreSQL row lock)
+            project = s.get(Project, project.id, with_for_update=True, populate_existing=True)
+            assert project is not None
             _preconditions(project, step)
-            previous_status = project.status
+            previous = {
+                "status": project.status,
+                "failed_step": project.failed_step,
+                "error": project.error,
+                "segments": dict(project.segments or {}),
+            }
             if step == "clip":
                 busy = set(
                     s.scalars(
@@ -250,7 +260,7 @@ def start_step(
         for gen_id, job_id in started:
             _enqueue(gen_id, job_id)
     except (RedisError, OSError) as exc:
-        _undo_enqueue(project_id, [g for g, _ in started], spec.active.value, previous_status)
+        _undo_enqueue(project_id, [g for g, _ in started], spec.active.value, previous)
         raise QueueUnavailable(
             "The job queue (Redis) is not reachable, so nothing was started and nothing was "
             "charged. Start the app with `aytada up` (or check REDIS_URL) and try again."
@@ -274,8 +284,10 @@ def _enqueue(generation_id: int, job_id: str) -> None:
     )
 
 
-def _undo_enqueue(project_id: Any, gen_ids: list[int], active: str, previous: str) -> None:
-    """Redis refused: remove the queued rows (they never ran) and restore the status."""
+def _undo_enqueue(
+    project_id: Any, gen_ids: list[int], active: str, previous: dict[str, Any]
+) -> None:
+    """Redis refused: remove the queued rows (they never ran) and restore the project."""
     with session_scope() as s:
         s.execute(
             delete(Generation).where(Generation.id.in_(gen_ids), Generation.state == "queued")
@@ -283,7 +295,7 @@ def _undo_enqueue(project_id: Any, gen_ids: list[int], active: str, previous: st
         s.execute(
             update(Project)
             .where(Project.id == int(project_id), Project.status == active)
-            .values(status=previous)
+            .values(**previous)
         )
 
 

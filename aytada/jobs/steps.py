@@ -174,6 +174,10 @@ def clip_run(ctx: StepContext) -> StepResult:
 
 
 def clip_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids: dict) -> None:
+    scenes = project.scenes or []
+    current = scenes[gen.scene_index] if gen.scene_index < len(scenes) else None
+    if project.scenes_stale or current != gen.input_snapshot.get("scene"):
+        return  # the scene changed while this clip rendered: keep the file, link nothing
     segments = dict(project.segments or {})
     segments[str(gen.scene_index)] = ids["segment"][0]
     project.segments = segments

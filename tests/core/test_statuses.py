@@ -76,6 +76,7 @@ def test_every_active_status_can_fail_and_failed_can_retry_it() -> None:
 
 def test_editing_script_returns_scenes_ready_to_script_ready() -> None:
     assert statuses.can_transition("scenes_ready", "script_ready")
+    assert statuses.can_transition("ideas_ready", "script_ready")  # saving an existing script
 
 
 def test_progress_rises_along_the_pipeline() -> None:
