@@ -13,6 +13,11 @@ rows = c.list_campaigns(ws)
 w.page_header("Campaigns", "One shared creative context per product or promotion.")
 
 ERRORS = "campaign_form_errors"
+PILLAR_FIELDS = (
+    ("audience", "Audience *", "Who, their current struggle, the identity they want."),
+    ("messaging", "Messaging *", "The one thing they should take away."),
+    ("goals", "Goals *", "Cold traffic to a landing page? Retargeting? Repeat buys?"),
+)
 errors = w.field_errors(ERRORS)
 open_form = not rows or st.query_params.get("new") == "1" or bool(errors)
 
@@ -129,27 +134,9 @@ with st.expander("New campaign", expanded=open_form, icon=":material/add:"):
             w.field_error(
                 errors, "business_type", "industry", "creative_style", "persuasion_trigger"
             )
-            st.text_area(
-                "Audience *",
-                key="cf_audience",
-                height=90,
-                placeholder="Who, their current struggle, the identity they want.",
-            )
-            w.field_error(errors, "audience")
-            st.text_area(
-                "Messaging *",
-                key="cf_messaging",
-                height=90,
-                placeholder="The one thing they should take away.",
-            )
-            w.field_error(errors, "messaging")
-            st.text_area(
-                "Goals *",
-                key="cf_goals",
-                height=90,
-                placeholder="Cold traffic to a landing page? Retargeting? Repeat buys?",
-            )
-            w.field_error(errors, "goals")
+            for pillar, label, hint in PILLAR_FIELDS:
+                st.text_area(label, key=f"cf_{pillar}", height=90, placeholder=hint)
+                w.field_error(errors, pillar)
         st.form_submit_button("Create campaign", type="primary", on_click=submit, key="cf_submit")
 
 if not rows:

@@ -39,24 +39,19 @@ for entry in scripts:
         st.caption(f"Campaign: {entry.campaign_name} · updated {w.fmt_date(entry.updated_at)}")
         st.code(entry.as_text(), language=None, wrap_lines=True)
         with st.container(horizontal=True):
-            st.download_button(
-                "Download .txt",
-                entry.as_text(),
-                file_name=w.safe_name(entry.project_title, ".txt"),
-                mime="text/plain",
-                key=f"txt-{entry.project_id}",
-                icon=":material/download:",
-                on_click="ignore",
-            )
-            st.download_button(
-                "Download .md",
-                entry.as_markdown(),
-                file_name=w.safe_name(entry.project_title, ".md"),
-                mime="text/markdown",
-                key=f"md-{entry.project_id}",
-                icon=":material/download:",
-                on_click="ignore",
-            )
+            for ext, body, mime in (
+                (".txt", entry.as_text(), "text/plain"),
+                (".md", entry.as_markdown(), "text/markdown"),
+            ):
+                st.download_button(
+                    f"Download {ext}",
+                    body,
+                    file_name=w.safe_name(entry.project_title, ext),
+                    mime=mime,
+                    key=f"{ext[1:]}-{entry.project_id}",
+                    icon=":material/download:",
+                    on_click="ignore",
+                )
             w.nav_button(
                 "Open in Studio",
                 w.STUDIO,
