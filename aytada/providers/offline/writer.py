@@ -1,67 +1,32 @@
-"""Offline default providers: they need no API key and no network, and produce real files.
+"""The offline copywriter: ideas, scripts, scenes, ad copy and jingle lyrics from the brief.
 
-* :class:`OfflineWriter` writes ideas, scripts, scenes, ad copy and jingle lyrics from the
-  campaign brief. It is deterministic: every choice comes from a SHA-256 of the brief's fields,
-  so the same brief always gives the same text, and changing the awareness stage, the creative
-  style, the persuasion trigger, ... changes it.
-* :class:`PillowImages` draws brand-coloured compositions with the shipped font.
-* :class:`FfmpegMotionClips`, :class:`EspeakVoice`, :class:`SynthMusic` and
-  :class:`LocalStitcher` render video, speech, music and the final MP4 with ffmpeg.
+Deterministic: every choice comes from a SHA-256 of the brief's fields, so the same brief always
+gives the same text, and changing the awareness stage, the creative style or the persuasion
+trigger changes it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
-from PIL import Image, ImageColor, ImageDraw, ImageFilter, ImageFont
-
-from aytada.providers import ffmpeg as ff
 from aytada.providers.base import (
     AdCopy,
-    AudioResult,
     Brief,
     Idea,
-    ImageRequest,
-    ProviderError,
     Scene,
     Script,
     ScriptLine,
-    SegmentRequest,
 )
+from aytada.providers.offline.common import WORDS_PER_SECOND, _clean, _Dice, _words
 from aytada.vocabulary import AWARENESS_STAGES, CREATIVE_STYLES, PERSUASION_TRIGGERS
-
-WORDS_PER_SECOND = 2.5
-"""Speaking pace the writer budgets for (espeak-ng speaks ~2.9 words/s, so lines fit)."""
 
 MIN_SCENE_SECONDS = 2
 
 # ============================================================================================
 # deterministic choices
-
-
-class _Dice:
-    """Deterministic choices keyed by a fingerprint and a label (SHA-256, never ``hash()``)."""
-
-    def __init__(self, *parts: object) -> None:
-        self._key = "\x1f".join(str(part) for part in parts)
-
-    def number(self, label: str) -> int:
-        digest = hashlib.sha256(f"{self._key}\x1e{label}".encode()).digest()
-        return int.from_bytes(digest[:8], "big")
-
-    def pick(self, label: str, options: Sequence[str]) -> str:
-        return options[self.number(label) % len(options)]
-
-    def shuffled(self, label: str, options: Sequence[str]) -> list[str]:
-        return sorted(options, key=lambda option: self.number(f"{label}|{option}"))
 
 
 def _fingerprint(brief: Brief) -> str:
@@ -112,10 +77,6 @@ def normalize_trigger(trigger: str) -> str:
         if squashed == key or squashed.startswith(key) or key in squashed:
             return known
     return ""
-
-
-def _clean(text: str) -> str:
-    return " ".join((text or "").split())
 
 
 def _first_clause(text: str, max_words: int) -> str:
@@ -203,10 +164,6 @@ def _fill(templates: Sequence[str], facts: Mapping[str, str]) -> list[str]:
         if all(name in facts for name in names):
             filled.append(template.format(**{name: facts[name] for name in names}))
     return filled
-
-
-def _words(text: str) -> int:
-    return len(text.split())
 
 
 def _fit_words(text: str, budget: int) -> str:
@@ -912,371 +869,3 @@ def _split_text(text: str, count: int) -> list[str]:
     return chunks + [""] * (count - len(chunks))
 
 
-# ============================================================================================
-# images
-
-
-def _rgb(color: str, fallback: tuple[int, int, int]) -> tuple[int, int, int]:
-    try:
-        value = ImageColor.getrgb(color.strip())
-    except (ValueError, AttributeError):
-        return fallback
-    return value[0], value[1], value[2]
-
-
-def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
-    return (
-        round(a[0] + (b[0] - a[0]) * t),
-        round(a[1] + (b[1] - a[1]) * t),
-        round(a[2] + (b[2] - a[2]) * t),
-    )
-
-
-def _luma(color: tuple[int, int, int]) -> float:
-    return 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2]
-
-
-class PillowImages:
-    """Brand-coloured compositions: gradient, soft shapes varied by seed, typeset text."""
-
-    name = "offline"
-    model = "pillow-composition"
-
-    def image(self, request: ImageRequest, out_path: Path) -> Path:
-        width, height = int(request.width), int(request.height)
-        if width < 8 or height < 8:
-            raise ProviderError(f"image size too small: {width}×{height}")
-        dice = _Dice(request.seed, request.prompt, request.title, tuple(request.colors))
-        palette = [_rgb(c, (31, 58, 147)) for c in request.colors] or [(31, 58, 147)]
-        if len(palette) == 1:
-            palette.append(_mix(palette[0], (0, 0, 0), 0.55))
-        start, end = palette[0], palette[1]
-        accent = palette[2] if len(palette) > 2 else _mix(end, (255, 255, 255), 0.35)
-
-        canvas = self._gradient(width, height, start, end, dice.number("angle") % 360)
-        canvas = self._shapes(canvas, dice, accent, end)
-        draw = ImageDraw.Draw(canvas)
-        self._text(draw, width, height, request.title, request.caption, start, end)
-
-        out = Path(out_path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(f".{out.stem}.partial.png")
-        canvas.convert("RGB").save(partial, format="PNG", compress_level=1)
-        partial.replace(out)
-        return out
-
-    @staticmethod
-    def _gradient(
-        width: int, height: int, start: tuple[int, int, int], end: tuple[int, int, int], angle: int
-    ) -> Image.Image:
-        # a diagonal-ish gradient: the 256-step ramp rotated (within ±35° of vertical) and
-        # stretched over the canvas
-        mask = Image.linear_gradient("L").rotate(
-            (angle % 70) - 35, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=None
-        )
-        mask = mask.crop((40, 40, 216, 216)).resize((width, height), Image.Resampling.BICUBIC)
-        return Image.composite(Image.new("RGB", (width, height), end),
-                               Image.new("RGB", (width, height), start), mask).convert("RGBA")
-
-    @staticmethod
-    def _shapes(
-        canvas: Image.Image, dice: _Dice, accent: tuple[int, int, int],
-        end: tuple[int, int, int],
-    ) -> Image.Image:  # fmt: skip
-        width, height = canvas.size
-        scale = 4  # draw small, blur, scale up: soft shapes for little CPU
-        small = (max(2, width // scale), max(2, height // scale))
-        layer = Image.new("RGBA", small, (0, 0, 0, 0))
-        draw = ImageDraw.Draw(layer)
-        sw, sh = small
-        unit = min(sw, sh)
-        white = (255, 255, 255)
-        for i in range(3 + dice.number("circles") % 4):  # soft "bokeh" circles
-            x = dice.number(f"cx{i}") % sw
-            y = dice.number(f"cy{i}") % sh
-            r = unit * (0.12 + (dice.number(f"cr{i}") % 100) / 260)
-            color = accent if i % 2 else white
-            alpha = 40 + dice.number(f"ca{i}") % 50
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=(*color, alpha))
-        style = dice.number("style") % 3
-        if style == 0:  # a diagonal band
-            offset = (dice.number("band") % 60) / 100 * sh
-            band = [
-                (0, offset), (sw, offset - sw * 0.5), (sw, offset - sw * 0.2),
-                (0, offset + sw * 0.3),
-            ]
-            draw.polygon(band, fill=(*white, 34))
-        elif style == 1:  # a large ring
-            r = unit * 0.42
-            cx, cy = sw * 0.5, sh * (0.35 + (dice.number("ring") % 30) / 100)
-            draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(*accent, 120),
-                         width=max(2, unit // 28))
-        else:  # stacked rounded cards
-            for k in range(3):
-                x0 = sw * (0.12 + 0.06 * k)
-                y0 = sh * (0.28 + 0.05 * k)
-                draw.rounded_rectangle((x0, y0, x0 + sw * 0.6, y0 + sh * 0.22),
-                                       radius=max(2, unit // 14),
-                                       fill=(*_mix(end, white, 0.3 + 0.2 * k), 46))
-        # blur and scale with premultiplied alpha, so the shapes get no dark fringe
-        soft = layer.convert("RGBa").filter(ImageFilter.GaussianBlur(max(1, unit // 90)))
-        soft = soft.resize((width, height), Image.Resampling.BICUBIC).convert("RGBA")
-        return Image.alpha_composite(canvas, soft)
-
-    @staticmethod
-    def _text(
-        draw: ImageDraw.ImageDraw, width: int, height: int, title: str, caption: str,
-        start: tuple[int, int, int], end: tuple[int, int, int],
-    ) -> None:  # fmt: skip
-        unit = min(width, height * 0.75)
-        title = _clean(title)
-        caption = _clean(caption)
-        if title:
-            size = max(10, round(unit * 0.095))
-            lines, font = _wrap_to_box(title, size, width * 0.84, max_lines=3)
-            line_h = font.size * 1.18
-            y = height * 0.16
-            shadow = max(1, font.size // 18)
-            for line in lines:
-                w = font.getlength(line)
-                x = (width - w) / 2
-                draw.text((x + shadow, y + shadow), line, font=font, fill=(0, 0, 0, 110))
-                draw.text((x, y), line, font=font, fill=(255, 255, 255, 255))
-                y += line_h
-        if caption:
-            size = max(8, round(unit * 0.05))
-            lines, font = _wrap_to_box(caption, size, width * 0.74, max_lines=3)
-            line_h = font.size * 1.25
-            pad = font.size * 0.7
-            box_w = max(font.getlength(line) for line in lines) + 2 * pad
-            box_h = line_h * len(lines) + pad * 1.2
-            top = height * 0.58
-            left = (width - box_w) / 2
-            dark = start if _luma(start) < _luma(end) else end
-            draw.rounded_rectangle(
-                (left, top, left + box_w, top + box_h), radius=box_h * 0.25 if len(lines) > 1
-                else box_h / 2, fill=(*_mix(dark, (0, 0, 0), 0.4), 200),
-            )
-            y = top + pad * 0.6
-            for line in lines:
-                w = font.getlength(line)
-                draw.text(((width - w) / 2, y), line, font=font, fill=(255, 255, 255, 255))
-                y += line_h
-
-
-def _wrap_to_box(
-    text: str, size: int, max_width: float, *, max_lines: int
-) -> tuple[list[str], ImageFont.FreeTypeFont]:
-    """Wrap ``text`` with the shipped font, shrinking it until it fits in ``max_lines``."""
-    while True:
-        font = ImageFont.truetype(str(ff.FONT_PATH), size)
-        lines = ff.balanced_wrap(text, font, max_width)
-        if len(lines) <= max_lines or size <= 10:
-            break
-        size = max(10, int(size * 0.88))
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(".,;:") + "…"
-    return lines, font
-
-
-# ============================================================================================
-# video, voice, music, stitching
-
-
-class FfmpegMotionClips:
-    """A gentle zoom or pan over the scene image, caption burned in (ffmpeg zoompan)."""
-
-    name = "offline"
-    model = "ffmpeg-zoompan"
-
-    def segment(self, request: SegmentRequest, out_path: Path) -> Path:
-        return ff.render_segment_from_still(
-            request.still,
-            out_path,
-            seconds=request.seconds,
-            width=request.width,
-            height=request.height,
-            caption=request.caption,
-            seed=request.seed,
-        )
-
-
-_VOICE_ALIASES: dict[str, str] = {
-    "": "en-us",
-    "default": "en-us",
-    "en": "en-us",
-    "english": "en-us",
-    "american": "en-us",
-    "us": "en-us",
-    "british": "en-gb",
-    "uk": "en-gb",
-    "female": "en-us+f3",
-    "woman": "en-us+f3",
-    "male": "en-us+m3",
-    "man": "en-us+m3",
-}
-_ESPEAK_VOICE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*(\+[a-z0-9]{1,12})?$")
-SILENT_NOTICE = "espeak-ng is not installed: the voiceover is a silent track"
-
-
-def espeak_voice(voice: str) -> str:
-    """Map a voice setting to an espeak-ng voice name (default ``en-us``)."""
-    key = voice.strip().lower()
-    if key in _VOICE_ALIASES:
-        return _VOICE_ALIASES[key]
-    return key if _ESPEAK_VOICE_RE.match(key) else "en-us"
-
-
-class EspeakVoice:
-    """espeak-ng speech as a 48 kHz mono WAV; a silent track (with a notice) without it."""
-
-    name = "offline"
-    speed_wpm = 165
-
-    def __init__(self) -> None:
-        self.model = "espeak-ng" if shutil.which("espeak-ng") else "silence"
-
-    def speak(self, text: str, out_path: Path, *, voice: str = "") -> AudioResult:
-        text = _clean(text)
-        exe = shutil.which("espeak-ng")
-        out = Path(out_path)
-        if not text:
-            return AudioResult(path=self._write(None, out, seconds=0.5))
-        if exe is None:
-            self.model = "silence"
-            seconds = max(1.0, _words(text) / WORDS_PER_SECOND)
-            return AudioResult(path=self._write(None, out, seconds=seconds), notice=SILENT_NOTICE)
-        self.model = "espeak-ng"
-        with tempfile.TemporaryDirectory(prefix="aytada-voice-") as tmp:
-            textfile = Path(tmp) / "line.txt"
-            textfile.write_text(text, encoding="utf-8")
-            raw = Path(tmp) / "raw.wav"
-            chosen = espeak_voice(voice)
-            for name in dict.fromkeys([chosen, "en-us"]):
-                cmd = [exe, "-v", name, "-s", str(self.speed_wpm), "-w", str(raw)]
-                cmd += ["-f", str(textfile)]
-                try:
-                    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-                except (OSError, subprocess.TimeoutExpired) as exc:
-                    raise ProviderError(f"espeak-ng failed: {exc}") from exc
-                if proc.returncode == 0 and raw.is_file() and raw.stat().st_size > 44:
-                    break
-            else:
-                raise ProviderError(f"espeak-ng failed: {ff.last_line(proc.stderr)}")
-            return AudioResult(path=self._write(raw, out, seconds=None))
-
-    @staticmethod
-    def _write(raw: Path | None, out: Path, *, seconds: float | None) -> Path:
-        """Convert ``raw`` (or silence of ``seconds``) to ``out``: WAV unless its suffix says."""
-        codec = list(ff.WAV_ARGS) if out.suffix.lower() in (".wav", "") else []
-        fmt = ["-f", "wav"] if out.suffix == "" else []
-        with ff.atomic_output(out) as part:
-            if raw is None:
-                samples = round(float(seconds or 0.5) * ff.AUDIO_RATE)
-                source = ["-f", "lavfi", "-i", f"anullsrc=r={ff.AUDIO_RATE}:cl=mono",
-                          "-filter:a", f"atrim=end_sample={samples}"]
-            else:
-                source = ["-i", str(raw), "-filter:a",
-                          f"aresample={ff.AUDIO_RATE},aformat=channel_layouts=mono"]
-            ff.run_ffmpeg([*source, *codec, *fmt, str(part)], what="writing the voiceover")
-        return out
-
-
-# Chord progressions in semitones from the key's root (I–V–vi–IV and friends).
-_PROGRESSIONS: tuple[tuple[tuple[int, int, int], ...], ...] = (
-    ((0, 4, 7), (7, 11, 14), (9, 12, 16), (5, 9, 12)),  # I V vi IV
-    ((0, 4, 7), (9, 12, 16), (5, 9, 12), (7, 11, 14)),  # I vi IV V
-    ((9, 12, 16), (5, 9, 12), (0, 4, 7), (7, 11, 14)),  # vi IV I V
-    ((0, 4, 7), (5, 9, 12), (9, 12, 16), (7, 11, 14)),  # I IV vi V
-)
-_KEYS_HZ = (261.63, 293.66, 246.94, 220.00, 196.00)  # C4, D4, B3, A3, G3
-_SYNTH_RATE = 16_000  # plenty for a bed low-passed at 3.2 kHz; resampled to 48 kHz after
-
-
-class SynthMusic:
-    """A soft synthesized bed: pad chords, a bass note and a light arpeggio, with fades."""
-
-    name = "offline"
-    model = "synth"
-
-    def compose(self, prompt: str, seconds: float, out_path: Path) -> AudioResult:
-        seconds = float(seconds)
-        if seconds <= 0:
-            raise ProviderError("music length must be positive")
-        dice = _Dice("music", _clean(prompt).lower())
-        root = _KEYS_HZ[dice.number("key") % len(_KEYS_HZ)]
-        progression = _PROGRESSIONS[dice.number("progression") % len(_PROGRESSIONS)]
-        bar = 2.0 if dice.number("tempo") % 2 else 2.4  # seconds per chord
-        step = bar / 8  # arpeggio eighth notes
-
-        def freq(semitones: int) -> float:
-            return root * 2 ** (semitones / 12)
-
-        def select(values: Sequence[float]) -> str:
-            expr = f"{values[-1]:.3f}"
-            for index in range(len(values) - 2, -1, -1):
-                expr = f"if(eq(ld(0),{index}),{values[index]:.3f},{expr})"
-            return expr
-
-        chord_tones = [select([freq(chord[k]) for chord in progression]) for k in range(3)]
-        bass = select([freq(chord[0]) / 2 for chord in progression])
-        arp_notes = [
-            select([freq(chord[k % 3] + 12 * (k // 3)) for chord in progression])
-            for k in (0, 1, 2, 3)
-        ]
-        # av_expr has ten variables: 0 chord index, 1 time in the bar, 2 chord envelope,
-        # 3 arpeggio step, 4 time in the step, 5 arpeggio note, 6-8 chord tones, 9 bass
-        expr = (
-            f"st(0,mod(floor(t/{bar}),4));"
-            f"st(1,mod(t,{bar}));"
-            f"st(2,min(1,ld(1)/0.35)*min(1,({bar}-ld(1))/0.45));"
-            f"st(3,mod(floor(t/{step}),4));"
-            f"st(4,mod(t,{step}));"
-            f"st(5,if(eq(ld(3),0),{arp_notes[0]},if(eq(ld(3),1),{arp_notes[1]},"
-            f"if(eq(ld(3),2),{arp_notes[2]},{arp_notes[3]}))));"
-            f"st(6,{chord_tones[0]});st(7,{chord_tones[1]});st(8,{chord_tones[2]});"
-            f"st(9,{bass});"
-            "ld(2)*("
-            + "+".join(f"0.11*sin(2*PI*ld({v})*t)+0.05*sin(2*PI*ld({v})*1.003*t)"
-                       for v in (6, 7, 8))
-            + "+0.16*sin(2*PI*ld(9)*t))"
-            f"+0.07*exp(-7*ld(4))*min(1,ld(4)*80)*min(1,({step}-ld(4))*40)"
-            "*sin(2*PI*ld(5)*2*t)"
-        )
-        fade_out = min(1.5, seconds / 3)
-        samples = round(seconds * ff.AUDIO_RATE)
-        # the progression is periodic: synthesize one cycle (the expression is the costly part)
-        # and loop it; each chord's envelope is silent at the bar line, so the loop is seamless
-        cycle = 4 * bar
-        cycle_samples = round(cycle * _SYNTH_RATE)
-        chain = ",".join((
-            f"aloop=loop=-1:size={cycle_samples}",
-            "lowpass=f=3200",
-            "aecho=0.8:0.6:90|170:0.22|0.14",
-            f"aresample={ff.AUDIO_RATE}",
-            f"afade=t=in:d={min(1.0, seconds / 4):.3f}",
-            f"afade=t=out:st={seconds - fade_out:.3f}:d={fade_out:.3f}",
-            f"apad=whole_len={samples}",
-            f"atrim=end_sample={samples}",
-        ))  # fmt: skip
-        source = f"aevalsrc='{expr}':s={_SYNTH_RATE}:c=mono:d={cycle:.3f}"
-        out = Path(out_path)
-        with ff.atomic_output(out) as part:
-            ff.run_ffmpeg(
-                ["-f", "lavfi", "-i", source, "-filter:a", chain, *ff.WAV_ARGS, str(part)],
-                what="synthesizing music",
-            )
-        return AudioResult(path=out)
-
-
-class LocalStitcher:
-    """Joins the segments with ``-c:v copy`` and mixes voice over ducked music (local ffmpeg)."""
-
-    name = "local"
-    model = "ffmpeg"
-
-    def stitch(
-        self, segments: list[Path], voice: Path | None, music: Path | None, out_path: Path
-    ) -> Path:
-        return ff.stitch_local(segments, voice, music, out_path)

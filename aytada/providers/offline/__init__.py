@@ -1,0 +1,48 @@
+"""Offline default providers: they need no API key and no network, and produce real files.
+
+* :class:`OfflineWriter` writes ideas, scripts, scenes, ad copy and jingle lyrics from the
+  campaign brief. It is deterministic: every choice comes from a SHA-256 of the brief's fields,
+  so the same brief always gives the same text, and changing the awareness stage, the creative
+  style, the persuasion trigger, ... changes it.
+* :class:`PillowImages` draws brand-coloured compositions with the shipped font.
+* :class:`FfmpegMotionClips`, :class:`EspeakVoice`, :class:`SynthMusic` and
+  :class:`LocalStitcher` render video, speech, music and the final MP4 with ffmpeg.
+"""
+
+from aytada.providers.offline.clips import FfmpegMotionClips
+from aytada.providers.offline.common import WORDS_PER_SECOND
+from aytada.providers.offline.images import PillowImages
+from aytada.providers.offline.music import SynthMusic
+from aytada.providers.offline.stitch import LocalStitcher
+from aytada.providers.offline.voice import SILENT_NOTICE, EspeakVoice, espeak_voice
+from aytada.providers.offline.writer import (
+    STAGES,
+    STYLES,
+    TRIGGERS,
+    OfflineWriter,
+    normalize_stage,
+    normalize_style,
+    normalize_trigger,
+    scene_count,
+    split_seconds,
+)
+
+__all__ = [
+    "SILENT_NOTICE",
+    "STAGES",
+    "STYLES",
+    "TRIGGERS",
+    "WORDS_PER_SECOND",
+    "EspeakVoice",
+    "FfmpegMotionClips",
+    "LocalStitcher",
+    "OfflineWriter",
+    "PillowImages",
+    "SynthMusic",
+    "espeak_voice",
+    "normalize_stage",
+    "normalize_style",
+    "normalize_trigger",
+    "scene_count",
+    "split_seconds",
+]

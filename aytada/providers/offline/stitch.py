@@ -1,0 +1,19 @@
+"""The local stitcher (ffmpeg)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aytada.providers import ffmpeg as ff
+
+
+class LocalStitcher:
+    """Joins the segments with ``-c:v copy`` and mixes voice over ducked music (local ffmpeg)."""
+
+    name = "local"
+    model = "ffmpeg"
+
+    def stitch(
+        self, segments: list[Path], voice: Path | None, music: Path | None, out_path: Path
+    ) -> Path:
+        return ff.stitch_local(segments, voice, music, out_path)
