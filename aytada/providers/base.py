@@ -97,6 +97,14 @@ class ImageRequest:
     title: str = ""
     colors: tuple[str, ...] = ("#1F3A93", "#F5B041")
     seed: int = 0
+    # the campaign's uploads, as absolute local paths ("" when not uploaded): every scene,
+    # banner and flyer shows the real product (OpenAI: passed to images.edit as references)
+    product_photo: str = ""
+    logo: str = ""
+    # the scene's composition: "hero", "detail", "context", "end_card" ("" → chosen by seed)
+    layout: str = ""
+    call_to_action: str = ""  # drawn on the end card
+    brand_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,8 @@ class SegmentRequest:
     height: int
     caption: str
     seed: int = 0
+    # camera move over the still: "push_in", "pan", "slide_in", "" (chosen by seed)
+    motion: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -158,7 +168,20 @@ class MusicProvider(Protocol):
     name: str
     model: str
 
-    def compose(self, prompt: str, seconds: float, out_path: Path) -> AudioResult: ...
+    def compose(
+        self,
+        prompt: str,
+        seconds: float,
+        out_path: Path,
+        *,
+        lyrics: str = "",
+        instrumental: bool = True,
+        mood: str = "",
+    ) -> AudioResult:
+        """Music of ``seconds``. With ``lyrics`` and ``instrumental=False`` the lyrics are sung
+        (where the provider can sing); ``mood`` (e.g. the brand's tone) sets tempo, key and
+        instruments."""
+        ...
 
 
 @runtime_checkable

@@ -225,7 +225,16 @@ class ElevenLabsMusic(_ElevenLabsBase):
         self._model_id = model_id
         self.model = model_id or "music"
 
-    def compose(self, prompt: str, seconds: float, out_path: Path) -> AudioResult:
+    def compose(
+        self,
+        prompt: str,
+        seconds: float,
+        out_path: Path,
+        *,
+        lyrics: str = "",
+        instrumental: bool = True,
+        mood: str = "",
+    ) -> AudioResult:
         out_path = Path(out_path)
         wanted = int(round(seconds * 1000))
         length_ms = min(MUSIC_MAX_MS, max(MUSIC_MIN_MS, wanted))

@@ -29,7 +29,16 @@ class SynthMusic:
     name = "offline"
     model = "synth"
 
-    def compose(self, prompt: str, seconds: float, out_path: Path) -> AudioResult:
+    def compose(
+        self,
+        prompt: str,
+        seconds: float,
+        out_path: Path,
+        *,
+        lyrics: str = "",
+        instrumental: bool = True,
+        mood: str = "",
+    ) -> AudioResult:
         seconds = float(seconds)
         if seconds <= 0:
             raise ProviderError("music length must be positive")
