@@ -29,13 +29,13 @@ from aytada.core.statuses import Status
 
 # --------------------------------------------------------------------------- pages
 
-HOME = "pages/home.py"
-CAMPAIGNS = "pages/campaigns.py"
-HUB = "pages/campaign_hub.py"
-STUDIO = "pages/studio.py"
-VIDEOS = "pages/my_videos.py"
-SCRIPTS = "pages/my_scripts.py"
-IMAGES = "pages/my_images.py"
+HOME = "app_pages/home.py"
+CAMPAIGNS = "app_pages/campaigns.py"
+HUB = "app_pages/campaign_hub.py"
+STUDIO = "app_pages/studio.py"
+VIDEOS = "app_pages/my_videos.py"
+SCRIPTS = "app_pages/my_scripts.py"
+IMAGES = "app_pages/my_images.py"
 
 POLL_MS = 8000  # the seeds: My Videos polls every eight seconds while anything is active
 
@@ -48,8 +48,6 @@ KIND_ICONS = {
 }
 
 _WS = "workspace_id"
-_ENTRY = "_aytada_entry_ran"
-_REROUTES = "_aytada_reroutes"
 _GOTO = "_aytada_goto"
 _FLASH = "_aytada_flash"
 
@@ -60,31 +58,19 @@ _FLASH = "_aytada_flash"
 def set_workspace(workspace_id: int) -> None:
     """Home.py resolves the workspace once per run and hands it to the page it runs."""
     st.session_state[_WS] = workspace_id
-    st.session_state[_ENTRY] = True
 
 
 def start_page() -> int:
     """Call once, first thing, in every page: returns the run's workspace id.
 
-    With a `pages/` folder next to the entry point, Streamlit starts in its legacy multipage
-    mode until `st.navigation` has run once in the process (AppTest even resets that before
-    every run), and then it runs a page file whose name matches the URL directly, without
-    Home.py. Then there is no navigation, sidebar or workspace: leave the legacy mode and rerun
-    the same URL through Home.py.
+    Every page runs through Home.py (`st.navigation`), which sets the workspace first.
     """
-    if st.session_state.pop(_ENTRY, False):
-        st.session_state.pop(_REROUTES, None)
-        return int(st.session_state[_WS])
-    tries = st.session_state.get(_REROUTES, 0)
-    if tries < 2:
-        from streamlit.runtime.pages_manager import PagesManager
+    workspace_id = st.session_state.get(_WS)
+    if workspace_id is None:  # a page run on its own (no Home.py): use the default workspace
+        from aytada.core.workspaces import default_workspace_id
 
-        st.session_state[_REROUTES] = tries + 1
-        PagesManager.uses_pages_directory = False  # what st.navigation itself sets
-        st.rerun()
-    from aytada.core.workspaces import default_workspace_id  # degraded but working
-
-    return default_workspace_id()
+        workspace_id = default_workspace_id()
+    return int(workspace_id)
 
 
 def go(page: str, params: dict[str, Any] | None = None) -> None:

@@ -89,7 +89,7 @@ def ws(ui_env: Path) -> int:
 
 @pytest.fixture
 def app(ui_env: Path) -> Callable[..., AppTest]:
-    """open_page("pages/x.py", **query_params) → an AppTest that ran that page."""
+    """open_page("app_pages/x.py", **query_params) → an AppTest that ran that page."""
 
     def open_page(page: str | None = None, **params: Any) -> AppTest:
         at = AppTest.from_file(str(HOME), default_timeout=30)

@@ -13,8 +13,8 @@ from aytada.core.projects import list_projects
 from aytada.core.workspaces import create_workspace
 from tests.ui.conftest import buttons, generations, make_campaign, make_project, texts
 
-CAMPAIGNS = "pages/campaigns.py"
-HUB = "pages/campaign_hub.py"
+CAMPAIGNS = "app_pages/campaigns.py"
+HUB = "app_pages/campaign_hub.py"
 
 
 def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
@@ -151,7 +151,7 @@ def test_next_generation_uses_the_edited_pillar(app, ws, ui_redis):
     at = app(HUB, id=cid)
     at.text_area(key="pillar_messaging").input("Fearless on wet rock.")
     at.button(key="pillar_save_messaging").click().run()
-    at = app("pages/studio.py", project=pid)
+    at = app("app_pages/studio.py", project=pid)
     at.button(key="run-ideas").click().run()
     (gen,) = generations(pid)
     assert gen.input_snapshot["brief"]["messaging"] == "Fearless on wet rock."

@@ -11,8 +11,8 @@ from aytada.core.models import Asset
 from aytada.core.settings import get_settings
 from tests.ui.conftest import SCRIPT, buttons, has_autorefresh, make_campaign, make_project, texts
 
-SCRIPTS = "pages/my_scripts.py"
-IMAGES = "pages/my_images.py"
+SCRIPTS = "app_pages/my_scripts.py"
+IMAGES = "app_pages/my_images.py"
 
 
 # --------------------------------------------------------------------------- My Scripts
@@ -132,6 +132,6 @@ def test_home_shows_balance_counts_recent_and_shortcuts(app, ws):
 
 
 def test_sidebar_shows_balance_and_offline_mode(app, ws):
-    at = app("pages/my_videos.py")
+    at = app("app_pages/my_videos.py")
     assert at.sidebar.metric[0].value == "1,000"
     assert "Offline mode" in " ".join(c.value for c in at.sidebar.caption)

@@ -15,7 +15,7 @@ from tests.ui.conftest import (
     texts,
 )
 
-PAGE = "pages/my_videos.py"
+PAGE = "app_pages/my_videos.py"
 
 # The seeds' table (my-videos.md), written out here on purpose: an independent oracle.
 SEED_BUTTONS = {

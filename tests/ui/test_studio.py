@@ -24,7 +24,7 @@ from tests.ui.conftest import (
     texts,
 )
 
-STUDIO = "pages/studio.py"
+STUDIO = "app_pages/studio.py"
 SEGMENTS = {"0": 1, "1": 2, "2": 3}
 
 

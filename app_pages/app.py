@@ -1,0 +1,34 @@
+"""The app's frame, run by Home.py on every run: page config, navigation, workspace, sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from aytada.core.workspaces import default_workspace_id, get_balance
+from aytada.jobs.providers import provider_names
+from aytada.ui import widgets as w
+
+
+def main() -> None:
+    st.set_page_config(page_title="Aytada Studio", page_icon="🎬", layout="wide")
+    pages = [
+        st.Page(w.HOME, title="Home", icon=":material/home:", default=True),
+        st.Page(w.CAMPAIGNS, title="Campaigns", icon=":material/campaign:", url_path="campaigns"),
+        st.Page(w.HUB, title="Campaign Hub", url_path="campaign", visibility="hidden"),
+        st.Page(w.STUDIO, title="Studio", url_path="studio", visibility="hidden"),
+        st.Page(w.VIDEOS, title="My Videos", icon=":material/movie:", url_path="videos"),
+        st.Page(w.SCRIPTS, title="My Scripts", icon=":material/description:", url_path="scripts"),
+        st.Page(w.IMAGES, title="My Images", icon=":material/image:", url_path="images"),
+    ]
+    page = st.navigation(pages)
+    w.follow_goto()
+
+    workspace_id = default_workspace_id()
+    w.set_workspace(workspace_id)
+    try:
+        providers, provider_error = provider_names(), ""
+    except Exception as exc:  # a bad PROVIDER_* override: say so, keep the app usable
+        providers, provider_error = None, str(exc)
+    w.sidebar(get_balance(workspace_id), providers, provider_error)
+
+    page.run()
