@@ -19,6 +19,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
+from aytada.providers import textfit
 from aytada.providers.base import ProviderError
 
 FONT_PATH: Path = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
@@ -177,44 +178,16 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 
 def wrap_text(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
-    """Greedy word wrap measured with ``font``; a word wider than the line is split."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if font.getlength(candidate) <= max_width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = word
-        while font.getlength(current) > max_width and len(current) > 1:
-            cut = len(current) - 1
-            while cut > 1 and font.getlength(current[:cut] + "-") > max_width:
-                cut -= 1
-            lines.append(current[:cut] + "-")
-            current = current[cut:]
-    if current:
-        lines.append(current)
-    return lines
+    """Greedy word wrap measured with ``font``; a word wider than the line is split.
+
+    Delegates to :func:`aytada.providers.textfit.wrap_words`, the one wrapping helper.
+    """
+    return textfit.wrap_words(text, font, max_width, break_long_words=True)
 
 
 def balanced_wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
     """Like :func:`wrap_text`, with lines of similar length (no lone last word)."""
-    lines = wrap_text(text, font, max_width)
-    if len(lines) < 2:
-        return lines
-    pieces = sum(len(line.split()) for line in lines)  # grows if a word had to be split
-    low, high = max_width * 0.4, max_width
-    best = lines
-    for _ in range(10):  # the narrowest width that needs no extra line and splits no word
-        mid = (low + high) / 2
-        candidate = wrap_text(text, font, mid)
-        if len(candidate) <= len(lines) and sum(len(c.split()) for c in candidate) == pieces:
-            best, high = candidate, mid
-        else:
-            low = mid
-    return best
+    return textfit.wrap_words(text, font, max_width, balanced=True, break_long_words=True)
 
 
 def layout_caption(caption: str, width: int) -> tuple[list[str], int]:

@@ -1,0 +1,174 @@
+"""The one text-wrapping helper of the providers: whole-word wrapping and fit-to-box sizing.
+
+Every piece of text the product draws (video captions, scene stills, banners and flyers) is wrapped
+here, measured with the shipped font. Wrapping never cuts a word: a word wider than the line
+stays whole on its own line, and :func:`fit_text` shrinks the font until it fits. Only callers
+that explicitly ask (``break_long_words=True``) get the legacy hyphenated split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import ImageFont
+
+FONT_PATH: Path = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
+"""The shipped font (DejaVu Sans Bold; its licence is beside it)."""
+
+LINE_SPACING = 1.2  # line pitch as a multiple of the font size
+
+
+@lru_cache(maxsize=256)
+def load_font(size: int) -> ImageFont.FreeTypeFont:
+    """The shipped font at ``size`` px (cached)."""
+    return ImageFont.truetype(str(FONT_PATH), max(1, int(size)))
+
+
+def _split_long_word(word: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
+    """Cut one over-wide word into hyphenated pieces (legacy caption behaviour)."""
+    pieces: list[str] = []
+    rest = word
+    while font.getlength(rest) > max_width and len(rest) > 1:
+        cut = len(rest) - 1
+        while cut > 1 and font.getlength(rest[:cut] + "-") > max_width:
+            cut -= 1
+        pieces.append(rest[:cut] + "-")
+        rest = rest[cut:]
+    pieces.append(rest)
+    return pieces
+
+
+def _greedy(
+    words: list[str], font: ImageFont.FreeTypeFont, max_width: float, break_long_words: bool
+) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if font.getlength(candidate) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        if break_long_words and font.getlength(word) > max_width:
+            *full, current = _split_long_word(word, font, max_width)
+            lines.extend(full)
+        else:
+            current = word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def wrap_words(
+    text: str,
+    font: ImageFont.FreeTypeFont,
+    max_width: float,
+    *,
+    balanced: bool = False,
+    break_long_words: bool = False,
+) -> list[str]:
+    """Wrap ``text`` into lines no wider than ``max_width`` px, breaking only between words.
+
+    Newlines in ``text`` start a new line. A word wider than ``max_width`` stays whole on its own
+    line (callers shrink the font, see :func:`fit_text`) unless ``break_long_words`` asks for
+    the hyphenated split. ``balanced`` evens out line lengths (no lone last word) without adding
+    a line.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        words = paragraph.split()
+        if not words:
+            continue
+        lines.extend(_wrap_paragraph(words, font, max_width, balanced, break_long_words))
+    return lines
+
+
+def _wrap_paragraph(
+    words: list[str],
+    font: ImageFont.FreeTypeFont,
+    max_width: float,
+    balanced: bool,
+    break_long_words: bool,
+) -> list[str]:
+    lines = _greedy(words, font, max_width, break_long_words)
+    if not balanced or len(lines) < 2:
+        return lines
+    widest = max(font.getlength(line) for line in lines)
+    pieces = sum(len(line.split()) for line in lines)
+    low, high = max_width * 0.4, max_width
+    best = lines
+    for _ in range(10):  # the narrowest width that needs no extra line and splits no word
+        mid = (low + high) / 2
+        candidate = _greedy(words, font, mid, break_long_words)
+        if (
+            len(candidate) <= len(lines)
+            and sum(len(c.split()) for c in candidate) == pieces
+            and max(font.getlength(c) for c in candidate) <= max(widest, mid)
+        ):
+            best, high = candidate, mid
+        else:
+            low = mid
+    return best
+
+
+@dataclass(frozen=True)
+class FittedText:
+    """Text wrapped and sized to a box: ``lines`` drawn at ``size`` px, ``line_height`` apart."""
+
+    lines: tuple[str, ...]
+    size: int
+    width: int  # widest line, px
+    height: int  # len(lines) * line_height, px
+    line_height: int
+
+
+def line_height(size: int) -> int:
+    """The line pitch used for ``size`` px text (covers ascenders and descenders)."""
+    ascent, descent = load_font(size).getmetrics()
+    return max(ascent + descent, round(size * LINE_SPACING))
+
+
+def measure(text: str, size: int, max_width: float, *, balanced: bool = True) -> FittedText:
+    """Wrap ``text`` at ``size`` px into ``max_width``; the result may be wider if a word is."""
+    font = load_font(size)
+    lines = wrap_words(text, font, max_width, balanced=balanced)
+    widest = max((font.getlength(line) for line in lines), default=0.0)
+    pitch = line_height(size)
+    return FittedText(tuple(lines), size, int(widest + 0.999), pitch * len(lines), pitch)
+
+
+def fits(fitted: FittedText, max_width: float, max_height: float, max_lines: int | None) -> bool:
+    """True when every line is inside ``max_width`` and the block inside ``max_height``."""
+    return (
+        fitted.width <= max_width
+        and fitted.height <= max_height
+        and (max_lines is None or len(fitted.lines) <= max_lines)
+    )
+
+
+def fit_text(
+    text: str,
+    max_width: float,
+    max_height: float,
+    *,
+    max_size: int,
+    min_size: int = 4,
+    max_lines: int | None = None,
+    balanced: bool = True,
+) -> FittedText | None:
+    """The largest size ≤ ``max_size`` at which ``text`` wraps by whole words into the box.
+
+    Long words are handled by shrinking, never by cutting. Returns None when even ``min_size``
+    does not fit (the caller then drops optional text or gives the box more room).
+    """
+    size = max(min_size, int(max_size))
+    while True:
+        fitted = measure(text, size, max_width, balanced=balanced)
+        if fits(fitted, max_width, max_height, max_lines):
+            return fitted
+        if size <= min_size:
+            return None
+        size = max(min_size, min(size - 1, int(size * 0.94)))
