@@ -1,4 +1,5 @@
-"""The `aytada` command: up, worker, migrate, reconcile, credits, demo, video."""
+"""The `aytada` command: services (up, worker, migrate, reconcile), credits, campaigns, making
+assets through the queue (make, project, video, demo)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 from aytada.core.errors import UserError
 from aytada.core.settings import ROOT, get_settings
 
 
-def _print(msg: str) -> None:
-    print(msg, flush=True)
+def _print(msg: str, *, err: bool = False) -> None:
+    print(msg, file=sys.stderr if err else sys.stdout, flush=True)
 
 
 # --------------------------------------------------------------------------- services
@@ -184,11 +186,63 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- input checks
+
+MAX_ID = 2**31 - 1
+MAX_TOP_UP = 1_000_000
+MAX_BALANCE = 2**31 - 1  # the balance column is a 32-bit integer on PostgreSQL
+MAX_LEDGER_ROWS = 10_000
+
+
+def _whole_number(text: str, what: str, low: int, high: int) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{what} must be a whole number, not {text!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{what} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _id(text: str) -> int:
+    """A database id: a positive whole number that fits the id columns."""
+    return _whole_number(text, "an id", 1, MAX_ID)
+
+
+def _top_up(text: str) -> int:
+    try:
+        return _whole_number(text, "the amount", 1, MAX_TOP_UP)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"the amount must be a positive whole number of credits, at most {MAX_TOP_UP}, "
+            f"not {text!r}"
+        ) from None
+
+
+def _ledger_rows(text: str) -> int:
+    return _whole_number(text, "--last", 0, MAX_LEDGER_ROWS)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seconds must be a number, not {text!r}") from None
+    if not 1 <= value <= 7 * 24 * 3600:  # also rejects nan and inf
+        raise argparse.ArgumentTypeError(f"seconds must be between 1 and 604800, not {text!r}")
+    return value
+
+
+# --------------------------------------------------------------------------- credits
+
+
 def cmd_credits(args: argparse.Namespace) -> int:
     from aytada.core import workspaces
 
     ws = workspaces.default_workspace_id()
     if args.action == "add":
+        if workspaces.get_balance(ws) + args.amount > MAX_BALANCE:
+            raise UserError(f"the balance cannot go above {MAX_BALANCE} credits")
         balance = workspaces.add_credits(ws, args.amount, reason=args.reason)
         _print(f"added {args.amount} credits; balance {balance}")
     else:
@@ -201,53 +255,428 @@ def cmd_credits(args: argparse.Namespace) -> int:
     return 0
 
 
-# --------------------------------------------------------------------------- video / demo
+# --------------------------------------------------------------------------- campaigns
+
+# The keys a campaign TOML file may have: the campaign's own field names.
+CAMPAIGN_KEYS = (
+    "name",
+    "product_name",
+    "product_description",
+    "brand_name",
+    "tone_of_voice",
+    "brand_colors",
+    "awareness_stage",
+    "business_type",
+    "industry",
+    "creative_style",
+    "persuasion_trigger",
+    "audience",
+    "messaging",
+    "goals",
+)
+_IMAGE_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
 
-def _wait(project_id: int, ws: int, targets: set[str], timeout: float) -> str:
+def _toml_type(value: object) -> str:
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), "a date or time")
+
+
+def read_campaign_file(path: str) -> dict[str, object]:
+    """The campaign fields of a TOML file; UserError for a missing file, bad TOML, unknown keys
+    or values of the wrong type (the field rules themselves are checked by core.campaigns)."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory, not a TOML file") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: not valid TOML ({exc})") from None
+    unknown = sorted(set(data) - set(CAMPAIGN_KEYS))
+    if unknown:
+        raise UserError(
+            f"{path}: unknown key(s) {', '.join(unknown)}; the keys are: {', '.join(CAMPAIGN_KEYS)}"
+        )
+    for key, value in data.items():
+        if key == "brand_colors" and isinstance(value, list):
+            if not all(isinstance(c, str) for c in value):
+                raise UserError(f'{path}: brand_colors must be a list of texts like "#1F3A93"')
+        elif not isinstance(value, str):
+            raise UserError(
+                f"{path}: {key} must be text (a quoted string), not {_toml_type(value)}"
+            )
+    return data
+
+
+def read_image(label: str, path: str) -> tuple[str, str, bytes]:
+    """An upload tuple (file name, mime type, bytes); the type is read from the content."""
+    import io
+    import mimetypes
+
+    from PIL import Image
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{label} {path}: no such file") from None
+    except OSError as exc:
+        raise UserError(f"{label} {path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt = img.format or ""
+        mime = _IMAGE_MIME.get(fmt, f"image/{fmt.lower()}")
+    except Exception:  # noqa: BLE001 - not decodable: let check_upload say so
+        mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
+    return (p.name, mime, data)
+
+
+def cmd_campaign(args: argparse.Namespace) -> int:
+    from aytada.core import campaigns, workspaces
+
+    ws = workspaces.default_workspace_id()
+    if args.action == "create":
+        data = read_campaign_file(args.file)
+        logo = read_image("logo", args.logo) if args.logo else None
+        photo = read_image("product photo", args.product_photo) if args.product_photo else None
+        cid = campaigns.create_campaign(ws, data, logo=logo, product_photo=photo)
+        _print(str(cid))
+        return 0
+    rows = campaigns.list_campaigns(ws)
+    for row in rows:
+        _print(f"{row.id}\t{row.name}\t{row.product_name}\t{row.assets} asset(s)")
+    if not rows:
+        _print("no campaigns yet: aytada campaign create --file campaign.toml", err=True)
+    return 0
+
+
+# --------------------------------------------------------------------------- driving a project
+
+
+class StillRunning(Exception):
+    """The wait ran out while the project was still working (it goes on in the background)."""
+
+
+class Progress:
+    """Progress lines of a project being driven; a status is printed once, when it changes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.last_status: str | None = None
+
+    def __call__(self, msg: str) -> None:
+        print(msg, file=self.stream, flush=True)
+
+    def status(self, status: str) -> None:
+        if status != self.last_status:
+            self(f"  status: {status}")
+            self.last_status = status
+
+
+def _wait_idle(ws: int, project_id: int, deadline: float, say: Progress):  # type: ignore[no-untyped-def]
+    """Poll until no step of the project is running; returns the project."""
     from aytada.core import projects, statuses
 
-    last = None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = projects.get_project(ws, project_id).status
-        if status != last:
-            _print(f"  status: {status}")
-            last = status
-        if status in targets or not statuses.is_active(status):
-            return status
+    while True:
+        project = projects.get_project(ws, project_id)
+        say.status(project.status)
+        if not statuses.is_active(project.status):
+            return project
+        if time.monotonic() >= deadline:
+            raise StillRunning(project.status)
         time.sleep(0.5)
-    return last or ""
 
 
-def _advance(ws: int, project_id: int, timeout: float) -> str:
-    """Run the next step for the project and wait for it; returns the new status."""
+def _start_next(ws: int, project, say: Progress) -> bool:  # type: ignore[no-untyped-def]
+    """Start the project's next step (picking the first idea if none is chosen)."""
     from aytada.core import projects
+    from aytada.core.pipeline import next_step
     from aytada.jobs.runner import start_step
 
-    project = projects.get_project(ws, project_id)
-    status = project.status
-    if status in ("draft",):
-        step = "ideas"
-    elif status == "ideas_ready":
-        if project.chosen_idea is None:
-            projects.choose_idea(ws, project_id, 0)
-            _print(f"  picked idea 1: {project.ideas[0]['title']}")
-        step = "script"
-    elif status == "script_ready":
-        step = "scenes"
-    elif status in ("scenes_ready",):
-        step = "clip"
-    elif status == "failed":
-        from aytada.jobs.runner import retry_failed
+    step = next_step(project)
+    if step is None:
+        return False
+    if step == "script" and project.chosen_idea is None and project.ideas:
+        projects.choose_idea(ws, project.id, 0)
+        say(f"  picked idea 1: {project.ideas[0].get('title', '')}")
+    started = start_step(ws, project.id, step)
+    say(f"  started {step} (cost {started.credits} credits)")
+    return True
 
-        retry_failed(ws, project_id)
-        return _wait(project_id, ws, {"completed", "failed"}, timeout)
+
+def _advance(ws: int, project_id: int, timeout: float, say: Progress) -> str:
+    """Run the project's next step and wait for it; returns the new status."""
+    deadline = time.monotonic() + timeout
+    project = _wait_idle(ws, project_id, deadline, say)
+    if _start_next(ws, project, say):
+        project = _wait_idle(ws, project_id, deadline, say)
+    return project.status
+
+
+MAX_STEPS = 20  # more starts than any pipeline has: a guard against a loop that never ends
+
+
+def drive(ws: int, project_id: int, timeout: float, say: Progress, *, retry: bool = False):  # type: ignore[no-untyped-def]
+    """Run the project's steps one after another until it is completed or failed.
+
+    A project that is already failed is retried once when `retry` is set (its failed step).
+    """
+    from aytada.core import statuses
+
+    deadline = time.monotonic() + timeout
+    project = _wait_idle(ws, project_id, deadline, say)
+    if retry and project.status == statuses.Status.FAILED.value:
+        _start_next(ws, project, say)
+    for _ in range(MAX_STEPS):
+        project = _wait_idle(ws, project_id, deadline, say)
+        if project.status in (statuses.Status.COMPLETED.value, statuses.Status.FAILED.value):
+            return project
+        if not _start_next(ws, project, say):
+            return project
+    raise UserError(f"project {project_id} did not finish after {MAX_STEPS} steps")
+
+
+def _require_worker() -> None:
+    """Stop with a clear error when no worker listens on the queue (nothing would run)."""
+    from rq import Worker
+
+    from aytada.jobs.queue import check_redis, get_queue, redis_conn
+
+    check_redis()
+    if not Worker.all(connection=redis_conn(), queue=get_queue()):
+        raise UserError(
+            "no worker is running: start the app with scripts/up.sh or run `aytada worker`"
+        )
+
+
+def _finish(ws: int, project) -> int:  # type: ignore[no-untyped-def]
+    """Print the outcome of a driven project; 0 completed, 1 otherwise."""
+    from aytada.core.reports import output_paths
+
+    if project.status == "completed":
+        for path in output_paths(ws, project.id):
+            _print(path)
+        return 0
+    if project.status == "failed":
+        print(
+            f"project {project.id} failed at {project.failed_step or 'a step'}: {project.error}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 1
+    print(f"project {project.id} stopped at {project.status}", file=sys.stderr, flush=True)
+    return 1
+
+
+def _run_in_foreground(ws: int, project_id: int, timeout: float, *, retry: bool) -> int:
+    try:
+        project = drive(ws, project_id, timeout, Progress(sys.stderr), retry=retry)
+    except StillRunning as still:
+        print(
+            f"error: project {project_id} is still {still} after {timeout:g} s; it goes on in "
+            f"the background: follow it with `aytada project show {project_id}`",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 1
+    return _finish(ws, project)
+
+
+# --------------------------------------------------------------------------- make
+
+
+def _size_id(text: str) -> str:
+    """`300x250`, `300X250` or `300×250` → the design format id `300x250`."""
+    return text.strip().lower().replace("×", "x").replace(" ", "")
+
+
+def _make_settings(args: argparse.Namespace, campaign_name: str) -> dict[str, object]:
+    """create_project's keyword arguments for `make`; UserError for an option the kind lacks."""
+    from aytada.core.steps import DESIGN_FORMATS, LENGTHS, QUALITIES, VIDEO_FORMATS
+
+    kind = args.kind
+    given = {
+        "--format": args.format,
+        "--size": args.size,
+        "--length": args.length,
+        "--quality": args.quality,
+    }
+    applies = {
+        "video": ("--format", "--length", "--quality"),
+        "banner": ("--format", "--size"),
+        "flyer": ("--format", "--size"),
+        "jingle": ("--length",),
+    }[kind]
+    wrong = [name for name, value in given.items() if value is not None and name not in applies]
+    if wrong:
+        raise UserError(
+            f"{', '.join(wrong)} does not apply to a {kind}; a {kind} takes {', '.join(applies)}"
+        )
+    out: dict[str, object] = {"kind": kind}
+    if kind == "video":
+        fmt = args.format or "9:16"
+        if fmt not in VIDEO_FORMATS:
+            raise UserError(f"--format {fmt!r}: a video is one of {', '.join(VIDEO_FORMATS)}")
+        out["fmt"] = fmt
+        label = fmt
+    elif kind in ("banner", "flyer"):
+        if args.format and args.size and _size_id(args.format) != _size_id(args.size):
+            raise UserError("give the size once: --size WxH (or --format WxH)")
+        fmt = _size_id(args.size or args.format or "1080x1080")
+        if fmt not in DESIGN_FORMATS:
+            raise UserError(
+                f"--size {args.size or args.format!r}: a {kind} is one of "
+                f"{', '.join(DESIGN_FORMATS)}"
+            )
+        out["fmt"] = fmt
+        label = fmt
     else:
-        return status
-    started = start_step(ws, project_id, step)
-    _print(f"  started {step} (cost {started.credits} credits)")
-    return _wait(project_id, ws, set(), timeout)
+        label = ""
+    if kind in ("video", "jingle"):
+        length = 30 if args.length is None else args.length
+        if length not in LENGTHS:
+            raise UserError(f"--length {length}: choose {', '.join(map(str, LENGTHS))} seconds")
+        out["length_s"] = length
+        label = f"{label} {length} s".strip()
+    if kind == "video":
+        quality = args.quality or "pro"
+        if quality not in QUALITIES:
+            raise UserError(f"--quality {quality!r}: choose {' or '.join(QUALITIES)}")
+        out["quality"] = quality
+    title = args.title if args.title is not None else f"{campaign_name} {kind} {label}".strip()
+    out["title"] = title[:120] if args.title is None else title
+    return out
+
+
+def cmd_make(args: argparse.Namespace) -> int:
+    from aytada.core import campaigns, projects, workspaces
+
+    ws = workspaces.default_workspace_id()
+    campaign = campaigns.get_campaign(ws, args.campaign)
+    settings = _make_settings(args, campaign.product_name)
+    _require_worker()
+    pid = projects.create_project(ws, campaign.id, **settings)  # type: ignore[arg-type]
+    _print(f"project {pid}")
+    if args.wait:
+        return _run_in_foreground(ws, pid, args.timeout, retry=False)
+    logs = get_settings().data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log = logs / f"make-project{pid}.log"
+    with open(log, "ab") as out:
+        subprocess.Popen(
+            [_python(), "-m", "aytada", "project", "run", str(pid), "--timeout", str(args.timeout)],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # outlives this command (and its terminal)
+        )
+    print(
+        f"the pipeline runs in the background (log: {log}); follow it with "
+        f"`aytada project show {pid}`, or use --wait",
+        file=sys.stderr,
+        flush=True,
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- project
+
+
+def _summary(report: dict, campaign: str) -> list[str]:  # type: ignore[type-arg]
+    lines = [
+        f"project {report['id']}: {report['title']}",
+        f"  {report['kind']} · {report['format']}"
+        + (f" · {report['length_s']} s" if report["kind"] in ("video", "jingle") else "")
+        + (f" · {report['quality']}" if report["kind"] == "video" else "")
+        + f" · campaign {campaign}",
+        f"  status: {report['status']}",
+    ]
+    if report["error"]:
+        lines.append(f"  error: {report['error']}")
+    for i, idea in enumerate(report["ideas"]):
+        mark = "*" if i == report["chosen_idea"] else " "
+        lines.append(f"  {mark} idea {i + 1}: {idea.get('title', '')}")
+    if report["script"]:
+        lines.append("  script:")
+        for field in ("hook", "body", "call_to_action", "voiceover"):
+            if field in report["script"]:
+                lines.append(f"    {field}: {report['script'][field]}")
+    for i, scene in enumerate(report["scenes"]):
+        lines.append(
+            f"  scene {i + 1} ({scene.get('duration', 0):g} s): {scene.get('caption', '')}"
+        )
+    for asset in report["assets"]:
+        lines.append(f"  {asset['role'] or asset['kind']}: {asset['path']}")
+    lines.append(f"  credits charged: {report['credits']}")
+    for g in report["generations"]:
+        scene = f" scene {g['scene'] + 1}" if g["scene"] is not None else ""
+        err = f" · {g['error']}" if g["error"] else ""
+        lines.append(
+            f"  generation {g['id']}: {g['step']}{scene} {g['state']} "
+            f"({g['provider'] or '-'}, {g['credits']} credits){err}"
+        )
+    return lines
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    import json
+
+    from aytada.core import projects, reports, workspaces
+
+    ws = workspaces.default_workspace_id()
+    if args.action == "list":
+        page = projects.list_projects(ws, page_size=10_000)
+        for card in page.cards:
+            _print(f"{card.id}\t{card.kind}\t{card.status}\t{card.title}")
+        return 0
+    if args.action == "show":
+        report = reports.project_report(ws, args.project)
+        if args.json:
+            _print(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            project = projects.get_project(ws, args.project)
+            from aytada.core.campaigns import get_campaign
+
+            name = get_campaign(ws, project.campaign_id).name
+            for line in _summary(report, f"{project.campaign_id} ({name})"):
+                _print(line)
+        return 0
+    if args.action == "edit-script":
+        fields = projects.SCRIPT_FIELDS
+        if args.field not in fields:
+            raise UserError(
+                f"unknown script field {args.field!r}; the fields are: {', '.join(fields)}"
+            )
+        project = projects.get_project(ws, args.project)
+        if project.script is None:
+            raise UserError(f"project {project.id} has no script yet")
+        script = {k: project.script.get(k, "") for k in fields}
+        script[args.field] = args.text
+        projects.save_script(ws, project.id, script)
+        project = projects.get_project(ws, project.id)
+        _print(f"project {project.id}: {args.field} saved; status {project.status}")
+        return 0
+    if args.action == "run":
+        _require_worker()
+        project = projects.get_project(ws, args.project)
+        return _run_in_foreground(ws, project.id, args.timeout, retry=True)
+    return 2
+
+
+# --------------------------------------------------------------------------- video / demo
 
 
 def cmd_video(args: argparse.Namespace) -> int:
@@ -265,16 +694,21 @@ def cmd_video(args: argparse.Namespace) -> int:
         )
         _print(f"project {pid}")
         return 0
-    if args.action == "advance":
-        status = _advance(ws, args.project, args.timeout)
-        _print(f"project {args.project}: {status}")
-        return 0 if status != "failed" else 1
-    if args.action == "retry":
-        from aytada.jobs.runner import retry_failed
+    say = Progress(sys.stdout)
+    try:
+        if args.action == "advance":
+            status = _advance(ws, args.project, args.timeout, say)
+            _print(f"project {args.project}: {status}")
+            return 0 if status != "failed" else 1
+        if args.action == "retry":
+            from aytada.jobs.runner import retry_failed
 
-        retry_failed(ws, args.project)
-        status = _wait(args.project, ws, set(), args.timeout)
-        return 0 if status != "failed" else 1
+            retry_failed(ws, args.project)
+            status = _wait_idle(ws, args.project, time.monotonic() + args.timeout, say).status
+            return 0 if status != "failed" else 1
+    except StillRunning as still:
+        _print(f"project {args.project}: still {still} after {args.timeout:g} s")
+        return 1
     return 2
 
 
@@ -323,13 +757,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             ws, cid, title="Demo: Lumi 30 s story", fmt="9:16", length_s=30, quality="pro"
         )
         _print(f"campaign {cid}, project {pid}")
-        status = "draft"
-        for _ in range(6):
-            status = _advance(ws, pid, args.timeout)
-            if status in ("completed", "failed"):
-                break
-        project = projects.get_project(ws, pid)
-        if status != "completed":
+        try:
+            project = drive(ws, pid, args.timeout, Progress(sys.stdout))
+        except StillRunning as still:
+            _print(f"demo failed: the project is still {still} after {args.timeout:g} s")
+            return 1
+        if project.status != "completed":
             _print(f"demo failed: {project.error}")
             return 1
         asset = projects.get_asset(ws, project.output_asset_id)
@@ -342,6 +775,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- entry
+
+MAKE_HELP = """\
+Create a project in the campaign and run its whole pipeline through the job queue (ideas →
+script → scenes → render for a video, picking the first idea; copy & image → typography for a
+banner or flyer; the jingle). Prints `project N` at once. Without --wait the pipeline runs on in
+a background process (log under AYTADA_DATA_DIR/logs) and the command returns; follow it with
+`aytada project show N`. With --wait it runs in the foreground, shows progress on stderr, prints
+the output file path(s) on stdout and exits 0 when the project completed, 1 when it failed (the
+error is printed) or is still running at --timeout. Needs a running worker (`aytada up` or
+`aytada worker`).
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -362,48 +806,116 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("reconcile", help="fail generations whose worker or job is gone")
     r.add_argument("--loop", action="store_true", help="keep running (started by `up`)")
-    r.add_argument("--grace", type=float, default=60.0)
+    r.add_argument("--grace", type=_seconds, default=60.0)
     r.set_defaults(func=cmd_reconcile)
 
     c = sub.add_parser("credits", help="show the balance or add credits")
     csub = c.add_subparsers(dest="action", required=True)
-    show = csub.add_parser("show")
-    show.add_argument("--last", type=int, default=10)
-    add = csub.add_parser("add")
-    add.add_argument("amount", type=int)
+    show = csub.add_parser("show", help="the balance and the last ledger rows")
+    show.add_argument("--last", type=_ledger_rows, default=10, help="ledger rows (default 10)")
+    add = csub.add_parser("add", help="a top-up")
+    add.add_argument("amount", type=_top_up, help=f"1 to {MAX_TOP_UP} credits")
     add.add_argument("--reason", default="top-up")
     c.set_defaults(func=cmd_credits)
 
+    cp = sub.add_parser("campaign", help="create or list campaigns")
+    cpsub = cp.add_subparsers(dest="action", required=True)
+    cc = cpsub.add_parser(
+        "create",
+        help="create a campaign from a TOML file; prints its id",
+        description="The TOML keys are the campaign's field names: "
+        + ", ".join(CAMPAIGN_KEYS)
+        + ". brand_colors is a list or a comma-separated text of #RRGGBB colours.",
+    )
+    cc.add_argument("--file", required=True, help="campaign.toml")
+    cc.add_argument("--logo", help="PNG, JPEG or WebP, at most 5 MB")
+    cc.add_argument("--product-photo", help="PNG, JPEG or WebP, at most 5 MB")
+    cpsub.add_parser("list", help="id, name, product and asset count of each campaign")
+    cp.set_defaults(func=cmd_campaign)
+
+    m = sub.add_parser(
+        "make", help="make a video, banner, flyer or jingle end to end", description=MAKE_HELP
+    )
+    m.add_argument("kind", choices=["video", "banner", "flyer", "jingle"])
+    m.add_argument("--campaign", type=_id, required=True, help="campaign id")
+    m.add_argument("--title", help="default: the product name, kind and format")
+    m.add_argument("--format", help="video: 9:16 (default), 1:1 or 16:9; banner/flyer: as --size")
+    m.add_argument(
+        "--size",
+        help="banner/flyer: WxH, one of 1080x1080 (default), 1080x1920, 1080x1350, "
+        "1200x628, 300x250, 728x90",
+    )
+    m.add_argument("--length", type=int, help="video/jingle seconds: 15, 30 (default) or 60")
+    m.add_argument("--quality", help="video: standard (720p) or pro (1080p, default)")
+    m.add_argument("--wait", action="store_true", help="wait and print the output path(s)")
+    m.add_argument("--timeout", type=_seconds, default=1800, help="seconds (default 1800)")
+    m.set_defaults(func=cmd_make)
+
+    pr = sub.add_parser("project", help="show, list, edit or run projects")
+    prsub = pr.add_subparsers(dest="action", required=True)
+    prsub.add_parser("list", help="id, kind, status and title of each project")
+    ps = prsub.add_parser("show", help="a project: status, ideas, script, scenes, files, credits")
+    ps.add_argument("project", type=_id)
+    ps.add_argument("--json", action="store_true", help="machine-readable")
+    pe = prsub.add_parser("edit-script", help="change one field of the script")
+    pe.add_argument("project", type=_id)
+    pe.add_argument("--field", required=True, help="hook, body, call_to_action or voiceover")
+    pe.add_argument("--text", required=True)
+    prun = prsub.add_parser(
+        "run",
+        help="run the remaining steps to the end (retries a failed step); prints the output",
+    )
+    prun.add_argument("project", type=_id)
+    prun.add_argument("--timeout", type=_seconds, default=1800)
+    pr.set_defaults(func=cmd_project)
+
     d = sub.add_parser("demo", help="make a 30 s 9:16 video ad end to end")
     d.add_argument("--workers", type=int, default=2)
-    d.add_argument("--timeout", type=float, default=900)
+    d.add_argument("--timeout", type=_seconds, default=900)
     d.set_defaults(func=cmd_demo)
 
-    v = sub.add_parser("video", help="script the video pipeline")
+    v = sub.add_parser("video", help="script the video pipeline step by step")
     vsub = v.add_subparsers(dest="action", required=True)
     create = vsub.add_parser("create")
-    create.add_argument("--campaign", type=int, required=True)
+    create.add_argument("--campaign", type=_id, required=True)
     create.add_argument("--title", required=True)
     create.add_argument("--format", default="9:16", choices=["9:16", "1:1", "16:9"])
     create.add_argument("--length", type=int, default=30, choices=[15, 30, 60])
     create.add_argument("--quality", default="pro", choices=["standard", "pro"])
-    for name in ("advance", "retry"):
-        sp = vsub.add_parser(name)
-        sp.add_argument("project", type=int)
-        sp.add_argument("--timeout", type=float, default=900)
+    for name, text in (("advance", "run the next step and wait"), ("retry", "retry a failure")):
+        sp = vsub.add_parser(name, help=text)
+        sp.add_argument("project", type=_id)
+        sp.add_argument("--timeout", type=_seconds, default=900)
     v.set_defaults(func=cmd_video)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command. Anything the user can fix ends as `error: …` on stderr and exit 2."""
+    from redis.exceptions import RedisError
+    from sqlalchemy.exc import OperationalError
+
+    from aytada.core.credits import NotEnoughCredits
+
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except (UserError, NotEnoughCredits) as exc:
+        return _error(str(exc))
+    except (ValueError, OverflowError) as exc:
+        return _error(f"invalid input: {exc}")
+    except RedisError as exc:
+        return _error(f"the job queue (Redis) is not reachable: {type(exc).__name__}")
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        return _error(f"database error: {reason} (is DATABASE_URL right? try `aytada migrate`)")
     except KeyboardInterrupt:
         return 130
+
+
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,104 @@
+"""Read-only views of a project as plain data (what `aytada project show --json` prints).
+
+Everything here is JSON-serialisable: dates are ISO 8601 strings, asset paths are resolved to
+local absolute paths under MEDIA_DIR.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from aytada.core import media
+from aytada.core.db import session_scope
+from aytada.core.models import Asset, Generation
+from aytada.core.projects import load_project
+
+# The keys of `project_report`, in the order they are printed.
+PROJECT_KEYS = (
+    "id",
+    "kind",
+    "status",
+    "title",
+    "format",
+    "length_s",
+    "quality",
+    "ideas",
+    "chosen_idea",
+    "script",
+    "scenes",
+    "assets",
+    "credits",
+    "generations",
+    "error",
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def project_report(workspace_id: int, project_id: Any) -> dict[str, Any]:
+    """One project with its assets, its generations (oldest first) and the credits charged."""
+    with session_scope() as s:
+        project = load_project(s, workspace_id, project_id)
+        assets = s.scalars(
+            select(Asset).where(Asset.project_id == project.id).order_by(Asset.id)
+        ).all()
+        gens = s.scalars(
+            select(Generation).where(Generation.project_id == project.id).order_by(Generation.id)
+        ).all()
+        charged = s.scalar(
+            select(func.coalesce(func.sum(Generation.credits_charged), 0)).where(
+                Generation.project_id == project.id
+            )
+        )
+        report = {
+            "id": project.id,
+            "kind": project.kind,
+            "status": project.status,
+            "title": project.title,
+            "format": project.format,
+            "length_s": project.length_s,
+            "quality": project.quality,
+            "ideas": list(project.ideas or []),
+            "chosen_idea": project.chosen_idea,
+            "script": dict(project.script) if project.script is not None else None,
+            "scenes": [dict(sc) for sc in project.scenes or []],
+            "assets": [
+                {"role": a.role, "kind": a.kind, "path": str(media.resolve(a.path).resolve())}
+                for a in assets
+            ],
+            "credits": int(charged or 0),
+            "generations": [
+                {
+                    "id": g.id,
+                    "step": g.step,
+                    "scene": g.scene_index if g.scene_index >= 0 else None,
+                    "state": str(g.state),
+                    "provider": g.provider,
+                    "model": g.model,
+                    "credits": g.credits_charged,
+                    "error": g.error,
+                    "created_at": _iso(g.created_at),
+                    "finished_at": _iso(g.finished_at),
+                }
+                for g in gens
+            ],
+            "error": project.error,
+        }
+    return {key: report[key] for key in PROJECT_KEYS}
+
+
+def output_paths(workspace_id: int, project_id: Any) -> list[str]:
+    """Local absolute path(s) of a project's finished output (empty until it completes)."""
+    with session_scope() as s:
+        project = load_project(s, workspace_id, project_id)
+        if project.output_asset_id is None:
+            return []
+        asset = s.get(Asset, project.output_asset_id)
+        if asset is None:
+            return []
+        return [str(media.resolve(asset.path).resolve())]
