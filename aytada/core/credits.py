@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from aytada.core.errors import UserError
 from aytada.core.models import CreditLedgerEntry, Generation, Project, Workspace
+from aytada.core.pipeline import get_step, missing_scenes, steps_for
 from aytada.core.settings import get_settings
+from aytada.core.statuses import GenState
 
 
-class NotEnoughCredits(Exception):
+class NotEnoughCredits(UserError):
     def __init__(self, needed: int, balance: int) -> None:
         super().__init__(f"Not enough credits: this needs {needed}, the balance is {balance}.")
         self.needed = needed
@@ -28,8 +30,8 @@ class AlreadyCharged(Exception):
     """The generation has a ledger row already."""
 
 
-def price(name: str) -> int:
-    return get_settings().prices[name]
+def price(name: str | None) -> int:
+    return get_settings().prices[name] if name else 0
 
 
 def _succeeded(session: Session, project_id: int, step: str) -> int:
@@ -40,7 +42,7 @@ def _succeeded(session: Session, project_id: int, step: str) -> int:
             .where(
                 Generation.project_id == project_id,
                 Generation.step == step,
-                Generation.state == "succeeded",
+                Generation.state == GenState.SUCCEEDED,
             )
         )
         or 0
@@ -48,31 +50,26 @@ def _succeeded(session: Session, project_id: int, step: str) -> int:
 
 
 def step_price(session: Session, project: Project, step: str) -> int:
-    """Credits one run of `step` costs for this project right now."""
-    if step == "ideas":
-        first = _succeeded(session, project.id, "ideas") == 0
-        return price("ideas_first") if first else price("ideas_reroll")
-    if step == "clip":
-        return price("clip_standard") if project.quality == "standard" else price("clip_pro")
-    if step == "stitch":
-        # stitching is paid once per video; re-stitching after a scene re-render is free
-        return price("stitch") if _succeeded(session, project.id, "stitch") == 0 else 0
-    if step == "design":
-        return price(project.kind)
-    if step == "jingle":
-        return price("jingle")
-    if step in ("script", "scenes", "voiceover"):
-        return price(step)
-    return 0
+    """Credits one run of `step` costs for this project right now (the table's price rule)."""
+    rule = get_step(step).price
+    before = _succeeded(session, project.id, step) if rule.first != rule.again else 0
+    return price(rule.key(project, before))
 
 
 def render_chain_cost(session: Session, project: Project, scene_count: int) -> int:
-    """What the Render button costs: clips for the scenes to render + voiceover + stitching."""
-    return (
-        scene_count * step_price(session, project, "clip")
-        + step_price(session, project, "voiceover")
-        + step_price(session, project, "stitch")
-    )
+    """What the Render button costs: clips for the scenes to render, then every step that
+    follows on its own (voiceover and stitching)."""
+    return chain_cost(session, project, "clip", scene_count)
+
+
+def chain_cost(session: Session, project: Project, step: str, runs: int = 1) -> int:
+    """`runs` of `step` plus one run of each step that follows it automatically (`then`)."""
+    total = runs * step_price(session, project, step)
+    nxt = get_step(step).then
+    while nxt is not None:
+        total += step_price(session, project, nxt)
+        nxt = get_step(nxt).then
+    return total
 
 
 def balance(session: Session, workspace_id: int) -> int:
@@ -145,19 +142,12 @@ def quote(workspace_id: int, project_id: object) -> dict[str, int]:
     """
     from aytada.core.db import session_scope
     from aytada.core.projects import load_project
-    from aytada.core.steps import STEPS
 
     with session_scope() as s:
         project = load_project(s, workspace_id, project_id)
-        costs = {
-            name: step_price(s, project, name)
-            for name, spec in STEPS.items()
-            if project.kind in spec.kinds
-        }
+        costs = {step.name: step_price(s, project, step.name) for step in steps_for(project.kind)}
         if project.kind == "video":
-            scenes = project.scenes or []
-            segments = project.segments or {}
-            missing = sum(1 for i in range(len(scenes)) if str(i) not in segments)
-            costs["render"] = render_chain_cost(s, project, missing or len(scenes))
+            missing = len(missing_scenes(project))
+            costs["render"] = render_chain_cost(s, project, missing or len(project.scenes or []))
             costs["render_one"] = render_chain_cost(s, project, 1)
         return costs

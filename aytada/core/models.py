@@ -19,8 +19,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
-from aytada.core.statuses import ACTIVE, Status
+from aytada.core.statuses import ACTIVE, OPEN_STATES, GenState, Status
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -31,7 +32,7 @@ NAMING = {
 }
 
 ACTIVE_SQL = ", ".join(f"'{s.value}'" for s in sorted(ACTIVE))
-OPEN_GENERATION_SQL = "state IN ('queued', 'running')"
+OPEN_GENERATION_SQL = f"state IN ({', '.join(repr(s.value) for s in OPEN_STATES)})"
 
 
 def utcnow() -> datetime:
@@ -40,6 +41,19 @@ def utcnow() -> datetime:
 
 def new_key() -> str:
     return uuid.uuid4().hex
+
+
+class GenStateType(TypeDecorator[GenState]):
+    """A generation's state: stored as its plain string value, read back as `GenState`."""
+
+    impl = String(20)
+    cache_ok = True
+
+    def process_bind_param(self, value: object, dialect: object) -> str | None:
+        return None if value is None else GenState(value).value
+
+    def process_result_value(self, value: str | None, dialect: object) -> GenState | None:
+        return None if value is None else GenState(value)
 
 
 class Base(DeclarativeBase):
@@ -149,7 +163,7 @@ class Generation(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     step: Mapped[str] = mapped_column(String(40))
     scene_index: Mapped[int] = mapped_column(Integer, default=-1)  # -1: not a per-scene step
-    state: Mapped[str] = mapped_column(String(20), default="queued")
+    state: Mapped[GenState] = mapped_column(GenStateType(), default=GenState.QUEUED)
     provider: Mapped[str] = mapped_column(String(80), default="")
     model: Mapped[str] = mapped_column(String(120), default="")
     input_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

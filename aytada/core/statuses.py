@@ -28,6 +28,19 @@ class Status(StrEnum):
 
 S = Status
 
+
+class GenState(StrEnum):
+    """A generation's state (one run of one step)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+# Generations that hold the "not twice at once" slot and that the reconciler watches.
+OPEN_STATES: tuple[GenState, ...] = (GenState.QUEUED, GenState.RUNNING)
+
 # The seeds' My Videos table, in its order.
 SEED_VIDEO_STATUSES: tuple[Status, ...] = (
     S.DRAFT,

@@ -1,51 +1,11 @@
-"""Pipeline steps: which status a step runs under, where it leads, and what it costs.
+"""What a project can be: kinds, formats, lengths, qualities and the pixel size of each.
 
-The step *functions* live in `aytada.jobs.steps`; this is the catalogue both sides share.
+The pipeline's steps (statuses, prices, order) live in `aytada.core.pipeline`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from aytada.core.statuses import Status
-
-
-@dataclass(frozen=True)
-class StepSpec:
-    name: str
-    label: str
-    kinds: frozenset[str]
-    active: Status  # project status while the step runs
-    done: Status | None  # status after success (None: decided by the fan-in)
-    per_scene: bool = False
-
-
-S = Status
-VIDEO = frozenset({"video"})
-DESIGN_KINDS = frozenset({"banner", "flyer"})
-
-STEPS: dict[str, StepSpec] = {
-    spec.name: spec
-    for spec in (
-        StepSpec("ideas", "Ideas", VIDEO, S.GENERATING_IDEAS, S.IDEAS_READY),
-        StepSpec("script", "Script", VIDEO, S.GENERATING_SCRIPT, S.SCRIPT_READY),
-        StepSpec("scenes", "Scenes", VIDEO, S.GENERATING_SCENES, S.SCENES_READY),
-        StepSpec("clip", "Scene clip", VIDEO, S.GENERATING_VIDEO, None, per_scene=True),
-        StepSpec("voiceover", "Voiceover", VIDEO, S.GENERATING_VOICEOVER, S.STITCHING),
-        StepSpec("stitch", "Stitching", VIDEO, S.STITCHING, S.COMPLETED),
-        StepSpec("design", "Copy & image", DESIGN_KINDS, S.GENERATING, S.RENDERING),
-        StepSpec("compose", "Typography", DESIGN_KINDS, S.RENDERING, S.COMPLETED),
-        StepSpec("jingle", "Jingle", frozenset({"jingle"}), S.GENERATING, S.COMPLETED),
-    )
-}
-
-# After a success that moves the project into another active status, this step follows.
-FOLLOW_UP: dict[str, str] = {"clip": "voiceover", "voiceover": "stitch", "design": "compose"}
-
-
-def step_for_failed(step: str) -> StepSpec:
-    return STEPS[step]
-
+from aytada.core.pipeline import DESIGN_KINDS, STEPS  # noqa: F401  (STEPS: old import path)
 
 KINDS = ("video", "banner", "flyer", "jingle")
 VIDEO_FORMATS: dict[str, tuple[int, int]] = {

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from aytada.core.db import session_scope
 from aytada.core.models import Generation, utcnow
 from aytada.core.settings import get_settings
+from aytada.core.statuses import OPEN_STATES, GenState
 from aytada.jobs.queue import get_queue, redis_conn
 from aytada.jobs.runner import HOST, fail_generation
 
@@ -66,7 +67,7 @@ def reconcile_once(grace_seconds: float = 60.0) -> list[tuple[int, str]]:
                     Generation.started_at,
                     Generation.worker_host,
                     Generation.worker_pid,
-                ).where(Generation.state.in_(["queued", "running"]))
+                ).where(Generation.state.in_(OPEN_STATES))
             ).all()
         )
     failed: list[tuple[int, str]] = []
@@ -78,16 +79,16 @@ def reconcile_once(grace_seconds: float = 60.0) -> list[tuple[int, str]]:
             status = job.get_status(refresh=True)
         except NoSuchJobError:
             job, status = None, None
-        if state == "running" and host == HOST and pid and not pid_alive(pid):
+        if state is GenState.RUNNING and host == HOST and pid and not pid_alive(pid):
             reason = LOST
         elif job is None:
             if now - created > timedelta(seconds=grace_seconds):
-                reason = GONE if state == "queued" else LOST
+                reason = GONE if state is GenState.QUEUED else LOST
         elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-            reason = LOST if state == "running" else "The job failed before it started."
+            reason = LOST if state is GenState.RUNNING else "The job failed before it started."
         elif status == JobStatus.FINISHED:
             reason = "The step ended without storing a result."
-        elif state == "running" and started is not None:
+        elif state is GenState.RUNNING and started is not None:
             started = started if started.tzinfo else started.replace(tzinfo=now.tzinfo)
             if now - started > timedelta(seconds=settings.job_timeout + 120):
                 reason = "The step took too long and was stopped (job timeout)."

@@ -26,6 +26,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 from rq import Callback
+from rq.timeouts import JobTimeoutException
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,10 +36,11 @@ from aytada.core.campaigns import brief_snapshot
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, QueueUnavailable, UserError
 from aytada.core.models import Asset, Generation, Project, new_key, utcnow
+from aytada.core.pipeline import STEPS, get_step, missing_scenes, unmet_requirement
 from aytada.core.projects import cas_status, load_project
-from aytada.core.statuses import Status
-from aytada.core.steps import FOLLOW_UP, STEPS
+from aytada.core.statuses import OPEN_STATES, GenState, Status
 from aytada.jobs.queue import check_redis, get_queue
+from aytada.providers.base import ProviderError
 
 log = logging.getLogger("aytada.jobs")
 HOST = socket.gethostname()
@@ -94,9 +96,9 @@ REGISTRY: dict[str, RegisteredStep] = {}
 
 
 def register_step(name: str, *, run: RunFn, apply: ApplyFn, inputs: InputsFn) -> None:
-    """Later issues add steps by registering them here (the catalogue is core.steps)."""
+    """Give a step of the pipeline table (`aytada.core.pipeline`) its inputs, run and apply."""
     if name not in STEPS:
-        raise KeyError(f"unknown step {name!r}: add it to aytada.core.steps first")
+        raise KeyError(f"unknown step {name!r}: add it to aytada.core.pipeline first")
     REGISTRY[name] = RegisteredStep(run=run, apply=apply, inputs=inputs)
 
 
@@ -146,7 +148,7 @@ def _new_generation(
         project_id=project.id,
         step=step,
         scene_index=scene_index,
-        state="queued",
+        state=GenState.QUEUED,
         input_snapshot=snapshot,
         credits=credits.step_price(session, project, step),
     )
@@ -155,30 +157,10 @@ def _new_generation(
     return gen
 
 
-def missing_scenes(project: Project) -> list[int]:
-    segments = project.segments or {}
-    return [i for i in range(len(project.scenes or [])) if str(i) not in segments]
-
-
 def _preconditions(project: Project, step: str) -> None:
-    spec = STEPS[step]
-    if project.kind not in spec.kinds:
-        raise Conflict(f"A {project.kind} project has no {spec.label.lower()} step.")
-    if step == "script" and (project.chosen_idea is None or not project.ideas):
-        raise Conflict("Pick an idea first.")
-    if step == "scenes" and not project.script:
-        raise Conflict("Write the script first.")
-    if step == "clip":
-        if not project.scenes:
-            raise Conflict("Break the script into scenes first.")
-        if project.scenes_stale:
-            raise Conflict("The script changed after the scenes were made: regenerate the scenes.")
-    if step == "voiceover" and missing_scenes(project):
-        raise Conflict("Some scenes have no clip yet: render them first.")
-    if step == "stitch" and missing_scenes(project):
-        raise Conflict("Some scenes have no clip yet: render them first.")
-    if step == "stitch" and project.voiceover_asset_id is None:
-        raise Conflict("The voiceover is missing: render it first.")
+    problem = unmet_requirement(project, step)
+    if problem:
+        raise Conflict(problem)
 
 
 def start_step(
@@ -194,11 +176,9 @@ def start_step(
     For `clip` (the Render button) it renders `scenes` or every scene without a clip, and the
     cost checked is the whole chain (clips + voiceover + stitching).
     """
-    if step not in STEPS:
-        raise Conflict(f"Unknown step {step!r}.")
+    spec = get_step(step)
     params = dict(params or {})
     check_redis()
-    spec = STEPS[step]
     previous: dict[str, Any]
     try:
         with session_scope() as s:
@@ -213,13 +193,13 @@ def start_step(
                 "error": project.error,
                 "segments": dict(project.segments or {}),
             }
-            if step == "clip":
+            if spec.per_scene:
                 busy = set(
                     s.scalars(
                         select(Generation.scene_index).where(
                             Generation.project_id == project.id,
-                            Generation.step == "clip",
-                            Generation.state.in_(["queued", "running"]),
+                            Generation.step == step,
+                            Generation.state.in_(OPEN_STATES),
                         )
                     )
                 )
@@ -228,11 +208,10 @@ def start_step(
                 todo = [i for i in wanted if i not in busy]
                 if not todo or any(not 0 <= i < len(project.scenes) for i in todo):
                     raise Conflict("There is no scene to render.")
-                total = credits.render_chain_cost(s, project, len(todo))
                 indexes = todo
             else:
-                total = credits.step_price(s, project, step)
                 indexes = [-1]
+            total = credits.chain_cost(s, project, step, len(indexes))
             credits.check_affordable(s, workspace_id, total)
             if not cas_status(s, project.id, spec.active.value):
                 if statuses.is_active(project.status):
@@ -244,7 +223,7 @@ def start_step(
                     f"{spec.label} cannot start while the project is "
                     f"{statuses.label(project.status).lower()}."
                 )
-            if step == "clip":
+            if spec.per_scene:
                 segments = dict(project.segments or {})
                 for i in indexes:
                     segments.pop(str(i), None)
@@ -290,7 +269,9 @@ def _undo_enqueue(
     """Redis refused: remove the queued rows (they never ran) and restore the project."""
     with session_scope() as s:
         s.execute(
-            delete(Generation).where(Generation.id.in_(gen_ids), Generation.state == "queued")
+            delete(Generation).where(
+                Generation.id.in_(gen_ids), Generation.state == GenState.QUEUED
+            )
         )
         s.execute(
             update(Project)
@@ -303,12 +284,13 @@ def _undo_enqueue(
 
 
 def readable_error(exc: BaseException) -> str:
-    if isinstance(exc, UserError | credits.NotEnoughCredits):
+    """The message a user reads for a failed step (never a traceback)."""
+    if isinstance(exc, UserError):
         return str(exc)
-    name = type(exc).__name__
-    if name in ("JobTimeoutException", "TimeoutError"):
+    if isinstance(exc, JobTimeoutException | TimeoutError):
         return "The step took too long and was stopped (job timeout)."
-    if exc.__class__.__module__.startswith("aytada.providers"):
+    name = type(exc).__name__
+    if isinstance(exc, ProviderError):
         return str(exc) or name
     text = str(exc).strip().splitlines()[-1] if str(exc).strip() else ""
     return f"Unexpected error in the step ({name}{': ' + text if text else ''})."[:1000]
@@ -319,8 +301,13 @@ def run_generation(key: str) -> str:
     with session_scope() as s:
         claimed = s.execute(
             update(Generation)
-            .where(Generation.key == key, Generation.state == "queued")
-            .values(state="running", started_at=utcnow(), worker_host=HOST, worker_pid=os.getpid())
+            .where(Generation.key == key, Generation.state == GenState.QUEUED)
+            .values(
+                state=GenState.RUNNING,
+                started_at=utcnow(),
+                worker_host=HOST,
+                worker_pid=os.getpid(),
+            )
         ).rowcount
         if claimed != 1:
             state = s.scalar(select(Generation.state).where(Generation.key == key))
@@ -358,13 +345,14 @@ def run_generation(key: str) -> str:
 
 
 def _finish(ctx: StepContext, result: StepResult) -> None:
+    """One transaction: output, assets, the charge and the next status (the table's rule)."""
     follow_up: list[tuple[int, str]] = []
     with session_scope() as s:
         # first statement is a write: on SQLite it takes the write lock before reading
         won = s.execute(
             update(Generation)
-            .where(Generation.id == ctx.generation_id, Generation.state == "running")
-            .values(state="succeeded", finished_at=utcnow())
+            .where(Generation.id == ctx.generation_id, Generation.state == GenState.RUNNING)
+            .values(state=GenState.SUCCEEDED, finished_at=utcnow())
         ).rowcount
         if won != 1:
             log.warning("generation %s was already closed; result dropped", ctx.generation_id)
@@ -373,7 +361,7 @@ def _finish(ctx: StepContext, result: StepResult) -> None:
         gen = s.get(Generation, ctx.generation_id, populate_existing=True)
         assert project is not None and gen is not None
         if project.deleted_at is not None:
-            gen.state = "failed"
+            gen.state = GenState.FAILED
             gen.error = "The project was deleted; the result was discarded and not charged."
             return
         credits.charge(s, gen, project.workspace_id)
@@ -381,42 +369,10 @@ def _finish(ctx: StepContext, result: StepResult) -> None:
         gen.provider = result.provider
         gen.model = result.model
         gen.notice = result.notice or None
-        ids: dict[str, list[int]] = {}
-        for new in result.assets:
-            asset = Asset(
-                workspace_id=project.workspace_id,
-                project_id=project.id,
-                generation_id=gen.id,
-                kind=new.kind,
-                role=new.role,
-                path=media.relative(new.path),
-                mime_type=media.mime_type(new.path),
-                size_bytes=new.path.stat().st_size if new.path.exists() else 0,
-                meta=new.meta,
-            )
-            s.add(asset)
-            s.flush()
-            ids.setdefault(new.role, []).append(asset.id)
+        ids = _store_assets(s, project, gen, result)
         _registered(ctx.step).apply(s, project, gen, result, ids)
-        spec = STEPS[ctx.step]
-        if spec.done is not None:
-            cas_status(s, project.id, spec.done.value, [spec.active.value])
-        elif ctx.step == "clip" and not missing_scenes(project):
-            # fan-in: the clip that completes the set moves the project on
-            if project.status == Status.GENERATING_VIDEO.value:
-                cas_status(
-                    s,
-                    project.id,
-                    Status.GENERATING_VOICEOVER.value,
-                    [Status.GENERATING_VIDEO.value],
-                )
         s.flush()
-        nxt = FOLLOW_UP.get(ctx.step)
-        if nxt is not None:
-            s.refresh(project)
-            if project.status == STEPS[nxt].active.value:
-                g = _new_generation(s, project, nxt, -1, {})
-                follow_up.append((g.id, g.job_id))
+        follow_up = _move_on(s, project, gen)
     for gen_id, job_id in follow_up:
         try:
             _enqueue(gen_id, job_id)
@@ -424,13 +380,66 @@ def _finish(ctx: StepContext, result: StepResult) -> None:
             log.error("could not enqueue follow-up generation %s", gen_id)
 
 
+def _store_assets(
+    s: Session, project: Project, gen: Generation, result: StepResult
+) -> dict[str, list[int]]:
+    ids: dict[str, list[int]] = {}
+    for new in result.assets:
+        asset = Asset(
+            workspace_id=project.workspace_id,
+            project_id=project.id,
+            generation_id=gen.id,
+            kind=new.kind,
+            role=new.role,
+            path=media.relative(new.path),
+            mime_type=media.mime_type(new.path),
+            size_bytes=new.path.stat().st_size if new.path.exists() else 0,
+            meta=new.meta,
+        )
+        s.add(asset)
+        s.flush()
+        ids.setdefault(new.role, []).append(asset.id)
+    return ids
+
+
+def _move_on(s: Session, project: Project, gen: Generation) -> list[tuple[int, str]]:
+    """Move the project to the step's next status and create the follow-up generation.
+
+    The move is a compare-and-set from the step's active status. When it loses, the project
+    moved on without this generation: a sibling clip finished the fan-in first, a sibling
+    failed, or the user started something else. The output is kept and charged (it was made);
+    the status and the follow-up belong to whoever won, so nothing more happens here.
+    """
+    spec = get_step(gen.step)
+    target = spec.target_after(project)
+    if target is None:
+        return []  # per-scene step with siblings still to come
+    if not cas_status(s, project.id, target.value, [spec.active.value]):
+        s.refresh(project)
+        log.info(
+            "generation %s (%s) stored; project %s is %s, not %s: status left as it is",
+            gen.id, gen.step, project.id, project.status, spec.active.value,
+        )  # fmt: skip
+        if gen.notice is None and project.status == Status.FAILED.value:
+            gen.notice = "Stored after another part of this step failed; retry re-runs the rest."
+        return []
+    if spec.then is None:
+        return []
+    nxt = get_step(spec.then)
+    if target is not nxt.active:
+        return []
+    s.refresh(project)
+    g = _new_generation(s, project, nxt.name, -1, {})
+    return [(g.id, g.job_id)]
+
+
 def fail_generation(generation_id: int, error: str) -> bool:
     """Close an open generation as failed and fail its project's step (idempotent)."""
     with session_scope() as s:
         closed = s.execute(
             update(Generation)
-            .where(Generation.id == generation_id, Generation.state.in_(["queued", "running"]))
-            .values(state="failed", error=error[:4000], finished_at=utcnow())
+            .where(Generation.id == generation_id, Generation.state.in_(OPEN_STATES))
+            .values(state=GenState.FAILED, error=error[:4000], finished_at=utcnow())
         ).rowcount
         if closed != 1:
             return False
@@ -439,7 +448,7 @@ def fail_generation(generation_id: int, error: str) -> bool:
         project = s.get(Project, gen.project_id, with_for_update=True, populate_existing=True)
         if project is None or project.deleted_at is not None:
             return True
-        spec = STEPS[gen.step]
+        spec = get_step(gen.step)
         if project.status == spec.active.value and cas_status(
             s, project.id, Status.FAILED.value, [spec.active.value]
         ):

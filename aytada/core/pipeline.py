@@ -1,0 +1,226 @@
+"""The pipeline table: every step of every asset kind, and the project questions beside it.
+
+One row per step says which kinds it belongs to, the project status while it runs and after it
+succeeds, what it costs, what must be true before it starts, and what follows it. The runner,
+the credit quote, the CLI and the Studio read this table; `tests/core/test_pipeline.py` proves
+every edge is a legal transition in `aytada.core.statuses` and every active status has a way
+out. The step *work* (inputs / run / apply) lives in `aytada.jobs.steps`.
+
+To add a step: add a row here and register its inputs/run/apply in a job module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aytada.core.statuses import Status
+
+if TYPE_CHECKING:  # models import statuses only; keep this module importable from anywhere
+    from aytada.core.models import Project
+
+S = Status
+VIDEO = frozenset({"video"})
+DESIGN_KINDS = frozenset({"banner", "flyer"})
+JINGLE = frozenset({"jingle"})
+
+
+# --------------------------------------------------------------------------- project questions
+
+
+def missing_scenes(project: Project) -> list[int]:
+    """Scene indexes without a rendered segment (the render's fan-in waits for these)."""
+    segments = project.segments or {}
+    return [i for i in range(len(project.scenes or [])) if str(i) not in segments]
+
+
+# --------------------------------------------------------------------------- preconditions
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Something that must hold before a step starts; `message` tells the user what to do."""
+
+    holds: Callable[[Project], bool]
+    message: str
+
+
+HAS_CHOSEN_IDEA = Requirement(
+    lambda p: p.chosen_idea is not None and bool(p.ideas), "Pick an idea first."
+)
+HAS_SCRIPT = Requirement(lambda p: bool(p.script), "Write the script first.")
+HAS_SCENES = Requirement(lambda p: bool(p.scenes), "Break the script into scenes first.")
+SCENES_FRESH = Requirement(
+    lambda p: not p.scenes_stale,
+    "The script changed after the scenes were made: regenerate the scenes.",
+)
+ALL_CLIPS = Requirement(
+    lambda p: not missing_scenes(p), "Some scenes have no clip yet: render them first."
+)
+HAS_VOICEOVER = Requirement(
+    lambda p: p.voiceover_asset_id is not None, "The voiceover is missing: render it first."
+)
+HAS_DESIGN = Requirement(
+    lambda p: bool((p.options or {}).get("copy")), "Write the copy and picture first."
+)
+
+
+# --------------------------------------------------------------------------- prices
+
+
+@dataclass(frozen=True)
+class Price:
+    """Which price (a key of `settings.prices`) one run costs.
+
+    `first`/`again`: the key for the project's first successful run and for later runs
+    (None = free). `by_quality` / `by_kind`: the key is chosen by the project's quality or kind.
+    """
+
+    first: str | None = None
+    again: str | None = None
+    by_quality: bool = False
+    by_kind: bool = False
+
+    def key(self, project: Project, succeeded_before: int) -> str | None:
+        if self.by_quality:
+            return "clip_standard" if project.quality == "standard" else "clip_pro"
+        if self.by_kind:
+            return project.kind
+        return self.first if succeeded_before == 0 else self.again
+
+
+def flat(key: str) -> Price:
+    return Price(first=key, again=key)
+
+
+# --------------------------------------------------------------------------- the table
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    label: str
+    kinds: frozenset[str]
+    active: Status  # the project's status while the step runs
+    done: Status | None  # the status after success; None: fan-in over scenes (see `then`)
+    price: Price
+    requires: tuple[Requirement, ...] = ()
+    then: str | None = None  # enqueued automatically once the project reaches its status
+    per_scene: bool = False  # one generation per scene; the last one to finish moves on
+    user_started: bool = True  # started by a button (False: follows another step)
+    progress: float = 0.0  # the progress bar's share while the step runs (0–1)
+
+    def target_after(self, project: Project) -> Status | None:
+        """The status a success moves the project to (None: not yet, siblings still run)."""
+        if not self.per_scene:
+            return self.done
+        if missing_scenes(project):
+            return None
+        return STEPS[self.then].active if self.then else self.done
+
+    def unmet(self, project: Project) -> str | None:
+        """The first unmet requirement's message, or None when the step may start."""
+        for req in self.requires:
+            if not req.holds(project):
+                return req.message
+        return None
+
+
+PIPELINE: tuple[Step, ...] = (
+    Step("ideas", "Ideas", VIDEO, S.GENERATING_IDEAS, S.IDEAS_READY,
+         Price(first="ideas_first", again="ideas_reroll"), progress=0.08),
+    Step("script", "Script", VIDEO, S.GENERATING_SCRIPT, S.SCRIPT_READY, flat("script"),
+         requires=(HAS_CHOSEN_IDEA,), progress=0.25),
+    Step("scenes", "Scenes", VIDEO, S.GENERATING_SCENES, S.SCENES_READY, flat("scenes"),
+         requires=(HAS_SCRIPT,), progress=0.45),
+    Step("clip", "Scene clip", VIDEO, S.GENERATING_VIDEO, None, Price(by_quality=True),
+         requires=(HAS_SCENES, SCENES_FRESH), then="voiceover", per_scene=True, progress=0.65),
+    Step("voiceover", "Voiceover", VIDEO, S.GENERATING_VOICEOVER, S.STITCHING,
+         flat("voiceover"), requires=(HAS_SCENES, ALL_CLIPS), then="stitch",
+         user_started=False, progress=0.8),
+    # stitching is paid once per video; re-stitching after a scene re-render is free
+    Step("stitch", "Stitching", VIDEO, S.STITCHING, S.COMPLETED, Price(first="stitch"),
+         requires=(HAS_SCENES, ALL_CLIPS, HAS_VOICEOVER), user_started=False, progress=0.9),
+    Step("design", "Copy & image", DESIGN_KINDS, S.GENERATING, S.RENDERING,
+         Price(by_kind=True), then="compose", progress=0.35),
+    Step("compose", "Typography", DESIGN_KINDS, S.RENDERING, S.COMPLETED, Price(),
+         requires=(HAS_DESIGN,), user_started=False, progress=0.75),
+    Step("jingle", "Jingle", JINGLE, S.GENERATING, S.COMPLETED, flat("jingle"), progress=0.35),
+)  # fmt: skip
+
+STEPS: dict[str, Step] = {step.name: step for step in PIPELINE}
+
+
+def steps_for(kind: str) -> list[Step]:
+    """The kind's steps in pipeline order."""
+    return [step for step in PIPELINE if kind in step.kinds]
+
+
+def wizard_steps(kind: str) -> list[Step]:
+    """The steps a user starts with a button, in order (the Studio's stepper)."""
+    return [step for step in steps_for(kind) if step.user_started]
+
+
+def get_step(name: str) -> Step:
+    try:
+        return STEPS[name]
+    except KeyError:
+        from aytada.core.errors import Conflict
+
+        raise Conflict(f"Unknown step {name!r}.") from None
+
+
+def unmet_requirement(project: Project, step: str) -> str | None:
+    """Why `step` cannot start for this project now (None: it can)."""
+    spec = get_step(step)
+    if project.kind not in spec.kinds:
+        return f"A {project.kind} project has no {spec.label.lower()} step."
+    return spec.unmet(project)
+
+
+def next_step(project: Project) -> str | None:
+    """The step a user would start next for a project that is not running anything.
+
+    A new project starts with its kind's first step; a ready status leads to the step after
+    the one that produced it; a failed project re-runs its failed step; a completed one has
+    none (None also while a step is running).
+    """
+    status = Status(project.status)
+    if status is S.FAILED:
+        return project.failed_step
+    wizard = wizard_steps(project.kind)
+    if status is S.DRAFT:
+        return wizard[0].name if wizard else None
+    for i, step in enumerate(wizard):
+        if step.done is status and i + 1 < len(wizard):
+            return wizard[i + 1].name
+    return None
+
+
+def wizard_position(project: Project) -> int:
+    """Index into `wizard_steps(kind)` of the step the Studio should open on."""
+    wizard = [s.name for s in wizard_steps(project.kind)]
+    status = Status(project.status)
+    for step in steps_for(project.kind):
+        if status in (step.active, step.done) and step.name in wizard:
+            return wizard.index(step.name)
+    nxt = next_step(project)
+    if nxt in wizard:
+        return wizard.index(nxt)
+    return max(0, len(wizard) - 1)
+
+
+def describe() -> list[dict[str, Any]]:
+    """The table as plain rows (for docs and the CLI)."""
+    return [
+        {
+            "step": s.name,
+            "label": s.label,
+            "kinds": sorted(s.kinds),
+            "active": s.active.value,
+            "done": s.done.value if s.done else None,
+            "then": s.then,
+        }
+        for s in PIPELINE
+    ]
