@@ -8,7 +8,9 @@ import streamlit as st
 
 from aytada.core import campaigns as c
 from aytada.core.projects import list_projects, make_variant, soft_delete
+from aytada.core.steps import KINDS
 from aytada.ui import widgets as w
+from aytada.vocabulary import STRATEGY_PILLARS
 
 ws = w.start_page()
 campaign_id = st.query_params.get("id")
@@ -29,11 +31,6 @@ facts += [v for v in (campaign.creative_style, campaign.industry, campaign.busin
 st.caption(" · ".join(facts))
 st.page_link(w.CAMPAIGNS, label="All campaigns", icon=":material/arrow_back:")
 
-PILLARS = {
-    "audience": ("Audience", "The person you target: their struggle, desired outcome, context."),
-    "messaging": ("Messaging", "The single most important thing the audience should take away."),
-    "goals": ("Goals", "What success looks like: cold traffic, retargeting, repeat purchase…"),
-}
 st.subheader("Strategy")
 st.caption("Edit a pillar and save: your next generation uses the new text.")
 
@@ -41,27 +38,33 @@ st.caption("Edit a pillar and save: your next generation uses the new text.")
 def save_pillar(field: str) -> None:
     w.run_action(
         lambda: c.update_campaign(ws, campaign.id, {field: st.session_state[f"pillar_{field}"]}),
-        success=f"{PILLARS[field][0]} saved. The next generation uses it.",
+        success=f"{STRATEGY_PILLARS[field].label} saved. The next generation uses it.",
         errors_key=f"pillar_errors_{field}",
     )
 
 
-for col, (field, (title, hint)) in zip(st.columns(3), PILLARS.items(), strict=True):
+for col, (field, pillar) in zip(st.columns(3), STRATEGY_PILLARS.items(), strict=True):
     with col, st.form(f"pillar_form_{field}"):
         st.text_area(
-            title, value=getattr(campaign, field), key=f"pillar_{field}", height=160, help=hint
+            pillar.label,
+            value=getattr(campaign, field),
+            key=f"pillar_{field}",
+            height=160,
+            help=pillar.hint,
         )
         w.field_error(w.field_errors(f"pillar_errors_{field}"), field)
         st.form_submit_button(
-            f"Save {title.lower()}", on_click=save_pillar, args=(field,), key=f"pillar_save_{field}"
+            f"Save {pillar.label.lower()}",
+            on_click=save_pillar,
+            args=(field,),
+            key=f"pillar_save_{field}",
         )
 
 st.subheader("Create")
 with st.container(horizontal=True):
-    for kind in ("video", "banner", "flyer", "jingle"):
-        label = "New video ad" if kind == "video" else f"New {kind}"
+    for kind in KINDS:
         w.nav_button(
-            label,
+            f"New {w.KIND_LOOKS[kind].label.lower()}",
             w.STUDIO,
             {"campaign": campaign.id, "kind": kind},
             key=f"hub-new-{kind}",
@@ -80,16 +83,12 @@ if not assets.cards:
         key="hub-empty",
     )
 else:
-    for kind, title in (
-        ("video", "Video ads"),
-        ("banner", "Banners"),
-        ("flyer", "Flyers"),
-        ("jingle", "Jingles"),
-    ):
+    for kind in KINDS:
+        look = w.KIND_LOOKS[kind]
         cards = [card for card in assets.cards if card.kind == kind]
-        st.markdown(f"#### {w.KIND_ICONS[kind]} {title} ({len(cards)})")
+        st.markdown(f"#### {look.icon} {look.plural} ({len(cards)})")
         if not cards:
-            st.caption(f"No {title.lower()} yet. Use “New {w.KIND_LABELS[kind].lower()}” above.")
+            st.caption(f"No {look.plural.lower()} yet. Use “New {look.label.lower()}” above.")
             continue
         w.card_grid(
             cards,

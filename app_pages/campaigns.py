@@ -7,17 +7,13 @@ import streamlit as st
 from aytada.core import campaigns as c
 from aytada.core.errors import ValidationFailed
 from aytada.ui import widgets as w
+from aytada.vocabulary import STRATEGY_PILLARS
 
 ws = w.start_page()
 rows = c.list_campaigns(ws)
 w.page_header("Campaigns", "One shared creative context per product or promotion.")
 
 ERRORS = "campaign_form_errors"
-PILLAR_FIELDS = (
-    ("audience", "Audience *", "Who, their current struggle, the identity they want."),
-    ("messaging", "Messaging *", "The one thing they should take away."),
-    ("goals", "Goals *", "Cold traffic to a landing page? Retargeting? Repeat buys?"),
-)
 errors = w.field_errors(ERRORS)
 open_form = not rows or st.query_params.get("new") == "1" or bool(errors)
 
@@ -134,8 +130,10 @@ with st.expander("New campaign", expanded=open_form, icon=":material/add:"):
             w.field_error(
                 errors, "business_type", "industry", "creative_style", "persuasion_trigger"
             )
-            for pillar, label, hint in PILLAR_FIELDS:
-                st.text_area(label, key=f"cf_{pillar}", height=90, placeholder=hint)
+            for pillar, field in STRATEGY_PILLARS.items():
+                st.text_area(
+                    f"{field.label} *", key=f"cf_{pillar}", height=90, placeholder=field.hint
+                )
                 w.field_error(errors, pillar)
         st.form_submit_button("Create campaign", type="primary", on_click=submit, key="cf_submit")
 

@@ -1,10 +1,40 @@
-"""The strategy vocabulary of a campaign (the one home of these lists).
+"""The words a campaign and an ad script are made of (the one home of these lists).
 
-Imports nothing: `aytada.core` validates campaigns against it and the offline writer in
-`aytada.providers` normalises briefs with it.
+Imports nothing of ours: `aytada.core` validates campaigns and scripts against it, the offline
+writer in `aytada.providers` normalises briefs with it, and the pages label their fields with it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    """A text field as people see it: its label and one line on what to write in it."""
+
+    label: str
+    hint: str = ""
+
+
+# The three strategy pillars every campaign states; the writer reads them for every ad.
+STRATEGY_PILLARS: dict[str, Field] = {
+    "audience": Field(
+        "Audience", "The person you target: their struggle, desired outcome, context."
+    ),
+    "messaging": Field(
+        "Messaging", "The single most important thing the audience should take away."
+    ),
+    "goals": Field("Goals", "What success looks like: cold traffic, retargeting, repeat purchase…"),
+}
+
+# The parts of a video ad's script, in reading order.
+SCRIPT_FIELDS: dict[str, Field] = {
+    "hook": Field("Hook"),
+    "body": Field("Body"),
+    "call_to_action": Field("Call to action"),
+    "voiceover": Field("Voiceover"),
+}
 
 AWARENESS_STAGES: dict[str, str] = {
     "unaware": "Unaware",

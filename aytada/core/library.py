@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, Campaign, Project
+from aytada.vocabulary import SCRIPT_FIELDS
 
 IMAGE_ROLES = {
     "scene_still": "Scene stills",
@@ -24,23 +25,15 @@ class ScriptEntry:
     project_title: str
     campaign_name: str
     updated_at: datetime
-    hook: str
-    body: str
-    call_to_action: str
-    voiceover: str
+    parts: dict[str, str]  # every `SCRIPT_FIELDS` key → its text ("" when missing)
 
     def as_text(self) -> str:
-        return (
-            f"{self.project_title}\n\nHOOK\n{self.hook}\n\nBODY\n{self.body}\n\n"
-            f"CALL TO ACTION\n{self.call_to_action}\n\nVOICEOVER\n{self.voiceover}\n"
-        )
+        body = "".join(f"\n\n{f.label.upper()}\n{self.parts[k]}" for k, f in SCRIPT_FIELDS.items())
+        return f"{self.project_title}{body}\n"
 
     def as_markdown(self) -> str:
-        return (
-            f"# {self.project_title}\n\n*Campaign: {self.campaign_name}*\n\n"
-            f"## Hook\n{self.hook}\n\n## Body\n{self.body}\n\n"
-            f"## Call to action\n{self.call_to_action}\n\n## Voiceover\n{self.voiceover}\n"
-        )
+        body = "".join(f"\n\n## {f.label}\n{self.parts[k]}" for k, f in SCRIPT_FIELDS.items())
+        return f"# {self.project_title}\n\n*Campaign: {self.campaign_name}*{body}\n"
 
 
 @dataclass(frozen=True)
@@ -71,16 +64,8 @@ def list_scripts(workspace_id: int, search: str = "", limit: int = 200) -> list[
     for pid, title, cname, updated, script in rows:
         if not script:
             continue
-        entry = ScriptEntry(
-            pid,
-            title,
-            cname,
-            updated,
-            script.get("hook", ""),
-            script.get("body", ""),
-            script.get("call_to_action", ""),
-            script.get("voiceover", ""),
-        )
+        parts = {key: script.get(key, "") for key in SCRIPT_FIELDS}
+        entry = ScriptEntry(pid, title, cname, updated, parts)
         if needle and needle not in entry.as_text().lower() and needle not in cname.lower():
             continue
         out.append(entry)

@@ -14,6 +14,7 @@ import html
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,6 +27,7 @@ from aytada.core.credits import NotEnoughCredits
 from aytada.core.errors import NotFound, UserError, ValidationFailed
 from aytada.core.projects import ProjectCard
 from aytada.core.statuses import Status
+from aytada.core.steps import DESIGN_KINDS
 
 # --------------------------------------------------------------------------- pages
 
@@ -39,13 +41,24 @@ IMAGES = "app_pages/my_images.py"
 
 POLL_MS = 8000  # the seeds: My Videos polls every eight seconds while anything is active
 
-KIND_LABELS = {"video": "Video ad", "banner": "Banner", "flyer": "Flyer", "jingle": "Jingle"}
-KIND_ICONS = {
-    "video": ":material/movie:",
-    "banner": ":material/image:",
-    "flyer": ":material/article:",
-    "jingle": ":material/music_note:",
+
+
+@dataclass(frozen=True)
+class KindLook:
+    """How a project kind (`aytada.core.steps.KINDS`) is named and drawn."""
+
+    label: str
+    plural: str
+    icon: str
+
+
+KIND_LOOKS: dict[str, KindLook] = {
+    "video": KindLook("Video ad", "Video ads", ":material/movie:"),
+    "banner": KindLook("Banner", "Banners", ":material/image:"),
+    "flyer": KindLook("Flyer", "Flyers", ":material/article:"),
+    "jingle": KindLook("Jingle", "Jingles", ":material/music_note:"),
 }
+KIND_LABELS = {kind: look.label for kind, look in KIND_LOOKS.items()}
 
 _WS = "workspace_id"
 _GOTO = "_aytada_goto"
@@ -475,12 +488,12 @@ def project_card(
     """A project card: thumbnail with progress, title, format, date, status badge, and the
     action button by status (none while active), with delete-after-confirmation."""
     with st.container(border=True):
-        thumbnail(card.thumbnail, card.kind, contain=card.kind in ("banner", "flyer"))
+        thumbnail(card.thumbnail, card.kind, contain=card.kind in DESIGN_KINDS)
         progress_bar(card.status)
         st.markdown(f"**{md(card.title)}**")
         size = card.format if card.kind != "jingle" else "audio"
         meta = [KIND_LABELS.get(card.kind, card.kind), size]
-        if card.kind in ("video", "jingle"):
+        if card.kind not in DESIGN_KINDS:
             meta.append(f"{card.length_s} s")
         meta.append(fmt_date(card.created_at))
         st.caption(" · ".join(meta))

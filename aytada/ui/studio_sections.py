@@ -1,0 +1,559 @@
+"""The Studio's sections: the new-project form, the project's header and failure notice, the
+video wizard (ideas, script, scenes, render), the banner/flyer and jingle panels, and the step
+history. `app_pages/studio.py` picks which to draw; each section calls `aytada.core` /
+`aytada.jobs` through the widgets' action buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property, partial
+from typing import Any
+
+import streamlit as st
+
+from aytada.core import statuses
+from aytada.core.projects import (
+    assets_of,
+    choose_idea,
+    create_project,
+    get_asset,
+    save_scene,
+    save_script,
+)
+from aytada.core.steps import (
+    DESIGN_FORMAT_LABELS,
+    DESIGN_FORMATS,
+    DESIGN_KINDS,
+    KINDS,
+    LENGTHS,
+    QUALITIES,
+    STEPS,
+    VIDEO_FORMATS,
+)
+from aytada.jobs.runner import missing_scenes, retry_failed, start_step
+from aytada.ui import widgets as w
+from aytada.vocabulary import SCRIPT_FIELDS
+
+SCRIPT_HEIGHTS = {"hook": 70, "body": 140, "call_to_action": 70, "voiceover": 160}
+SCENE_FIELDS = ("visual", "caption", "voiceover")
+
+# --------------------------------------------------------------------------- new project
+
+NEW_PROJECT_ERRORS = "new_project_errors"
+
+
+def _create_project(workspace_id: int) -> None:
+    s = st.session_state
+    kind = s.np_kind or "video"
+    w.run_action(
+        lambda: create_project(
+            workspace_id,
+            s.np_campaign,
+            kind=kind,
+            title=s.np_title,
+            fmt=s.get(f"np_format_{kind}", "9:16") if kind != "jingle" else "audio",
+            length_s=s.get("np_length", 30),
+            quality=s.get("np_quality", "pro"),
+        ),
+        errors_key=NEW_PROJECT_ERRORS,
+        then=w.open_studio,
+    )
+
+
+def _length_radio(default_index: int) -> None:
+    st.radio(
+        "Length",
+        LENGTHS,
+        index=default_index,
+        format_func=lambda s: f"{s} s",
+        horizontal=True,
+        key="np_length",
+    )
+
+
+def new_project_form(
+    workspace_id: int, campaigns: Sequence[Any], *, campaign: str = "", kind: str = "video"
+) -> None:
+    """The wizard's first step: kind, campaign, title, then the kind's format and length.
+
+    `campaign` and `kind` preselect (deep links from the Campaign Hub and Home)."""
+    errors = w.field_errors(NEW_PROJECT_ERRORS)
+    names = {row.id: row.name for row in campaigns}
+    ids = list(names)
+    st.segmented_control(
+        "What do you want to make?",
+        KINDS,
+        default=kind if kind in KINDS else "video",
+        format_func=lambda k: f"{w.KIND_LOOKS[k].icon} {w.KIND_LOOKS[k].label}",
+        key="np_kind",
+        required=True,
+    )
+    chosen = st.session_state.get("np_kind") or "video"
+    st.selectbox(
+        "Campaign",
+        ids,
+        index=ids.index(int(campaign)) if campaign.isdigit() and int(campaign) in names else 0,
+        format_func=names.get,
+        key="np_campaign",
+    )
+    st.text_input(
+        "Title *", key="np_title", max_chars=120, placeholder="e.g. Spring launch: 30 s story"
+    )
+    w.field_error(errors, "title", "kind")
+    if chosen == "video":
+        st.radio("Format", list(VIDEO_FORMATS), horizontal=True, key="np_format_video")
+        _length_radio(1)
+        st.radio(
+            "Quality",
+            list(QUALITIES),
+            index=1,
+            format_func=QUALITIES.get,
+            horizontal=True,
+            key="np_quality",
+        )
+    elif chosen in DESIGN_KINDS:
+        st.selectbox(
+            "Size",
+            list(DESIGN_FORMATS),
+            format_func=DESIGN_FORMAT_LABELS.get,
+            key=f"np_format_{chosen}",
+        )
+    else:
+        _length_radio(0)
+    w.field_error(errors, "format", "length_s", "quality")
+    st.button(
+        "Create and open in the Studio",
+        type="primary",
+        on_click=_create_project,
+        args=(workspace_id,),
+        key="np_create",
+    )
+
+
+# --------------------------------------------------------------------------- one project
+
+
+@dataclass
+class Studio:
+    """One project as every section reads it: the workspace, the row and the price list."""
+
+    workspace_id: int
+    project: Any
+    costs: dict[str, int]
+
+    @property
+    def busy(self) -> bool:
+        return statuses.is_active(self.project.status)
+
+    @cached_property
+    def missing(self) -> list[int]:
+        """Scenes without a rendered clip."""
+        return missing_scenes(self.project)
+
+    def output(self) -> tuple[str, Any] | None:
+        """The project's finished file as (stored path, absolute path), if it is on disk."""
+        asset = get_asset(self.workspace_id, self.project.output_asset_id)
+        path = w.media_path(asset.path) if asset is not None else None
+        return (asset.path, path) if path is not None else None
+
+    def step_button(
+        self,
+        text: str,
+        cost: int,
+        step: str,
+        key: str,
+        *,
+        primary: bool = True,
+        scenes: list[int] | None = None,
+    ) -> None:
+        """Start `step`; enabled only where the status rules let it start now."""
+        allowed = statuses.can_transition(self.project.status, STEPS[step].active)
+        w.action_button(
+            w.cost_label(text, cost),
+            partial(start_step, self.workspace_id, self.project.id, step, scenes=scenes),
+            key=key,
+            primary=primary,
+            disabled=self.busy or not allowed,
+        )
+
+
+def project_header(studio: Studio, campaign: Any) -> None:
+    """Status badge, format facts, links back, progress and the running step's notice."""
+    project = studio.project
+    details = [w.KIND_LOOKS[project.kind].label]
+    if project.kind != "jingle":
+        details.append(project.format)
+    if project.kind not in DESIGN_KINDS:
+        details.append(f"{project.length_s} s")
+    if project.kind == "video":
+        details.append(QUALITIES.get(project.quality, project.quality))
+    with st.container(horizontal=True, vertical_alignment="center"):
+        w.status_badge(project.status)
+        st.caption(" · ".join(details))
+        st.page_link(
+            w.HUB,
+            label=f"Campaign: {campaign.name}",
+            query_params={"id": campaign.id},
+            icon=":material/campaign:",
+        )
+        st.page_link(w.VIDEOS, label="My Videos", icon=":material/movie:")
+    w.progress_bar(project.status)
+    if studio.busy:
+        st.info(
+            f"{statuses.label(project.status)}… This page refreshes every 8 seconds; you can "
+            "leave and come back, the work continues on the server."
+        )
+
+
+def failure_notice(studio: Studio) -> None:
+    """A failed project: its error, and a button that re-runs only the failed step."""
+    project = studio.project
+    if project.status != statuses.Status.FAILED.value:
+        return
+    step = project.failed_step or ""
+    spec = STEPS.get(step)
+    st.error(project.error or "A step failed.", icon=":material/error:")
+    if spec is not None:
+        retry_cost = studio.costs["render"] if step == "clip" else studio.costs.get(step, 0)
+        w.action_button(
+            w.cost_label(f"Retry {spec.label.lower()}", retry_cost),
+            partial(retry_failed, studio.workspace_id, project.id),
+            key="retry",
+            primary=True,
+            icon=":material/refresh:",
+            help="Re-runs only the step that failed. A failed step took no credits.",
+        )
+
+
+# --------------------------------------------------------------------------- video wizard
+
+
+def ideas_section(studio: Studio, title: str, expanded: bool) -> None:
+    project, costs = studio.project, studio.costs
+    ideas = project.ideas or []
+    if project.chosen_idea is not None and project.chosen_idea < len(ideas):
+        title += f" — “{ideas[project.chosen_idea].get('title', '')}”"
+    with w.section(title, expanded):
+        if not ideas:
+            st.caption(
+                "Three ad concepts from the campaign, each a hook angle and a narrative approach."
+            )
+            studio.step_button("Generate ideas", costs["ideas"], "ideas", "run-ideas")
+            return
+        for i, (col, idea) in enumerate(zip(st.columns(len(ideas)), ideas, strict=True)):
+            with col, st.container(border=True):
+                st.markdown(f"**{w.md(idea.get('title', f'Idea {i + 1}'))}**")
+                st.markdown(f"*Angle:* {w.md(idea.get('angle', ''))}")
+                st.markdown(f"*Hook:* “{w.md(idea.get('hook', ''))}”")
+                st.markdown(f"*Approach:* {w.md(idea.get('approach', ''))}")
+                if project.chosen_idea == i:
+                    st.badge("Chosen", icon=":material/check:", color="green")
+                else:
+                    w.action_button(
+                        "Use this idea",
+                        partial(choose_idea, studio.workspace_id, project.id, i),
+                        key=f"idea-{i}",
+                        disabled=studio.busy,
+                    )
+        studio.step_button("New ideas", costs["ideas"], "ideas", "run-ideas", primary=False)
+
+
+def _save_script(studio: Studio, version: str, errors_key: str) -> None:
+    s = st.session_state
+    text = {field: s[f"script-{field}-{version}"] for field in SCRIPT_FIELDS}
+    w.run_action(
+        lambda: save_script(studio.workspace_id, studio.project.id, text),
+        success="Script saved.",
+        errors_key=errors_key,
+    )
+
+
+def script_section(studio: Studio, title: str, expanded: bool) -> None:
+    project, costs = studio.project, studio.costs
+    script = project.script
+    with w.section(title, expanded):
+        if not script:
+            st.caption(
+                "A hook, a body, a call to action and the voiceover, for "
+                f"{project.length_s} seconds."
+            )
+            studio.step_button("Generate script", costs["script"], "script", "run-script")
+            return
+        v = w.version(script)
+        errors_key = "script_errors"
+        errors = w.field_errors(errors_key)
+        with st.form(f"script-form-{v}", border=False):
+            for field, spec in SCRIPT_FIELDS.items():
+                st.text_area(
+                    spec.label,
+                    value=script.get(field, ""),
+                    key=f"script-{field}-{v}",
+                    height=SCRIPT_HEIGHTS[field],
+                    disabled=studio.busy,
+                )
+                w.field_error(errors, field)
+            st.form_submit_button(
+                "Save script",
+                on_click=_save_script,
+                args=(studio, v, errors_key),
+                disabled=studio.busy,
+                key="save-script",
+                icon=":material/save:",
+            )
+        st.caption(
+            "Saved automatically as a draft: you can leave and continue later from My Videos."
+        )
+        studio.step_button(
+            "Write a new script", costs["script"], "script", "run-script", primary=False
+        )
+
+
+def _save_scene(studio: Studio, index: int, version: str) -> None:
+    s = st.session_state
+    text = {field: s[f"scene-{index}-{field}-{version}"] for field in SCENE_FIELDS}
+    w.run_action(
+        lambda: save_scene(studio.workspace_id, studio.project.id, index, text),
+        success=f"Scene {index + 1} saved.",
+    )
+
+
+def _scene_stills(studio: Studio) -> dict[int, str]:
+    """Scene index → the stored path of its still image."""
+    stills: dict[int, str] = {}
+    for asset in assets_of(studio.workspace_id, studio.project.id):
+        if asset.role == "scene_still":
+            stills[int((asset.meta or {}).get("scene", -1))] = asset.path
+    return stills
+
+
+def _scene_card(studio: Studio, i: int, scene: dict[str, Any], still: str | None) -> None:
+    project, busy = studio.project, studio.busy
+    rendered = str(i) in (project.segments or {})
+    v = w.version(scene)
+    with st.container(border=True):
+        left, right = st.columns([1, 3])
+        with left:
+            w.thumbnail(
+                still, "video", size=(270, 480) if project.format == "9:16" else (480, 270)
+            )
+            if rendered:
+                st.caption("Clip rendered")
+            elif still is not None:
+                st.caption("Edited: the Render button renders it again")
+        with right:
+            st.markdown(f"**Scene {i + 1}** · {float(scene.get('duration', 0)):.1f} s")
+            with st.form(f"scene-form-{i}-{v}", border=False):
+                st.text_area(
+                    "Visual",
+                    scene.get("visual", ""),
+                    key=f"scene-{i}-visual-{v}",
+                    height=80,
+                    disabled=busy,
+                )
+                c1, c2 = st.columns(2)
+                for col, field, label in (
+                    (c1, "caption", "On-screen caption"),
+                    (c2, "voiceover", "Voiceover line"),
+                ):
+                    col.text_area(
+                        label,
+                        scene.get(field, ""),
+                        key=f"scene-{i}-{field}-{v}",
+                        height=80,
+                        disabled=busy,
+                    )
+                st.form_submit_button(
+                    "Save scene",
+                    on_click=_save_scene,
+                    args=(studio, i, v),
+                    disabled=busy,
+                    key=f"save-scene-{i}",
+                    icon=":material/save:",
+                )
+            if rendered and not studio.missing and not project.scenes_stale:
+                studio.step_button(
+                    "Re-render scene",
+                    studio.costs["render_one"],
+                    "clip",
+                    f"rerender-{i}",
+                    primary=False,
+                    scenes=[i],
+                )
+
+
+def scenes_section(studio: Studio, title: str, expanded: bool) -> None:
+    project, costs = studio.project, studio.costs
+    scenes = project.scenes or []
+    if scenes:
+        title += f" ({len(scenes)})"
+    with w.section(title, expanded):
+        if project.scenes_stale:
+            st.warning(
+                "The script changed after these scenes were made: generate the scenes "
+                "again before rendering."
+            )
+        if not scenes or project.scenes_stale:
+            st.caption(
+                "Each scene gets a visual, an on-screen caption, a voiceover line and a duration."
+            )
+            studio.step_button("Generate scenes", costs["scenes"], "scenes", "run-scenes")
+            if not scenes:
+                return
+        stills = _scene_stills(studio)
+        for i, scene in enumerate(scenes):
+            _scene_card(studio, i, scene, stills.get(i))
+        if not project.scenes_stale:
+            studio.step_button(
+                "Regenerate scenes", costs["scenes"], "scenes", "run-scenes", primary=False
+            )
+
+
+def render_section(studio: Studio, title: str, expanded: bool) -> None:
+    project, costs, missing = studio.project, studio.costs, studio.missing
+    with w.section(title, expanded):
+        if missing and project.status != statuses.Status.FAILED.value:
+            st.caption(
+                f"{len(missing)} scene clip{'s' if len(missing) != 1 else ''} × {costs['clip']} "
+                f"+ voiceover {costs['voiceover']} + stitching {costs['stitch']} credits. "
+                "Scene images and clips render in parallel, then the voiceover and the final "
+                "cut follow by themselves."
+            )
+            studio.step_button("Render video", costs["render"], "clip", "run-render")
+        output = studio.output()
+        if output is not None:
+            stored, path = output
+            col, _ = st.columns([1, 2] if project.format == "9:16" else [2, 1])
+            with col:
+                st.video(str(path))
+                w.download_file(
+                    "Download MP4", stored, key="download-video", file_stem=project.title
+                )
+        elif not missing:
+            st.caption("Every scene has a clip; the voiceover and the final cut come next.")
+
+
+# The wizard's steps in order: (stepper label, section), and whether each is finished.
+WIZARD: tuple[tuple[str, Callable[[Studio, str, bool], None]], ...] = (
+    ("Ideas", ideas_section),
+    ("Script", script_section),
+    ("Scenes", scenes_section),
+    ("Render", render_section),
+)
+
+
+def _wizard_done(studio: Studio) -> list[bool]:
+    project = studio.project
+    return [
+        project.chosen_idea is not None,
+        bool(project.script),
+        bool(project.scenes) and not project.scenes_stale,
+        project.output_asset_id is not None and not studio.missing,
+    ]
+
+
+def _wizard_reached(studio: Studio) -> list[bool]:
+    """Which sections are shown: a section appears once the one before it has its input."""
+    project = studio.project
+    return [
+        True,
+        project.chosen_idea is not None or bool(project.script),
+        bool(project.script),
+        bool(project.scenes) and not project.scenes_stale,
+    ]
+
+
+def video_wizard(studio: Studio) -> None:
+    """The stepper, then each reached section: the step to do now is open, finished ones fold
+    away (a finished ad opens on its video)."""
+    current = w.stepper([label for label, _ in WIZARD], _wizard_done(studio))
+    open_at = current if current >= 0 else len(WIZARD) - 1
+    for i, ((label, draw), reached) in enumerate(zip(WIZARD, _wizard_reached(studio), strict=True)):
+        if reached:
+            draw(studio, f"{i + 1} · {label}", open_at == i)
+
+
+# --------------------------------------------------------------------------- other kinds
+
+
+def design_panel(studio: Studio) -> None:
+    """A banner or flyer: the picture with its copy and download, or the button to make it."""
+    project, costs = studio.project, studio.costs
+    label = w.KIND_LOOKS[project.kind].label
+    with st.container(border=True):
+        st.subheader(label)
+        output = studio.output()
+        copy = (project.options or {}).get("copy") or {}
+        if output is not None:
+            stored, path = output
+            col, side = st.columns([2, 1])
+            col.image(str(path), width="stretch")
+            with side:
+                if copy:
+                    st.markdown(f"**{w.md(copy.get('headline', ''))}**")
+                    st.markdown(w.md(copy.get("subline", "")))
+                    st.markdown(f"*{w.md(copy.get('call_to_action', ''))}*")
+                w.download_file(
+                    "Download PNG", stored, key="download-design", file_stem=project.title
+                )
+            studio.step_button(
+                f"Generate a new {label.lower()}",
+                costs["design"],
+                "design",
+                "run-design",
+                primary=False,
+            )
+        else:
+            st.caption(
+                f"Copy (headline, subline, call to action), a background image and the "
+                f"typography at {project.format}."
+            )
+            studio.step_button(f"Generate {label.lower()}", costs["design"], "design", "run-design")
+
+
+def jingle_panel(studio: Studio) -> None:
+    """A jingle: the player, its lyrics and download, or the button to make it."""
+    project, costs = studio.project, studio.costs
+    with st.container(border=True):
+        st.subheader("Jingle")
+        output = studio.output()
+        lyrics = (project.options or {}).get("lyrics")
+        if output is not None:
+            stored, path = output
+            st.audio(str(path))
+            if lyrics:
+                st.code(lyrics, language=None, wrap_lines=True)
+            w.download_file(
+                "Download audio", stored, key="download-jingle", file_stem=project.title
+            )
+            studio.step_button(
+                "Generate a new jingle", costs["jingle"], "jingle", "run-jingle", primary=False
+            )
+        else:
+            st.caption(f"Lyrics and a {project.length_s} s brand jingle in the campaign's tone.")
+            studio.step_button("Generate jingle", costs["jingle"], "jingle", "run-jingle")
+
+
+PANELS: dict[str, Callable[[Studio], None]] = {
+    "video": video_wizard,
+    **{kind: design_panel for kind in DESIGN_KINDS},
+    "jingle": jingle_panel,
+}
+
+
+def project_panel(studio: Studio) -> None:
+    """The kind's panel: the video wizard, the design panel or the jingle panel."""
+    PANELS[studio.project.kind](studio)
+
+
+def step_history(generations: Sequence[Any]) -> None:
+    st.subheader("Step history")
+    rows = w.generation_rows(generations)
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    else:
+        st.caption(
+            "No step has run yet. Each run of a step is listed here with its provider, "
+            "duration, credits and any error."
+        )
