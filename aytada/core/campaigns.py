@@ -6,13 +6,13 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from aytada.core import media
 from aytada.core.db import session_scope
 from aytada.core.errors import NotFound, ValidationFailed
 from aytada.core.models import Campaign, Project
@@ -124,7 +124,7 @@ def _store_upload(workspace_id: int, campaign_id: int, role: str, upload: tuple)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{role}{suffix}"
     path.write_bytes(data)
-    return str(path)
+    return media.relative(path)  # relative to MEDIA_DIR: workers elsewhere resolve it too
 
 
 def create_campaign(
@@ -209,6 +209,11 @@ def list_campaigns(workspace_id: int) -> list[CampaignRow]:
     return out
 
 
+def _existing(stored: str) -> str:
+    """A stored upload path (relative to MEDIA_DIR) when its file exists, else ""."""
+    return stored if stored and media.resolve(stored).is_file() else ""
+
+
 def brief_snapshot(campaign: Campaign) -> dict[str, Any]:
     """The campaign's creative fields as plain data (what a generation records and uses)."""
     return {
@@ -226,10 +231,6 @@ def brief_snapshot(campaign: Campaign) -> dict[str, Any]:
         "audience": campaign.audience,
         "messaging": campaign.messaging,
         "goals": campaign.goals,
-        "logo_path": campaign.logo_path
-        if campaign.logo_path and Path(campaign.logo_path).is_file()
-        else "",
-        "product_photo_path": campaign.product_photo_path
-        if campaign.product_photo_path and Path(campaign.product_photo_path).is_file()
-        else "",
+        "logo_path": _existing(campaign.logo_path),
+        "product_photo_path": _existing(campaign.product_photo_path),
     }

@@ -268,6 +268,27 @@ def _check_editable(project: Project) -> None:
 SCRIPT_FIELDS = ("hook", "body", "call_to_action", "voiceover")
 
 
+def _carry_edits(old: dict[str, Any], new: dict[str, str]) -> dict[str, Any]:
+    """The edited script, with edits of hook, body or call to action carried into the spoken
+    voiceover when the user did not edit the voiceover itself (the script is the source of
+    truth for scenes, captions and voice; stale per-line timings are dropped by the caller)."""
+    merged = {**old, **new}
+    if new["voiceover"] != (old.get("voiceover") or "").strip():
+        return merged  # the user wrote the voiceover: it wins
+    spoken = merged["voiceover"]
+    for key in ("hook", "body", "call_to_action"):
+        before = (old.get(key) or "").strip()
+        if new[key] == before:
+            continue
+        if before and before in spoken:
+            spoken = spoken.replace(before, new[key], 1)
+        else:  # the voiceover no longer quotes the field: say the fields as written
+            spoken = " ".join(new[k] for k in ("hook", "body", "call_to_action"))
+            break
+    merged["voiceover"] = spoken
+    return merged
+
+
 def save_script(workspace_id: int, project_id: Any, script: dict[str, str]) -> None:
     """Save an edited script. If scenes exist they become stale and the project returns to
     `script_ready` (the next step is a new scene breakdown)."""
@@ -293,8 +314,7 @@ def save_script(workspace_id: int, project_id: Any, script: dict[str, str]) -> N
             raise Conflict("This project has no script yet.")
         if all(project.script.get(k) == clean[k] for k in SCRIPT_FIELDS):
             return
-        merged = {**project.script, **clean, "edited": True}
-        project.script = merged
+        project.script = {**_carry_edits(project.script, clean), "edited": True, "lines": []}
         if project.scenes:
             project.scenes_stale = True
             if project.status != Status.SCRIPT_READY.value:

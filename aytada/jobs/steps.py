@@ -7,6 +7,7 @@ the generation's folder) and `apply` (project fields updated in the output trans
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aytada.core import media
+from aytada.core import media, timing
+from aytada.core.errors import UserError
 from aytada.core.models import Asset, Generation, Project, Workspace
 from aytada.core.steps import frame_size
 from aytada.jobs.providers import brief_from_snapshot, get_providers
@@ -103,10 +105,12 @@ def scenes_run(ctx: StepContext) -> StepResult:
         lines=lines,
     )
     scenes = text.scenes(_brief(ctx), script, length_s=ctx.snapshot["length_s"])
-    total = sum(sc.duration for sc in scenes)
-    if not scenes or abs(total - ctx.snapshot["length_s"]) > 0.05:
-        raise ValueError(f"scene durations add up to {total:.2f}s, not {ctx.snapshot['length_s']}s")
-    return StepResult({"scenes": [asdict(sc) for sc in scenes]}, text.name, text.model)
+    if not scenes:
+        raise ValueError("the writer returned no scenes")
+    # scene lengths follow the spoken lines and fill the ad's length exactly
+    timed = timing.retime([asdict(sc) for sc in scenes], ctx.snapshot["length_s"])
+    notice = " ".join(timing.overrun_messages(timed))
+    return StepResult({"scenes": timed}, text.name, text.model, notice=notice)
 
 
 def scenes_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids: dict) -> None:
@@ -119,10 +123,48 @@ def scenes_apply(s: Session, project: Project, gen: Generation, r: StepResult, i
 # --------------------------------------------------------------------------- clip (per scene)
 
 
+MOTION_FOR_LAYOUT = {
+    "hero": "push_in",
+    "detail": "pan",
+    "context": "push_in",
+    "end_card": "slide_in",
+}
+_LAYOUT_TAG = re.compile(r"^\s*\[(hero|detail|context|end_card)\]\s*", re.IGNORECASE)
+
+
+def scene_layout(visual: str, index: int, count: int) -> tuple[str, str]:
+    """The scene's composition and its visual prompt without the tag.
+
+    The writer may tag a visual ("[detail] …"); otherwise the first scene is the hero shot, the
+    last the end card, and the ones between alternate detail and context, so a viewer never
+    sees the same picture twice in a row.
+    """
+    match = _LAYOUT_TAG.match(visual or "")
+    if match:
+        return match.group(1).lower(), visual[match.end():]
+    if index == 0:
+        return "hero", visual
+    if index == count - 1 and count > 1:
+        return "end_card", visual
+    return ("detail" if index % 2 else "context"), visual
+
+
+def _uploads(ctx: StepContext) -> dict[str, str]:
+    """The campaign's logo and product photo as absolute paths ("" when not uploaded)."""
+    brief = ctx.snapshot["brief"]
+    return {
+        key: str(media.resolve(brief[field])) if brief.get(field) else ""
+        for key, field in (("product_photo", "product_photo_path"), ("logo", "logo_path"))
+    }
+
+
 def clip_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
     width, height = frame_size("video", project.format, project.quality)
     return {
         "scene": project.scenes[scene],
+        "scene_count": len(project.scenes),
+        "call_to_action": (project.script or {}).get("call_to_action", ""),
+        "aspect": project.format,
         "width": width,
         "height": height,
         "title": project.title,
@@ -134,40 +176,51 @@ def clip_run(ctx: StepContext) -> StepResult:
     brief = _brief(ctx)
     scene = ctx.snapshot["scene"]
     w, h = ctx.snapshot["width"], ctx.snapshot["height"]
+    layout, visual = scene_layout(
+        scene["visual"], ctx.scene_index, int(ctx.snapshot.get("scene_count") or 1)
+    )
+    aspect = ctx.snapshot.get("aspect") or f"{w}:{h}"
     still = providers.image.image(
         ImageRequest(
-            prompt=f"{scene['visual']} — {brief.product_name} by {brief.brand_name}".strip(),
+            prompt=f"{visual} — {brief.product_name} by {brief.brand_name}, "
+            f"{aspect} frame".strip(),
             width=w,
             height=h,
             caption="",
             title=brief.product_name,
             colors=brief.brand_colors,
             seed=_seed(ctx) + ctx.scene_index,
+            layout=layout,
+            call_to_action=ctx.snapshot.get("call_to_action", "") if layout == "end_card" else "",
+            brand_name=brief.brand_name,
+            **_uploads(ctx),
         ),
         ctx.workdir / f"scene{ctx.scene_index + 1}.png",
     )
     segment = providers.clip.segment(
         SegmentRequest(
             still=still,
-            prompt=scene["visual"],
+            prompt=visual,
             seconds=float(scene["duration"]),
             width=w,
             height=h,
             caption=scene["caption"],
             seed=ctx.scene_index,
+            motion=MOTION_FOR_LAYOUT[layout],
         ),
         ctx.workdir / f"scene{ctx.scene_index + 1}.mp4",
     )
     return StepResult(
         {
             "scene": ctx.scene_index,
+            "layout": layout,
             "still": media.relative(still),
             "segment": media.relative(segment),
         },
         provider=f"{providers.image.name}+{providers.clip.name}",
         model=f"{providers.image.model}+{providers.clip.model}",
         assets=[
-            NewAsset("image", "scene_still", still, {"scene": ctx.scene_index}),
+            NewAsset("image", "scene_still", still, {"scene": ctx.scene_index, "layout": layout}),
             NewAsset("clip", "segment", segment, {"scene": ctx.scene_index}),
         ],
     )
@@ -203,19 +256,17 @@ def voiceover_inputs(session: Session, project: Project, scene: int, params: dic
 def voiceover_run(ctx: StepContext) -> StepResult:
     providers = get_providers()
     voice = providers.voice
-    fitted: list[Path] = []
     notices: set[str] = set()
+    said: list[Path] = []
     for i, line in enumerate(ctx.snapshot["lines"]):
-        said = voice.speak(
+        result = voice.speak(
             line["text"], ctx.workdir / f"line{i + 1}-said", voice=ctx.snapshot["voice"]
         )
-        if said.notice:
-            notices.add(said.notice)
-        fitted.append(
-            ffmpeg.fit_audio(
-                said.path, ctx.workdir / f"line{i + 1}.wav", seconds=float(line["seconds"])
-            )
-        )
+        if result.notice:
+            notices.add(result.notice)
+        said.append(result.path)
+    fitted, placed = _lay_out_lines(ctx, said)
+    notices.update(placed)
     track = ffmpeg.concat_audio(fitted, ctx.workdir / "voiceover.wav")
     assets = [NewAsset("audio", "voiceover", track)]
     music_path = None
@@ -231,7 +282,7 @@ def voiceover_run(ctx: StepContext) -> StepResult:
             notices.add(music.notice)
         music_path = music.path
         assets.append(NewAsset("audio", "music", music.path))
-    for p in ctx.workdir.glob("line*"):
+    for p in [*ctx.workdir.glob("line*"), *ctx.workdir.glob("gap*")]:
         if p != track:
             p.unlink(missing_ok=True)
     return StepResult(
@@ -244,6 +295,44 @@ def voiceover_run(ctx: StepContext) -> StepResult:
         notice="; ".join(sorted(notices)),
         assets=assets,
     )
+
+
+def _lay_out_lines(ctx: StepContext, said: list[Path]) -> tuple[list[Path], list[str]]:
+    """Place each spoken line at its scene's start, sped up at most `timing.MAX_SPEEDUP`.
+
+    A line still longer than its scene runs on into the next scene's opening pause (the next
+    line then starts after it); nothing is ever cut. If the lines cannot all be said within
+    the ad's length, the step fails, naming the scene, and nothing is charged.
+    """
+    lines = ctx.snapshot["lines"]
+    total = float(sum(float(line["seconds"]) for line in lines))
+    parts: list[Path] = []
+    notes: list[str] = []
+    scene_start = 0.0
+    cursor = 0.0  # where the audio written so far ends
+    for i, (line, path) in enumerate(zip(lines, said, strict=True)):
+        window = float(line["seconds"])
+        spoken = float(ffmpeg.probe(path).get("duration") or 0.0)
+        length = spoken if spoken <= window else max(window, spoken / timing.MAX_SPEEDUP)
+        start = max(scene_start, cursor + (0.1 if i else 0.0))
+        if start + length > total + 0.02:
+            over = start + length - total
+            raise UserError(
+                f"Scene {i + 1}: the voiceover line is {over:.1f} s too long to be said before "
+                "the ad ends, even sped up. Shorten it (or earlier lines) in the Studio and "
+                "render again."
+            )
+        if start + length > scene_start + window + 0.02:
+            notes.append(f"scene {i + 1}'s line runs {start + length - scene_start - window:.1f} s"
+                         " into the next scene")  # fmt: skip
+        if start - cursor > 0.005:
+            parts.append(ffmpeg.silence(ctx.workdir / f"gap{i + 1}.wav", seconds=start - cursor))
+        parts.append(ffmpeg.fit_audio(path, ctx.workdir / f"line{i + 1}.wav", seconds=length))
+        cursor = start + length
+        scene_start += window
+    if total - cursor > 0.005:
+        parts.append(ffmpeg.silence(ctx.workdir / "gap-end.wav", seconds=total - cursor))
+    return parts, notes
 
 
 def voiceover_apply(
@@ -380,19 +469,26 @@ def compose_apply(s: Session, project: Project, gen: Generation, r: StepResult, 
 
 
 def jingle_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
-    return {"length_s": project.length_s}
+    # lyrics are sung unless the user asked for an instrumental
+    return {
+        "length_s": project.length_s,
+        "instrumental": bool((project.options or {}).get("instrumental", False)),
+    }
 
 
 def jingle_run(ctx: StepContext) -> StepResult:
     providers = get_providers()
     brief = _brief(ctx)
     lyrics = providers.text.lyrics(brief, seconds=ctx.snapshot["length_s"])
+    instrumental = bool(ctx.snapshot.get("instrumental", False))
     music = providers.music.compose(
         f"A catchy {brief.tone_of_voice or 'upbeat'} brand jingle for "
-        f"{brief.brand_name or brief.product_name}. "
-        f"Lyrics: {lyrics}",
+        f"{brief.brand_name or brief.product_name}, ending on the brand name.",
         float(ctx.snapshot["length_s"]),
         ctx.workdir / "jingle.wav",
+        lyrics="" if instrumental else lyrics,
+        instrumental=instrumental,
+        mood=brief.tone_of_voice,
     )
     return StepResult(
         {"lyrics": lyrics, "audio": media.relative(music.path)},

@@ -19,6 +19,7 @@ from aytada.providers.base import (
     ImageProvider,
     ImageRequest,
     MusicProvider,
+    ProviderError,
     Script,
     SegmentRequest,
     Stitcher,
@@ -280,16 +281,14 @@ def test_espeak_voice_speaks(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_voice_without_espeak_is_silent_with_notice(
+def test_voice_without_espeak_fails_clearly_instead_of_silence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng on this PATH
     voice = EspeakVoice()
-    result = voice.speak("one two three four five", tmp_path / "v.wav")
-    assert voice.model == "silence"
-    assert result.notice == "espeak-ng is not installed: the voiceover is a silent track"
-    assert ff.probe(result.path)["duration"] == pytest.approx(2.0, abs=0.05)
-    assert ff.mean_volume_db(result.path) < -80
+    with pytest.raises(ProviderError, match="needs espeak-ng"):
+        voice.speak("one two three four five", tmp_path / "v.wav")
+    assert not list(tmp_path.glob("v*.wav"))
 
 
 @pytest.mark.slow

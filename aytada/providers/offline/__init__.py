@@ -14,7 +14,7 @@ from aytada.providers.offline.common import WORDS_PER_SECOND
 from aytada.providers.offline.images import PillowImages
 from aytada.providers.offline.music import SynthMusic
 from aytada.providers.offline.stitch import LocalStitcher
-from aytada.providers.offline.voice import SILENT_NOTICE, EspeakVoice, espeak_voice
+from aytada.providers.offline.voice import MISSING_ESPEAK, EspeakVoice, espeak_voice
 from aytada.providers.offline.writer import (
     STAGES,
     STYLES,
@@ -28,7 +28,7 @@ from aytada.providers.offline.writer import (
 )
 
 __all__ = [
-    "SILENT_NOTICE",
+    "MISSING_ESPEAK",
     "STAGES",
     "STYLES",
     "TRIGGERS",

@@ -13,7 +13,7 @@ from aytada.providers.base import (
     AudioResult,
     ProviderError,
 )
-from aytada.providers.offline.common import WORDS_PER_SECOND, _clean, _words
+from aytada.providers.offline.common import _clean
 
 _VOICE_ALIASES: dict[str, str] = {
     "": "en-us",
@@ -30,7 +30,10 @@ _VOICE_ALIASES: dict[str, str] = {
     "man": "en-us+m3",
 }
 _ESPEAK_VOICE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*(\+[a-z0-9]{1,12})?$")
-SILENT_NOTICE = "espeak-ng is not installed: the voiceover is a silent track"
+MISSING_ESPEAK = (
+    "The offline voice needs espeak-ng, which is not installed on the worker's machine: "
+    "install it (apt-get install espeak-ng) or set ELEVENLABS_API_KEY, then retry."
+)
 
 
 def espeak_voice(voice: str) -> str:
@@ -42,7 +45,7 @@ def espeak_voice(voice: str) -> str:
 
 
 class EspeakVoice:
-    """espeak-ng speech as a 48 kHz mono WAV; a silent track (with a notice) without it."""
+    """espeak-ng speech as a 48 kHz mono WAV; without espeak-ng a clear error, never silence."""
 
     name = "offline"
     speed_wpm = 165
@@ -56,10 +59,8 @@ class EspeakVoice:
         out = Path(out_path)
         if not text:
             return AudioResult(path=self._write(None, out, seconds=0.5))
-        if exe is None:
-            self.model = "silence"
-            seconds = max(1.0, _words(text) / WORDS_PER_SECOND)
-            return AudioResult(path=self._write(None, out, seconds=seconds), notice=SILENT_NOTICE)
+        if exe is None:  # never a silent voiceover that looks finished (and gets charged)
+            raise ProviderError(MISSING_ESPEAK)
         self.model = "espeak-ng"
         with tempfile.TemporaryDirectory(prefix="aytada-voice-") as tmp:
             textfile = Path(tmp) / "line.txt"

@@ -1,0 +1,69 @@
+"""How long a line takes to say, scene lengths that follow it, and lines that cannot fit.
+
+Scenes are timed to their voiceover: a scene lasts about as long as its line takes to say (at
+least `MIN_SCENE_SECONDS`), and the scenes fill the ad's length exactly. The voiceover may be
+sped up by at most `MAX_SPEEDUP` to fit; a line longer than that is reported (which scene, by
+how many seconds) before the user pays for a render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+WORDS_PER_SECOND = 2.5  # ≈150 spoken words a minute
+MAX_SPEEDUP = 1.15
+MIN_SCENE_SECONDS = 2.0
+BREATH_SECONDS = 0.4  # a short pause around each line
+STEP = 0.1  # scene lengths are multiples of a tenth of a second
+
+
+def spoken_seconds(text: str) -> float:
+    """About how long `text` takes to say."""
+    return len((text or "").split()) / WORDS_PER_SECOND
+
+
+def retime(scenes: Sequence[dict[str, Any]], length_s: float) -> list[dict[str, Any]]:
+    """The scenes with durations that follow their lines and add up to `length_s` exactly."""
+    if not scenes:
+        return []
+    need = [max(MIN_SCENE_SECONDS, spoken_seconds(sc.get("voiceover", "")) + BREATH_SECONDS)
+            for sc in scenes]  # fmt: skip
+    ticks = round(length_s / STEP)
+    floor = round(MIN_SCENE_SECONDS / STEP)
+    if floor * len(scenes) > ticks:
+        floor = ticks // len(scenes)
+    total_need = sum(need)
+    # proportional share of the length, never below the minimum, in whole ticks
+    raw = [max(floor, n / total_need * ticks) for n in need]
+    scale = (ticks - floor * len(raw)) / max(1e-9, sum(r - floor for r in raw))
+    shares = [floor + (r - floor) * scale for r in raw]
+    out = [int(s) for s in shares]
+    # hand out the remaining ticks to the largest remainders
+    for i in sorted(range(len(out)), key=lambda i: shares[i] - out[i], reverse=True):
+        if sum(out) >= ticks:
+            break
+        out[i] += 1
+    return [{**sc, "duration": round(t * STEP, 1)} for sc, t in zip(scenes, out, strict=True)]
+
+
+def overruns(scenes: Sequence[dict[str, Any]]) -> list[tuple[int, float]]:
+    """Scenes whose line cannot be said in the scene even at `MAX_SPEEDUP`:
+    (scene index, seconds too long), rounded up to a tenth."""
+    out = []
+    for i, sc in enumerate(scenes):
+        fits_in = float(sc.get("duration") or 0) * MAX_SPEEDUP
+        over = spoken_seconds(sc.get("voiceover", "")) - fits_in
+        if over > 0.05:
+            out.append((i, round(over + 0.049, 1)))
+    return out
+
+
+def overrun_messages(scenes: Sequence[dict[str, Any]]) -> list[str]:
+    """What the Studio and the CLI say about lines that will not fit."""
+    return [
+        f"Scene {i + 1}: the voiceover line is about {over:.1f} s too long for its "
+        f"{float(scenes[i].get('duration') or 0):.1f} s scene. Shorten the line or the "
+        "other scenes' lines, then regenerate the scenes."
+        for i, over in overruns(scenes)
+    ]
