@@ -1,60 +1,194 @@
-"""Banner / flyer typography: headline, subline and call to action over a background image."""
+"""Banner / flyer rendering: draws a :class:`~aytada.providers.layout.Layout` with Pillow.
+
+The plan (boxes, font sizes, colours) comes from :func:`aytada.providers.layout.plan_layout`;
+this module paints the brand-colour canvas, the product photo as a card (rounded corners, soft
+shadow, on a brand-colour set; scaled to fit, never stretched), the logo, the CTA button and the
+text. Before each text is drawn, the pixels behind its box are measured and the colour is
+adjusted until it reaches WCAG AA (4.5:1) against them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageStat
+
+from aytada.providers.layout import (
+    AA_NORMAL,
+    RGB,
+    Layout,
+    Rect,
+    TextBox,
+    contrast_ratio,
+    ensure_contrast,
+    plan_layout,
+    relative_luminance,
+    with_color,
+)
+from aytada.providers.textfit import load_font
+
+__all__ = ["compose_design", "render_layout", "background_colors"]
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    from aytada.providers.ffmpeg import FONT_PATH
-
+def _open_rgba(path: Path, what: str) -> Image.Image:
     try:
-        return ImageFont.truetype(str(FONT_PATH), size)
-    except OSError:
-        return ImageFont.load_default(size=size)
+        with Image.open(path) as img:
+            rgba = ImageOps.exif_transpose(img).convert("RGBA")
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read the {what} {Path(path).name}: {exc}") from exc
+    if _has_transparency(rgba):  # a cut-out: drop its empty margins
+        bbox = rgba.getchannel("A").getbbox()
+        if bbox:
+            rgba = rgba.crop(bbox)
+    return rgba
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, max_width: int) -> list[str]:  # type: ignore[no-untyped-def]
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        words, line = paragraph.split(), ""
-        for word in words:
-            trial = f"{line} {word}".strip()
-            if draw.textlength(trial, font=font) <= max_width or not line:
-                line = trial
-            else:
-                lines.append(line)
-                line = word
-        if line:
-            lines.append(line)
-    return lines
+def _has_transparency(img: Image.Image) -> bool:
+    lo, _ = img.getchannel("A").getextrema()
+    return lo < 250
 
 
-def _fit(draw, text: str, max_width: int, max_height: int, start: int):  # type: ignore[no-untyped-def]
-    size = start
-    while size > 8:
-        font = _font(size)
-        lines = _wrap(draw, text, font, max_width)
-        height = len(lines) * int(size * 1.2)
-        if height <= max_height and all(
-            draw.textlength(ln, font=font) <= max_width for ln in lines
-        ):
-            return font, lines, size
-        size = int(size * 0.9)
-    font = _font(8)
-    return font, _wrap(draw, text, font, max_width), 8
+def _rounded_mask(size: tuple[int, int], radius: int) -> Image.Image:
+    mask = Image.new("L", size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle([0, 0, size[0] - 1, size[1] - 1], radius, fill=255)
+    return mask
 
 
-def _rgb(color: str) -> tuple[int, int, int]:
-    color = color.lstrip("#")
-    return tuple(int(color[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+def _soft_shadow(canvas: Image.Image, shape: Image.Image, at: tuple[int, int], blur: int) -> None:
+    """Composite a blurred dark copy of ``shape``'s alpha under where it will be pasted."""
+    pad = blur * 3
+    alpha = Image.new("L", (shape.width + 2 * pad, shape.height + 2 * pad), 0)
+    alpha.paste(shape.getchannel("A"), (pad, pad))
+    alpha = alpha.filter(ImageFilter.GaussianBlur(blur)).point(lambda v: int(v * 0.42))
+    shadow = Image.new("RGBA", alpha.size, (0, 0, 0, 0))
+    shadow.putalpha(alpha)
+    canvas.alpha_composite(shadow, (at[0] - pad, at[1] - pad + max(1, blur // 2)), (0, 0))
+
+
+def _draw_product(canvas: Image.Image, plan: Layout, photo: Image.Image | None) -> None:
+    box = plan.boxes.get("product")
+    if box is None:
+        return
+    radius = max(2, round(min(box.w, box.h) * 0.07))
+    ImageDraw.Draw(canvas).rounded_rectangle(
+        [box.x, box.y, box.right - 1, box.bottom - 1], radius, fill=plan.palette.set
+    )
+    if photo is None or plan.card is None:
+        return
+    card = plan.card
+    img = photo.resize((card.w, card.h), Image.Resampling.LANCZOS)
+    if not _has_transparency(img):  # a photo with its own background: a rounded card
+        img.putalpha(_rounded_mask(img.size, max(2, round(min(card.w, card.h) * 0.06))))
+    blur = max(1, round(min(card.w, card.h) * 0.035))
+    layer = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
+    _soft_shadow(layer, img, (card.x, card.y), blur)
+    layer.alpha_composite(img, (card.x, card.y))
+    canvas.alpha_composite(layer.crop(box.box), (box.x, box.y))  # the shadow stays in the set
+
+
+def _draw_logo(canvas: Image.Image, plan: Layout, logo: Image.Image | None) -> None:
+    box = plan.boxes.get("logo")
+    if box is None or logo is None or not plan.logo_image:
+        return
+    mark = logo.copy()
+    mark.thumbnail((box.w, box.h), Image.Resampling.LANCZOS)
+    alpha = mark.getchannel("A")
+    if alpha.getbbox() is None:
+        return
+    mean = tuple(round(v) for v in ImageStat.Stat(mark.convert("RGB"), mask=alpha).mean)
+    if contrast_ratio(mean, plan.palette.canvas) < 2.0:
+        # a logo that would vanish into the canvas gets a contrasting chip behind it
+        chip = (255, 255, 255) if relative_luminance(mean) < 0.4 else (24, 24, 24)
+        pad = max(1, round(min(box.w, box.h) * 0.1))
+        mark = logo.copy()
+        mark.thumbnail((max(1, box.w - 2 * pad), max(1, box.h - 2 * pad)), Image.Resampling.LANCZOS)
+        ImageDraw.Draw(canvas).rounded_rectangle(
+            [box.x, box.y, box.right - 1, box.bottom - 1], radius=pad * 2, fill=chip
+        )
+    canvas.alpha_composite(
+        mark, (box.x + (box.w - mark.width) // 2, box.y + (box.h - mark.height) // 2)
+    )
+
+
+def background_colors(image: Image.Image, rect: Rect) -> list[RGB]:
+    """The median colour of the pixels in ``rect`` plus its darkest and lightest 2 % colours."""
+    region = image.convert("RGB").crop(rect.box)
+    if region.width == 0 or region.height == 0:
+        return []
+    pixels = sorted(region.getdata(), key=relative_luminance)
+    n = len(pixels)
+    return [pixels[n // 2], pixels[int(n * 0.02)], pixels[min(n - 1, int(n * 0.98))]]
+
+
+def _draw_text(draw: ImageDraw.ImageDraw, box: TextBox) -> None:
+    font = load_font(box.size)
+    ascent, descent = font.getmetrics()
+    offset = max(0, (box.line_height - ascent - descent) // 2)
+    for i, line in enumerate(box.lines):
+        width = font.getlength(line)
+        if box.align == "center":
+            x = box.rect.x + (box.rect.w - width) / 2
+        elif box.align == "right" or _is_rtl(line):
+            x = box.rect.right - width
+        else:
+            x = box.rect.x
+        draw.text((x, box.rect.y + i * box.line_height + offset), line, font=font,
+                  fill=box.color, anchor="la")
+
+
+def _is_rtl(text: str) -> bool:
+    """True when the first strong character is Hebrew or Arabic (right-aligned in a left column)."""
+    import unicodedata
+
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def render_layout(
+    plan: Layout, out_path: Path, *, product_photo: Path | None = None, logo: Path | None = None
+) -> tuple[Path, Layout]:
+    """Draw ``plan`` to ``out_path`` (PNG). Returns the path and the plan with the text colours
+    actually used (adjusted, if needed, to ≥ 4.5:1 against the pixels behind each text)."""
+    photo = _open_rgba(product_photo, "product photo") if product_photo else None
+    mark = _open_rgba(logo, "logo") if logo else None
+    canvas = Image.new("RGBA", (plan.width, plan.height), (*plan.palette.canvas, 255))
+    _draw_product(canvas, plan, photo)
+    _draw_logo(canvas, plan, mark)
+    draw = ImageDraw.Draw(canvas)
+    cta = plan.boxes.get("cta")
+    if cta is not None:
+        radius = max(2, min(cta.h // 2, round(plan.texts["cta"].size * 0.7)))
+        draw.rounded_rectangle([cta.x, cta.y, cta.right - 1, cta.bottom - 1], radius,
+                               fill=plan.palette.button)
+    final: dict[str, TextBox] = {}
+    for role, box in plan.texts.items():
+        behind = background_colors(canvas, box.rect) or [box.background]
+        color = box.color
+        if min(contrast_ratio(color, bg) for bg in behind) < AA_NORMAL:
+            color = ensure_contrast(color, behind)
+        final[role] = with_color(box, color, behind[0])
+    for box in final.values():
+        _draw_text(draw, box)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    canvas.convert("RGB").save(out_path, "PNG")
+    return out_path, Layout(**{**plan.__dict__, "texts": final})
+
+
+def _aspect(path: Path | None, what: str) -> float | None:
+    if path is None:
+        return None
+    img = _open_rgba(path, what)  # cut-outs come trimmed to their visible pixels
+    return img.width / img.height if img.width and img.height else None
 
 
 def compose_design(
     *,
-    background: Path,
     out_path: Path,
     width: int,
     height: int,
@@ -62,67 +196,39 @@ def compose_design(
     subline: str,
     call_to_action: str,
     colors: tuple[str, ...],
+    product_photo: Path | None = None,
     logo: Path | None = None,
+    product_name: str = "",
+    brand_name: str = "",
+    seed: int = 0,
+    layout: str = "",
+    background: Path | None = None,
 ) -> Path:
-    """Typeset the copy over the background at exactly width×height; returns the PNG path."""
-    base = Image.open(background).convert("RGB").resize((width, height))
-    shade = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    ImageDraw.Draw(shade).rectangle([0, 0, width, height], fill=(0, 0, 0, 90))
-    canvas = Image.alpha_composite(base.convert("RGBA"), shade)
-    draw = ImageDraw.Draw(canvas)
-    pad = max(8, min(width, height) // 14)
-    wide = width > height * 2.5  # leaderboard-like strips: text in a row
-    accent = _rgb(colors[1] if len(colors) > 1 else colors[0])
-    area_w = width - 2 * pad
-    if wide:
-        cta_w = int(width * 0.25)
-        font, lines, size = _fit(
-            draw, headline, area_w - cta_w - pad, height - 2 * pad, height // 2
-        )
-        y = (height - len(lines) * int(size * 1.2)) // 2
-        for ln in lines:
-            draw.text((pad, y), ln, font=font, fill="white")
-            y += int(size * 1.2)
-        cfont, clines, csize = _fit(
-            draw, call_to_action, cta_w - pad, height - 2 * pad, height // 3
-        )
-        box = [width - cta_w - pad // 2, pad // 2, width - pad // 2, height - pad // 2]
-        draw.rounded_rectangle(box, radius=max(4, height // 10), fill=accent)
-        draw.text(
-            ((box[0] + box[2]) // 2, (box[1] + box[3]) // 2),
-            " ".join(clines),
-            font=cfont,
-            fill="black",
-            anchor="mm",
-        )
-    else:
-        hfont, hlines, hsize = _fit(draw, headline, area_w, height // 3, max(12, width // 9))
-        sfont, slines, ssize = _fit(draw, subline, area_w, height // 4, max(10, width // 20))
-        cfont, clines, csize = _fit(
-            draw, call_to_action, area_w - 2 * pad, height // 8, max(10, width // 18)
-        )
-        y = pad + (height // 6 if height > width else 0)
-        for ln in hlines:
-            draw.text((pad, y), ln, font=hfont, fill="white")
-            y += int(hsize * 1.2)
-        y += pad // 2
-        for ln in slines:
-            draw.text((pad, y), ln, font=sfont, fill=(235, 235, 235))
-            y += int(ssize * 1.25)
-        cta = " ".join(clines)
-        tw = int(draw.textlength(cta, font=cfont))
-        bh = int(csize * 1.9)
-        by = height - pad - bh
-        draw.rounded_rectangle([pad, by, pad + tw + 2 * pad, by + bh], radius=bh // 2, fill=accent)
-        draw.text((pad + pad + tw // 2, by + bh // 2), cta, font=cfont, fill="black", anchor="mm")
-    if logo is not None and logo.is_file():
-        try:
-            mark = Image.open(logo).convert("RGBA")
-            side = max(16, min(width, height) // 6)
-            mark.thumbnail((side, side))
-            canvas.alpha_composite(mark, (width - mark.width - pad // 2, pad // 2))
-        except OSError:
-            pass
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    canvas.convert("RGB").save(out_path, "PNG")
-    return out_path
+    """Lay out and render a banner/flyer at exactly ``width``×``height``; returns the PNG path.
+
+    The product photo is the hero (card on a brand-colour set); without one, the product name is
+    set large on a brand-colour card. ``seed`` varies the layout and colour theme. ``background``
+    is accepted for compatibility and not used: text no longer sits on a generated picture.
+    Missing files count as not given; unreadable ones raise ValueError.
+    """
+    del background
+    photo = product_photo if product_photo and Path(product_photo).is_file() else None
+    mark = logo if logo and Path(logo).is_file() else None
+    plan = plan_layout(
+        width=width,
+        height=height,
+        headline=headline,
+        subline=subline,
+        call_to_action=call_to_action,
+        product_name=product_name,
+        brand_name=brand_name,
+        colors=colors,
+        has_product_photo=photo is not None,
+        product_aspect=_aspect(photo, "product photo") or 1.0,
+        logo_aspect=_aspect(mark, "logo"),
+        seed=seed,
+        layout=layout,
+    )
+    path, _ = render_layout(plan, Path(out_path), product_photo=photo, logo=mark)
+    return path
+

@@ -1,0 +1,905 @@
+"""Layout engine for banners and flyers: computed boxes, font sizes and WCAG-checked colours.
+
+:func:`plan_layout` turns the copy, the brand colours and the presence (and aspect ratio) of a
+product photo and a logo into a :class:`Layout`: named, non-overlapping rectangles inside the
+margins (and, for 9:16, inside the platforms' safe zone), the wrapped lines and font size of every
+text, and the colours to draw them in. :mod:`aytada.providers.typography` renders a plan.
+
+Sizes are sorted into aspect classes (square, landscape, leaderboard, skyscraper, portrait, story);
+each class has several layouts and the seed picks among those that fit the copy. Hierarchy follows
+the craft sheet: one headline (largest), one supporting line, one CTA button, the logo small in a
+corner and the product photo as the main picture (or, without a photo, the product name large on a
+brand-colour card). Three text sizes at most: headline; subline, label and wordmark; CTA.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from aytada.providers.textfit import FittedText, line_height, measure
+
+RGB = tuple[int, int, int]
+
+AA_NORMAL = 4.5
+"""WCAG 2.x AA minimum contrast for normal text; every text of a design meets it."""
+
+DEFAULT_COLORS: tuple[str, str] = ("#1F3A93", "#F5B041")
+
+# ============================================================================================
+# colour and contrast (WCAG 2.x)
+
+
+def parse_color(value: str | Sequence[int]) -> RGB:
+    """``"#1F3A93"``, ``"1f3a93"``, ``"#abc"`` or an (r, g, b) triple → an RGB triple."""
+    if not isinstance(value, str):
+        r, g, b = (int(c) for c in list(value)[:3])
+        return (max(0, min(255, r)), max(0, min(255, g)), max(0, min(255, b)))
+    text = value.strip().lstrip("#")
+    if len(text) == 3:
+        text = "".join(ch * 2 for ch in text)
+    if len(text) != 6:
+        raise ValueError(f"not a hex colour: {value!r} (expected like #1F3A93)")
+    try:
+        return (int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16))
+    except ValueError as exc:
+        raise ValueError(f"not a hex colour: {value!r} (expected like #1F3A93)") from exc
+
+
+def hex_color(rgb: RGB) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+def _channel(c: float) -> float:
+    c = c / 255.0
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(rgb: Sequence[float]) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour (0 = black, 1 = white)."""
+    r, g, b = (_channel(float(c)) for c in list(rgb)[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: Sequence[float], b: Sequence[float]) -> float:
+    """WCAG 2.x contrast ratio between two sRGB colours, from 1.0 to 21.0."""
+    la, lb = relative_luminance(a), relative_luminance(b)
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def mix(a: RGB, b: RGB, t: float) -> RGB:
+    """``a`` moved a fraction ``t`` of the way towards ``b``."""
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
+
+
+WHITE: RGB = (255, 255, 255)
+INK: RGB = (17, 17, 17)
+
+
+def ensure_contrast(fg: RGB, backgrounds: RGB | Sequence[RGB], minimum: float = AA_NORMAL) -> RGB:
+    """``fg`` unchanged when it reaches ``minimum`` against every background colour; otherwise
+    ``fg`` darkened or lightened (whichever needs the smaller change) until it does.
+
+    Falls back to white or near-black text, whichever contrasts more, if no shade of ``fg`` can.
+    """
+    bgs: list[RGB] = [backgrounds] if isinstance(backgrounds[0], int) else list(backgrounds)  # type: ignore[list-item]
+
+    def worst(c: RGB) -> float:
+        return min(contrast_ratio(c, bg) for bg in bgs)
+
+    if worst(fg) >= minimum:
+        return fg
+    options: list[tuple[float, RGB]] = []
+    for target in ((0, 0, 0), WHITE):
+        for step in range(1, 21):
+            t = step / 20
+            candidate = mix(fg, target, t)
+            if worst(candidate) >= minimum:
+                options.append((t, candidate))
+                break
+    if options:
+        return min(options)[1]
+    return max((WHITE, (0, 0, 0)), key=worst)
+
+
+def best_text_on(bg: RGB, minimum: float = AA_NORMAL) -> RGB:
+    """White or near-black text for a solid ``bg``, whichever contrasts more."""
+    return max((WHITE, INK), key=lambda c: contrast_ratio(c, bg))
+
+
+# ============================================================================================
+# geometry
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.h
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom) for Pillow."""
+        return (self.x, self.y, self.right, self.bottom)
+
+    def overlaps(self, other: Rect) -> bool:
+        """True when the two rectangles share any area (touching edges do not count)."""
+        return (
+            self.x < other.right
+            and other.x < self.right
+            and self.y < other.bottom
+            and other.y < self.bottom
+        )
+
+    def inside(self, other: Rect) -> bool:
+        return (
+            self.x >= other.x
+            and self.y >= other.y
+            and self.right <= other.right
+            and self.bottom <= other.bottom
+        )
+
+    def inset(self, dx: int, dy: int | None = None) -> Rect:
+        dy = dx if dy is None else dy
+        return Rect(self.x + dx, self.y + dy, max(0, self.w - 2 * dx), max(0, self.h - 2 * dy))
+
+
+def fit_aspect(area: Rect, aspect: float, align: str = "center") -> Rect:
+    """The largest rectangle of ``aspect`` (w/h) inside ``area``, centred (or left/right)."""
+    aspect = aspect if aspect > 0 else 1.0
+    w = min(area.w, round(area.h * aspect))
+    h = min(area.h, round(w / aspect))
+    w = min(w, round(h * aspect)) or 1
+    if align == "left":
+        x = area.x
+    elif align == "right":
+        x = area.right - w
+    else:
+        x = area.x + (area.w - w) // 2
+    return Rect(x, area.y + (area.h - h) // 2, w, max(1, h))
+
+
+# ============================================================================================
+# the plan
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """One text of the design: its tight box, wrapped lines, size, alignment and colour."""
+
+    role: str  # "label", "headline", "subline", "cta", "brand", "name"
+    text: str
+    rect: Rect
+    lines: tuple[str, ...]
+    size: int
+    line_height: int
+    align: str  # "left", "center", "right"
+    color: RGB
+    background: RGB  # the solid colour the text sits on (canvas, set or button)
+
+
+@dataclass(frozen=True)
+class Palette:
+    canvas: RGB  # the field everything sits on
+    set: RGB  # the brand-colour set behind the product (or the name card)
+    button: RGB  # the CTA button
+    theme: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A computed design: every box in canvas pixels, plus the text boxes with their styling.
+
+    ``boxes`` holds the top-level elements that must never overlap: "headline", "subline",
+    "label", "cta" (the button), "logo" (the logo image, or the brand name as a wordmark) and
+    "product" (the brand-colour set carrying the product card, or the name card). ``card`` is
+    the product photo's rectangle inside "product" (aspect kept), None without a photo.
+    """
+
+    width: int
+    height: int
+    aspect_class: str
+    name: str
+    margin: int
+    content: Rect  # the area inside the margins (and the 9:16 safe zone)
+    boxes: dict[str, Rect]
+    texts: dict[str, TextBox]
+    palette: Palette
+    card: Rect | None = None
+    logo_image: bool = False  # True: "logo" shows the logo image; False: brand wordmark (or none)
+
+    @property
+    def canvas(self) -> Rect:
+        return Rect(0, 0, self.width, self.height)
+
+    def all_text(self) -> str:
+        """Every word the design shows, in reading order of the roles."""
+        return " ".join(t.text for t in self.texts.values())
+
+    def font_sizes(self) -> dict[str, int]:
+        return {role: t.size for role, t in self.texts.items()}
+
+
+# ============================================================================================
+# aspect classes
+
+
+def aspect_class(width: int, height: int) -> str:
+    """square, landscape, leaderboard, skyscraper, portrait or story."""
+    r = width / height
+    if r >= 4.5:
+        return "leaderboard"
+    if r > 1.3:
+        return "landscape"
+    if r >= 0.85:
+        return "square"
+    if r >= 0.7:
+        return "portrait"
+    if r >= 0.45:
+        return "story"
+    return "skyscraper"
+
+
+def margin_for(width: int, height: int) -> int:
+    """At least 6 % of the shorter side (the craft sheet asks for ≥ ~5 %)."""
+    return max(2, math.ceil(min(width, height) * 0.06))
+
+
+def content_rect(width: int, height: int, cls: str) -> Rect:
+    """The area boxes may use: inside the margins, and for 9:16 inside the video safe zone
+    (clear of the top 14 %, the bottom 30 % and ~13 % of the right edge's action rail)."""
+    m = margin_for(width, height)
+    if cls == "story":
+        x0, y0 = max(m, round(width * 0.074)), max(m, round(height * 0.14))
+        x1, y1 = min(width - m, round(width * 0.87)), min(height - m, round(height * 0.70))
+        return Rect(x0, y0, x1 - x0, y1 - y0)
+    return Rect(m, m, width - 2 * m, height - 2 * m)
+
+
+# ============================================================================================
+# planning context
+
+
+@dataclass
+class _Ctx:
+    width: int
+    height: int
+    cls: str
+    content: Rect
+    gap: int
+    texts: dict[str, str]  # role → text, only the roles to show
+    has_photo: bool
+    product_aspect: float
+    logo_aspect: float | None  # None: no logo image
+    min_text: int
+    out: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    headline: int
+    small: int  # subline, label, wordmark
+    cta: int
+
+
+@dataclass(frozen=True)
+class _Item:
+    role: str
+    fitted: FittedText
+    w: int
+    h: int
+
+
+_MAX_LINES = {"headline": 4, "subline": 3, "label": 2, "cta": 2, "brand": 1}
+
+
+def _item(ctx: _Ctx, role: str, sizes: _Sizes, width: int) -> _Item | None:
+    """Measure one stack element at the planned size; None when it cannot fit ``width``."""
+    text = ctx.texts.get(role)
+    if not text or width <= 0:
+        return None
+    size = {"headline": sizes.headline, "cta": sizes.cta}.get(role, sizes.small)
+    if role == "cta":
+        return _cta_item(text, size, width)
+    ft = measure(text, size, width)
+    if ft.width > width or len(ft.lines) > _MAX_LINES.get(role, 3):
+        return None
+    return _Item(role, ft, ft.width, ft.height)
+
+
+def _cta_item(text: str, size: int, width: int) -> _Item | None:
+    """The CTA button: one line if a size down to 80 % allows it, else at most two lines."""
+    floor = max(5, round(size * 0.8))
+    candidates = list(range(size, floor - 1, -1))
+    for one_line in (True, False):
+        for s in candidates if one_line else [size]:
+            padx, pady = max(3, round(s * 0.9)), max(2, round(s * 0.5))
+            ft = measure(text, s, width - 2 * padx)
+            if ft.width > width - 2 * padx or len(ft.lines) > (1 if one_line else 2):
+                continue
+            return _Item("cta", ft, ft.width + 2 * padx, ft.height + 2 * pady)
+    return None
+
+
+def _stack(ctx: _Ctx, roles: Sequence[str], sizes: _Sizes, width: int) -> list[_Item] | None:
+    items: list[_Item] = []
+    for role in roles:
+        if role not in ctx.texts:
+            continue
+        item = _item(ctx, role, sizes, width)
+        if item is None:
+            return None
+        items.append(item)
+    return items
+
+
+def _gap_before(prev: _Item, item: _Item, ctx: _Ctx) -> int:
+    if item.role == "cta":
+        return max(ctx.gap, round(item.fitted.size * 1.0))
+    if prev.role == "label":
+        return max(2, round(prev.fitted.size * 0.35))
+    return max(2, round(prev.fitted.size * 0.45))
+
+
+def _stack_height(items: list[_Item], ctx: _Ctx) -> int:
+    total = 0
+    for i, item in enumerate(items):
+        total += item.h + (_gap_before(items[i - 1], item, ctx) if i else 0)
+    return total
+
+
+def _place_stack(
+    ctx: _Ctx, items: list[_Item], area: Rect, *, halign: str, valign: str
+) -> dict[str, tuple[Rect, _Item]]:
+    """Position the stack's items in ``area``; returns role → (rect, item)."""
+    total = _stack_height(items, ctx)
+    if valign == "top":
+        y = area.y
+    elif valign == "bottom":
+        y = area.bottom - total
+    else:
+        y = area.y + (area.h - total) // 2
+    placed: dict[str, tuple[Rect, _Item]] = {}
+    for i, item in enumerate(items):
+        if i:
+            y += _gap_before(items[i - 1], item, ctx)
+        if halign == "center":
+            x = area.x + (area.w - item.w) // 2
+        elif halign == "right":
+            x = area.right - item.w
+        else:
+            x = area.x
+        placed[item.role] = (Rect(x, y, item.w, item.h), item)
+        y += item.h
+    return placed
+
+
+def _logo_slot(ctx: _Ctx, sizes: _Sizes, area: Rect, height: int) -> _Item | Rect | None:
+    """The logo image's rect (aspect kept, ``height`` tall at most) or the brand wordmark item."""
+    if ctx.logo_aspect is not None:
+        w = min(round(height * ctx.logo_aspect), round(area.w * 0.5))
+        return fit_aspect(Rect(area.x, area.y, w, height), ctx.logo_aspect, "left")
+    if "brand" in ctx.texts:
+        return _item(ctx, "brand", sizes, area.w)
+    return None
+
+
+def _logo_height(ctx: _Ctx) -> int:
+    short = min(ctx.width, ctx.height)
+    return max(12, round(short * (0.11 if ctx.cls in ("square", "landscape") else 0.09)))
+
+
+# A layout function places everything for given sizes or returns None if it does not fit.
+# It returns role → Rect for boxes and role → (Rect, _Item) for texts via the result dict.
+_Result = dict[str, object]
+_LayoutFn = Callable[[_Ctx, _Sizes], "_Result | None"]
+
+
+def _logo_row(
+    ctx: _Ctx, sizes: _Sizes, area: Rect, align: str
+) -> tuple[int, dict[str, object]] | None:
+    """Place the logo (or wordmark) at the top of ``area``: (height used incl. gap, result)."""
+    slot = _logo_slot(ctx, sizes, area, _logo_height(ctx))
+    if slot is None:
+        return 0, {}
+    if isinstance(slot, Rect):
+        w, h = slot.w, slot.h
+    else:
+        w, h = slot.w, slot.h
+    x = {"left": area.x, "right": area.right - w, "center": area.x + (area.w - w) // 2}[align]
+    rect = Rect(x, area.y, w, h)
+    if isinstance(slot, Rect):
+        return h + ctx.gap, {"logo": rect}
+    return h + ctx.gap, {"logo": rect, "text:brand": (rect, slot)}
+
+
+def _merge_texts(result: _Result, placed: dict[str, tuple[Rect, _Item]]) -> None:
+    for role, (rect, item) in placed.items():
+        result[role] = rect
+        result[f"text:{role}"] = (rect, item)
+
+
+def _split(product_side: str) -> _LayoutFn:
+    """Product (or name card) on one side at full height; logo and text stack on the other."""
+
+    def plan(ctx: _Ctx, sizes: _Sizes) -> _Result | None:
+        c = ctx.content
+        frac = 0.46 if ctx.cls == "square" else 0.42
+        pw = round(c.w * frac)
+        if ctx.cls == "landscape":
+            pw = min(pw, round(c.h * 1.35))
+        if product_side == "right":
+            product = Rect(c.right - pw, c.y, pw, c.h)
+            col = Rect(c.x, c.y, c.w - pw - ctx.gap, c.h)
+        else:
+            product = Rect(c.x, c.y, pw, c.h)
+            col = Rect(c.x + pw + ctx.gap, c.y, c.w - pw - ctx.gap, c.h)
+        logo = _logo_row(ctx, sizes, col, "left")
+        if logo is None:
+            return None
+        used, result = logo
+        area = Rect(col.x, col.y + used, col.w, col.h - used)
+        items = _stack(ctx, ["label", "headline", "subline", "cta"], sizes, area.w)
+        if items is None or _stack_height(items, ctx) > area.h:
+            return None
+        _merge_texts(result, _place_stack(ctx, items, area, halign="left", valign="center"))
+        result["product"] = product
+        return result
+
+    return plan
+
+
+def _three_columns(ctx: _Ctx, sizes: _Sizes) -> _Result | None:
+    """Wide landscape (970×250): product | label, headline, subline | logo over the CTA."""
+    c = ctx.content
+    pw = min(round(c.h * 1.3), round(c.w * 0.3))
+    product = Rect(c.x, c.y, pw, c.h)
+    cta = _item(ctx, "cta", sizes, round(c.w * 0.26))
+    if cta is None:
+        return None
+    right_w = max(cta.w, round(c.w * 0.18))
+    right = Rect(c.right - right_w, c.y, right_w, c.h)
+    logo = _logo_row(ctx, sizes, right, "right")
+    if logo is None:
+        return None
+    used, result = logo
+    if used + cta.h > right.h:
+        return None
+    result["cta"] = Rect(right.right - cta.w, right.bottom - cta.h, cta.w, cta.h)
+    result["text:cta"] = (result["cta"], cta)
+    mid = Rect(product.right + ctx.gap, c.y, right.x - product.right - 2 * ctx.gap, c.h)
+    items = _stack(ctx, ["label", "headline", "subline"], sizes, mid.w)
+    if items is None or _stack_height(items, ctx) > mid.h:
+        return None
+    _merge_texts(result, _place_stack(ctx, items, mid, halign="left", valign="center"))
+    result["product"] = product
+    return result
+
+
+def _vertical(
+    top_roles: Sequence[str], bottom_roles: Sequence[str], min_product: float
+) -> _LayoutFn:
+    """Logo row, ``top_roles`` stack, the product filling the free height, ``bottom_roles``."""
+
+    def plan(ctx: _Ctx, sizes: _Sizes) -> _Result | None:
+        c = ctx.content
+        logo = _logo_row(ctx, sizes, c, "left" if ctx.cls != "skyscraper" else "center")
+        if logo is None:
+            return None
+        used, result = logo
+        top = _stack(ctx, top_roles, sizes, c.w) or []
+        bottom = _stack(ctx, bottom_roles, sizes, c.w) or []
+        needed = [r for r in (*top_roles, *bottom_roles) if r in ctx.texts]
+        if len(top) + len(bottom) != len(needed):
+            return None
+        top_h = _stack_height(top, ctx) if top else 0
+        bottom_h = _stack_height(bottom, ctx) if bottom else 0
+        free = c.h - used - top_h - bottom_h - ctx.gap * (int(bool(top)) + int(bool(bottom)))
+        if free < c.h * min_product:
+            return None
+        y = c.y + used
+        if ctx.has_photo:  # no taller than the photo needs: the spare height frames the column
+            pad = round(c.w * 0.08)
+            needed = round((c.w - 2 * pad) / ctx.product_aspect) + 2 * pad
+            if free > needed:
+                y += (free - needed) // 2
+                free = needed
+        if top:
+            _merge_texts(
+                result, _place_stack(ctx, top, Rect(c.x, y, c.w, top_h), halign="center",
+                                     valign="top"),
+            )
+            y += top_h + ctx.gap
+        result["product"] = Rect(c.x, y, c.w, free)
+        if bottom:
+            y += free + ctx.gap
+            _merge_texts(
+                result,
+                _place_stack(ctx, bottom, Rect(c.x, y, c.w, bottom_h), halign="center",
+                             valign="top"),
+            )
+        return result
+
+    return plan
+
+
+def _strip(product_after_text: bool) -> _LayoutFn:
+    """Leaderboards (728×90, 320×50): one line — logo | product | label+headline | CTA."""
+
+    def plan(ctx: _Ctx, sizes: _Sizes) -> _Result | None:
+        c = ctx.content
+        result: _Result = {}
+        x = c.x
+        slot = _logo_slot(ctx, sizes, Rect(c.x, c.y, round(c.w * 0.2), c.h), c.h)
+        if isinstance(slot, Rect):
+            rect = Rect(x, c.y + (c.h - slot.h) // 2, slot.w, slot.h)
+            result["logo"] = rect
+            x = rect.right + ctx.gap
+        elif slot is not None:
+            rect = Rect(x, c.y + (c.h - slot.h) // 2, slot.w, slot.h)
+            result["logo"] = rect
+            result["text:brand"] = (rect, slot)
+            x = rect.right + ctx.gap
+        cta = _item(ctx, "cta", sizes, round(c.w * 0.3))
+        if cta is None or cta.h > c.h:
+            return None
+        result["cta"] = Rect(c.right - cta.w, c.y + (c.h - cta.h) // 2, cta.w, cta.h)
+        result["text:cta"] = (result["cta"], cta)
+        end = result["cta"].x - ctx.gap
+        pw = round(c.h * 1.25) if ctx.has_photo else 0
+        if ctx.has_photo and not product_after_text:
+            result["product"] = Rect(x, c.y, pw, c.h)
+            x += pw + ctx.gap
+        if ctx.has_photo and product_after_text:
+            result["product"] = Rect(end - pw, c.y, pw, c.h)
+            end -= pw + ctx.gap
+        area = Rect(x, c.y, end - x, c.h)
+        items = _stack(ctx, ["label", "headline"], sizes, area.w)
+        if items is None or _stack_height(items, ctx) > area.h:
+            return None
+        _merge_texts(result, _place_stack(ctx, items, area, halign="left", valign="center"))
+        return result
+
+    return plan
+
+
+_LAYOUTS: dict[str, dict[str, _LayoutFn]] = {
+    "square": {
+        "split-right": _split("right"),
+        "split-left": _split("left"),
+        "hero-top": _vertical([], ["label", "headline", "subline", "cta"], 0.45),
+    },
+    "landscape": {
+        "split-left": _split("left"),
+        "split-right": _split("right"),
+        "three-columns": _three_columns,
+    },
+    "leaderboard": {"strip": _strip(False), "strip-product-right": _strip(True)},
+    "skyscraper": {
+        "hero-middle": _vertical(["label", "headline"], ["subline", "cta"], 0.28),
+        "hero-top": _vertical([], ["label", "headline", "subline", "cta"], 0.28),
+    },
+    "portrait": {
+        "hero-middle": _vertical(["label", "headline"], ["subline", "cta"], 0.46),
+        "hero-top": _vertical([], ["label", "headline", "subline", "cta"], 0.48),
+    },
+    "story": {
+        "hero-middle": _vertical(["label", "headline"], ["subline", "cta"], 0.48),
+        "hero-top": _vertical([], ["label", "headline", "subline", "cta"], 0.5),
+    },
+}
+
+LAYOUT_NAMES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _LAYOUTS.items()}
+"""The layouts of each aspect class, by name (the seed picks among them)."""
+
+# headline size ceiling as a fraction of the shorter side, and subline : headline ratio
+_HEADLINE_MAX = {
+    "square": 0.095, "landscape": 0.10, "leaderboard": 0.36, "skyscraper": 0.14,
+    "portrait": 0.085, "story": 0.08,
+}  # fmt: skip
+_SMALL_RATIO = {"leaderboard": 0.62, "skyscraper": 0.62}
+
+
+def _size_ladder(ctx: _Ctx) -> list[_Sizes]:
+    short = min(ctx.width, ctx.height)
+    cap = _HEADLINE_MAX[ctx.cls]
+    if ctx.cls == "landscape" and ctx.width > ctx.height * 2.5:
+        cap = 0.16  # wide strips (970×250): the short side alone would make the type too small
+    top = max(8, round(short * cap))
+    ratio = _SMALL_RATIO.get(ctx.cls, 0.5)
+    ladder: list[_Sizes] = []
+    h = top
+    while h >= 5:
+        small = min(h, max(min(ctx.min_text, h), round(h * ratio)))
+        ladder.append(_Sizes(h, small, small))
+        h = min(h - 1, int(h * 0.95))
+    return ladder
+
+
+def _solve(ctx: _Ctx, fn: _LayoutFn) -> tuple[_Sizes, _Result] | None:
+    for sizes in _size_ladder(ctx):
+        result = fn(ctx, sizes)
+        if result is not None:
+            return sizes, result
+    return None
+
+
+# ============================================================================================
+# palette
+
+
+def _palette(colors: Sequence[str], theme: int) -> Palette:
+    parsed: list[RGB] = []
+    for value in colors or DEFAULT_COLORS:
+        try:
+            parsed.append(parse_color(value))
+        except ValueError:
+            continue
+    if not parsed:
+        parsed = [parse_color(c) for c in DEFAULT_COLORS]
+    primary = parsed[0]
+    accent = parsed[1] if len(parsed) > 1 else mix(primary, WHITE, 0.55)
+    name = ("bold", "light", "dark")[theme % 3]
+    if name == "bold":
+        canvas, set_, button = primary, mix(primary, WHITE, 0.86), accent
+    elif name == "light":
+        canvas, set_, button = mix(primary, WHITE, 0.9), mix(accent, WHITE, 0.3), primary
+    else:
+        canvas, set_, button = mix(primary, (0, 0, 0), 0.62), accent, accent
+    # the button must stand out from the canvas (WCAG non-text contrast 3:1)
+    button = ensure_contrast(button, canvas, 3.0)
+    if contrast_ratio(set_, canvas) < 1.3:
+        set_ = mix(canvas, WHITE if relative_luminance(canvas) < 0.4 else (0, 0, 0), 0.25)
+    return Palette(canvas=canvas, set=set_, button=button, theme=name)
+
+
+def _text_colors(palette: Palette, colors: Sequence[str]) -> dict[str, tuple[RGB, RGB]]:
+    """role → (text colour, the solid colour behind it), every pair ≥ 4.5:1."""
+    canvas = palette.canvas
+    base = best_text_on(canvas)
+    try:
+        accent = parse_color(colors[1]) if len(colors) > 1 else base
+    except ValueError:
+        accent = base
+    if palette.theme == "light":
+        try:
+            headline = ensure_contrast(parse_color(colors[0]), canvas)
+        except (ValueError, IndexError):
+            headline = base
+    else:
+        headline = base
+    sub = ensure_contrast(mix(headline, canvas, 0.18), canvas)
+    label = ensure_contrast(accent, canvas)
+    return {
+        "headline": (headline, canvas),
+        "subline": (sub, canvas),
+        "label": (label, canvas),
+        "brand": (headline, canvas),
+        "cta": (best_text_on(palette.button), palette.button),
+        "name": (ensure_contrast(parse_color(colors[0]) if colors else base, palette.set)
+                 if palette.theme != "light" else best_text_on(palette.set), palette.set),
+    }
+
+
+# ============================================================================================
+# public entry point
+
+
+def _clean(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def plan_layout(
+    *,
+    width: int,
+    height: int,
+    headline: str,
+    subline: str = "",
+    call_to_action: str = "",
+    product_name: str = "",
+    brand_name: str = "",
+    colors: Sequence[str] = DEFAULT_COLORS,
+    has_product_photo: bool = False,
+    product_aspect: float = 1.0,
+    logo_aspect: float | None = None,
+    seed: int = 0,
+    layout: str = "",
+) -> Layout:
+    """Compute the boxes, font sizes and colours of a banner/flyer of ``width``×``height``.
+
+    ``logo_aspect`` is the logo image's width/height (None: no logo; the brand name is then
+    set as a small wordmark). ``product_aspect`` is the photo's width/height. ``layout`` forces
+    one of :data:`LAYOUT_NAMES` for the size's class; otherwise ``seed`` picks among the layouts
+    that fit the copy. Raises ValueError for a size smaller than 16 px or a headline-less,
+    name-less design.
+    """
+    if width < 16 or height < 16:
+        raise ValueError(f"design size must be at least 16×16 px (got {width}×{height})")
+    cls = aspect_class(width, height)
+    colors = tuple(colors) or DEFAULT_COLORS
+    product_name, brand_name = _clean(product_name), _clean(brand_name)
+    name = product_name or brand_name
+    head = _clean(headline) or name
+    if not head:
+        raise ValueError("a design needs a headline, a product name or a brand name")
+    texts: dict[str, str] = {"headline": head}
+    named_in_headline = bool(name) and name.casefold() in head.casefold()
+    show_name_card = not has_product_photo and cls != "leaderboard" and bool(name)
+    if name and not named_in_headline and not show_name_card:
+        texts["label"] = name
+    if _clean(subline) and cls != "leaderboard":
+        texts["subline"] = _clean(subline)
+    texts["cta"] = _clean(call_to_action) or "Learn more"
+    if logo_aspect is None and brand_name:
+        texts["brand"] = brand_name
+    content = content_rect(width, height, cls)
+    short = min(width, height)
+    ctx = _Ctx(
+        width=width,
+        height=height,
+        cls=cls,
+        content=content,
+        gap=max(2, round(margin_for(width, height) * 0.55)),
+        texts=texts,
+        has_photo=has_product_photo,
+        product_aspect=product_aspect if product_aspect > 0 else 1.0,
+        logo_aspect=logo_aspect if (logo_aspect or 0) > 0 else None,
+        min_text=max(9, round(short * 0.028)),
+    )
+    table = _LAYOUTS[cls]
+    names = list(table)
+    if layout:
+        if layout not in table:
+            raise ValueError(f"unknown layout {layout!r} for {cls}; choose from {', '.join(names)}")
+        order = [layout]
+    else:
+        start = seed % len(names)
+        order = names[start:] + names[:start]
+    readable = max(ctx.min_text, round(short * 0.05))
+    solutions: list[tuple[int, str, _Result, dict[str, str]]] = []
+    for layout_name in order:
+        for drop_subline in (False, True):
+            if drop_subline and "subline" not in texts:
+                continue
+            ctx.texts = {k: v for k, v in texts.items() if not (drop_subline and k == "subline")}
+            solved = _solve(ctx, table[layout_name])
+            if solved is None:
+                continue
+            sizes, result = solved
+            solutions.append((sizes.headline, layout_name, result, dict(ctx.texts)))
+            if sizes.headline >= readable:
+                break  # keep the subline when the headline stays readable with it
+    if not solutions:
+        raise ValueError(f"the copy cannot be laid out at {width}×{height}")
+    # the seed picks among the layouts that set the headline nearly as large as the best one
+    top = max(s[0] for s in solutions)
+    good: dict[str, tuple[int, str, _Result, dict[str, str]]] = {}
+    for solution in solutions:
+        if solution[0] >= top * 0.85 and solution[1] not in good:
+            good[solution[1]] = solution
+    _, layout_name, result, ctx.texts = list(good.values())[0]
+    return _finish(ctx, layout_name, result, colors, seed, product_name, brand_name)
+
+
+def _finish(
+    ctx: _Ctx,
+    layout_name: str,
+    result: _Result,
+    colors: Sequence[str],
+    seed: int,
+    product_name: str,
+    brand_name: str,
+) -> Layout:
+    palette = _palette(colors, seed)
+    styles = _text_colors(palette, colors)
+    boxes: dict[str, Rect] = {}
+    texts: dict[str, TextBox] = {}
+    for key, value in result.items():
+        if key.startswith("text:"):
+            continue
+        boxes[key] = value  # type: ignore[assignment]
+    align = "left" if ctx.cls in ("landscape", "leaderboard") or layout_name.startswith("split") \
+        else "center"
+    for key, value in result.items():
+        if not key.startswith("text:"):
+            continue
+        role = key[5:]
+        rect, item = value  # type: ignore[misc]
+        color, bg = styles[role]
+        inner = rect
+        if role == "cta":
+            padx = (item.w - item.fitted.width) // 2
+            pady = (item.h - item.fitted.height) // 2
+            inner = Rect(rect.x + padx, rect.y + pady, item.fitted.width, item.fitted.height)
+        texts[role] = TextBox(
+            role=role,
+            text=ctx.texts[role],
+            rect=inner,
+            lines=item.fitted.lines,
+            size=item.fitted.size,
+            line_height=item.fitted.line_height,
+            align="center" if role in ("cta", "brand") else align,
+            color=color,
+            background=bg,
+        )
+    card: Rect | None = None
+    product = boxes.get("product")
+    if product is not None:
+        pad = max(2, round(min(product.w, product.h) * (0.08 if ctx.has_photo else 0.1)))
+        inner = product.inset(pad)
+        if ctx.has_photo:
+            card = fit_aspect(inner, ctx.product_aspect)
+            if ctx.cls != "leaderboard":  # the set is never much larger than the card
+                room = max(2, round(min(card.w, card.h) * 0.16))
+                w, h = min(product.w, card.w + 2 * room), min(product.h, card.h + 2 * room)
+                product = Rect(product.x + (product.w - w) // 2, product.y + (product.h - h) // 2,
+                               w, h)
+                boxes["product"] = product
+        elif product_name or brand_name:
+            name = product_name or brand_name
+            texts["name"] = _name_text(name, inner, styles["name"])
+    ordered = {r: texts[r] for r in ("label", "headline", "subline", "cta", "brand", "name")
+               if r in texts}
+    return Layout(
+        width=ctx.width,
+        height=ctx.height,
+        aspect_class=ctx.cls,
+        name=layout_name,
+        margin=margin_for(ctx.width, ctx.height),
+        content=ctx.content,
+        boxes=boxes,
+        texts=ordered,
+        palette=palette,
+        card=card,
+        logo_image=ctx.logo_aspect is not None and "logo" in boxes,
+    )
+
+
+def _name_text(name: str, area: Rect, style: tuple[RGB, RGB]) -> TextBox:
+    """The product name set large in the middle of the name card."""
+    size = max(6, min(round(area.h * 0.32), round(area.w * 0.22)))
+    while True:
+        ft = measure(name, size, area.w)
+        if (ft.width <= area.w and ft.height <= area.h and len(ft.lines) <= 3) or size <= 5:
+            break
+        size = max(5, min(size - 1, int(size * 0.94)))
+    rect = Rect(area.x + (area.w - ft.width) // 2, area.y + (area.h - ft.height) // 2,
+                min(ft.width, area.w), min(ft.height, area.h))
+    return TextBox("name", name, rect, ft.lines, ft.size, ft.line_height, "center", *style)
+
+
+def with_color(box: TextBox, color: RGB, background: RGB) -> TextBox:
+    """A copy of ``box`` drawn in ``color`` over ``background`` (used after pixel checks)."""
+    return replace(box, color=color, background=background)
+
+
+__all__ = [
+    "AA_NORMAL",
+    "LAYOUT_NAMES",
+    "Layout",
+    "Palette",
+    "Rect",
+    "TextBox",
+    "aspect_class",
+    "content_rect",
+    "contrast_ratio",
+    "ensure_contrast",
+    "fit_aspect",
+    "hex_color",
+    "line_height",
+    "margin_for",
+    "parse_color",
+    "plan_layout",
+    "relative_luminance",
+]
