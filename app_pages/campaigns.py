@@ -14,6 +14,18 @@ rows = c.list_campaigns(ws)
 w.page_header("Campaigns", "One shared creative context per product or promotion.")
 
 ERRORS = "campaign_form_errors"
+FIELDS = (
+    "name",
+    "product_name",
+    "product_description",
+    "brand_name",
+    "tone_of_voice",
+    "awareness_stage",
+    "creative_style",
+    *STRATEGY_PILLARS,
+)
+OPTIONAL_CHOICES = ("business_type", "industry", "persuasion_trigger")
+UPLOADS = {"logo": "Logo", "product_photo": "Product photo"}  # field → label
 errors = w.field_errors(ERRORS)
 open_form = not rows or st.query_params.get("new") == "1" or bool(errors)
 
@@ -25,33 +37,20 @@ def upload(key: str) -> tuple[str, str, bytes] | None:
 
 def submit() -> None:
     s = st.session_state
-    data = {
-        "name": s.cf_name,
-        "product_name": s.cf_product_name,
-        "product_description": s.cf_product_description,
-        "brand_name": s.cf_brand_name,
-        "tone_of_voice": s.cf_tone_of_voice,
-        "brand_colors": [s.cf_color1, s.cf_color2],
-        "awareness_stage": s.cf_awareness_stage,
-        "business_type": s.cf_business_type or "",
-        "industry": s.cf_industry or "",
-        "creative_style": s.cf_creative_style,
-        "persuasion_trigger": s.cf_persuasion_trigger or "",
-        "audience": s.cf_audience,
-        "messaging": s.cf_messaging,
-        "goals": s.cf_goals,
-    }
-    logo, photo = upload("cf_logo"), upload("cf_product_photo")
+    data = {field: s[f"cf_{field}"] for field in FIELDS}
+    data |= {field: s[f"cf_{field}"] or "" for field in OPTIONAL_CHOICES}
+    data["brand_colors"] = [s.cf_color1, s.cf_color2]
+    files = {field: upload(f"cf_{field}") for field in UPLOADS}
     upload_errors: dict[str, str] = {}
-    for field, label, up in (("logo", "logo", logo), ("product_photo", "product photo", photo)):
+    for field, up in files.items():
         if up is not None:
             try:
-                c.check_upload(f"{label} {up[0]}", up[1], up[2])
+                c.check_upload(f"{UPLOADS[field].lower()} {up[0]}", up[1], up[2])
             except ValidationFailed as exc:
                 upload_errors[field] = exc.errors["upload"]
     s.pop(ERRORS, None)
     try:
-        campaign_id = c.create_campaign(ws, data, logo=logo, product_photo=photo)
+        campaign_id = c.create_campaign(ws, data, **files)
     except ValidationFailed as exc:
         s[ERRORS] = {**exc.errors, **upload_errors}
         if upload_errors:
@@ -85,20 +84,15 @@ with st.expander("New campaign", expanded=open_form, icon=":material/add:"):
             c1.color_picker("Brand colour", value="#1F3A93", key="cf_color1")
             c2.color_picker("Accent colour", value="#F5B041", key="cf_color2")
             w.field_error(errors, "brand_colors")
-            st.file_uploader(
-                "Logo (PNG, JPEG or WebP, up to 5 MB)",
-                key="cf_logo",
-                type=["png", "jpg", "jpeg", "webp"],
-                max_upload_size=5,
-            )
-            w.field_error(errors, "logo")
-            st.file_uploader(
-                "Product photo (PNG, JPEG or WebP, up to 5 MB)",
-                key="cf_product_photo",
-                type=["png", "jpg", "jpeg", "webp"],
-                max_upload_size=5,
-            )
-            w.field_error(errors, "product_photo", "upload")
+            for field, label in UPLOADS.items():
+                st.file_uploader(
+                    f"{label} (PNG, JPEG or WebP, up to 5 MB)",
+                    key=f"cf_{field}",
+                    type=["png", "jpg", "jpeg", "webp"],
+                    max_upload_size=5,
+                )
+                w.field_error(errors, field)
+            w.field_error(errors, "upload")
         with right:
             st.selectbox(
                 "Awareness stage",

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -422,19 +423,9 @@ def nav_button(
     key: str,
     primary: bool = False,
     icon: str | None = None,
-    disabled: bool = False,
-    width: str = "content",
 ) -> None:
-    st.button(
-        label,
-        key=key,
-        on_click=go,
-        args=(page, params),
-        type="primary" if primary else "secondary",
-        icon=icon,
-        disabled=disabled,
-        width=width,
-    )
+    """A button that opens `page` (with deep-link parameters)."""
+    action_button(label, partial(go, page, params), key=key, primary=primary, icon=icon)
 
 
 def action_button(
@@ -520,25 +511,16 @@ def project_card(
             return
         with st.container(horizontal=True, gap="small"):
             if card.action:
-                st.button(
-                    card.action,
-                    key=f"{key}-act",
-                    type="primary",
-                    on_click=open_studio,
-                    args=(card.id,),
-                )
+                params = {"project": card.id}
+                nav_button(card.action, STUDIO, params, key=f"{key}-act", primary=True)
             if variant is not None:
-                st.button(
+                action_button(
                     "Regenerate as variant",
+                    variant,
                     key=f"{key}-variant",
+                    success="A new variant was created with the same settings.",
+                    then=open_studio,
                     icon=":material/call_split:",
-                    on_click=run_action,
-                    args=(
-                        variant,
-                        "A new variant was created with the same settings.",
-                        None,
-                        open_studio,
-                    ),
                     help="A new project with the same kind, format and length (A/B test).",
                 )
             if delete is not None:

@@ -11,10 +11,9 @@ from aytada.core.campaigns import get_campaign, list_campaigns
 from aytada.core.db import session_scope
 from aytada.core.projects import list_projects
 from aytada.core.workspaces import create_workspace
-from tests.ui.conftest import buttons, generations, make_campaign, make_project, texts
-
-CAMPAIGNS = "app_pages/campaigns.py"
-HUB = "app_pages/campaign_hub.py"
+from aytada.ui.widgets import CAMPAIGNS, HUB, STUDIO
+from tests.factories import make_campaign, make_project
+from tests.ui.helpers import buttons, generations, texts
 
 
 def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
@@ -151,7 +150,7 @@ def test_next_generation_uses_the_edited_pillar(app, ws, ui_redis):
     at = app(HUB, id=cid)
     at.text_area(key="pillar_messaging").input("Fearless on wet rock.")
     at.button(key="pillar_save_messaging").click().run()
-    at = app("app_pages/studio.py", project=pid)
+    at = app(STUDIO, project=pid)
     at.button(key="run-ideas").click().run()
     (gen,) = generations(pid)
     assert gen.input_snapshot["brief"]["messaging"] == "Fearless on wet rock."

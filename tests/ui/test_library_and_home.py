@@ -9,11 +9,9 @@ from PIL import Image
 from aytada.core.db import session_scope
 from aytada.core.models import Asset
 from aytada.core.settings import get_settings
-from tests.ui.conftest import SCRIPT, buttons, has_autorefresh, make_campaign, make_project, texts
-
-SCRIPTS = "app_pages/my_scripts.py"
-IMAGES = "app_pages/my_images.py"
-
+from aytada.ui.widgets import IMAGES, SCRIPTS, VIDEOS
+from tests.factories import make_campaign, make_project
+from tests.ui.helpers import SCRIPT, buttons, has_autorefresh, texts
 
 # --------------------------------------------------------------------------- My Scripts
 
@@ -132,6 +130,6 @@ def test_home_shows_balance_counts_recent_and_shortcuts(app, ws):
 
 
 def test_sidebar_shows_balance_and_offline_mode(app, ws):
-    at = app("app_pages/my_videos.py")
+    at = app(VIDEOS)
     assert at.sidebar.metric[0].value == "1,000"
     assert "Offline mode" in " ".join(c.value for c in at.sidebar.caption)

@@ -5,17 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aytada.core.projects import get_project
-from tests.ui.conftest import (
-    buttons,
-    generations,
-    has_autorefresh,
-    make_campaign,
-    make_project,
-    project_row,
-    texts,
-)
-
-PAGE = "app_pages/my_videos.py"
+from aytada.ui.widgets import VIDEOS as PAGE
+from tests.factories import make_campaign, make_project
+from tests.ui.helpers import buttons, generations, has_autorefresh, project_row, texts
 
 # The seeds' table (my-videos.md), written out here on purpose: an independent oracle.
 SEED_BUTTONS = {

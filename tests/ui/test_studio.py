@@ -3,29 +3,45 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import update
+from streamlit.testing.v1 import AppTest
 
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, Generation, Workspace
 from aytada.core.projects import list_projects
 from aytada.core.workspaces import create_workspace
-from tests.ui.conftest import (
+from aytada.ui.widgets import STUDIO
+from tests.factories import make_campaign, make_project
+from tests.ui.helpers import (
     IDEAS,
     SCENES,
     SCRIPT,
     buttons,
     generations,
     has_autorefresh,
-    make_campaign,
-    make_project,
     project_row,
     texts,
 )
 
-STUDIO = "app_pages/studio.py"
 SEGMENTS = {"0": 1, "1": 2, "2": 3}
+
+
+def video_with_scenes(ws: int, status: str = "scenes_ready", **fields: Any) -> int:
+    """A video project that went through ideas, script and scenes."""
+    return make_project(
+        ws, status=status, ideas=IDEAS, chosen_idea=0, script=SCRIPT, scenes=SCENES, **fields
+    )
+
+
+def edit_and_save(at: AppTest, key_prefix: str, text: str, save: str) -> None:
+    """Type into the text area whose key starts with `key_prefix` (keys end in a version),
+    then click the `save` button."""
+    area = next(t for t in at.text_area if t.key and t.key.startswith(key_prefix))
+    area.input(text)
+    at.button(key=save).click().run()
 
 
 def queued(pid: int) -> list[tuple[str, int]]:
@@ -125,9 +141,7 @@ def test_generate_scenes(app, ws, ui_redis):
 
 
 def test_render_enqueues_one_clip_per_scene_and_shows_the_chain_cost(app, ws, ui_redis):
-    pid = make_project(
-        ws, status="scenes_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT, scenes=SCENES
-    )
+    pid = video_with_scenes(ws)
     at = app(STUDIO, project=pid)
     # 3 scenes × 40 (Pro) + voiceover 5 + stitching 5
     assert at.button(key="run-render").label == "Render video · 130 credits"
@@ -139,15 +153,7 @@ def test_render_enqueues_one_clip_per_scene_and_shows_the_chain_cost(app, ws, ui
 
 
 def test_rerender_one_scene(app, ws, ui_redis):
-    pid = make_project(
-        ws,
-        status="completed",
-        ideas=IDEAS,
-        chosen_idea=0,
-        script=SCRIPT,
-        scenes=SCENES,
-        segments=SEGMENTS,
-    )
+    pid = video_with_scenes(ws, status="completed", segments=SEGMENTS)
     at = app(STUDIO, project=pid)
     assert "run-render" not in buttons(at)
     assert at.button(key="rerender-1").label == "Re-render scene · 50 credits"
@@ -174,13 +180,9 @@ def test_design_and_jingle_buttons(app, ws, ui_redis, kind, step, label):
 
 
 def test_script_edit_is_saved_and_marks_scenes_stale(app, ws):
-    pid = make_project(
-        ws, status="scenes_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT, scenes=SCENES
-    )
+    pid = video_with_scenes(ws)
     at = app(STUDIO, project=pid)
-    hook = next(t for t in at.text_area if t.key and t.key.startswith("script-hook-"))
-    hook.input("Slipping on mud again?")
-    at.button(key="save-script").click().run()
+    edit_and_save(at, "script-hook-", "Slipping on mud again?", "save-script")
     assert not at.exception
     row = project_row(pid)
     assert row.script["hook"] == "Slipping on mud again?"
@@ -191,13 +193,9 @@ def test_script_edit_is_saved_and_marks_scenes_stale(app, ws):
 
 
 def test_scene_edit_is_saved(app, ws):
-    pid = make_project(
-        ws, status="scenes_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT, scenes=SCENES
-    )
+    pid = video_with_scenes(ws)
     at = app(STUDIO, project=pid)
-    caption = next(t for t in at.text_area if t.key and t.key.startswith("scene-2-caption-"))
-    caption.input("Grip that never quits")
-    at.button(key="save-scene-2").click().run()
+    edit_and_save(at, "scene-2-caption-", "Grip that never quits", "save-scene-2")
     assert project_row(pid).scenes[2]["caption"] == "Grip that never quits"
 
 
@@ -217,9 +215,7 @@ def test_redis_down_shows_an_error_and_changes_nothing(app, ws, redis_down):
 
 
 def test_not_enough_credits_shows_an_error_and_changes_nothing(app, ws, ui_redis):
-    pid = make_project(
-        ws, status="scenes_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT, scenes=SCENES
-    )
+    pid = video_with_scenes(ws)
     with session_scope() as s:
         s.execute(update(Workspace).where(Workspace.id == ws).values(credit_balance=20))
     at = app(STUDIO, project=pid)
@@ -266,15 +262,7 @@ def test_failed_project_shows_the_error_and_retries_only_the_failed_step(app, ws
 def test_completed_video_shows_player_download_and_stills(app, ws):
     from aytada.core.settings import get_settings
 
-    pid = make_project(
-        ws,
-        status="completed",
-        ideas=IDEAS,
-        chosen_idea=0,
-        script=SCRIPT,
-        scenes=SCENES,
-        segments=SEGMENTS,
-    )
+    pid = video_with_scenes(ws, status="completed", segments=SEGMENTS)
     media = get_settings().media_dir / "p"
     media.mkdir(parents=True)
     (media / "final.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
@@ -282,23 +270,11 @@ def test_completed_video_shows_player_download_and_stills(app, ws):
 
     Image.new("RGB", (90, 160), (10, 120, 200)).save(media / "s0.png")
     with session_scope() as s:
-        still = Asset(
-            workspace_id=ws,
-            project_id=pid,
-            kind="image",
-            role="scene_still",
-            path="p/s0.png",
-            mime_type="image/png",
-            meta={"scene": 0},
-        )
-        final = Asset(
-            workspace_id=ws,
-            project_id=pid,
-            kind="video",
-            role="final",
-            path="p/final.mp4",
-            mime_type="video/mp4",
-        )
+        owner = {"workspace_id": ws, "project_id": pid}
+        still = Asset(**owner, kind="image", role="scene_still", path="p/s0.png")
+        still.mime_type, still.meta = "image/png", {"scene": 0}
+        final = Asset(**owner, kind="video", role="final", path="p/final.mp4")
+        final.mime_type = "video/mp4"
         s.add_all([still, final])
         s.flush()
         final_id = final.id
