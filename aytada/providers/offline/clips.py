@@ -1,22 +1,43 @@
-"""Offline clips: ffmpeg motion over the scene still, caption burned in."""
+"""Offline clips: ffmpeg camera moves over the scene still, caption burned in."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image, ImageStat
+
 from aytada.providers import ffmpeg as ff
 from aytada.providers.base import (
+    ProviderError,
     SegmentRequest,
 )
+from aytada.providers.offline.images import MOTION_FOR_LAYOUT
+
+_SEEDED_MOTIONS = ("push_in", "pan")
 
 
 class FfmpegMotionClips:
-    """A gentle zoom or pan over the scene image, caption burned in (ffmpeg zoompan)."""
+    """A camera move over the scene image, caption burned in (ffmpeg zoompan).
+
+    The move is the request's ``motion``; without one it follows the still's layout (written
+    into the PNG by :class:`~aytada.providers.offline.images.PillowImages`: push-in on a hero or
+    context shot, pan across a detail, slide-in end card), else a push-in or pan by seed. The
+    push-in heads for the product's centre recorded in the still.
+    """
 
     name = "offline"
     model = "ffmpeg-zoompan"
 
     def segment(self, request: SegmentRequest, out_path: Path) -> Path:
+        layout, focus, fill = _still_facts(Path(request.still))
+        motion = (request.motion or "").strip().lower()
+        if motion and motion not in ff.MOTIONS:
+            known = ", ".join(m for m in ff.MOTIONS if m)
+            raise ProviderError(f"unknown camera motion {request.motion!r} (use {known})")
+        if not motion:
+            motion = MOTION_FOR_LAYOUT.get(layout) or _SEEDED_MOTIONS[
+                int(request.seed) % len(_SEEDED_MOTIONS)
+            ]
         return ff.render_segment_from_still(
             request.still,
             out_path,
@@ -25,4 +46,27 @@ class FfmpegMotionClips:
             height=request.height,
             caption=request.caption,
             seed=request.seed,
+            motion=motion,
+            focus=focus,
+            fill=fill,
         )
+
+
+def _still_facts(still: Path) -> tuple[str, tuple[float, float], str]:
+    """(layout, product focus, colour of the top edge as 0xRRGGBB) read from the still; the
+    defaults when it carries no layout notes (e.g. a generated image)."""
+    layout, focus, fill = "", (0.5, 0.45), "black"
+    try:
+        with Image.open(still) as image:
+            notes = getattr(image, "text", None) or image.info
+            layout = str(notes.get("aytada:layout", ""))
+            raw = str(notes.get("aytada:focus", ""))
+            if raw:
+                fx, fy = (float(v) for v in raw.split(","))
+                focus = (min(1.0, max(0.0, fx)), min(1.0, max(0.0, fy)))
+            top = image.convert("RGB").crop((0, 0, image.width, max(1, image.height // 20)))
+            r, g, b = (round(v) for v in ImageStat.Stat(top).mean[:3])
+            fill = f"0x{r:02X}{g:02X}{b:02X}"
+    except (OSError, ValueError):
+        pass  # a missing or unreadable still: render_segment_from_still says so
+    return layout, focus, fill
