@@ -274,6 +274,39 @@ def _upscaled(width: int, height: int) -> tuple[int, int]:
     return width * 2, height * 2
 
 
+MOTIONS: tuple[str, ...] = ("", "push_in", "pan", "slide_in")
+"""Camera moves :func:`render_segment_from_still` knows ("" = chosen by the seed)."""
+_PUSH_IN_ZOOM = 0.08  # push_in: 1.0 → 1.08 over the scene
+_PAN_ZOOM = 1.10  # pan: the still at 1.1×, moving across the middle of its spare width
+_PAN_RANGE = (0.2, 0.8)
+_SLIDE_ZOOM = 1.1  # slide_in: the padded canvas is 10 % larger than the still
+_SLIDE_SECONDS = 0.5
+
+
+def _even(value: float) -> int:
+    return int(round(value / 2)) * 2
+
+
+def _camera(
+    motion: str, seed: int, frames: int, focus: tuple[float, float]
+) -> tuple[str, str, str]:
+    """zoompan (z, x, y) for a named move; ``focus`` = (x, y) fractions the push-in heads for."""
+    last = max(1, frames - 1)
+    ease = f"(0.5-0.5*cos(PI*(on/{last})))"
+    fx = min(1.0, max(0.0, float(focus[0])))
+    fy = min(1.0, max(0.0, float(focus[1])))
+    # the window keeps the focus point where it is on screen: left = fx * (spare width), so
+    # the product grows in place and everything else moves away from it a little
+    at_y = f"{fy:.4f}*(ih-ih/zoom)"
+    if motion == "push_in":
+        return f"1+{_PUSH_IN_ZOOM}*{ease}", f"{fx:.4f}*(iw-iw/zoom)", at_y
+    # pan: across the middle of the spare width (so corner marks stay in the frame), direction
+    # by seed, at the focus height
+    lo, hi = _PAN_RANGE
+    travel = ease if seed % 2 == 0 else f"(1-{ease})"
+    return str(_PAN_ZOOM), f"(iw-iw/zoom)*({lo}+{hi - lo:.2f}*{travel})", at_y
+
+
 def render_segment_from_still(
     still: Path,
     out: Path,
@@ -283,8 +316,16 @@ def render_segment_from_still(
     height: int,
     caption: str,
     seed: int = 0,
+    motion: str = "",
+    focus: tuple[float, float] = (0.5, 0.45),
+    fill: str = "black",
 ) -> Path:
-    """Render ``still`` as a moving segment: zoom or pan (chosen by ``seed``) plus the caption.
+    """Render ``still`` as a moving segment: a camera ``motion`` over it plus the caption.
+
+    ``motion`` is one of :data:`MOTIONS`: "push_in" (a slow 8 % zoom towards ``focus``, the
+    product's centre as fractions of the frame), "pan" (a gentle pan across, for a detail),
+    "slide_in" (the still slides up into place and fades in from ``fill``, an ffmpeg colour,
+    during the first 0.5 s, then holds); "" picks a zoom, pan or tilt by ``seed``.
 
     The still is decoded once, cover-cropped to the target aspect ratio at twice the output size
     (so zoompan's integer crop positions do not visibly jitter), and zoompan emits exactly
@@ -294,16 +335,37 @@ def render_segment_from_still(
     frames = _frames(seconds)
     if not Path(still).is_file():
         raise ProviderError(f"scene image not found: {Path(still).name}")
+    if motion not in MOTIONS:
+        raise ProviderError(f"unknown camera motion {motion!r} (use {', '.join(MOTIONS[1:])})")
     up_w, up_h = _upscaled(width, height)
-    z, x, y = _motion(int(seed), frames)
+    chain = [
+        f"scale={up_w}:{up_h}:force_original_aspect_ratio=increase:flags=bicubic",
+        f"crop={up_w}:{up_h}",
+    ]
+    after: list[str] = []
+    if motion == "slide_in":
+        # a canvas 10 % larger, padded above and on both sides: zoompan at 1.1× crops exactly
+        # the still, starting on the top band and sliding down to it (the picture moves up)
+        pad_w, pad_h = _even(up_w * _SLIDE_ZOOM), _even(up_h * _SLIDE_ZOOM)
+        dx, dy = (pad_w - up_w) // 2, pad_h - up_h
+        color = _filter_value(fill)
+        chain.append(f"pad={pad_w}:{pad_h}:{dx}:{dy}:color={color}")
+        settle = max(1, round(_SLIDE_SECONDS * FPS))
+        ease = f"(1-pow(1-min(1,on/{settle}),3))"
+        z, x, y = f"{pad_w / up_w:.6f}", str(dx), f"{dy}*{ease}"
+        fade = min(_SLIDE_SECONDS * 0.8, frames / FPS)
+        after.append(f"fade=t=in:st=0:d={fade:.3f}:color={color}")
+    elif motion:
+        z, x, y = _camera(motion, int(seed), frames, focus)
+    else:
+        z, x, y = _motion(int(seed), frames)
+    chain += [
+        "format=yuv420p",
+        f"zoompan=z='{z}':x='{x}':y='{y}':d={frames}:s={width}x{height}:fps={FPS}",
+        "setsar=1",
+        *after,
+    ]
     with tempfile.TemporaryDirectory(prefix="aytada-seg-") as tmp:
-        chain = [
-            f"scale={up_w}:{up_h}:force_original_aspect_ratio=increase:flags=bicubic",
-            f"crop={up_w}:{up_h}",
-            "format=yuv420p",
-            f"zoompan=z='{z}':x='{x}':y='{y}':d={frames}:s={width}x{height}:fps={FPS}",
-            "setsar=1",
-        ]
         caption_filter = _caption_filter(caption, width, height, Path(tmp))
         if caption_filter:
             chain.append(caption_filter)
