@@ -8,26 +8,23 @@ from typing import Any
 
 from aytada.core.settings import Settings, get_settings
 from aytada.providers.base import Brief
-from aytada.providers.registry import ProviderConfig, Providers, build_providers, describe
+from aytada.providers.registry import (
+    ProviderConfig,
+    Providers,
+    build_providers,
+    describe,
+    setting_names,
+)
 
 _cache: dict[tuple[int, int], Providers] = {}
 
 
 def provider_config(settings: Settings | None = None) -> ProviderConfig:
+    """The registry's input: the variables the adapters declare, read from the settings'
+    sources (environment, `.env`, secrets file), and the PROVIDER_<CAPABILITY> overrides."""
     s = settings or get_settings()
     return ProviderConfig(
-        openai_api_key=s.openai_api_key,
-        openai_base_url=s.openai_base_url,
-        elevenlabs_api_key=s.elevenlabs_api_key,
-        elevenlabs_base_url=s.elevenlabs_base_url,
-        shotstack_api_key=s.shotstack_api_key,
-        shotstack_base_url=s.shotstack_base_url,
-        text_model=s.text_model,
-        image_model=s.image_model,
-        video_model=s.video_model,
-        tts_model=s.tts_model,
-        voice_id=s.voice_id,
-        overrides=dict(s.provider_overrides),
+        values=s.lookup_many(setting_names()), overrides=dict(s.provider_overrides)
     )
 
 

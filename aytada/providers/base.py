@@ -23,6 +23,16 @@ class TransientError(ProviderError):
     """Rate limit, 5xx or timeout: worth retrying with backoff."""
 
 
+class ProviderTimeout(TransientError):
+    """The provider did not answer in time ("OpenAI did not answer within 60 s")."""
+
+    def __init__(self, provider: str, seconds: float | None = None) -> None:
+        within = f" within {seconds:g} s" if seconds else " in time"
+        super().__init__(f"{provider} did not answer{within}")
+        self.provider = provider
+        self.seconds = seconds
+
+
 @dataclass(frozen=True)
 class Brief:
     """The campaign as it is when a step starts (a plain snapshot, no ORM objects)."""

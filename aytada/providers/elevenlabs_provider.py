@@ -15,9 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from aytada.providers.base import AudioResult, AuthError, ProviderError
-from aytada.providers.retry import call_with_retries, parse_retry_after, redact, transient
+from aytada.providers.http_errors import (
+    connection_failed,
+    error_for_status,
+    malformed,
+    only_provider_errors,
+    timeout,
+    unexpected,
+)
+from aytada.providers.retry import call_with_retries, parse_retry_after, redact
+from aytada.providers.spec import ELEVENLABS, Option
 
-PROVIDER = "ElevenLabs"
+PROVIDER = ELEVENLABS.label
+VOICE_ID = Option("ELEVENLABS_VOICE_ID", "21m00Tcm4TlvDq8ikWAM", "default voice of voiceovers")
+TTS_MODEL = Option("ELEVENLABS_MODEL", "eleven_multilingual_v2", "text-to-speech model")
 OUTPUT_FORMAT = "mp3_44100_128"
 NO_SDK_RETRIES = {"max_retries": 0}
 MUSIC_MIN_MS = 3_000
@@ -25,7 +36,7 @@ MUSIC_MAX_MS = 600_000
 
 
 def _malformed(detail: str) -> ProviderError:
-    return ProviderError(f"{PROVIDER} returned a malformed response: {detail}")
+    return malformed(PROVIDER, detail)
 
 
 def _detail(body: Any) -> tuple[str, str]:
@@ -55,8 +66,10 @@ def _header(headers: Any, name: str) -> str | None:
     return None
 
 
-def translate_elevenlabs_error(exc: BaseException, api_key: str = "") -> ProviderError | None:
-    """Map an exception raised by the ElevenLabs SDK (or httpx under it) to our errors."""
+def translate_elevenlabs_error(
+    exc: BaseException, api_key: str = "", seconds: float | None = None
+) -> ProviderError:
+    """Map any exception raised around an ElevenLabs SDK call (or httpx under it)."""
     import httpx
     from elevenlabs.core.api_error import ApiError
 
@@ -75,24 +88,17 @@ def translate_elevenlabs_error(exc: BaseException, api_key: str = "") -> Provide
         message = redact(message, api_key)
         if status == 401 and code in ("quota_exceeded", "payment_required"):
             return ProviderError(f"{PROVIDER} quota exceeded: {message}")
-        if status == 401:
-            return AuthError(f"API key rejected by {PROVIDER}")
-        if status == 403:
-            return AuthError(f"API key rejected by {PROVIDER} (permission denied: {message})")
-        if status in (408, 409, 429) or status >= 500:
-            retry_after = parse_retry_after(_header(exc.headers, "retry-after"))
-            label = "rate limit (429)" if status == 429 else f"server error ({status})"
-            return transient(f"{label}: {message}", retry_after)
-        if 200 <= status < 300 or status == 0:
+        if status < 400:
             return _malformed(message or "unreadable answer")
-        return ProviderError(f"{PROVIDER} rejected the request ({status}): {message}")
+        retry_after = parse_retry_after(_header(exc.headers, "retry-after"))
+        return error_for_status(PROVIDER, status, message, retry_after=retry_after)
     if isinstance(exc, httpx.TimeoutException):
-        return transient("no answer in time (timeout)")
+        return timeout(PROVIDER, seconds)
     if isinstance(exc, httpx.TransportError):
-        return transient("connection failed")
+        return connection_failed(PROVIDER)
     if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
         return _malformed(redact(f"{type(exc).__name__}: {exc}", api_key))
-    return None
+    return unexpected(PROVIDER, exc, api_key)
 
 
 def looks_like_audio(head: bytes) -> bool:
@@ -127,8 +133,31 @@ def write_audio(chunks: Iterable[bytes], out_path: Path) -> int:
     return size
 
 
+def music_prompt(prompt: str, *, lyrics: str = "", mood: str = "") -> str:
+    """The text prompt of ``music.compose``: the style, the mood, and the lyrics to sing."""
+    parts = [prompt.strip()]
+    if mood.strip():
+        parts.append(f"Mood: {mood.strip()}.")
+    if lyrics.strip():
+        lines = "\n".join(line.strip() for line in lyrics.strip().splitlines() if line.strip())
+        parts.append(
+            "A catchy, sung brand jingle with a clear lead vocal and a memorable melody. "
+            f"The vocalist sings these lyrics exactly, in order:\n{lines}"
+        )
+    else:
+        parts.append("Instrumental only, no vocals.")
+    return "\n".join(p for p in parts if p)
+
+
 class _ElevenLabsBase:
-    name = "elevenlabs"
+    """What both ElevenLabs adapters share; subclasses declare ``capability`` and ``options``."""
+
+    name = ELEVENLABS.name
+    service = ELEVENLABS
+    capability = ""
+    options: dict[str, Option] = {}
+    chosen_by_default = True
+    retired = ""
     model: str
 
     def __init__(
@@ -145,6 +174,7 @@ class _ElevenLabsBase:
         from elevenlabs.client import ElevenLabs
 
         self._api_key = api_key
+        self._timeout = timeout
         self._attempts = attempts
         self._sleep = sleep
         self._client = ElevenLabs(api_key=api_key, base_url=base_url or None, timeout=timeout)
@@ -157,26 +187,30 @@ class _ElevenLabsBase:
             try:
                 return write_audio(make_stream(), out_path)
             except Exception as exc:  # noqa: BLE001 - translated or re-raised below
-                mapped = translate_elevenlabs_error(exc, self._api_key)
-                if mapped is None or mapped is exc:
+                mapped = translate_elevenlabs_error(exc, self._api_key, self._timeout)
+                if mapped is exc:
                     raise
                 raise mapped from None
 
-        return call_with_retries(
-            attempt, attempts=self._attempts, sleep=self._sleep, provider=PROVIDER
-        )
+        with only_provider_errors(PROVIDER, self._api_key):
+            return call_with_retries(
+                attempt, attempts=self._attempts, sleep=self._sleep, provider=PROVIDER
+            )
 
 
 class ElevenLabsVoice(_ElevenLabsBase):
     """:class:`~aytada.providers.base.VoiceProvider` on ``text_to_speech.convert`` (MP3)."""
+
+    capability = "voice"
+    options = {"voice_id": VOICE_ID, "model_id": TTS_MODEL}
 
     def __init__(
         self,
         api_key: str,
         *,
         base_url: str | None = None,
-        voice_id: str = "21m00Tcm4TlvDq8ikWAM",
-        model_id: str = "eleven_multilingual_v2",
+        voice_id: str = VOICE_ID.default,
+        model_id: str = TTS_MODEL.default,
         timeout: float = 120,
         attempts: int = 3,
         sleep: Callable[[float], None] = time.sleep,
@@ -207,7 +241,14 @@ class ElevenLabsVoice(_ElevenLabsBase):
 
 
 class ElevenLabsMusic(_ElevenLabsBase):
-    """:class:`~aytada.providers.base.MusicProvider` on ``music.compose`` (instrumental MP3)."""
+    """:class:`~aytada.providers.base.MusicProvider` on ``music.compose`` (MP3).
+
+    With ``lyrics`` and ``instrumental=False`` the lyrics go into the prompt as the words to
+    sing and ``force_instrumental`` is off; the music is forced instrumental only when asked
+    (``instrumental=True``, the default, or no lyrics).
+    """
+
+    capability = "music"
 
     def __init__(
         self,
@@ -241,10 +282,11 @@ class ElevenLabsMusic(_ElevenLabsBase):
         notice = ""
         if length_ms != wanted:
             notice = f"music length clamped to {length_ms / 1000:g} s (the API allows 3–600 s)"
+        sung = bool(lyrics.strip()) and not instrumental
         kwargs: dict[str, Any] = {
-            "prompt": prompt,
+            "prompt": music_prompt(prompt, lyrics=lyrics if sung else "", mood=mood),
             "music_length_ms": length_ms,
-            "force_instrumental": True,
+            "force_instrumental": not sung,
             "output_format": OUTPUT_FORMAT,
         }
         if self._model_id:

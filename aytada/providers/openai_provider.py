@@ -34,46 +34,44 @@ from aytada.providers.base import (
     ScriptLine,
     SegmentRequest,
 )
-from aytada.providers.retry import call_with_retries, parse_retry_after, redact, transient
+from aytada.providers.copy_rules import MAX_WORDS_PER_SECOND, rules_text
+from aytada.providers.http_errors import (
+    connection_failed,
+    error_for_status,
+    only_provider_errors,
+    unexpected,
+)
+from aytada.providers.http_errors import malformed as _http_malformed
+from aytada.providers.http_errors import timeout as provider_timeout
+from aytada.providers.retry import call_with_retries, parse_retry_after, redact
+from aytada.providers.spec import OPENAI, Option
+from aytada.vocabulary import AWARENESS_STAGES
 
 T = TypeVar("T")
 
-PROVIDER = "OpenAI"
+PROVIDER = OPENAI.label
+TEXT_MODEL = Option("OPENAI_TEXT_MODEL", "gpt-5-mini", "model of ideas, scripts, scenes, copy")
+IMAGE_MODEL = Option("OPENAI_IMAGE_MODEL", "gpt-image-1.5", "model of scene stills and banners")
+VIDEO_MODEL = Option("OPENAI_VIDEO_MODEL", "sora-2", "retired video API (PROVIDER_CLIP=openai)")
 
 # ---------------------------------------------------------------------------------------------
 # Prompts
 # ---------------------------------------------------------------------------------------------
 
-_STAGES = {
-    "unaware": (
-        "the viewer does not know they have the problem yet: open with a story, a surprising "
-        "fact or an identity hook, and bring the product in late"
-    ),
-    "problem_aware": (
-        "the viewer feels the problem but does not know a solution exists: name and agitate "
-        "the pain, then reveal that there is a way out"
-    ),
-    "solution_aware": (
-        "the viewer knows solutions exist but not this product: show what makes this "
-        "product's approach different and better"
-    ),
-    "product_aware": (
-        "the viewer knows the product but is not convinced yet: answer objections, show proof "
-        "and give a reason to act now"
-    ),
-    "most_aware": (
-        "the viewer knows and wants the product: lead with the offer and a direct call to action"
-    ),
-}
-
 INSTRUCTIONS = (
     "You are a senior direct-response copywriter and short-form video ad director. "
     "Everything you write must follow the campaign brief: speak to the Audience, carry the "
-    "Messaging, serve the Goals, match the awareness stage, the creative style and the tone of "
-    "voice, and use the persuasion trigger when one is given. Write in the language of the "
-    "brief. Never invent prices, discounts, guarantees, statistics or claims that the brief "
-    "does not support. Keep spoken lines natural and easy to say aloud."
+    "Messaging, serve the Goals, match the awareness stage (Eugene Schwartz's levels: the less "
+    "aware the viewer, the later the product and the offer come), the creative style and the "
+    "tone of voice, and use the persuasion trigger when one is given. Write in the language of "
+    "the brief. Keep spoken lines natural and easy to say aloud."
 )
+
+
+def instructions_for(brief: Brief) -> str:
+    """The system instructions: the writer's role and the copy rules with this campaign's facts
+    (the same rules the offline writer follows)."""
+    return f"{INSTRUCTIONS}\n\n{rules_text(brief)}"
 
 
 def stage_key(stage: str) -> str:
@@ -100,9 +98,7 @@ def brief_context(brief: Brief) -> str:
         lines.append(f"Industry: {brief.industry}")
     if brief.awareness_stage:
         key = stage_key(brief.awareness_stage)
-        label = key.replace("_", " ")
-        guide = _STAGES.get(key)
-        lines.append(f"Awareness stage: {label}" + (f" ({guide})" if guide else ""))
+        lines.append(f"Awareness stage: {AWARENESS_STAGES.get(key, brief.awareness_stage)}")
     if brief.creative_style:
         lines.append(f"Creative style: {brief.creative_style}")
     if brief.persuasion_trigger:
@@ -210,7 +206,7 @@ _MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)
 
 
 def _malformed(detail: object, api_key: str = "") -> ProviderError:
-    return ProviderError(f"{PROVIDER} returned a malformed response: {redact(detail, api_key)}")
+    return _http_malformed(PROVIDER, detail, api_key)
 
 
 def _api_detail(exc: Any) -> str:
@@ -224,47 +220,50 @@ def _api_detail(exc: Any) -> str:
     return str(getattr(exc, "message", "") or type(exc).__name__)
 
 
-def translate_openai_error(exc: BaseException, api_key: str = "") -> ProviderError | None:
-    """Map an exception raised by the OpenAI SDK to our errors (``None``: not ours to map)."""
+def translate_openai_error(
+    exc: BaseException, api_key: str = "", timeout: float | None = None
+) -> ProviderError:
+    """Map any exception raised around an OpenAI SDK call to a :class:`ProviderError`."""
     import openai
 
     if isinstance(exc, ProviderError):
         return exc
     if isinstance(exc, openai.APIStatusError):
-        mapped = _translate_status(exc, api_key)
+        detail = _api_detail(exc)
+        if exc.status_code == 429 and getattr(exc, "code", None) == "insufficient_quota":
+            mapped = ProviderError(f"{PROVIDER} quota exceeded: {redact(detail, api_key)}")
+        elif 200 <= exc.status_code < 300:
+            mapped = _malformed(detail, api_key)
+        else:
+            mapped = error_for_status(
+                PROVIDER,
+                exc.status_code,
+                detail,
+                retry_after=parse_retry_after(exc.response.headers.get("retry-after")),
+                api_key=api_key,
+            )
         mapped.status = exc.status_code  # type: ignore[attr-defined]
         return mapped
     if isinstance(exc, openai.APITimeoutError):
-        return transient("no answer in time (timeout)")
+        return provider_timeout(PROVIDER, timeout)
     if isinstance(exc, openai.APIConnectionError):
-        return transient("connection failed")
+        return connection_failed(PROVIDER)
     if isinstance(exc, openai.APIResponseValidationError):
         return _malformed(_api_detail(exc), api_key)
     if isinstance(exc, _MALFORMED):
         return _malformed(f"{type(exc).__name__}: {exc}", api_key)
-    return None
-
-
-def _translate_status(exc: Any, api_key: str) -> ProviderError:
-    status = exc.status_code
-    detail = redact(_api_detail(exc), api_key)
-    if status == 401:
-        return AuthError(f"API key rejected by {PROVIDER}")
-    if status == 403:
-        return AuthError(f"API key rejected by {PROVIDER} (permission denied: {detail})")
-    if status == 429 and getattr(exc, "code", None) == "insufficient_quota":
-        return ProviderError(f"{PROVIDER} quota exceeded: {detail}")
-    if status in (408, 409, 429) or status >= 500:
-        retry_after = parse_retry_after(exc.response.headers.get("retry-after"))
-        label = "rate limit (429)" if status == 429 else f"server error ({status})"
-        return transient(f"{label}: {detail}", retry_after)
-    if 200 <= status < 300:
-        return _malformed(detail, api_key)
-    return ProviderError(f"{PROVIDER} rejected the request ({status}): {detail}")
+    return unexpected(PROVIDER, exc, api_key)
 
 
 class _OpenAIBase:
-    name = "openai"
+    """What every OpenAI adapter shares; subclasses declare ``capability`` and ``options``."""
+
+    name = OPENAI.name
+    service = OPENAI
+    capability = ""
+    options: dict[str, Option] = {}
+    chosen_by_default = True
+    retired = ""
     model: str
 
     def __init__(
@@ -283,6 +282,7 @@ class _OpenAIBase:
 
         self.model = model
         self._api_key = api_key
+        self._timeout = timeout
         self._attempts = attempts
         self._sleep = sleep
         self._client = openai.OpenAI(
@@ -301,9 +301,7 @@ class _OpenAIBase:
                     warnings.simplefilter("ignore", DeprecationWarning)
                     return fn()
             except Exception as exc:  # noqa: BLE001 - translated or re-raised below
-                mapped = translate_openai_error(exc, self._api_key)
-                if mapped is None:
-                    raise
+                mapped = translate_openai_error(exc, self._api_key, self._timeout)
                 if mapped is exc:
                     raise
                 raise mapped from None
@@ -332,14 +330,21 @@ def _is_reasoning_model(model: str) -> bool:
 
 
 class OpenAIText(_OpenAIBase):
-    """:class:`~aytada.providers.base.TextProvider` on the Responses API with structured output."""
+    """:class:`~aytada.providers.base.TextProvider` on the Responses API with structured output.
+
+    The instructions carry the same copy rules as the offline writer, with the campaign's facts
+    (stated offers, the call-to-action verb of its goal): :func:`instructions_for`.
+    """
+
+    capability = "text"
+    options = {"model": TEXT_MODEL}
 
     def __init__(
         self,
         api_key: str,
         *,
         base_url: str | None = None,
-        model: str = "gpt-5-mini",
+        model: str = TEXT_MODEL.default,
         timeout: float = 60,
         reasoning_effort: str = "low",
         attempts: int = 3,
@@ -360,7 +365,11 @@ class OpenAIText(_OpenAIBase):
 
         def call() -> T:
             response = self._client.responses.parse(
-                model=self.model, instructions=INSTRUCTIONS, input=prompt, text_format=fmt, **extra
+                model=self.model,
+                instructions=instructions_for(brief),
+                input=prompt,
+                text_format=fmt,
+                **extra,
             )
             parsed = response.output_parsed
             if parsed is None:
@@ -419,12 +428,13 @@ class OpenAIText(_OpenAIBase):
         raise _malformed(f"asked for {count} ideas, got {len(ideas)}")
 
     def script(self, brief: Brief, idea: Idea, *, length_s: int) -> Script:
-        words = max(12, round(length_s * 2.3))
+        words = max(12, int(length_s * MAX_WORDS_PER_SECOND))
         task = (
             f"Write the script of a {length_s}-second video ad for this concept.\n"
             f"Concept: {idea.title}\nHook angle: {idea.angle}\nOpening line: {idea.hook}\n"
             f"Narrative approach: {idea.approach}\n"
-            "Give: hook (the opening line), body, call_to_action, voiceover (the complete "
+            "Give: hook (the opening line, at most 8 words), body, call_to_action, voiceover "
+            "(the complete "
             f"spoken text: hook, body and call to action, at most {words} words so it fits "
             f"{length_s} seconds), and lines (the voiceover split into short lines in order, "
             f"each with a timing hint in seconds; the hints add up to {length_s})."
@@ -453,7 +463,9 @@ class OpenAIText(_OpenAIBase):
             "lighting, mood, in the creative style; no text, letters or logos in the picture); "
             "caption (the on-screen caption, at most 7 words); voiceover (the part of the "
             "voiceover spoken over this scene, in order, so that together the scenes cover the "
-            "whole voiceover); duration (seconds, 2 to 8, long enough to say the line). "
+            "whole voiceover, whole sentences only, at most "
+            f"{MAX_WORDS_PER_SECOND:g} words per second of the scene); duration (seconds, 2 to "
+            "8, long enough to say the line). "
             f"The durations must add up to exactly {length_s} seconds."
         )
         out = self._parse(task, brief, _ScenesOut)
@@ -516,13 +528,92 @@ class OpenAIText(_OpenAIBase):
 # ---------------------------------------------------------------------------------------------
 
 
+#: The sizes every GPT image model accepts.
+IMAGE_SIZES: tuple[tuple[int, int], ...] = ((1024, 1024), (1536, 1024), (1024, 1536))
+_NAMED_RATIOS: tuple[tuple[int, int], ...] = (
+    (1, 1), (9, 16), (16, 9), (4, 5), (5, 4), (2, 3), (3, 2), (3, 4), (4, 3), (1, 2), (2, 1),
+    (1, 3), (3, 1), (1, 4), (4, 1), (1, 6), (6, 1), (1, 8), (8, 1),
+)  # fmt: skip
+
+
 def image_size_for(width: int, height: int) -> str:
-    """The generation size with the request's orientation."""
-    if height > width:
-        return "1024x1536"
-    if width > height:
-        return "1536x1024"
-    return "1024x1024"
+    """The API size whose aspect ratio is closest to ``width``:``height`` (log scale)."""
+    target = math.log(max(1, width) / max(1, height))
+    w, h = min(IMAGE_SIZES, key=lambda size: abs(math.log(size[0] / size[1]) - target))
+    return f"{w}x{h}"
+
+
+def aspect_ratio(width: int, height: int) -> str:
+    """``"9:16"``, ``"1:1"``, ``"16:9"``, ``"300:250"`` → the nearest common name when close."""
+    width, height = max(1, width), max(1, height)
+    ratio = width / height
+    for a, b in _NAMED_RATIOS:
+        if abs(ratio / (a / b) - 1) < 0.03:
+            return f"{a}:{b}"
+    divisor = math.gcd(width, height)
+    return f"{width // divisor}:{height // divisor}"
+
+
+def orientation(width: int, height: int) -> str:
+    if abs(width / max(1, height) - 1) < 0.03:
+        return "square"
+    return "vertical (portrait)" if height > width else "horizontal (landscape)"
+
+
+def image_prompt(request: ImageRequest, *, references: Sequence[str] = ()) -> str:
+    """The prompt sent for ``request``: the scene, the real aspect ratio, the palette and, with
+    reference images, how to use them."""
+    prompt = request.prompt.strip()
+    ratio = aspect_ratio(request.width, request.height)
+    prompt += (
+        f"\nComposition: {ratio} {orientation(request.width, request.height)} framing "
+        f"({request.width}x{request.height} px); keep the subject inside that frame."
+    )
+    if references:
+        prompt += "\n" + " ".join(references)
+    if request.colors:
+        prompt += f"\nColour palette: {', '.join(request.colors)}."
+    prompt += "\nNo text, letters, captions or watermarks in the image."
+    return prompt
+
+
+def _reference_notes(request: ImageRequest) -> list[str]:
+    notes = []
+    if request.product_photo:
+        notes.append(
+            "The first reference image is the real product: show exactly this product (same "
+            "shape, colours, label and packaging) as the hero of the scene; do not redesign it."
+        )
+    if request.logo:
+        which = "second" if request.product_photo else "first"
+        notes.append(
+            f"The {which} reference image is the brand's logo: where a logo appears (e.g. on "
+            "the product), use exactly this one; never invent another."
+        )
+    return notes
+
+
+def _reference_file(path: str, label: str) -> tuple[str, bytes, str]:
+    """A reference upload as PNG (the API takes PNG, WebP or JPEG; PNG keeps a logo's alpha)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img.load()
+            img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
+            img.thumbnail((2048, 2048))
+            buf = io.BytesIO()
+            img.save(buf, format="PNG")
+    except FileNotFoundError:
+        raise ProviderError(f"The {label} file is missing: {path}") from None
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ProviderError(f"The {label} could not be read as an image ({exc})") from None
+    return (f"{label.replace(' ', '_')}.png", buf.getvalue(), "image/png")
+
+
+def _supports_input_fidelity(model: str) -> bool:
+    name = model.lower()
+    return name.startswith("gpt-image-1") and "mini" not in name
 
 
 def _fit_image(data: bytes, width: int, height: int, api_key: str = "") -> Any:
@@ -540,14 +631,23 @@ def _fit_image(data: bytes, width: int, height: int, api_key: str = "") -> Any:
 
 
 class OpenAIImages(_OpenAIBase):
-    """:class:`~aytada.providers.base.ImageProvider`: generate, then crop to the exact size."""
+    """:class:`~aytada.providers.base.ImageProvider`: generate, then crop to the exact size.
+
+    With the campaign's product photo and/or logo on the request, ``images.edit`` is called
+    with them as reference images, so the scene shows the real product; otherwise
+    ``images.generate``. The prompt states the request's aspect ratio; the API size closest to
+    it is asked for and the answer is scaled and cropped to exactly width × height.
+    """
+
+    capability = "image"
+    options = {"model": IMAGE_MODEL}
 
     def __init__(
         self,
         api_key: str,
         *,
         base_url: str | None = None,
-        model: str = "gpt-image-1.5",
+        model: str = IMAGE_MODEL.default,
         quality: str = "medium",
         timeout: float = 240,
         attempts: int = 3,
@@ -559,18 +659,28 @@ class OpenAIImages(_OpenAIBase):
         self.quality = quality
 
     def image(self, request: ImageRequest, out_path: Path) -> Path:
-        out_path = Path(out_path)
-        prompt = request.prompt.strip()
-        if request.colors:
-            prompt += f"\nColour palette: {', '.join(request.colors)}."
-        prompt += "\nNo text, letters, captions, watermarks or logos in the image."
+        with only_provider_errors(PROVIDER, self._api_key):
+            return self._image(request, Path(out_path))
+
+    def _image(self, request: ImageRequest, out_path: Path) -> Path:
+        references = [
+            _reference_file(path, label)
+            for path, label in ((request.product_photo, "product photo"), (request.logo, "logo"))
+            if path
+        ]
+        prompt = image_prompt(request, references=_reference_notes(request))
         size = image_size_for(request.width, request.height)
 
         def call() -> bytes:
             kwargs: dict[str, Any] = {"model": self.model, "prompt": prompt, "size": size}
             if self.quality:
                 kwargs["quality"] = self.quality
-            result = self._client.images.generate(**kwargs)
+            if references:
+                if _supports_input_fidelity(self.model):
+                    kwargs["input_fidelity"] = "high"
+                result = self._client.images.edit(image=list(references), **kwargs)
+            else:
+                result = self._client.images.generate(**kwargs)
             data = getattr(result, "data", None) or []
             b64 = getattr(data[0], "b64_json", None) if data else None
             if not b64:
@@ -608,19 +718,29 @@ def video_size_for(width: int, height: int) -> str:
 
 
 class OpenAIClips(_OpenAIBase):
-    """:class:`~aytada.providers.base.ClipProvider` on the video API, finished locally.
+    """Retired :class:`~aytada.providers.base.ClipProvider` on the video API, finished locally.
+
+    Not chosen by default (see ``retired``); only ``PROVIDER_CLIP=openai`` selects it.
 
     The scene still is sent as the input reference (resized to the clip size, as the API
     requires), the job is polled until it completes or fails, the MP4 is downloaded and
     :func:`aytada.providers.ffmpeg.finalize_segment` turns it into the exact segment.
     """
 
+    capability = "clip"
+    options = {"model": VIDEO_MODEL}
+    chosen_by_default = False
+    retired = (
+        "the OpenAI video API shuts down on 2026-09-24: clips are made offline from the scene "
+        "stills unless PROVIDER_CLIP=openai"
+    )
+
     def __init__(
         self,
         api_key: str,
         *,
         base_url: str | None = None,
-        model: str = "sora-2",
+        model: str = VIDEO_MODEL.default,
         timeout: float = 120,
         poll_interval: float = 5.0,
         max_wait: float = 600.0,
@@ -643,6 +763,10 @@ class OpenAIClips(_OpenAIBase):
         return ("reference.png", buf.getvalue(), "image/png")
 
     def segment(self, request: SegmentRequest, out_path: Path) -> Path:
+        with only_provider_errors(PROVIDER, self._api_key):
+            return self._segment(request, out_path)
+
+    def _segment(self, request: SegmentRequest, out_path: Path) -> Path:
         from aytada.providers.ffmpeg import finalize_segment
 
         out_path = Path(out_path)

@@ -3,15 +3,18 @@
 Rule: the real provider when its API key is set, the offline one otherwise; an override
 (capability → ``"offline"``, ``"local"``, ``"openai"``, ``"elevenlabs"`` or ``"shotstack"``) picks
 explicitly, and an override to a real provider without its key is an error, not a silent
-fallback. Stitching is local by default; Shotstack only by override (and with its key).
+fallback. Stitching is local by default; Shotstack only by override (and with its key); OpenAI
+video clips only by override (the adapter is retired, see :class:`OpenAIClips`).
 
-SDKs and the offline implementations are imported only when a provider is built, so
-:func:`describe` (used by the UI) is cheap.
+What each real adapter needs (its key variable, model names, voice) is declared on the adapter
+class (see :mod:`aytada.providers.spec`); this module only reads those declarations. SDKs and the
+offline implementations are imported only when a provider is built, so :func:`describe` (used by
+the UI) is cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,66 +27,94 @@ from aytada.providers.base import (
     TextProvider,
     VoiceProvider,
 )
+from aytada.providers.elevenlabs_provider import ElevenLabsMusic, ElevenLabsVoice
+from aytada.providers.openai_provider import OpenAIClips, OpenAIImages, OpenAIText
+from aytada.providers.shotstack import ShotstackStitcher
+from aytada.providers.spec import SERVICES, Option, Service
 
 CAPABILITIES: tuple[str, ...] = ("text", "image", "clip", "voice", "music", "stitch")
 
 OFFLINE = "offline"
 LOCAL = "local"
-OPENAI = "openai"
-ELEVENLABS = "elevenlabs"
-SHOTSTACK = "shotstack"
+
+#: Every real adapter; each declares ``service``, ``capability``, ``options`` and
+#: ``chosen_by_default``.
+REAL_ADAPTERS: tuple[type, ...] = (
+    OpenAIText,
+    OpenAIImages,
+    OpenAIClips,
+    ElevenLabsVoice,
+    ElevenLabsMusic,
+    ShotstackStitcher,
+)
+
+#: The offline implementation of each capability (class names in ``aytada.providers.offline``).
+OFFLINE_ADAPTERS: dict[str, str] = {
+    "text": "OfflineWriter",
+    "image": "PillowImages",
+    "clip": "FfmpegMotionClips",
+    "voice": "EspeakVoice",
+    "music": "SynthMusic",
+    "stitch": "LocalStitcher",
+}
 
 #: Real choices each capability accepts (besides offline/local).
 REAL_CHOICES: dict[str, tuple[str, ...]] = {
-    "text": (OPENAI,),
-    "image": (OPENAI,),
-    "clip": (OPENAI,),
-    "voice": (ELEVENLABS,),
-    "music": (ELEVENLABS,),
-    "stitch": (SHOTSTACK,),
+    cap: tuple(a.service.name for a in REAL_ADAPTERS if a.capability == cap)
+    for cap in CAPABILITIES
 }
+_DEFAULT_REAL: dict[str, str] = {
+    a.capability: a.service.name for a in REAL_ADAPTERS if a.chosen_by_default
+}
+_SERVICES: dict[str, Service] = {s.name: s for s in SERVICES}
 
-# Clips stay offline (ffmpeg motion over the scene still, which OpenAI draws when its key is
-# set) unless PROVIDER_CLIP=openai: the SDK marks its video API as shut down (Sept 2026).
-_DEFAULT_REAL = {
-    "text": OPENAI,
-    "image": OPENAI,
-    "voice": ELEVENLABS,
-    "music": ELEVENLABS,
-}
-_LABELS = {OPENAI: "OpenAI", ELEVENLABS: "ElevenLabs", SHOTSTACK: "Shotstack"}
-_KEY_SETTINGS = {
-    OPENAI: "OPENAI_API_KEY",
-    ELEVENLABS: "ELEVENLABS_API_KEY",
-    SHOTSTACK: "SHOTSTACK_API_KEY",
-}
+
+def adapter_class(capability: str, choice: str) -> type:
+    """The real adapter class for ``capability`` on service ``choice``."""
+    for adapter in REAL_ADAPTERS:
+        if adapter.capability == capability and adapter.service.name == choice:
+            return adapter
+    raise ProviderError(f"Provider {choice!r} cannot do {capability}")
+
+
+def setting_names() -> tuple[str, ...]:
+    """Every variable the real adapters read: keys, base URLs, models, voice."""
+    names: list[str] = []
+    for service in SERVICES:
+        names += [service.key_env, service.base_url_env]
+    for adapter in REAL_ADAPTERS:
+        names += [option.env for option in adapter.options.values()]
+    return tuple(dict.fromkeys(names))
+
+
+def option_table() -> list[tuple[str, Option]]:
+    """``(capability, option)`` of every adapter option, for documentation and the UI."""
+    return [(a.capability, o) for a in REAL_ADAPTERS for o in a.options.values()]
 
 
 @dataclass(frozen=True)
 class ProviderConfig:
-    openai_api_key: str = ""
-    openai_base_url: str = ""
-    elevenlabs_api_key: str = ""
-    elevenlabs_base_url: str = ""
-    shotstack_api_key: str = ""
-    shotstack_base_url: str = ""
-    text_model: str = "gpt-5-mini"
-    image_model: str = "gpt-image-1.5"
-    video_model: str = "sora-2"
-    tts_model: str = "eleven_multilingual_v2"
-    voice_id: str = "21m00Tcm4TlvDq8ikWAM"
+    """What the registry needs: variable name → value (keys, base URLs, models) and overrides.
+
+    ``values`` uses the variable names the adapters declare (``OPENAI_API_KEY``,
+    ``OPENAI_TEXT_MODEL``...); a missing or blank one means "not set / the adapter default".
+    """
+
+    values: Mapping[str, str] = field(default_factory=dict)
     # capability -> "offline" | "openai" | "elevenlabs" | "local" | "shotstack"
-    overrides: dict[str, str] = field(default_factory=dict)
+    overrides: Mapping[str, str] = field(default_factory=dict)
+
+    def value(self, name: str) -> str:
+        return str(self.values.get(name) or "").strip()
+
+    def key(self, service: str) -> str:
+        return self.value(_SERVICES[service].key_env)
 
     def __repr__(self) -> str:  # keys never end up in logs or tracebacks
-        def mark(key: str) -> str:
-            return "set" if key else "unset"
-
-        return (
-            f"ProviderConfig(openai_api_key={mark(self.openai_api_key)}, "
-            f"elevenlabs_api_key={mark(self.elevenlabs_api_key)}, "
-            f"shotstack_api_key={mark(self.shotstack_api_key)}, overrides={self.overrides!r})"
+        keys = ", ".join(
+            f"{s.key_env}={'set' if self.value(s.key_env) else 'unset'}" for s in SERVICES
         )
+        return f"ProviderConfig({keys}, overrides={dict(self.overrides)!r})"
 
 
 @dataclass(frozen=True)
@@ -96,14 +127,6 @@ class Providers:
     stitch: Stitcher
 
 
-def _key(config: ProviderConfig, provider: str) -> str:
-    return {
-        OPENAI: config.openai_api_key,
-        ELEVENLABS: config.elevenlabs_api_key,
-        SHOTSTACK: config.shotstack_api_key,
-    }[provider].strip()
-
-
 def choose(config: ProviderConfig) -> dict[str, str]:
     """Capability → choice (``"openai"``, ``"elevenlabs"``, ``"shotstack"``, ``"offline"`` or
     ``"local"`` for stitching). Raises :class:`ProviderError` on an impossible override."""
@@ -112,8 +135,9 @@ def choose(config: ProviderConfig) -> dict[str, str]:
     }
     unknown = sorted(set(overrides) - set(CAPABILITIES))
     if unknown:
+        names = ", ".join(f"PROVIDER_{u.upper()}" for u in unknown)
         raise ProviderError(
-            f"Unknown provider capability {', '.join(unknown)}: "
+            f"Unknown provider capability {', '.join(unknown)} (set by {names}): "
             f"expected one of {', '.join(CAPABILITIES)}"
         )
     chosen: dict[str, str] = {}
@@ -122,7 +146,7 @@ def choose(config: ProviderConfig) -> dict[str, str]:
         wanted = overrides.get(cap, "")
         if wanted in ("", "auto", "default"):
             real = _DEFAULT_REAL.get(cap)
-            chosen[cap] = real if real and _key(config, real) else offline
+            chosen[cap] = real if real and config.key(real) else offline
             continue
         if wanted in (OFFLINE, LOCAL):
             chosen[cap] = offline
@@ -130,10 +154,11 @@ def choose(config: ProviderConfig) -> dict[str, str]:
         if wanted not in REAL_CHOICES[cap]:
             allowed = ", ".join((OFFLINE, *REAL_CHOICES[cap]))
             raise ProviderError(f"Provider {wanted!r} cannot do {cap}: choose one of {allowed}")
-        if not _key(config, wanted):
+        service = _SERVICES[wanted]
+        if not config.key(wanted):
             raise ProviderError(
-                f"The {cap} provider is set to {_LABELS[wanted]} but no {_LABELS[wanted]} API "
-                f"key is configured (set {_KEY_SETTINGS[wanted]}, or choose offline)"
+                f"The {cap} provider is set to {service.label} but no {service.label} API "
+                f"key is configured (set {service.key_env}, or choose offline)"
             )
         chosen[cap] = wanted
     return chosen
@@ -148,91 +173,24 @@ def describe(config: ProviderConfig) -> dict[str, str]:
     return choose(config)
 
 
-def _base_url(value: str) -> str | None:
-    return value.strip() or None
+def _build_real(config: ProviderConfig, capability: str, choice: str) -> Any:
+    adapter = adapter_class(capability, choice)
+    service: Service = adapter.service
+    kwargs = {kw: config.value(opt.env) or opt.default for kw, opt in adapter.options.items()}
+    base_url = config.value(service.base_url_env) or None
+    return adapter(config.key(choice), base_url=base_url, **kwargs)
 
 
-def _builders(config: ProviderConfig) -> dict[tuple[str, str], Callable[[], Any]]:
-    def openai_text() -> Any:
-        from aytada.providers.openai_provider import OpenAIText
+def _build_offline(capability: str) -> Any:
+    from aytada.providers import offline as offline_module
 
-        return OpenAIText(
-            config.openai_api_key.strip(),
-            base_url=_base_url(config.openai_base_url),
-            model=config.text_model,
-        )
-
-    def openai_images() -> Any:
-        from aytada.providers.openai_provider import OpenAIImages
-
-        return OpenAIImages(
-            config.openai_api_key.strip(),
-            base_url=_base_url(config.openai_base_url),
-            model=config.image_model,
-        )
-
-    def openai_clips() -> Any:
-        from aytada.providers.openai_provider import OpenAIClips
-
-        return OpenAIClips(
-            config.openai_api_key.strip(),
-            base_url=_base_url(config.openai_base_url),
-            model=config.video_model,
-        )
-
-    def eleven_voice() -> Any:
-        from aytada.providers.elevenlabs_provider import ElevenLabsVoice
-
-        return ElevenLabsVoice(
-            config.elevenlabs_api_key.strip(),
-            base_url=_base_url(config.elevenlabs_base_url),
-            voice_id=config.voice_id,
-            model_id=config.tts_model,
-        )
-
-    def eleven_music() -> Any:
-        from aytada.providers.elevenlabs_provider import ElevenLabsMusic
-
-        return ElevenLabsMusic(
-            config.elevenlabs_api_key.strip(),
-            base_url=_base_url(config.elevenlabs_base_url),
-        )
-
-    def shotstack() -> Any:
-        from aytada.providers.shotstack import ShotstackStitcher
-
-        base = _base_url(config.shotstack_base_url)
-        if base:
-            return ShotstackStitcher(config.shotstack_api_key.strip(), base_url=base)
-        return ShotstackStitcher(config.shotstack_api_key.strip())
-
-    def offline(name: str) -> Callable[[], Any]:
-        def build() -> Any:
-            from aytada.providers import offline as offline_module
-
-            return getattr(offline_module, name)()
-
-        return build
-
-    return {
-        ("text", OPENAI): openai_text,
-        ("image", OPENAI): openai_images,
-        ("clip", OPENAI): openai_clips,
-        ("voice", ELEVENLABS): eleven_voice,
-        ("music", ELEVENLABS): eleven_music,
-        ("stitch", SHOTSTACK): shotstack,
-        ("text", OFFLINE): offline("OfflineWriter"),
-        ("image", OFFLINE): offline("PillowImages"),
-        ("clip", OFFLINE): offline("FfmpegMotionClips"),
-        ("voice", OFFLINE): offline("EspeakVoice"),
-        ("music", OFFLINE): offline("SynthMusic"),
-        ("stitch", LOCAL): offline("LocalStitcher"),
-    }
+    return getattr(offline_module, OFFLINE_ADAPTERS[capability])()
 
 
 def build_providers(config: ProviderConfig) -> Providers:
     """Build one provider per capability according to :func:`choose`."""
-    chosen = choose(config)
-    builders = _builders(config)
-    built = {cap: builders[(cap, choice)]() for cap, choice in chosen.items()}
+    built = {
+        cap: _build_offline(cap) if choice in (OFFLINE, LOCAL) else _build_real(config, cap, choice)
+        for cap, choice in choose(config).items()
+    }
     return Providers(**built)

@@ -78,7 +78,8 @@ def call_with_retries(
             sleep(delay)
     assert last is not None
     plural = "attempt" if attempts == 1 else "attempts"
-    raise ProviderError(f"{provider} is unavailable after {attempts} {plural}: {last}") from None
+    reason = str(last).removeprefix(f"{provider} ")  # the messages name the provider already
+    raise ProviderError(f"{provider} is unavailable after {attempts} {plural}: {reason}") from None
 
 
 def redact(text: object, *secrets: str) -> str:

@@ -20,16 +20,25 @@ from typing import Any
 import httpx
 
 from aytada.providers.base import AuthError, ProviderError
-from aytada.providers.retry import call_with_retries, parse_retry_after, redact, transient
+from aytada.providers.http_errors import (
+    connection_failed,
+    error_for_status,
+    malformed,
+    only_provider_errors,
+    timeout,
+)
+from aytada.providers.retry import call_with_retries, parse_retry_after, redact
+from aytada.providers.spec import SHOTSTACK, Option
 
-PROVIDER = "Shotstack"
+PROVIDER = SHOTSTACK.label
+DEFAULT_BASE_URL = "https://api.shotstack.io"
 RENDER_ACTIVE = ("queued", "fetching", "rendering", "saving")
 SOURCE_ACTIVE = ("queued", "importing", "uploading", "processing")
 CHUNK = 1 << 16
 
 
 def _malformed(detail: str) -> ProviderError:
-    return ProviderError(f"{PROVIDER} returned a malformed response: {detail}")
+    return malformed(PROVIDER, detail)
 
 
 def _probe(path: Path) -> tuple[float, int, int] | None:
@@ -51,13 +60,18 @@ def _probe(path: Path) -> tuple[float, int, int] | None:
 class ShotstackStitcher:
     """Joins the segments, voiceover and music remotely with the Shotstack Edit API."""
 
-    name = "shotstack"
+    name = SHOTSTACK.name
+    service = SHOTSTACK
+    capability = "stitch"
+    options: dict[str, Option] = {}
+    chosen_by_default = False  # stitching is local unless PROVIDER_STITCH=shotstack
+    retired = ""
 
     def __init__(
         self,
         api_key: str,
         *,
-        base_url: str = "https://api.shotstack.io",
+        base_url: str | None = DEFAULT_BASE_URL,
         stage: str = "stage",
         poll_interval: float = 2.0,
         timeout: float = 600,
@@ -70,7 +84,8 @@ class ShotstackStitcher:
         if not api_key:
             raise AuthError(f"No {PROVIDER} API key is configured")
         self._api_key = api_key
-        self.base_url = (base_url or "https://api.shotstack.io").rstrip("/")
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self._request_timeout = request_timeout
         self.stage = stage
         self.model = f"edit/{stage}"
         self.poll_interval = poll_interval
@@ -94,9 +109,9 @@ class ShotstackStitcher:
             try:
                 return fn()
             except httpx.TimeoutException:
-                raise transient("no answer in time (timeout)") from None
+                raise timeout(PROVIDER, self._request_timeout) from None
             except httpx.TransportError:
-                raise transient("connection failed") from None
+                raise connection_failed(PROVIDER) from None
 
         return call_with_retries(
             attempt, attempts=self._attempts, sleep=self._sleep, provider=PROVIDER
@@ -115,14 +130,16 @@ class ShotstackStitcher:
         except (ValueError, httpx.HTTPError):
             pass
         detail = redact(detail or response.reason_phrase, self._api_key)
-        if api and status in (401, 403):
-            raise AuthError(f"API key rejected by {PROVIDER}")
-        if status in (408, 409, 425, 429) or status >= 500:
-            label = "rate limit (429)" if status == 429 else f"server error ({status})"
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
-            raise transient(f"{label}: {detail}", retry_after)
-        where = "request" if api else "file transfer"
-        raise ProviderError(f"{PROVIDER} rejected the {where} ({status}): {detail}")
+        if not api and status in (401, 403):  # a signed storage URL, not our key
+            raise ProviderError(f"{PROVIDER} rejected the file transfer ({status}): {detail}")
+        raise error_for_status(
+            PROVIDER,
+            status,
+            detail,
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            what="request" if api else "file transfer",
+            api_key=self._api_key,
+        )
 
     def _api(self, method: str, path: str, *, json: Any = None) -> dict[str, Any]:
         url = f"{self.base_url}{path}"
@@ -239,6 +256,12 @@ class ShotstackStitcher:
         return {"timeline": timeline, "output": output}
 
     def stitch(
+        self, segments: list[Path], voice: Path | None, music: Path | None, out_path: Path
+    ) -> Path:
+        with only_provider_errors(PROVIDER, self._api_key):
+            return self._stitch(segments, voice, music, out_path)
+
+    def _stitch(
         self, segments: list[Path], voice: Path | None, music: Path | None, out_path: Path
     ) -> Path:
         if not segments:

@@ -156,11 +156,29 @@ def test_music_request_and_clamp(stub: StubServer, tmp_path: Path) -> None:
     assert normal.path.read_bytes() == MP3
     first, second = stub.calls("POST", "/v1/music")
     assert first.headers["xi-api-key"] == KEY
-    assert first.json["prompt"] == "upbeat ukulele jingle"
+    assert first.json["prompt"].startswith("upbeat ukulele jingle\n")
+    assert "Instrumental only" in first.json["prompt"]
     assert first.json["music_length_ms"] == 3000
     assert second.json["music_length_ms"] == 30000
-    assert first.json["force_instrumental"] is True
+    assert first.json["force_instrumental"] is True  # no lyrics: instrumental
     assert first.query["output_format"] == ["mp3_44100_128"]
+
+
+LYRICS = "Glow up, glow on\nLumen in the morning sun"
+
+
+def test_lyrics_are_sung_unless_instrumental_is_asked(stub: StubServer, tmp_path: Path) -> None:
+    stub.add("POST", "/v1/music", Reply(200, MP3, content_type="audio/mpeg"))
+    provider = ElevenLabsMusic(KEY, base_url=stub.url, sleep=no_sleep)
+    provider.compose("bright pop jingle", 15, tmp_path / "sung.mp3", lyrics=LYRICS,
+                     instrumental=False, mood="playful")
+    provider.compose("bright pop jingle", 15, tmp_path / "bed.mp3", lyrics=LYRICS)
+    sung, bed = stub.calls("POST", "/v1/music")
+    assert sung.json["force_instrumental"] is False
+    assert "Glow up, glow on\nLumen in the morning sun" in sung.json["prompt"]
+    assert "sings these lyrics" in sung.json["prompt"] and "playful" in sung.json["prompt"]
+    assert bed.json["force_instrumental"] is True  # the default: instrumental when asked
+    assert "Glow up" not in bed.json["prompt"] and "no vocals" in bed.json["prompt"]
 
 
 def test_music_rate_limit_then_success(stub: StubServer, tmp_path: Path) -> None:

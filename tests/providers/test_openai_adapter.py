@@ -169,7 +169,7 @@ def test_ideas_request_and_parse(stub: StubServer) -> None:
         BRIEF.audience,
         BRIEF.messaging,
         BRIEF.goals,
-        "solution aware",
+        "Awareness stage: Solution aware",
         "30-second",
     ):
         assert value in prompt, value

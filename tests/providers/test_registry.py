@@ -30,6 +30,11 @@ ELEVEN_KEY = "el-reg-SECRET-2222"
 SHOT_KEY = "ss-reg-SECRET-3333"
 ROOT = Path(__file__).resolve().parents[2]
 
+
+def cfg(overrides: dict[str, str] | None = None, **values: str) -> ProviderConfig:
+    """A registry config from variable values, as the settings would hand them over."""
+    return ProviderConfig(values=values, overrides=overrides or {})
+
 OFFLINE = {
     "text": "offline",
     "image": "offline",
@@ -41,22 +46,22 @@ OFFLINE = {
 
 
 def test_no_keys_means_all_offline() -> None:
-    assert describe(ProviderConfig()) == OFFLINE
-    assert tuple(describe(ProviderConfig())) == CAPABILITIES
+    assert describe(cfg()) == OFFLINE
+    assert tuple(describe(cfg())) == CAPABILITIES
 
 
 def test_openai_key_picks_openai_for_text_and_image_clips_only_by_override() -> None:
-    assert describe(ProviderConfig(openai_api_key=OPENAI_KEY)) == {
+    assert describe(cfg(OPENAI_API_KEY=OPENAI_KEY)) == {
         **OFFLINE,
         "text": "openai",
         "image": "openai",
     }
-    config = ProviderConfig(openai_api_key=OPENAI_KEY, overrides={"clip": "openai"})
+    config = cfg(OPENAI_API_KEY=OPENAI_KEY, overrides={"clip": "openai"})
     assert describe(config)["clip"] == "openai"
 
 
 def test_elevenlabs_key_picks_elevenlabs_for_voice_and_music() -> None:
-    assert describe(ProviderConfig(elevenlabs_api_key=ELEVEN_KEY)) == {
+    assert describe(cfg(ELEVENLABS_API_KEY=ELEVEN_KEY)) == {
         **OFFLINE,
         "voice": "elevenlabs",
         "music": "elevenlabs",
@@ -64,34 +69,34 @@ def test_elevenlabs_key_picks_elevenlabs_for_voice_and_music() -> None:
 
 
 def test_whitespace_key_counts_as_unset() -> None:
-    assert describe(ProviderConfig(openai_api_key="  ")) == OFFLINE
+    assert describe(cfg(OPENAI_API_KEY="  ")) == OFFLINE
 
 
 def test_shotstack_only_by_override() -> None:
-    assert describe(ProviderConfig(shotstack_api_key=SHOT_KEY))["stitch"] == "local"
-    config = ProviderConfig(shotstack_api_key=SHOT_KEY, overrides={"stitch": "shotstack"})
+    assert describe(cfg(SHOTSTACK_API_KEY=SHOT_KEY))["stitch"] == "local"
+    config = cfg(SHOTSTACK_API_KEY=SHOT_KEY, overrides={"stitch": "shotstack"})
     assert describe(config)["stitch"] == "shotstack"
 
 
 def test_override_to_offline_beats_a_key() -> None:
-    config = ProviderConfig(
-        openai_api_key=OPENAI_KEY, overrides={"clip": "offline", "Image": " LOCAL "}
+    config = cfg(
+        OPENAI_API_KEY=OPENAI_KEY, overrides={"clip": "offline", "Image": " LOCAL "}
     )
     chosen = describe(config)
     assert chosen["text"] == "openai"
     assert chosen["clip"] == "offline" and chosen["image"] == "offline"
-    assert describe(ProviderConfig(overrides={"stitch": "offline"}))["stitch"] == "local"
+    assert describe(cfg(overrides={"stitch": "offline"}))["stitch"] == "local"
 
 
 def test_override_to_real_without_key_is_a_clear_error() -> None:
-    config = ProviderConfig(elevenlabs_api_key=ELEVEN_KEY, overrides={"text": "openai"})
+    config = cfg(ELEVENLABS_API_KEY=ELEVEN_KEY, overrides={"text": "openai"})
     with pytest.raises(ProviderError) as info:
         describe(config)
     message = str(info.value)
     assert "text" in message and "OpenAI" in message and "OPENAI_API_KEY" in message
     assert ELEVEN_KEY not in message
     with pytest.raises(ProviderError, match="SHOTSTACK_API_KEY"):
-        build_providers(ProviderConfig(overrides={"stitch": "shotstack"}))
+        build_providers(cfg(overrides={"stitch": "shotstack"}))
 
 
 @pytest.mark.parametrize(
@@ -104,26 +109,26 @@ def test_override_to_real_without_key_is_a_clear_error() -> None:
     ],
 )
 def test_impossible_overrides(overrides: dict[str, str], fragment: str) -> None:
-    config = ProviderConfig(
-        openai_api_key=OPENAI_KEY, elevenlabs_api_key=ELEVEN_KEY, overrides=overrides
+    config = cfg(
+        OPENAI_API_KEY=OPENAI_KEY, ELEVENLABS_API_KEY=ELEVEN_KEY, overrides=overrides
     )
     with pytest.raises(ProviderError, match=fragment):
         build_providers(config)
 
 
 def test_build_all_real_without_network() -> None:
-    config = ProviderConfig(
-        openai_api_key=OPENAI_KEY,
-        openai_base_url="http://127.0.0.1:9/v1",
-        elevenlabs_api_key=ELEVEN_KEY,
-        elevenlabs_base_url="http://127.0.0.1:9",
-        shotstack_api_key=SHOT_KEY,
-        shotstack_base_url="http://127.0.0.1:9",
-        text_model="gpt-5-nano",
-        image_model="gpt-image-2",
-        video_model="sora-2-pro",
-        tts_model="eleven_flash_v2_5",
-        voice_id="voice123",
+    config = cfg(
+        OPENAI_API_KEY=OPENAI_KEY,
+        OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+        ELEVENLABS_API_KEY=ELEVEN_KEY,
+        ELEVENLABS_BASE_URL="http://127.0.0.1:9",
+        SHOTSTACK_API_KEY=SHOT_KEY,
+        SHOTSTACK_BASE_URL="http://127.0.0.1:9",
+        OPENAI_TEXT_MODEL="gpt-5-nano",
+        OPENAI_IMAGE_MODEL="gpt-image-2",
+        OPENAI_VIDEO_MODEL="sora-2-pro",
+        ELEVENLABS_MODEL="eleven_flash_v2_5",
+        ELEVENLABS_VOICE_ID="voice123",
         overrides={"stitch": "shotstack", "clip": "openai"},
     )
     providers = build_providers(config)
@@ -153,7 +158,7 @@ def test_build_all_real_without_network() -> None:
 
 def test_build_offline_when_no_keys() -> None:
     pytest.importorskip("aytada.providers.offline")
-    providers = build_providers(ProviderConfig())
+    providers = build_providers(cfg())
     assert isinstance(providers.text, TextProvider)
     assert isinstance(providers.image, ImageProvider)
     assert isinstance(providers.clip, ClipProvider)
@@ -163,12 +168,12 @@ def test_build_offline_when_no_keys() -> None:
     assert type(providers.text).__name__ == "OfflineWriter"
     assert type(providers.stitch).__name__ == "LocalStitcher"
     names = {cap: getattr(providers, cap).name for cap in CAPABILITIES}
-    assert names == describe(ProviderConfig())  # what the UI shows is what gets recorded
+    assert names == describe(cfg())  # what the UI shows is what gets recorded
 
 
 def test_build_mixed() -> None:
     pytest.importorskip("aytada.providers.offline")
-    providers = build_providers(ProviderConfig(openai_api_key=OPENAI_KEY))
+    providers = build_providers(cfg(OPENAI_API_KEY=OPENAI_KEY))
     assert providers.text.name == "openai" and providers.clip.name == "offline"
     assert type(providers.voice).__name__ == "EspeakVoice"
     assert type(providers.music).__name__ == "SynthMusic"
@@ -181,7 +186,7 @@ def test_providers_package_imports_stay_light() -> None:
         "import aytada.providers.registry, aytada.providers.openai_provider\n"
         "import aytada.providers.elevenlabs_provider, aytada.providers.shotstack\n"
         "from aytada.providers.registry import ProviderConfig, describe\n"
-        "describe(ProviderConfig(openai_api_key='x', elevenlabs_api_key='y'))\n"
+        "describe(ProviderConfig(values={'OPENAI_API_KEY': 'x', 'ELEVENLABS_API_KEY': 'y'}))\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('openai', 'elevenlabs')\n"
         "       or m.startswith(('aytada.core', 'aytada.jobs', 'aytada.ui', 'aytada.cli'))]\n"
         "assert not bad, bad\n"
@@ -190,3 +195,51 @@ def test_providers_package_imports_stay_light() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_adapters_declare_their_settings_once() -> None:
+    """Each real adapter names its capability, key variable and options; no variable is shared
+    by two options, and the registry reads every one of them."""
+    from aytada.providers.registry import REAL_ADAPTERS, setting_names
+
+    envs = [o.env for a in REAL_ADAPTERS for o in a.options.values()]
+    assert len(envs) == len(set(envs))
+    names = set(setting_names())
+    for adapter in REAL_ADAPTERS:
+        assert adapter.capability in CAPABILITIES
+        assert adapter.service.key_env in names and adapter.service.base_url_env in names
+        assert {o.env for o in adapter.options.values()} <= names
+
+
+def test_retired_video_adapter_is_never_the_default() -> None:
+    from aytada.providers.openai_provider import OpenAIClips
+
+    assert OpenAIClips.retired and not OpenAIClips.chosen_by_default
+    assert describe(cfg(OPENAI_API_KEY=OPENAI_KEY))["clip"] == "offline"
+
+
+def test_settings_reach_the_adapters(tmp_path: Path) -> None:
+    """Keys and model names set like any setting (here: a dict of variables) end up in the
+    built adapters; unset ones take the adapter's declared default."""
+    from aytada.core.settings import load_settings
+    from aytada.jobs.providers import provider_config
+
+    settings = load_settings(
+        {
+            "AYTADA_DATA_DIR": str(tmp_path),
+            "OPENAI_API_KEY": OPENAI_KEY,
+            "OPENAI_TEXT_MODEL": "gpt-5-nano",
+            "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+            "ELEVENLABS_API_KEY": ELEVEN_KEY,
+            "ELEVENLABS_VOICE_ID": "voice-abc",
+            "PROVIDER_MUSIC": "offline",
+        }
+    )
+    config = provider_config(settings)
+    assert OPENAI_KEY not in repr(config) and ELEVEN_KEY not in repr(config)
+    providers = build_providers(config)
+    assert providers.text.model == "gpt-5-nano"
+    assert providers.image.model == "gpt-image-1.5"  # the adapter's default
+    assert providers.voice.voice_id == "voice-abc"
+    assert providers.voice.model == "eleven_multilingual_v2"
+    assert providers.music.name == "offline"

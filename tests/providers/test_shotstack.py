@@ -21,8 +21,9 @@ KEY = "ss-test-SECRET-00112233445566"
 RESULT = b"\x00\x00\x00\x18ftypisomRENDERED" * 100
 
 
-def script_ingest(stub: StubServer, count: int) -> None:
-    """Upload answers with ids up1..upN, their signed URLs, and sources importing → ready."""
+def script_ingest(stub: StubServer, count: int, *, importing: bool = True) -> None:
+    """Upload answers with ids up1..upN, their signed URLs, and sources importing → ready
+    (``importing=False``: ready at the first look)."""
     ids = itertools.count(1)
 
     def upload(_: Recorded) -> Reply:
@@ -46,15 +47,10 @@ def script_ingest(stub: StubServer, count: int) -> None:
     for n in range(1, count + 1):
         stub.add("PUT", f"/bucket/up{n}", Reply(200, ""))
         source = {"id": f"up{n}", "status": "ready", "source": f"{stub.url}/src/up{n}.bin"}
-        stub.add(
-            "GET",
-            f"/ingest/stage/sources/up{n}",
-            Reply(
-                200,
-                {"data": {"type": "source", "attributes": {"id": f"up{n}", "status": "importing"}}},
-            ),
-            Reply(200, {"data": {"type": "source", "id": f"up{n}", "attributes": source}}),
-        )
+        busy = {"data": {"type": "source", "attributes": {"id": f"up{n}", "status": "importing"}}}
+        ready = {"data": {"type": "source", "id": f"up{n}", "attributes": source}}
+        answers = [Reply(200, busy)] if importing else []
+        stub.add("GET", f"/ingest/stage/sources/up{n}", *answers, Reply(200, ready))
 
 
 def script_render(stub: StubServer, *statuses: str, error: str = "") -> None:
@@ -162,7 +158,7 @@ def test_unauthorized_is_not_retried(stub: StubServer, tmp_path: Path) -> None:
     stub.add("POST", "/ingest/stage/upload", Reply(403, {"message": f"Forbidden for {KEY}"}))
     with pytest.raises(AuthError) as info:
         stitcher(stub).stitch(segments, None, None, tmp_path / "ad.mp4")
-    assert str(info.value) == "API key rejected by Shotstack"
+    assert str(info.value) == "API key rejected by Shotstack (permission denied: Forbidden for ***)"
     assert len(stub.calls()) == 1
 
 
@@ -213,9 +209,9 @@ def test_garbage_answer_is_readable(stub: StubServer, tmp_path: Path) -> None:
 
 def test_render_timeout(stub: StubServer, tmp_path: Path) -> None:
     segments, _, _ = media(tmp_path)
-    script_ingest(stub, 2)
+    script_ingest(stub, 2, importing=False)
     script_render(stub, "rendering")
-    with pytest.raises(ProviderError, match="did not finish within"):
+    with pytest.raises(ProviderError, match="render did not finish within"):
         stitcher(stub, timeout=0.05).stitch(segments, None, None, tmp_path / "ad.mp4")
 
 
