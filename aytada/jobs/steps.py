@@ -391,36 +391,42 @@ def design_inputs(session: Session, project: Project, scene: int, params: dict) 
 
 
 def design_run(ctx: StepContext) -> StepResult:
+    """The copy, and the hero picture: the campaign's product photo when uploaded; without
+    one, a generated product picture from a real image model (the offline layout then sets
+    the product name large instead of a picture)."""
     providers = get_providers()
     brief = _brief(ctx)
     copy = providers.text.ad_copy(brief, kind=ctx.snapshot["kind"])
-    background = providers.image.image(
-        ImageRequest(
-            prompt=f"Background for a {ctx.snapshot['kind']} about {brief.product_name}: "
-            f"{brief.messaging}",
-            width=ctx.snapshot["width"],
-            height=ctx.snapshot["height"],
-            caption="",
-            title="",
-            colors=brief.brand_colors,
-            seed=_seed(ctx),
-        ),
-        ctx.workdir / "background.png",
-    )
-    return StepResult(
-        {"copy": asdict(copy), "background": media.relative(background)},
-        provider=f"{providers.text.name}+{providers.image.name}",
-        model=f"{providers.text.model}+{providers.image.model}",
-        assets=[NewAsset("image", "product_shot", background)],
-    )
+    uploads = _uploads(ctx)
+    output: dict[str, Any] = {"copy": asdict(copy), "hero": None}
+    assets: list[NewAsset] = []
+    provider, model = providers.text.name, providers.text.model
+    if not uploads["product_photo"] and providers.image.name != "offline":
+        hero = providers.image.image(
+            ImageRequest(
+                prompt=f"Product photo of {brief.product_name} by {brief.brand_name}: "
+                f"{brief.product_description}",
+                width=ctx.snapshot["width"],
+                height=ctx.snapshot["height"],
+                title=brief.product_name,
+                colors=brief.brand_colors,
+                seed=_seed(ctx),
+                layout="hero",
+                brand_name=brief.brand_name,
+                **uploads,
+            ),
+            ctx.workdir / "product.png",
+        )
+        output["hero"] = media.relative(hero)
+        assets.append(NewAsset("image", "product_shot", hero))
+        provider, model = f"{provider}+{providers.image.name}", f"{model}+{providers.image.model}"
+    return StepResult(output, provider=provider, model=model, assets=assets)
 
 
 def design_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids: dict) -> None:
-    project.options = {
-        **(project.options or {}),
-        "copy": r.output["copy"],
-        "background": r.output["background"],
-    }
+    options = dict(project.options or {})
+    options.update(copy=r.output["copy"], hero=r.output["hero"])
+    project.options = options
 
 
 def compose_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
@@ -431,15 +437,18 @@ def compose_inputs(session: Session, project: Project, scene: int, params: dict)
         "width": width,
         "height": height,
         "copy": opts.get("copy"),
-        "background": opts.get("background"),
+        "hero": opts.get("hero"),
     }
 
 
 def compose_run(ctx: StepContext) -> StepResult:
     brief = _brief(ctx)
     snap = ctx.snapshot
+    uploads = _uploads(ctx)
+    hero = uploads["product_photo"]
+    if not hero and snap.get("hero"):
+        hero = str(media.resolve(snap["hero"]))
     out = compose_design(
-        background=media.resolve(snap["background"]),
         out_path=ctx.workdir / f"{snap['kind']}.png",
         width=snap["width"],
         height=snap["height"],
@@ -447,14 +456,16 @@ def compose_run(ctx: StepContext) -> StepResult:
         subline=snap["copy"]["subline"],
         call_to_action=snap["copy"]["call_to_action"],
         colors=brief.brand_colors,
-        logo=Path(ctx.snapshot["brief"]["logo_path"])
-        if ctx.snapshot["brief"].get("logo_path")
-        else None,
+        product_photo=Path(hero) if hero else None,
+        logo=Path(uploads["logo"]) if uploads["logo"] else None,
+        product_name=brief.product_name,
+        brand_name=brief.brand_name,
+        seed=_seed(ctx),
     )
     return StepResult(
         {"image": media.relative(out)},
         "local",
-        "pillow-typography",
+        "pillow-layout",
         assets=[NewAsset("image", snap["kind"], out)],
     )
 
