@@ -517,9 +517,10 @@ def stitch_local(
 ) -> Path:
     """Join final segments with ``-c:v copy`` and add one AAC track of the video's length.
 
-    Audio is the voice over the music, the music ducked under the voice with
-    ``sidechaincompress`` and mixed with ``amix``; music alone if there is no voice, silence if
-    there is neither. ``-movflags +faststart`` for playback in the browser.
+    Audio is the voice over the music (:func:`mix_voice_and_music`: the music ducked under the
+    voice), or either alone, normalised to :data:`TARGET_LUFS` with the true peak under
+    :data:`TARGET_TRUE_PEAK` (:func:`loudnorm`); silence if there is neither.
+    ``-movflags +faststart`` for playback in the browser.
     """
     if not segments:
         raise ProviderError("nothing to stitch: no video segments")
@@ -541,27 +542,20 @@ def stitch_local(
         if music is not None and not has_music:
             raise ProviderError(f"music file not found: {Path(music).name}")
         end = f"apad=whole_len={total_samples},atrim=end_sample={total_samples}"
-        # music longer than the video (e.g. a provider's track) fades out instead of stopping
-        fade = min(1.5, total / 4)
-        music_fade = f"afade=t=out:st={max(0.0, total - fade):.3f}:d={fade:.3f}"
-        if has_voice and has_music:
-            inputs += ["-i", str(voice), "-i", str(music)]
-            graph = (
-                _mono("[1:a]") + ",asplit=2[vmix][vkey0];"
-                "[vkey0]apad[vkey];"
-                + _mono("[2:a]") + f",volume=0.45,{music_fade}[bed];"
-                "[bed][vkey]sidechaincompress=threshold=0.02:ratio=8:attack=15:release=350"
-                ":makeup=1[ducked];"
-                "[vmix][ducked]amix=inputs=2:duration=longest:dropout_transition=0:normalize=0,"
-                f"alimiter=limit=0.95,{end}[aout]"
-            )
-        elif has_voice or has_music:
-            inputs += ["-i", str(voice if has_voice else music)]
-            level = "volume=1.0" if has_voice else f"volume=0.6,{music_fade}"
-            graph = _mono("[1:a]") + f",{level},{end}[aout]"
+        if has_voice or has_music:
+            mixed = mix_voice_and_music(
+                voice if has_voice else None, music if has_music else None, total,
+                Path(tmp) / "mix.wav",
+            )  # fmt: skip
+            # the final track at the platforms' loudness; AAC adds a little to the true peak
+            level = loudnorm(
+                mixed, Path(tmp) / "mix-norm.wav", TARGET_LUFS,
+                TARGET_TRUE_PEAK - _AAC_PEAK_MARGIN,
+            )  # fmt: skip
+            inputs += ["-i", str(level)]
         else:
             inputs += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=mono"]
-            graph = f"[1:a]{end}[aout]"
+        graph = f"[1:a]{end}[aout]"
         with atomic_output(out) as part:
             run_ffmpeg(
                 [
@@ -654,3 +648,156 @@ def extract_frame(video: Path, at_seconds: float, out_png: Path) -> Path:
             what="extracting a frame",
         )  # fmt: skip
     return Path(out_png)
+
+
+# --------------------------------------------------------------------------------------------
+# loudness (EBU R128)
+
+TARGET_LUFS = -14.0
+"""Integrated loudness the social platforms normalise to; every final audio is delivered here."""
+TARGET_TRUE_PEAK = -1.0
+"""Highest true peak (dBTP) of delivered audio."""
+_SILENT_LUFS = -70.0  # the R128 absolute gate: anything quieter is silence, never amplified
+
+_EBUR128_RE = re.compile(
+    r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf) LUFS.*?"
+    r"Loudness range:\s*LRA:\s*(-?[\d.]+) LU.*?"
+    r"True peak:\s*Peak:\s*(-?[\d.]+|-inf) dBFS",
+    re.DOTALL,
+)
+
+
+def loudness_stats(path: Path) -> dict[str, float]:
+    """EBU R128 measurement of a file's audio with ffmpeg's ``ebur128`` filter.
+
+    Keys: ``integrated`` (LUFS, -70 or less for silence), ``lra`` (LU), ``true_peak`` (dBTP).
+    """
+    if not Path(path).is_file():
+        raise ProviderError(f"media file not found: {Path(path).name}")
+    text = run_ffmpeg(
+        ["-loglevel", "info", "-i", str(path), "-vn",
+         "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
+        what="measuring the loudness",
+    )  # fmt: skip
+    match = _EBUR128_RE.search(text)
+    if not match:
+        raise ProviderError(f"{Path(path).name}: no audio to measure")
+    integrated, lra, peak = (float(value) for value in match.groups())
+    return {"integrated": integrated, "lra": lra, "true_peak": peak}
+
+
+def measure_loudness(path: Path) -> float:
+    """Integrated loudness of a file's audio in LUFS (EBU R128); -70 or less for silence."""
+    return loudness_stats(path)["integrated"]
+
+
+def measure_true_peak(path: Path) -> float:
+    """True peak of a file's audio in dBTP (EBU R128, 4× oversampled)."""
+    return loudness_stats(path)["true_peak"]
+
+
+def loudnorm(
+    in_path: Path,
+    out_path: Path,
+    target_lufs: float = TARGET_LUFS,
+    true_peak: float = TARGET_TRUE_PEAK,
+) -> Path:
+    """Normalise a file's audio to ``target_lufs`` integrated, true peak <= ``true_peak`` dBTP.
+
+    EBU R128 by measurement (``ebur128``): one gain to the target; when that gain would push the
+    true peak over the ceiling, a look-ahead limiter on 4×-oversampled audio holds the peaks and
+    the gain is corrected for the loudness the limiter took (measured again, at most three
+    renders). Writes a 48 kHz mono WAV of the same length. Silence (below the -70 LUFS gate) is
+    copied, never amplified. (ffmpeg's ``loudnorm`` filter is not used: on steady material it
+    falls back to its dynamic mode, which misses the target by 2 LU on short clips.)
+    """
+    source = Path(in_path)
+    if not source.is_file():
+        raise ProviderError(f"audio file not found: {source.name}")
+    stats = loudness_stats(source)
+    with atomic_output(Path(out_path)) as part:
+
+        def render(chain: list[str]) -> dict[str, float]:
+            run_ffmpeg(
+                ["-i", str(source), "-vn", "-filter:a", ",".join(chain), *WAV_ARGS, str(part)],
+                what="normalising the loudness",
+            )
+            return loudness_stats(part)
+
+        if not stats["integrated"] > _SILENT_LUFS:
+            render([_mono("")])
+            return Path(out_path)
+        gain = target_lufs - stats["integrated"]
+        ceiling = true_peak - 0.3  # margin for the peaks the resampling back to 48 kHz adds
+        for _ in range(3):
+            chain = [_mono(""), f"volume={gain:.3f}dB"]
+            if stats["true_peak"] + gain > ceiling:
+                chain += [
+                    "aresample=192000",
+                    f"alimiter=limit={10 ** (ceiling / 20):.5f}:attack=2:release=80"
+                    ":level=false:latency=true",
+                    f"aresample={AUDIO_RATE}",
+                ]
+            result = render(chain)
+            low = target_lufs - result["integrated"]
+            over = result["true_peak"] - true_peak
+            if abs(low) <= 0.3 and over <= 0:
+                break
+            gain += low
+            if over > 0:
+                ceiling -= over + 0.1
+    return Path(out_path)
+
+
+_VOICE_LUFS = -18.0  # the voice's level in the mix, before the final normalisation
+_BED_UNDER_VOICE_DB = 5.0  # the music under the voice's loudness where nobody speaks
+_AAC_PEAK_MARGIN = 0.5  # dB of true-peak headroom for the AAC encoder's overshoot
+
+
+def _gain_to(path: Path, target_lufs: float) -> float:
+    """dB that bring a file to ``target_lufs`` (0 for silence, which is never amplified)."""
+    level = measure_loudness(path)
+    return target_lufs - level if level > _SILENT_LUFS else 0.0
+
+
+def mix_voice_and_music(
+    voice: Path | None, music: Path | None, seconds: float, out: Path
+) -> Path:
+    """The voiceover over the music as a 32-bit float WAV of exactly ``seconds``.
+
+    Levels are set by measurement (EBU R128), so a quiet espeak voice and a loud provider track
+    balance the same way: the voice at -18 LUFS, the music 5 dB under it, and ducked by
+    ``sidechaincompress`` (about 10 dB) while the voice speaks, so speech sits about 15 dB over
+    the music. Music longer than ``seconds`` (e.g. a provider's track) fades out instead of
+    stopping. Not loudness-normalised: that is the caller's last step (:func:`loudnorm`).
+    """
+    if voice is None and music is None:
+        raise ProviderError("nothing to mix: no voiceover and no music")
+    samples = _samples(seconds)
+    end = f"apad=whole_len={samples},atrim=end_sample={samples}"
+    fade = min(1.5, float(seconds) / 4)
+    music_fade = f"afade=t=out:st={max(0.0, float(seconds) - fade):.3f}:d={fade:.3f}"
+    args: list[str] = []
+    if voice is not None and music is not None:
+        voice_gain = _gain_to(voice, _VOICE_LUFS)
+        music_gain = _gain_to(music, _VOICE_LUFS - _BED_UNDER_VOICE_DB)
+        args = ["-i", str(voice), "-i", str(music)]
+        graph = (
+            _mono("[0:a]") + f",volume={voice_gain:.2f}dB,asplit=2[vmix][vkey0];"
+            "[vkey0]apad[vkey];"
+            + _mono("[1:a]") + f",volume={music_gain:.2f}dB,{music_fade}[bed];"
+            "[bed][vkey]sidechaincompress=threshold=0.025:ratio=6:attack=15:release=350"
+            ":makeup=1[ducked];"
+            "[vmix][ducked]amix=inputs=2:duration=longest:dropout_transition=0:normalize=0,"
+            f"{end}[aout]"
+        )
+    else:
+        args = ["-i", str(voice if voice is not None else music)]
+        graph = _mono("[0:a]") + ("" if music is None else f",{music_fade}") + f",{end}[aout]"
+    with atomic_output(Path(out)) as part:
+        run_ffmpeg(
+            [*args, "-filter_complex", graph, "-map", "[aout]",
+             "-c:a", "pcm_f32le", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS), str(part)],
+            what="mixing the audio",
+        )  # fmt: skip
+    return Path(out)
