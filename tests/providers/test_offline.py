@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import os
 import shutil
+import textwrap
 import wave
 from pathlib import Path
 
@@ -186,7 +187,9 @@ def test_script_and_scenes_fit_the_length(length_s: int, allowed: set[int]) -> N
         assert all(scene.duration >= 2 for scene in scenes)
         assert [scene.index for scene in scenes] == list(range(len(scenes)))
         for scene in scenes:
-            assert 1 <= len(scene.caption.split()) <= 7, scene.caption
+            rows = textwrap.wrap(scene.caption, 32)  # two rows of ~32 characters at most
+            assert 1 <= len(rows) <= 2, scene.caption
+            assert scene.caption.lower() in scene.voiceover.lower(), scene.caption
             assert len(scene.voiceover.split()) <= scene.duration * 2.5
             assert scene.visual
 
