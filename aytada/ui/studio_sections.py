@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from aytada.core import statuses
+from aytada.core.pipeline import STEPS, missing_scenes, wizard_steps
 from aytada.core.projects import (
     assets_of,
     choose_idea,
@@ -29,10 +30,9 @@ from aytada.core.steps import (
     KINDS,
     LENGTHS,
     QUALITIES,
-    STEPS,
     VIDEO_FORMATS,
 )
-from aytada.jobs.runner import missing_scenes, retry_failed, start_step
+from aytada.jobs.runner import retry_failed, start_step
 from aytada.ui import widgets as w
 from aytada.vocabulary import SCRIPT_FIELDS
 
@@ -434,44 +434,53 @@ def render_section(studio: Studio, title: str, expanded: bool) -> None:
             st.caption("Every scene has a clip; the voiceover and the final cut come next.")
 
 
-# The wizard's steps in order: (stepper label, section), and whether each is finished.
-WIZARD: tuple[tuple[str, Callable[[Studio, str, bool], None]], ...] = (
-    ("Ideas", ideas_section),
-    ("Script", script_section),
-    ("Scenes", scenes_section),
-    ("Render", render_section),
-)
+@dataclass(frozen=True)
+class WizardSection:
+    """How the Studio draws one user-started video step of `aytada.core.pipeline`."""
+
+    draw: Callable[[Studio, str, bool], None]
+    shown: Callable[[Any], bool]  # the section appears once the project has its input
+    finished: Callable[[Studio], bool]  # ✓ in the stepper
 
 
-def _wizard_done(studio: Studio) -> list[bool]:
-    project = studio.project
-    return [
-        project.chosen_idea is not None,
-        bool(project.script),
-        bool(project.scenes) and not project.scenes_stale,
-        project.output_asset_id is not None and not studio.missing,
-    ]
-
-
-def _wizard_reached(studio: Studio) -> list[bool]:
-    """Which sections are shown: a section appears once the one before it has its input."""
-    project = studio.project
-    return [
-        True,
-        project.chosen_idea is not None or bool(project.script),
-        bool(project.script),
-        bool(project.scenes) and not project.scenes_stale,
-    ]
+WIZARD_SECTIONS: dict[str, WizardSection] = {
+    "ideas": WizardSection(
+        ideas_section,
+        shown=lambda p: True,
+        finished=lambda studio: studio.project.chosen_idea is not None,
+    ),
+    "script": WizardSection(
+        script_section,
+        shown=lambda p: p.chosen_idea is not None or bool(p.script),
+        finished=lambda studio: bool(studio.project.script),
+    ),
+    "scenes": WizardSection(
+        scenes_section,
+        shown=lambda p: bool(p.script),
+        finished=lambda studio: bool(studio.project.scenes) and not studio.project.scenes_stale,
+    ),
+    "clip": WizardSection(
+        render_section,
+        shown=lambda p: bool(p.scenes) and not p.scenes_stale,
+        finished=lambda studio: studio.project.output_asset_id is not None
+        and not studio.missing,
+    ),
+}
+# From the user's side the scene-clip step is the whole render (voiceover and cut follow).
+WIZARD_LABELS = {"clip": "Render"}
 
 
 def video_wizard(studio: Studio) -> None:
-    """The stepper, then each reached section: the step to do now is open, finished ones fold
-    away (a finished ad opens on its video)."""
-    current = w.stepper([label for label, _ in WIZARD], _wizard_done(studio))
-    open_at = current if current >= 0 else len(WIZARD) - 1
-    for i, ((label, draw), reached) in enumerate(zip(WIZARD, _wizard_reached(studio), strict=True)):
-        if reached:
-            draw(studio, f"{i + 1} · {label}", open_at == i)
+    """The stepper over the pipeline's user-started video steps, then each shown section: the
+    step to do now is open, finished ones fold away (a finished ad opens on its video)."""
+    steps = wizard_steps("video")
+    labels = [WIZARD_LABELS.get(step.name, step.label) for step in steps]
+    sections = [WIZARD_SECTIONS[step.name] for step in steps]
+    current = w.stepper(labels, [section.finished(studio) for section in sections])
+    open_at = current if current >= 0 else len(steps) - 1
+    for i, (label, section) in enumerate(zip(labels, sections, strict=True)):
+        if section.shown(studio.project):
+            section.draw(studio, f"{i + 1} · {label}", open_at == i)
 
 
 # --------------------------------------------------------------------------- other kinds

@@ -24,8 +24,8 @@ import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
 from aytada.core import media, statuses
-from aytada.core.credits import NotEnoughCredits
 from aytada.core.errors import NotFound, UserError, ValidationFailed
+from aytada.core.pipeline import STEPS
 from aytada.core.projects import ProjectCard
 from aytada.core.statuses import Status
 from aytada.core.steps import DESIGN_KINDS
@@ -40,7 +40,7 @@ VIDEOS = "app_pages/my_videos.py"
 SCRIPTS = "app_pages/my_scripts.py"
 IMAGES = "app_pages/my_images.py"
 
-POLL_MS = 8000  # the seeds: My Videos polls every eight seconds while anything is active
+POLL_MS = 8000  # lists and the Studio poll every eight seconds while anything is active
 
 
 
@@ -139,7 +139,7 @@ def run_action(
         else:
             flash("error", str(exc))
         return
-    except (UserError, NotEnoughCredits) as exc:
+    except UserError as exc:
         flash("error", str(exc))
         return
     if success:
@@ -201,7 +201,7 @@ def style() -> None:
 
 
 def processing_badge() -> None:
-    """The seeds' pulsing **Processing** badge (shown while polling is on)."""
+    """The pulsing **Processing** badge (shown while polling is on)."""
     st.markdown(
         "<span class='aytada-processing' role='status' aria-live='polite'>"
         "<span class='aytada-dot'></span>Processing</span>",
@@ -269,13 +269,13 @@ def progress_bar(status: str) -> None:
 
 
 def status_options() -> list[str]:
-    """Every status, the seeds' video statuses first (for filters)."""
+    """Every status for the filters, the video pipeline's statuses first."""
     rest = [s for s in Status if s not in statuses.SEED_VIDEO_STATUSES]
     return [s.value for s in (*statuses.SEED_VIDEO_STATUSES, *rest)]
 
 
 def status_summary(counts: dict[str, int]) -> dict[str, int]:
-    """Counts by status grouped the way the seeds talk about them."""
+    """Counts by status grouped as Home shows them: active, resumable, completed, failed."""
     out = {"active": 0, "resumable": 0, "completed": 0, "failed": 0}
     for status, n in counts.items():
         s = Status(status)
@@ -581,8 +581,6 @@ def stepper(names: Sequence[str], done: Sequence[bool]) -> int:
 
 def generation_rows(generations: Iterable[Any]) -> list[dict[str, Any]]:
     """The Studio's step history (newest first)."""
-    from aytada.core.steps import STEPS
-
     rows = []
     for g in generations:
         spec = STEPS.get(g.step)

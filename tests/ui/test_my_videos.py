@@ -9,8 +9,9 @@ from aytada.ui.widgets import VIDEOS as PAGE
 from tests.factories import make_campaign, make_project
 from tests.ui.helpers import buttons, generations, has_autorefresh, project_row, texts
 
-# The seeds' table (my-videos.md), written out here on purpose: an independent oracle.
-SEED_BUTTONS = {
+# The action button of each video status, written out here on purpose (not derived from the
+# code under test): an independent oracle. None: no button while the status is active.
+STATUS_BUTTONS = {
     "draft": "Continue in Studio",
     "generating_ideas": None,
     "ideas_ready": "Continue in Studio",
@@ -26,20 +27,20 @@ SEED_BUTTONS = {
 }
 
 
-def test_each_seed_status_shows_its_action_button(app, ws):
+def test_each_video_status_shows_its_action_button(app, ws):
     cid = make_campaign(ws)
     ids = {
         status: make_project(ws, cid, status=status, title=f"Ad {status}")
-        for status in SEED_BUTTONS
+        for status in STATUS_BUTTONS
     }
     at = app(PAGE)
     assert not at.exception
     shown = buttons(at)
     for status, pid in ids.items():
-        assert shown.get(f"mv-{pid}-act") == SEED_BUTTONS[status], status
+        assert shown.get(f"mv-{pid}-act") == STATUS_BUTTONS[status], status
         assert f"Ad {status}" in texts(at)
     # a progress bar on every active card, none on the others
-    assert len(at.get("progress")) == sum(1 for b in SEED_BUTTONS.values() if b is None)
+    assert len(at.get("progress")) == sum(1 for b in STATUS_BUTTONS.values() if b is None)
 
 
 def test_newest_first(app, ws):

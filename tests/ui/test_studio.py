@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -129,6 +130,15 @@ def test_pick_an_idea_then_generate_the_script(app, ws, ui_redis):
     at.button(key="run-script").click().run()
     assert queued(pid) == [("script", -1)]
     assert project_row(pid).status == "generating_script"
+
+
+def test_stepper_lists_the_pipeline_steps_and_opens_the_one_to_do(app, ws):
+    pid = make_project(ws, status="script_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT)
+    at = app(STUDIO, project=pid)
+    stepper = next(m.value for m in at.markdown if "<div class='aytada-steps'>" in m.value)
+    marks = re.findall(r"([✓●○]) \d\. (\w+)", stepper)
+    assert marks == [("✓", "Ideas"), ("✓", "Script"), ("●", "Scenes"), ("○", "Render")]
+    assert [e.proto.expanded for e in at.expander] == [False, False, True]
 
 
 def test_generate_scenes(app, ws, ui_redis):
