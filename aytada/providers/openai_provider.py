@@ -544,14 +544,18 @@ def image_size_for(width: int, height: int) -> str:
 
 
 def aspect_ratio(width: int, height: int) -> str:
-    """``"9:16"``, ``"1:1"``, ``"16:9"``, ``"300:250"`` → the nearest common name when close."""
+    """The aspect ratio as people write it: ``"9:16"``, ``"1:1"``, ``"6:5"``, ``"1.91:1"``."""
     width, height = max(1, width), max(1, height)
     ratio = width / height
     for a, b in _NAMED_RATIOS:
         if abs(ratio / (a / b) - 1) < 0.03:
             return f"{a}:{b}"
     divisor = math.gcd(width, height)
-    return f"{width // divisor}:{height // divisor}"
+    if max(width, height) // divisor <= 32:
+        return f"{width // divisor}:{height // divisor}"
+    if ratio >= 1:
+        return f"{ratio:.2f}".rstrip("0").rstrip(".") + ":1"
+    return "1:" + f"{1 / ratio:.2f}".rstrip("0").rstrip(".")
 
 
 def orientation(width: int, height: int) -> str:

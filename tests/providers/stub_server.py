@@ -59,27 +59,33 @@ class Recorded:
     json: Any = None
     form: dict[str, Any] = field(default_factory=dict)  # multipart: name -> str or bytes
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name -> (filename, data)
+    # every uploaded file in order, also when several share a name (e.g. "image[]")
+    file_list: list[tuple[str, str, bytes]] = field(default_factory=list)  # (name, filename, data)
 
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
 
 
-def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+def _parse_multipart(
+    content_type: str, body: bytes
+) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str, bytes]]]:
     message = BytesParser(policy=HTTP).parsebytes(
         b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
     )
     form: dict[str, Any] = {}
     files: dict[str, tuple[str, bytes]] = {}
+    file_list: list[tuple[str, str, bytes]] = []
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         payload = part.get_payload(decode=True) or b""
         filename = part.get_filename()
         if filename:
             files[str(name)] = (filename, payload)
+            file_list.append((str(name), filename, payload))
         else:
             form[str(name)] = payload.decode("utf-8", "replace")
-    return form, files
+    return form, files, file_list
 
 
 Handler = Callable[[Recorded], Reply]
@@ -132,7 +138,7 @@ class StubServer:
                     except ValueError:
                         record.json = None
                 elif body and ctype.startswith("multipart/form-data"):
-                    record.form, record.files = _parse_multipart(ctype, body)
+                    record.form, record.files, record.file_list = _parse_multipart(ctype, body)
                 reply = stub._next(record)
                 payload, content_type = reply.encode()
                 self.send_response(reply.status)

@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from aytada.providers.base import (
     ImageProvider,
     ImageRequest,
     ProviderError,
+    ProviderTimeout,
     Script,
     SegmentRequest,
     TextProvider,
@@ -28,6 +30,7 @@ from aytada.providers.openai_provider import (
     OpenAIClips,
     OpenAIImages,
     OpenAIText,
+    aspect_ratio,
     fit_durations,
     image_size_for,
     video_seconds_for,
@@ -186,6 +189,63 @@ def test_ideas_asks_again_for_missing_ones(stub: StubServer) -> None:
     assert len(ideas) == 3
     second = stub.calls("POST", "/v1/responses")[1].json["input"]
     assert "Idea 1" in second and "exactly 1 " in second and "re-roll number 2" in second
+
+
+def test_instructions_carry_the_copy_rules_and_the_campaign_facts(stub: StubServer) -> None:
+    """Same rules as the offline writer: whole sentences, nothing invented, the stated offer
+    and the goal's verb in the call to action, short hook, speakable scenes."""
+    brief = Brief(
+        name="Q3",
+        product_name="TaskPilot",
+        business_type="SaaS",
+        industry="Tech/SaaS",
+        goals="Free trial sign-ups from founders; 20% off the first year for early teams",
+    )
+    stub.add("POST", "/v1/responses", Reply(200, response_json({"lyrics": "La la la"})))
+    text_provider(stub).lyrics(brief, seconds=15)
+    instructions = stub.calls()[0].json["instructions"]
+    for rule in (
+        "whole sentences",
+        "Never cut a sentence",
+        "Never claim offers, prices",
+        "scarcity",
+        "gifts",
+        "awards or social proof",
+        "at most 8 words",
+        "2.5 words per second",
+        "business type and the industry shape the body",
+    ):
+        assert rule in instructions, rule
+    assert '"20% off the first year for early teams"' in instructions
+    assert '"free trial"' in instructions.lower()
+    assert "The goals ask for 'start a free trial'" in instructions
+    assert "SaaS" in stub.calls()[0].json["input"]
+
+    plain = Brief(name="Shop", product_name="Mugs", goals="more orders in the web shop")
+    text_provider(stub).lyrics(plain, seconds=15)
+    instructions = stub.calls()[1].json["instructions"]
+    assert "states no offer" in instructions and "'buy'" in instructions
+
+
+def test_timeout_is_a_provider_timeout_naming_openai(stub: StubServer) -> None:
+    def slow(_request: object) -> Reply:
+        time.sleep(1.0)
+        return Reply(200, response_json({"lyrics": "late"}))
+
+    stub.add("POST", "/v1/responses", slow)
+    provider = text_provider(stub, timeout=0.3, attempts=2)
+    with pytest.raises(ProviderError) as info:
+        provider.lyrics(BRIEF, seconds=10)
+    assert str(info.value) == "OpenAI is unavailable after 2 attempts: did not answer within 0.3 s"
+    assert len(stub.calls()) == 2  # a timeout is transient: retried
+
+    import openai
+
+    from aytada.providers.openai_provider import translate_openai_error
+
+    mapped = translate_openai_error(openai.APITimeoutError(request=None), KEY, 60)  # type: ignore[arg-type]
+    assert isinstance(mapped, ProviderTimeout) and isinstance(mapped, TransientError)
+    assert str(mapped) == "OpenAI did not answer within 60 s"
 
 
 def test_script_and_scenes_durations_sum_to_length(stub: StubServer) -> None:
@@ -354,8 +414,17 @@ def images_json(width: int, height: int) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("width", "height", "size"),
-    [(1080, 1920, "1024x1536"), (1200, 628, "1536x1024"), (1080, 1080, "1024x1024")],
+    ("width", "height", "size", "ratio"),
+    [
+        (1080, 1920, "1024x1536", "9:16"),
+        (1200, 628, "1536x1024", "1.91:1"),
+        (728, 90, "1536x1024", "8:1"),
+        (160, 600, "1024x1536", "4:15"),
+        (1920, 1080, "1536x1024", "16:9"),
+        (1080, 1080, "1024x1024", "1:1"),
+        (300, 250, "1024x1024", "6:5"),
+        (1080, 1350, "1024x1536", "4:5"),
+    ],
 )
 def test_image_size_and_exact_crop(
     stub: StubServer,
@@ -363,6 +432,7 @@ def test_image_size_and_exact_crop(
     width: int,
     height: int,
     size: str,
+    ratio: str,
 ) -> None:
     gen_w, gen_h = (int(v) for v in size.split("x"))
     stub.add("POST", "/v1/images/generations", Reply(200, images_json(gen_w, gen_h)))
@@ -379,8 +449,78 @@ def test_image_size_and_exact_crop(
     assert call.json["size"] == size
     assert call.json["quality"] == "medium"
     assert "a serum bottle" in call.json["prompt"]
+    # the prompt states the request's own aspect ratio, never a fixed one
+    assert f"Composition: {ratio} " in call.json["prompt"]
+    if ratio != "9:16":
+        assert "9:16" not in call.json["prompt"]
     assert call.headers["authorization"] == f"Bearer {KEY}"
     assert image_size_for(width, height) == size
+    assert aspect_ratio(width, height) == ratio
+
+
+def _photo(path: Path, colour: tuple[int, int, int], size: tuple[int, int]) -> Path:
+    Image.new("RGB", size, colour).save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "ratio", "size"),
+    [(1080, 1920, "9:16", "1024x1536"), (1920, 1080, "16:9", "1536x1024"),
+     (1080, 1080, "1:1", "1024x1024")],
+)  # fmt: skip
+def test_image_with_product_photo_and_logo_uses_images_edit(
+    stub: StubServer, tmp_path: Path, width: int, height: int, ratio: str, size: str
+) -> None:
+    """The product photo and logo go to images.edit as reference images, product first."""
+    gen_w, gen_h = (int(v) for v in size.split("x"))
+    stub.add("POST", "/v1/images/edits", Reply(200, images_json(gen_w, gen_h)))
+    photo = _photo(tmp_path / "bottle.jpg", (10, 200, 30), (640, 480))
+    logo = _photo(tmp_path / "logo.png", (250, 250, 0), (200, 100))
+    provider = OpenAIImages(KEY, base_url=stub.url + "/v1", sleep=no_sleep)
+    request = ImageRequest(
+        prompt="the serum on a bathroom shelf at dawn",
+        width=width,
+        height=height,
+        product_photo=str(photo),
+        logo=str(logo),
+    )
+    out = provider.image(request, tmp_path / "scene.png")
+
+    with Image.open(out) as img:
+        assert img.size == (width, height)
+    (call,) = stub.calls()
+    assert call.path == "/v1/images/edits"
+    assert call.headers["content-type"].startswith("multipart/form-data")
+    images = [(name, data) for name, _filename, data in call.file_list]
+    assert [name for name, _ in images] == ["image[]", "image[]"]
+    colours = []
+    for _, data in images:
+        with Image.open(io.BytesIO(data)) as ref:
+            colours.append(ref.convert("RGB").getpixel((5, 5)))
+    assert colours == [(10, 200, 30), (250, 250, 0)]  # the real product, then the logo
+    prompt = call.form["prompt"]
+    assert "the serum on a bathroom shelf at dawn" in prompt
+    assert f"Composition: {ratio} " in prompt and f"{width}x{height}" in prompt
+    assert "real product" in prompt and "logo" in prompt
+    assert call.form["model"] == "gpt-image-1.5" and call.form["size"] == size
+    assert call.form["input_fidelity"] == "high"
+
+
+def test_image_with_photo_only_and_missing_photo(stub: StubServer, tmp_path: Path) -> None:
+    stub.add("POST", "/v1/images/edits", Reply(200, images_json(1024, 1024)))
+    photo = _photo(tmp_path / "p.png", (1, 2, 3), (64, 64))
+    provider = OpenAIImages(KEY, base_url=stub.url + "/v1", sleep=no_sleep, model="gpt-image-2")
+    provider.image(
+        ImageRequest(prompt="x", width=500, height=500, product_photo=str(photo)),
+        tmp_path / "a.png",
+    )
+    (call,) = stub.calls()
+    assert len(call.file_list) == 1 and "input_fidelity" not in call.form
+    assert "logo" not in call.form["prompt"]
+    missing = ImageRequest(prompt="x", width=64, height=64, product_photo=str(tmp_path / "no.png"))
+    with pytest.raises(ProviderError, match="product photo file is missing"):
+        provider.image(missing, tmp_path / "b.png")
+    assert len(stub.calls()) == 1  # nothing sent for a missing file
 
 
 def test_image_server_error_then_success(stub: StubServer, tmp_path: Path) -> None:
