@@ -243,3 +243,38 @@ def test_final_video_audio_is_normalised(tmp_path: Path, with_voice: bool) -> No
     assert abs(stats["integrated"] - ff.TARGET_LUFS) <= 1.5
     assert stats["true_peak"] <= ff.TARGET_TRUE_PEAK
     assert abs(ff.probe(out)["duration"] - 6.0) <= 0.1
+
+
+def _f32(path: Path) -> list[float]:
+    raw = subprocess.run(
+        [ff.ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1",
+         "-ar", str(ff.AUDIO_RATE), "-"],
+        check=True, capture_output=True,
+    ).stdout  # fmt: skip
+    return list(memoryview(raw).cast("f"))
+
+
+def _db(samples: list[float]) -> float:
+    return 20 * math.log10(_rms(samples) + 1e-12)
+
+
+@pytest.mark.slow
+def test_music_is_ducked_12_to_18_db_under_the_voice(tmp_path: Path) -> None:
+    # a "voice" that speaks in the first half of every 2 s and pauses in the second half
+    voice = _lavfi(tmp_path / "v.wav", "sine=frequency=240:sample_rate=48000,"
+                   "volume='if(lt(mod(t,2),1),0.3,0)':eval=frame", 8)  # fmt: skip
+    music = SynthMusic().compose(BED, 8, tmp_path / "m.wav").path
+    hush = _lavfi(tmp_path / "z.wav", "anullsrc=r=48000:cl=mono", 8)
+    both = _f32(ff.mix_voice_and_music(voice, music, 8, tmp_path / "both.wav"))
+    alone = _f32(ff.mix_voice_and_music(voice, hush, 8, tmp_path / "alone.wav"))
+    free = _f32(ff.mix_voice_and_music(hush, music, 8, tmp_path / "free.wav"))  # never ducked
+    assert len(both) == len(alone) == len(free) == 8 * ff.AUDIO_RATE
+    bed = [a - b for a, b in zip(both, alone, strict=True)]  # the music as mixed, ducked
+    rate = ff.AUDIO_RATE
+    for second in (2, 4):  # skip the first words (the compressor's attack) and the fade-out
+        speaking = slice(round((second + 0.3) * rate), round((second + 0.9) * rate))
+        pause = slice(round((second + 1.5) * rate), round((second + 1.95) * rate))
+        under = _db(alone[speaking]) - _db(bed[speaking])
+        assert 12 <= under <= 18, f"music {under:.1f} dB under the voice"
+        assert _db(free[speaking]) - _db(bed[speaking]) > 6  # ducked while the voice speaks
+        assert _db(free[pause]) - _db(bed[pause]) < 2  # and back up in the pauses

@@ -166,13 +166,16 @@ def _chord_tones(root: int) -> tuple[int, int, int]:
     return (root % 7, (root + 2) % 7, (root + 4) % 7)
 
 
-def _snap(degree: int, root: int) -> int:
-    """The chord tone of ``root`` nearest to ``degree`` (upwards on a tie)."""
+def _snap(degree: int, root: int, avoid: int | None = None) -> int:
+    """The chord tone of ``root`` nearest to ``degree`` (upwards on a tie), other than
+    ``avoid`` (the previous note) when the degree itself is not a chord tone."""
     tones = _chord_tones(root)
-    for distance in (0, 1, -1, 2, -2, 3, -3):
-        if (degree + distance) % 7 in tones:
+    if degree % 7 in tones:
+        return degree
+    for distance in (1, -1, 2, -2, 3, -3):
+        if (degree + distance) % 7 in tones and degree + distance != avoid:
             return degree + distance
-    return degree  # unreachable: every degree is within 2 of a chord tone
+    return degree  # unreachable: every degree has chord tones on both sides
 
 
 def _motif(dice: _Dice, attempt: int) -> tuple[tuple[int, int], ...]:
@@ -181,9 +184,11 @@ def _motif(dice: _Dice, attempt: int) -> tuple[tuple[int, int], ...]:
     degrees = [degree]
     for index in range(1, len(rhythm)):
         step = _STEPS[dice.number(f"step|{attempt}|{index}") % len(_STEPS)]
-        if index == 1 and step == 0:
-            step = 1  # no dull repeated opening
-        degree = max(-2, min(9, degree + step))
+        if step == 0 and (index == 1 or degrees[-1] == degrees[-2]):
+            step = 1 if index % 2 else -1  # no dull opening, never three equal notes
+        if not -2 <= degree + step <= 9:
+            step = -step  # bounce off the edge of the range
+        degree += step
         degrees.append(degree)
     return tuple(zip(rhythm, degrees, strict=True))
 
@@ -200,21 +205,31 @@ def _bar_melody(
         shift = (root - first_root) % 7
         shift = shift - 7 if shift > 3 else shift
         notes = [(step, degree + shift) for step, degree in motif]
-    elif position == 3:  # an answer: the motif's rhythm, stepping down to a resting note
+    elif position == 3:  # an answer: the motif's call, then stepping down to a resting note
         target = 1 if final else _snap(4, root)  # re before the tonic; else the chord's fifth
-        start = motif[0][1]
-        count = len(motif)
-        notes = []
-        for index, (step, _) in enumerate(motif):
-            share = index / max(1, count - 1)
-            notes.append((step, round(start + (target - start) * share)))
+        call = max(1, len(motif) // 2)
+        notes = list(motif[:call])
+        start = notes[-1][1]
+        if abs(start - target) <= 1:
+            start = target + 2  # a line that moves, never a flat one
+        rest = motif[call:]
+        distance, sign = abs(start - target), 1 if start > target else -1
+        for index, (step, _) in enumerate(rest):
+            # step by step, arriving on the target with the last note
+            degree = target + sign * min(distance, len(rest) - 1 - index)
+            if degree == notes[-1][1]:
+                degree += 1  # an upper neighbour rather than a repeated note
+            notes.append((step, degree))
     else:
         notes = list(motif)
     # strong beats sit on chord tones so the tune never clashes with the harmony
-    return [
-        (step, _snap(degree, root) if step in (0, 4) and not (final and position == 3) else degree)
-        for step, degree in notes
-    ]
+    played: list[tuple[int, int]] = []
+    for step, degree in notes:
+        if step in (0, 4) and not (final and position == 3):
+            previous = played[-1][1] if played else None
+            degree = _snap(degree, root, avoid=previous)
+        played.append((step, degree))
+    return played
 
 
 def plan(prompt: str, seconds: float, *, mood: str = "", bed: bool = False) -> Plan:
