@@ -21,6 +21,9 @@ from sqlalchemy import create_engine, text
 from aytada.core import db
 from aytada.core.settings import get_settings, reset_settings
 
+# tests never read a developer's .env or .streamlit/secrets.toml (no paid API keys in workers)
+os.environ["AYTADA_IGNORE_FILES"] = "1"
+
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI") == "true"
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
