@@ -79,14 +79,14 @@ _PHOTO_BOXES: dict[tuple[str, str], dict[str, Box]] = {
     ("context", "square"): {"name": (0.06, 0.14, 0.94, 0.30), "product": (0.44, 0.33, 0.92, 0.68)},
     ("context", "wide"): {"product": (0.07, 0.19, 0.38, 0.67), "name": (0.46, 0.20, 0.94, 0.58)},
     ("end_card", "tall"): {
-        "logo": (0.22, 0.15, 0.78, 0.245), "product": (0.22, 0.265, 0.78, 0.50),
+        "logo": (0.22, 0.148, 0.78, 0.235), "product": (0.16, 0.25, 0.84, 0.505),
         "name": (0.08, 0.515, 0.92, 0.585), "brand": (0.08, 0.59, 0.92, 0.615),
         "cta": (0.12, 0.632, 0.88, 0.70),
     },
     ("end_card", "square"): {
-        "logo": (0.30, 0.05, 0.70, 0.15), "product": (0.30, 0.17, 0.70, 0.44),
-        "name": (0.08, 0.46, 0.92, 0.535), "brand": (0.08, 0.54, 0.92, 0.575),
-        "cta": (0.18, 0.59, 0.82, 0.67),
+        "product": (0.06, 0.10, 0.50, 0.68), "logo": (0.55, 0.08, 0.94, 0.22),
+        "name": (0.55, 0.25, 0.94, 0.43), "brand": (0.55, 0.44, 0.94, 0.49),
+        "cta": (0.55, 0.54, 0.94, 0.63),
     },
     ("end_card", "wide"): {
         "product": (0.05, 0.08, 0.45, 0.68), "logo": (0.52, 0.08, 0.90, 0.22),
@@ -751,8 +751,9 @@ def _detail_crop(photo: Image.Image, width: int, height: int, dice: _Dice) -> Im
     shift = (0.40, 0.45, 0.5)[dice.number("detail") % 3]
     fx, fy = cx0 + cw / 2, cy0 + ch * shift
     left, top = fx - ww / 2, fy - wh / 2
-    left = min(max(left, cx0 - ww * 0.1), cx1 - ww * 0.9)
-    top = min(max(top, cy0 - wh * 0.1), cy1 - wh * 0.9)
+    # stay on the product: a window wider (taller) than the content is centred on it
+    left = fx - ww / 2 if ww >= cw else min(max(left, cx0), cx1 - ww)
+    top = fy - wh / 2 if wh >= ch else min(max(top, cy0), cy1 - wh)
     rgb = photo.convert("RGB")
     corner = rgb.getpixel((0, 0))
     window = Image.new("RGB", (max(1, round(ww)), max(1, round(wh))), corner)
