@@ -125,7 +125,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "pain": "Products promise a glow, and your skin still feels tired.",
         "agitate": "And every new jar is another shelf of things that didn't work.",
         "win": "Skin that feels like yours again.",
-        "fact_q": "What is your skin really asking for?",
+        "fact_q": "What does your skin really need?",
         "story": "Morning light, a mirror, a few quiet minutes.",
         "setting": "a bright bathroom in soft morning light",
         "detail": "the texture of the product on skin",
@@ -148,7 +148,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "agitate": "Every follow-up you chase is time your team doesn't get back.",
         "win": "Less busywork, more real work.",
         "fact_q": "Where does your team's week really go?",
-        "story": "Another meeting ends. Everyone nods. Nothing moves.",
+        "story": "Another meeting ends. Heads nod. Nothing moves.",
         "setting": "a bright, busy workspace with laptops open",
         "detail": "the product's screen on a laptop",
     },
@@ -157,7 +157,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "pain_q": "Tired of the same few meals?",
         "pain": "Another evening, another meal that's just fine.",
         "agitate": "And just fine gets old fast.",
-        "win": "Food you actually look forward to.",
+        "win": "Food you actually crave.",
         "fact_q": "When did a meal last surprise you?",
         "story": "Evening, an open fridge, and no ideas.",
         "setting": "a warm kitchen table set for sharing",
@@ -203,7 +203,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "agitate": "And that uncertainty follows you into every decision.",
         "win": "Clear numbers and calm decisions.",
         "fact_q": "Do you know where your money went?",
-        "story": "Payday. By the weekend, it's somehow gone.",
+        "story": "Payday. By the weekend, it has somehow vanished.",
         "setting": "a calm kitchen table with a phone and a coffee",
         "detail": "the product's screen on a phone",
     },
@@ -613,7 +613,7 @@ _HOOKS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("Buyer's checklist", "What to look for", ("Check this before you choose.",)),
         ("Us vs them", "Not built the same",
          ("Not all {thing} are equal.", "Not every option is equal.")),
-        ("Switch story", "Thinking of switching?", ("Thinking of switching? Watch this.",)),
+        ("Switch story", "Thinking of a change?", ("Thinking of a change? Watch this.",)),
         ("No trade-offs", "Why settle for a trade-off?", ("Why settle for a trade-off?",)),
         ("Just works", "What if it just worked?", ("What if {thing} just worked?",
                                                    "What if it just worked?")),
@@ -652,8 +652,8 @@ _HOOKS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("Reminder", "Still on your list?", ("{product} still on your list?",
                                             "Still on your list?")),
         ("Recap", "Everything in one minute", ("{product}, in a nutshell.", "In a nutshell.")),
-        ("Ready", "Ready when you are", ("{Offer}. Ready?", "{product}, ready when you are.",
-                                 "Ready when you are.")),
+        ("Ready", "Ready when you are", ("{Offer}. Ready?", "{product}, whenever you're ready.",
+                                 "Whenever you're ready.")),
     ),
 }  # fmt: skip
 
@@ -747,7 +747,7 @@ _LINES: dict[str, dict[str, tuple[str, ...]]] = {
         "story": ("{story}",),
         "problem": ("{pain}",),
         "agitate": ("{agitate}",),
-        "reveal": ("That's where {product} comes in.", "Then there's {product}."),
+        "reveal": ("That's why there's {product}.", "Then there's {product}."),
         "solution": (
             "Meet {product}, from {other_brand}.",
             "Meet {product}, made for {audience}.",
@@ -755,7 +755,7 @@ _LINES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "compare": (
             "You've compared the options. You know the trade-offs.",
-            "Other {thing} make you choose. You shouldn't have to.",
+            "Other {thing} make you choose. This one doesn't.",
         ),
         "reminder": (
             "You've seen {product}. Here's what it really does.",
@@ -835,10 +835,10 @@ _TRIGGER_LINES: dict[str, tuple[str, ...]] = {
                     "One tip, on the house: start small and stay with it."),
     "Commitment & Consistency": ("Start small: one step today.",
                                  "You care about doing it right. {product} helps you stay on it."),
-    "Social Proof": ("Try it once, then tell a friend.", "Found something good? Pass it on."),
+    "Social Proof": ("Try it once, then tell a friend.", "Found something good? Share it."),
     "Authority": ("No hype. Just how it works.", "Here's how it works, plainly."),
     "Liking": ("Friendly, simple, and made with you in mind.",
-               "Made with care, for people who care."),
+               "Made with care, for those who care."),
     "Scarcity": ("Don't put it off another week.",
                  "The sooner you start, the sooner you'll feel the difference."),
     "": ("See for yourself.", "Give it a try and see."),
@@ -873,7 +873,7 @@ _JINGLE_COUPLETS: tuple[tuple[str, str], ...] = (
     ("Every time you need a lift,", "{brand} gives your day a shift."),
     ("Simple, easy, bright and clear,", "{brand} is always near."),
     ("Take a breath and let it flow,", "{product}, the one you know."),
-    ("Big or small, near or far,", "{brand} meets you where you are."),
+    ("Rain or shine, day or night,", "{brand} makes it feel just right."),
 )
 
 
@@ -1018,7 +1018,9 @@ def _spoken_text(script: Script) -> tuple[str, str, str]:
         if not new or _find(new, text):
             continue
         previous = old_fields[name]
-        if previous and previous != new and previous in text:
+        if previous == new:
+            continue  # untouched since the script was written: the voiceover decides
+        if previous and previous in text:
             text = text.replace(previous, new, 1)
         elif name == "hook":
             text = f"{new} {text}"
@@ -1130,6 +1132,9 @@ def _caption(line: str, frames: Sequence[str] = (), *, prefer_first: bool = Fals
     fitting = [c for c in parts if fits_caption(_caption_text(c), CAPTION_WIDTH, CAPTION_ROWS)]
     if fitting:
         return _caption_text(fitting[0] if prefer_first else max(fitting, key=len))
+    loose = [u for u in units if fits_caption(_caption_text(u), CAPTION_WIDTH + 4, CAPTION_ROWS)]
+    if loose:  # "~32 characters": a whole sentence a little over is better than a cut one
+        return _caption_text(max(loose, key=len))
     heads = [u.split(",")[0].strip() for u in units if "," in u]  # last resort: "Meet X"
     fitting = [h for h in heads if _words(h) >= 2 and ends_whole(h) and fits_caption(h)]
     if fitting:
@@ -1294,9 +1299,15 @@ class OfflineWriter:
             options = (
                 self._proof_candidates(ctx) if name == "proof" else self._candidates(ctx, name)
             )
+            how = ctx.slots["how"]
+            if name in ("reveal", "solution", "reminder", "offer") and how not in used:
+                # the business type's "how" rides along when there is room
+                options = [(f"{t} {how}", u, s) for t, u, s in options] + options
             for text, unit, source in options:
                 if _words(text) > budget or text in used or (unit and unit in used):
                     continue
+                if text.endswith(how) and text != how:
+                    used.add(how)
                 if (
                     unit and unit == source and any(c in used for c in clauses(source))
                 ):  # a clause of this sentence was said already
