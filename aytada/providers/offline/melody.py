@@ -468,7 +468,7 @@ def _drum(kind: str, n: int, rng: random.Random) -> list[float]:
     ]
 
 
-_PART_LEVEL = {"lead": 1.0, "chords": 1.0, "bass": 1.0, "kick": 0.9, "snare": 0.55,
+_PART_LEVEL = {"lead": 1.0, "chords": 1.0, "bass": 0.7, "kick": 0.6, "snare": 0.5,
                "hat": 0.8, "crash": 0.8}  # fmt: skip
 
 
