@@ -1295,6 +1295,8 @@ class OfflineWriter:
     def _line(self, ctx: _Ctx, role: str, budget: int, used: set[str]) -> str:
         """A whole line for ``role`` within ``budget`` words, not used before in the script."""
         chain = (role, *_FALLBACK.get(role, ()))
+        if "\x00offer" in used:
+            chain = tuple(name for name in chain if name != "offer")
         for name in chain:
             options = (
                 self._proof_candidates(ctx) if name == "proof" else self._candidates(ctx, name)
@@ -1349,6 +1351,8 @@ class OfflineWriter:
                 lines=(ScriptLine(text, float(length_s)),),
             )
         used: set[str] = {hook}
+        if ctx.campaign.offer and ctx.campaign.offer.lower() in hook.lower():
+            used.add("\x00offer")  # the hook already made the offer: say it once more, at the end
         middle = []
         carry = max(0, budgets[0] - _words(hook))  # words a short line leaves to the next
         for role, budget in zip(roles[1:-1], budgets[1:-1], strict=True):
