@@ -628,11 +628,26 @@ def _size_ladder(ctx: _Ctx) -> list[_Sizes]:
 
 
 def _solve(ctx: _Ctx, fn: _LayoutFn) -> tuple[_Sizes, _Result] | None:
-    for sizes in _size_ladder(ctx):
-        result = fn(ctx, sizes)
+    """The largest sizes on the ladder at which ``fn`` fits (binary search, then a few steps up
+    in case fitting is not perfectly monotonic in the size)."""
+    ladder = _size_ladder(ctx)
+    found: tuple[int, _Result] | None = None
+    low, high = 0, len(ladder) - 1
+    while low <= high:
+        mid = (low + high) // 2
+        result = fn(ctx, ladder[mid])
         if result is not None:
-            return sizes, result
-    return None
+            found, high = (mid, result), mid - 1
+        else:
+            low = mid + 1
+    if found is None:
+        return None
+    index, result = found
+    for up in range(max(0, index - 3), index):
+        better = fn(ctx, ladder[up])
+        if better is not None:
+            return ladder[up], better
+    return ladder[index], result
 
 
 # ============================================================================================

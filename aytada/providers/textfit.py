@@ -26,13 +26,27 @@ def load_font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_PATH), max(1, int(size)))
 
 
+_LENGTHS: dict[tuple[object, int, str], float] = {}
+
+
+def text_length(font: ImageFont.FreeTypeFont, text: str) -> float:
+    """``font.getlength(text)``, memoised: wrapping measures the same prefixes many times."""
+    key = (getattr(font, "path", id(font)), int(getattr(font, "size", 0)), text)
+    value = _LENGTHS.get(key)
+    if value is None:
+        if len(_LENGTHS) > 100_000:
+            _LENGTHS.clear()
+        value = _LENGTHS[key] = font.getlength(text)
+    return value
+
+
 def _split_long_word(word: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
     """Cut one over-wide word into hyphenated pieces (legacy caption behaviour)."""
     pieces: list[str] = []
     rest = word
-    while font.getlength(rest) > max_width and len(rest) > 1:
+    while text_length(font, rest) > max_width and len(rest) > 1:
         cut = len(rest) - 1
-        while cut > 1 and font.getlength(rest[:cut] + "-") > max_width:
+        while cut > 1 and text_length(font, rest[:cut] + "-") > max_width:
             cut -= 1
         pieces.append(rest[:cut] + "-")
         rest = rest[cut:]
@@ -47,12 +61,12 @@ def _greedy(
     current = ""
     for word in words:
         candidate = f"{current} {word}" if current else word
-        if font.getlength(candidate) <= max_width:
+        if text_length(font, candidate) <= max_width:
             current = candidate
             continue
         if current:
             lines.append(current)
-        if break_long_words and font.getlength(word) > max_width:
+        if break_long_words and text_length(font, word) > max_width:
             *full, current = _split_long_word(word, font, max_width)
             lines.extend(full)
         else:
@@ -96,7 +110,7 @@ def _wrap_paragraph(
     lines = _greedy(words, font, max_width, break_long_words)
     if not balanced or len(lines) < 2:
         return lines
-    widest = max(font.getlength(line) for line in lines)
+    widest = max(text_length(font, line) for line in lines)
     pieces = sum(len(line.split()) for line in lines)
     low, high = max_width * 0.4, max_width
     best = lines
@@ -106,7 +120,7 @@ def _wrap_paragraph(
         if (
             len(candidate) <= len(lines)
             and sum(len(c.split()) for c in candidate) == pieces
-            and max(font.getlength(c) for c in candidate) <= max(widest, mid)
+            and max(text_length(font, c) for c in candidate) <= max(widest, mid)
         ):
             best, high = candidate, mid
         else:
@@ -135,7 +149,7 @@ def measure(text: str, size: int, max_width: float, *, balanced: bool = True) ->
     """Wrap ``text`` at ``size`` px into ``max_width``; the result may be wider if a word is."""
     font = load_font(size)
     lines = wrap_words(text, font, max_width, balanced=balanced)
-    widest = max((font.getlength(line) for line in lines), default=0.0)
+    widest = max((text_length(font, line) for line in lines), default=0.0)
     pitch = line_height(size)
     return FittedText(tuple(lines), size, int(widest + 0.999), pitch * len(lines), pitch)
 
@@ -166,9 +180,9 @@ def fit_text(
     """
     size = max(min_size, int(max_size))
     while True:
-        fitted = measure(text, size, max_width, balanced=balanced)
+        fitted = measure(text, size, max_width, balanced=False)  # same line count, faster
         if fits(fitted, max_width, max_height, max_lines):
-            return fitted
+            return measure(text, size, max_width, balanced=True) if balanced else fitted
         if size <= min_size:
             return None
         size = max(min_size, min(size - 1, int(size * 0.94)))

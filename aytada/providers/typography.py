@@ -115,7 +115,13 @@ def background_colors(image: Image.Image, rect: Rect) -> list[RGB]:
     region = image.convert("RGB").crop(rect.box)
     if region.width == 0 or region.height == 0:
         return []
-    pixels = sorted(region.getdata(), key=relative_luminance)
+    if region.width * region.height > 4096:  # a sample of the real pixels is enough
+        region = region.resize((min(region.width, 64), min(region.height, 64)),
+                               Image.Resampling.NEAREST)
+    pixels = sorted(
+        (region.getpixel((x, y)) for y in range(region.height) for x in range(region.width)),
+        key=relative_luminance,
+    )
     n = len(pixels)
     return [pixels[n // 2], pixels[int(n * 0.02)], pixels[min(n - 1, int(n * 0.98))]]
 
