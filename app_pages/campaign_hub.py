@@ -7,8 +7,8 @@ from functools import partial
 import streamlit as st
 
 from aytada.core import campaigns as c
+from aytada.core.formats import KINDS
 from aytada.core.projects import list_projects, make_variant, soft_delete
-from aytada.core.steps import KINDS
 from aytada.ui import widgets as w
 from aytada.vocabulary import STRATEGY_PILLARS
 

@@ -7,8 +7,8 @@ from functools import partial
 import streamlit as st
 
 from aytada.core import statuses
+from aytada.core.formats import KINDS
 from aytada.core.projects import list_projects, soft_delete
-from aytada.core.steps import KINDS
 from aytada.ui import widgets as w
 
 ws = w.start_page()

@@ -77,7 +77,7 @@ def main() -> None:
                 at.run()
                 statements.clear()
                 t0 = time.perf_counter()
-                at.switch_page("pages/my_videos.py").run()
+                at.switch_page("app_pages/my_videos.py").run()
                 times.append(time.perf_counter() - t0)
                 counts.append(len(statements))
                 assert not at.exception, at.exception

@@ -23,9 +23,10 @@ from aytada.vocabulary import (  # noqa: F401  (re-exported for the UI)
     CREATIVE_STYLES,
     INDUSTRIES,
     PERSUASION_TRIGGERS,
+    STRATEGY_PILLARS,
 )
 
-PILLARS = ("audience", "messaging", "goals")
+PILLARS = tuple(STRATEGY_PILLARS)
 
 TEXT_LIMITS = {
     "name": 120,

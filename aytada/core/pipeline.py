@@ -110,6 +110,11 @@ class Step:
     per_scene: bool = False  # one generation per scene; the last one to finish moves on
     user_started: bool = True  # started by a button (False: follows another step)
     progress: float = 0.0  # the progress bar's share while the step runs (0–1)
+    button: str = ""  # the Studio's name for the step when it differs from `label`
+
+    @property
+    def wizard_label(self) -> str:
+        return self.button or self.label
 
     def target_after(self, project: Project) -> Status | None:
         """The status a success moves the project to (None: not yet, siblings still run)."""
@@ -135,7 +140,8 @@ PIPELINE: tuple[Step, ...] = (
     Step("scenes", "Scenes", VIDEO, S.GENERATING_SCENES, S.SCENES_READY, flat("scenes"),
          requires=(HAS_SCRIPT,), progress=0.45),
     Step("clip", "Scene clip", VIDEO, S.GENERATING_VIDEO, None, Price(by_quality=True),
-         requires=(HAS_SCENES, SCENES_FRESH), then="voiceover", per_scene=True, progress=0.65),
+         requires=(HAS_SCENES, SCENES_FRESH), then="voiceover", per_scene=True, progress=0.65,
+         button="Render"),
     Step("voiceover", "Voiceover", VIDEO, S.GENERATING_VOICEOVER, S.STITCHING,
          flat("voiceover"), requires=(HAS_SCENES, ALL_CLIPS), then="stitch",
          user_started=False, progress=0.8),

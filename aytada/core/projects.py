@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from aytada import vocabulary
 from aytada.core import statuses
 from aytada.core.campaigns import load_campaign
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, NotFound, ValidationFailed
+from aytada.core.formats import DESIGN_FORMATS, KINDS, LENGTHS, QUALITIES, VIDEO_FORMATS
 from aytada.core.models import Asset, Campaign, Generation, Project, utcnow
 from aytada.core.statuses import ACTIVE, Status
-from aytada.core.steps import DESIGN_FORMATS, KINDS, LENGTHS, QUALITIES, VIDEO_FORMATS
 
 PAGE_SIZE = 24
 
@@ -265,7 +266,7 @@ def _check_editable(project: Project) -> None:
         raise Conflict("A step is running for this project; edits wait until it finishes.")
 
 
-SCRIPT_FIELDS = ("hook", "body", "call_to_action", "voiceover")
+SCRIPT_FIELDS = tuple(vocabulary.SCRIPT_FIELDS)
 
 
 def _carry_edits(old: dict[str, Any], new: dict[str, str]) -> dict[str, Any]:

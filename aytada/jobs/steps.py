@@ -7,7 +7,6 @@ the generation's folder) and `apply` (project fields updated in the output trans
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,19 @@ from sqlalchemy.orm import Session
 
 from aytada.core import media, timing
 from aytada.core.errors import UserError
+from aytada.core.formats import frame_size
 from aytada.core.models import Asset, Generation, Project, Workspace
-from aytada.core.steps import frame_size
 from aytada.jobs.providers import brief_from_snapshot, get_providers
 from aytada.jobs.runner import NewAsset, StepContext, StepResult, register_step
 from aytada.providers import ffmpeg
-from aytada.providers.base import Idea, ImageRequest, Script, ScriptLine, SegmentRequest
+from aytada.providers.base import (
+    Idea,
+    ImageRequest,
+    Script,
+    ScriptLine,
+    SegmentRequest,
+    split_layout,
+)
 from aytada.providers.typography import compose_design
 
 
@@ -47,13 +53,17 @@ def ideas_inputs(session: Session, project: Project, scene: int, params: dict) -
         .select_from(Generation)
         .where(Generation.project_id == project.id, Generation.step == "ideas")
     )
-    return {"length_s": project.length_s, "variant": int(runs or 0)}
+    return {"length_s": project.length_s, "variant": int(runs or 0), "seed": project.id}
 
 
 def ideas_run(ctx: StepContext) -> StepResult:
     text = get_providers().text
     ideas = text.ideas(
-        _brief(ctx), count=3, length_s=ctx.snapshot["length_s"], variant=ctx.snapshot["variant"]
+        _brief(ctx),
+        count=3,
+        length_s=ctx.snapshot["length_s"],
+        variant=ctx.snapshot["variant"],
+        seed=int(ctx.snapshot.get("seed") or 0),
     )
     if len(ideas) != 3:
         raise ValueError(f"expected 3 ideas, got {len(ideas)}")
@@ -129,7 +139,6 @@ MOTION_FOR_LAYOUT = {
     "context": "push_in",
     "end_card": "slide_in",
 }
-_LAYOUT_TAG = re.compile(r"^\s*\[(hero|detail|context|end_card)\]\s*", re.IGNORECASE)
 
 
 def scene_layout(visual: str, index: int, count: int) -> tuple[str, str]:
@@ -139,14 +148,14 @@ def scene_layout(visual: str, index: int, count: int) -> tuple[str, str]:
     last the end card, and the ones between alternate detail and context, so a viewer never
     sees the same picture twice in a row.
     """
-    match = _LAYOUT_TAG.match(visual or "")
-    if match:
-        return match.group(1).lower(), visual[match.end():]
+    layout, rest = split_layout(visual)
+    if layout:
+        return layout, rest
     if index == 0:
-        return "hero", visual
+        return "hero", rest
     if index == count - 1 and count > 1:
-        return "end_card", visual
-    return ("detail" if index % 2 else "context"), visual
+        return "end_card", rest
+    return ("detail" if index % 2 else "context"), rest
 
 
 def _uploads(ctx: StepContext) -> dict[str, str]:
@@ -277,6 +286,7 @@ def voiceover_run(ctx: StepContext) -> StepResult:
             f"{brief.product_name}",
             float(ctx.snapshot["length_s"]),
             ctx.workdir / "music.wav",
+            mood=brief.tone_of_voice,
         )
         if music.notice:
             notices.add(music.notice)
@@ -501,12 +511,16 @@ def jingle_run(ctx: StepContext) -> StepResult:
         instrumental=instrumental,
         mood=brief.tone_of_voice,
     )
+    audio = music.path
+    if providers.music.name != "offline":  # the offline synth delivers at the target already
+        audio = ffmpeg.loudnorm(music.path, ctx.workdir / "jingle-social.wav")
+        music.path.unlink(missing_ok=True)
     return StepResult(
-        {"lyrics": lyrics, "audio": media.relative(music.path)},
+        {"lyrics": lyrics, "audio": media.relative(audio)},
         providers.music.name,
         providers.music.model,
         notice=music.notice,
-        assets=[NewAsset("audio", "jingle", music.path)],
+        assets=[NewAsset("audio", "jingle", audio)],
     )
 
 

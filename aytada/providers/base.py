@@ -6,6 +6,7 @@ into a :class:`Brief` and hands it over; providers return dataclasses or write f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -76,6 +77,19 @@ class Script:
     lines: tuple[ScriptLine, ...] = ()
 
 
+#: A scene's composition, named in its visual as a leading tag: "[detail] Close-up of …".
+LAYOUTS: tuple[str, ...] = ("hero", "detail", "context", "end_card")
+_LAYOUT_TAG = re.compile(r"^\s*\[(\w+)\]\s*")
+
+
+def split_layout(visual: str) -> tuple[str, str]:
+    """(the composition named by the visual's leading tag or "", the visual without it)."""
+    match = _LAYOUT_TAG.match(visual or "")
+    if match and match.group(1).lower() in LAYOUTS:
+        return match.group(1).lower(), visual[match.end():]
+    return "", visual or ""
+
+
 @dataclass(frozen=True)
 class Scene:
     index: int
@@ -138,7 +152,12 @@ class TextProvider(Protocol):
     name: str
     model: str
 
-    def ideas(self, brief: Brief, *, count: int, length_s: int, variant: int = 0) -> list[Idea]: ...
+    def ideas(
+        self, brief: Brief, *, count: int, length_s: int, variant: int = 0, seed: int = 0
+    ) -> list[Idea]:
+        """Exactly ``count`` concepts. ``variant`` counts the project's earlier runs (re-rolls
+        bring new angles); ``seed`` is the project's own, so variants start elsewhere."""
+        ...
 
     def script(self, brief: Brief, idea: Idea, *, length_s: int) -> Script: ...
 

@@ -58,7 +58,7 @@ WAV_ARGS: tuple[str, ...] = (
     "-c:a", "pcm_s16le", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS),
 )  # fmt: skip
 
-MAX_ATEMPO = 1.25
+MAX_ATEMPO = 1.15  # the most a voiceover line is sped up (aytada.core.timing.MAX_SPEEDUP)
 DEFAULT_TIMEOUT_S = 900.0
 
 # Caption layout, as fractions of the frame.
@@ -444,7 +444,7 @@ def _mono(label_in: str) -> str:
 def fit_audio(src: Path, out: Path, *, seconds: float) -> Path:
     """Fit a voiceover line into a window of exactly ``seconds``: WAV, 48 kHz mono.
 
-    Longer input is sped up (``atempo``, at most 1.25×) and then trimmed with a short fade;
+    Longer input is sped up (``atempo``, at most MAX_ATEMPO) and then trimmed with a short fade;
     shorter input is padded with silence.
     """
     samples = _samples(seconds)

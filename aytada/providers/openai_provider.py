@@ -386,7 +386,9 @@ class OpenAIText(_OpenAIBase):
 
         return self._call(call)
 
-    def ideas(self, brief: Brief, *, count: int, length_s: int, variant: int = 0) -> list[Idea]:
+    def ideas(
+        self, brief: Brief, *, count: int, length_s: int, variant: int = 0, seed: int = 0
+    ) -> list[Idea]:
         """Exactly ``count`` concepts (asks again for the missing ones if the model gives fewer)."""
         if count <= 0:
             return []
@@ -406,6 +408,8 @@ class OpenAIText(_OpenAIBase):
                     f" This is re-roll number {variant}: avoid the most obvious angles and "
                     "offer fresh ones."
                 )
+            elif seed % 3:  # another project of the same campaign (an A/B variant)
+                task += " This is an A/B variant: lead with less obvious angles."
             if ideas:
                 taken = "; ".join(idea.title for idea in ideas)
                 task += f" Do not repeat these concepts: {taken}."

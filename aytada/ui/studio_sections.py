@@ -14,6 +14,15 @@ from typing import Any
 import streamlit as st
 
 from aytada.core import statuses
+from aytada.core.formats import (
+    DESIGN_FORMAT_LABELS,
+    DESIGN_FORMATS,
+    DESIGN_KINDS,
+    KINDS,
+    LENGTHS,
+    QUALITIES,
+    VIDEO_FORMATS,
+)
 from aytada.core.pipeline import STEPS, missing_scenes, wizard_steps
 from aytada.core.projects import (
     assets_of,
@@ -22,15 +31,6 @@ from aytada.core.projects import (
     get_asset,
     save_scene,
     save_script,
-)
-from aytada.core.steps import (
-    DESIGN_FORMAT_LABELS,
-    DESIGN_FORMATS,
-    DESIGN_KINDS,
-    KINDS,
-    LENGTHS,
-    QUALITIES,
-    VIDEO_FORMATS,
 )
 from aytada.jobs.runner import retry_failed, start_step
 from aytada.ui import widgets as w
@@ -467,14 +467,11 @@ WIZARD_SECTIONS: dict[str, WizardSection] = {
     ),
 }
 # From the user's side the scene-clip step is the whole render (voiceover and cut follow).
-WIZARD_LABELS = {"clip": "Render"}
-
-
 def video_wizard(studio: Studio) -> None:
     """The stepper over the pipeline's user-started video steps, then each shown section: the
     step to do now is open, finished ones fold away (a finished ad opens on its video)."""
     steps = wizard_steps("video")
-    labels = [WIZARD_LABELS.get(step.name, step.label) for step in steps]
+    labels = [step.wizard_label for step in steps]
     sections = [WIZARD_SECTIONS[step.name] for step in steps]
     current = w.stepper(labels, [section.finished(studio) for section in sections])
     open_at = current if current >= 0 else len(steps) - 1

@@ -25,10 +25,10 @@ from streamlit_autorefresh import st_autorefresh
 
 from aytada.core import media, statuses
 from aytada.core.errors import NotFound, UserError, ValidationFailed
+from aytada.core.formats import DESIGN_KINDS
 from aytada.core.pipeline import STEPS
 from aytada.core.projects import ProjectCard
 from aytada.core.statuses import Status
-from aytada.core.steps import DESIGN_KINDS
 
 # --------------------------------------------------------------------------- pages
 
@@ -46,7 +46,7 @@ POLL_MS = 8000  # lists and the Studio poll every eight seconds while anything i
 
 @dataclass(frozen=True)
 class KindLook:
-    """How a project kind (`aytada.core.steps.KINDS`) is named and drawn."""
+    """How a project kind (`aytada.core.formats.KINDS`) is named and drawn."""
 
     label: str
     plural: str

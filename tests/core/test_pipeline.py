@@ -7,10 +7,10 @@ from types import SimpleNamespace
 import pytest
 
 from aytada.core import pipeline, statuses
+from aytada.core.formats import KINDS
 from aytada.core.pipeline import PIPELINE, STEPS, next_step, steps_for, wizard_steps
 from aytada.core.settings import DEFAULT_PRICES
 from aytada.core.statuses import ACTIVE, Status
-from aytada.core.steps import KINDS
 
 
 def _project(**kw: object) -> SimpleNamespace:

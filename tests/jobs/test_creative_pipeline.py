@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from aytada.core import campaigns, media, projects
-from aytada.core.steps import DESIGN_FORMATS
+from aytada.core.formats import DESIGN_FORMATS
 from aytada.jobs.runner import start_step
 from aytada.providers import ffmpeg
 from tests.conftest import IN_CI, wait_for

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from aytada.core.formats import KINDS
 from aytada.core.pipeline import wizard_steps
-from aytada.core.steps import KINDS
 from aytada.ui.studio_sections import PANELS, WIZARD_SECTIONS
 from aytada.ui.widgets import KIND_LOOKS
 

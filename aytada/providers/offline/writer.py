@@ -27,6 +27,7 @@ from aytada.providers.base import (
     Scene,
     Script,
     ScriptLine,
+    split_layout,
 )
 from aytada.providers.offline.common import (
     WORDS_PER_SECOND,
@@ -47,7 +48,6 @@ HOOK_WORDS = 8
 CAPTION_WIDTH = 32
 CAPTION_ROWS = 2
 
-LAYOUTS = ("hero", "detail", "context", "end_card")
 """Composition roles written as a ``[role] `` prefix of :attr:`Scene.visual` (see
 :func:`scene_layout`)."""
 
@@ -106,10 +106,8 @@ def normalize_trigger(trigger: str) -> str:
 
 
 def scene_layout(visual: str) -> str:
-    """The composition role of a scene ("hero", "detail", "context", "end_card") read from
-    the ``[role] `` prefix the writer puts on :attr:`Scene.visual`; "" when there is none."""
-    match = re.match(r"\s*\[(\w+)\]", visual or "")
-    return match.group(1) if match and match.group(1) in LAYOUTS else ""
+    """The composition role the writer put on :attr:`Scene.visual` ("" when there is none)."""
+    return split_layout(visual)[0]
 
 
 # ============================================================================================

@@ -5,7 +5,7 @@ The pipeline's steps (statuses, prices, order) live in `aytada.core.pipeline`.
 
 from __future__ import annotations
 
-from aytada.core.pipeline import DESIGN_KINDS, STEPS  # noqa: F401  (STEPS: old import path)
+from aytada.core.pipeline import DESIGN_KINDS
 
 KINDS = ("video", "banner", "flyer", "jingle")
 VIDEO_FORMATS: dict[str, tuple[int, int]] = {
