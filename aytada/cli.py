@@ -15,6 +15,7 @@ from typing import TextIO
 
 from aytada.core.errors import UserError
 from aytada.core.settings import ROOT, get_settings
+from aytada.vocabulary import SCRIPT_FIELDS
 
 
 def _print(msg: str, *, err: bool = False) -> None:
@@ -505,7 +506,7 @@ def _size_id(text: str) -> str:
 
 def _make_settings(args: argparse.Namespace, campaign_name: str) -> dict[str, object]:
     """create_project's keyword arguments for `make`; UserError for an option the kind lacks."""
-    from aytada.core.steps import DESIGN_FORMATS, LENGTHS, QUALITIES, VIDEO_FORMATS
+    from aytada.core.formats import DESIGN_FORMATS, LENGTHS, QUALITIES, VIDEO_FORMATS
 
     kind = args.kind
     given = {
@@ -556,6 +557,8 @@ def _make_settings(args: argparse.Namespace, campaign_name: str) -> dict[str, ob
         if quality not in QUALITIES:
             raise UserError(f"--quality {quality!r}: choose {' or '.join(QUALITIES)}")
         out["quality"] = quality
+    if args.title is not None and not args.title.strip():
+        raise UserError("--title cannot be empty")
     title = args.title if args.title is not None else f"{campaign_name} {kind} {label}".strip()
     out["title"] = title[:120] if args.title is None else title
     return out
@@ -570,6 +573,13 @@ def cmd_make(args: argparse.Namespace) -> int:
     _require_worker()
     pid = projects.create_project(ws, campaign.id, **settings)  # type: ignore[arg-type]
     _print(f"project {pid}")
+    # the first step starts here in any case, so a refusal (credits, queue) is shown at once
+    try:
+        _start_next(ws, projects.get_project(ws, pid), Progress(sys.stderr))
+    except UserError as exc:
+        raise UserError(
+            f"{exc} Project {pid} stays a draft: continue it with `aytada project run {pid}`."
+        ) from exc
     if args.wait:
         return _run_in_foreground(ws, pid, args.timeout, retry=False)
     logs = get_settings().data_dir / "logs"
@@ -611,7 +621,7 @@ def _summary(report: dict, campaign: str) -> list[str]:  # type: ignore[type-arg
         lines.append(f"  {mark} idea {i + 1}: {idea.get('title', '')}")
     if report["script"]:
         lines.append("  script:")
-        for field in ("hook", "body", "call_to_action", "voiceover"):
+        for field in SCRIPT_FIELDS:
             if field in report["script"]:
                 lines.append(f"    {field}: {report['script'][field]}")
     for i, scene in enumerate(report["scenes"]):
@@ -655,7 +665,7 @@ def cmd_project(args: argparse.Namespace) -> int:
                 _print(line)
         return 0
     if args.action == "edit-script":
-        fields = projects.SCRIPT_FIELDS
+        fields = tuple(SCRIPT_FIELDS)
         if args.field not in fields:
             raise UserError(
                 f"unknown script field {args.field!r}; the fields are: {', '.join(fields)}"
@@ -672,7 +682,7 @@ def cmd_project(args: argparse.Namespace) -> int:
     if args.action == "run":
         _require_worker()
         project = projects.get_project(ws, args.project)
-        return _run_in_foreground(ws, project.id, args.timeout, retry=True)
+        return _run_in_foreground(ws, project.id, args.timeout, retry=args.retry)
     return 2
 
 
@@ -695,6 +705,7 @@ def cmd_video(args: argparse.Namespace) -> int:
         _print(f"project {pid}")
         return 0
     say = Progress(sys.stdout)
+    _require_worker()
     try:
         if args.action == "advance":
             status = _advance(ws, args.project, args.timeout, say)
@@ -863,10 +874,11 @@ def build_parser() -> argparse.ArgumentParser:
     pe.add_argument("--text", required=True)
     prun = prsub.add_parser(
         "run",
-        help="run the remaining steps to the end (retries a failed step); prints the output",
+        help="run the remaining steps to the end; prints the output path(s)",
     )
     prun.add_argument("project", type=_id)
     prun.add_argument("--timeout", type=_seconds, default=1800)
+    prun.add_argument("--retry", action="store_true", help="retry the step of a failed project")
     pr.set_defaults(func=cmd_project)
 
     d = sub.add_parser("demo", help="make a 30 s 9:16 video ad end to end")
@@ -895,12 +907,10 @@ def main(argv: list[str] | None = None) -> int:
     from redis.exceptions import RedisError
     from sqlalchemy.exc import OperationalError
 
-    from aytada.core.credits import NotEnoughCredits
-
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (UserError, NotEnoughCredits) as exc:
+    except UserError as exc:
         return _error(str(exc))
     except (ValueError, OverflowError) as exc:
         return _error(f"invalid input: {exc}")
