@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from aytada.providers.textfit import FittedText, line_height, measure
+from aytada.providers.textfit import FittedText, drawable, line_height, measure
 
 RGB = tuple[int, int, int]
 
@@ -517,8 +517,8 @@ def _vertical(
                 free = needed
         if top:
             _merge_texts(
-                result, _place_stack(ctx, top, Rect(c.x, y, c.w, top_h), halign="center",
-                                     valign="top"),
+                result,
+                _place_stack(ctx, top, Rect(c.x, y, c.w, top_h), halign="center", valign="top"),
             )
             y += top_h + ctx.gap
         result["product"] = Rect(c.x, y, c.w, free)
@@ -526,8 +526,9 @@ def _vertical(
             y += free + ctx.gap
             _merge_texts(
                 result,
-                _place_stack(ctx, bottom, Rect(c.x, y, c.w, bottom_h), halign="center",
-                             valign="top"),
+                _place_stack(
+                    ctx, bottom, Rect(c.x, y, c.w, bottom_h), halign="center", valign="top"
+                ),
             )
         return result
 
@@ -595,8 +596,8 @@ _LAYOUTS: dict[str, dict[str, _LayoutFn]] = {
         "hero-top": _vertical([], ["label", "headline", "subline", "cta"], 0.48),
     },
     "story": {
-        "hero-middle": _vertical(["label", "headline"], ["subline", "cta"], 0.48),
-        "hero-top": _vertical([], ["label", "headline", "subline", "cta"], 0.5),
+        "hero-middle": _vertical(["label", "headline"], ["subline", "cta"], 0.56),
+        "hero-top": _vertical([], ["label", "headline", "subline", "cta"], 0.58),
     },
 }
 
@@ -667,15 +668,17 @@ def _palette(colors: Sequence[str], theme: int) -> Palette:
     accent = parsed[1] if len(parsed) > 1 else mix(primary, WHITE, 0.55)
     name = ("bold", "light", "dark")[theme % 3]
     if name == "bold":
-        canvas, set_, button = primary, mix(primary, WHITE, 0.86), accent
+        canvas, button = primary, accent
+        sets = [mix(primary, WHITE, 0.86), mix(accent, WHITE, 0.5), WHITE]
     elif name == "light":
-        canvas, set_, button = mix(primary, WHITE, 0.9), mix(accent, WHITE, 0.3), primary
+        canvas, button = mix(primary, WHITE, 0.9), primary
+        sets = [mix(accent, WHITE, 0.3), accent, mix(primary, WHITE, 0.55), primary]
     else:
-        canvas, set_, button = mix(primary, (0, 0, 0), 0.62), accent, accent
-    # the button must stand out from the canvas (WCAG non-text contrast 3:1)
+        canvas, button = mix(primary, (0, 0, 0), 0.62), accent
+        sets = [accent, mix(primary, WHITE, 0.6), WHITE]
+    # the set must read as a shape on the canvas; the button must stand out (non-text 3:1)
+    set_ = next((c for c in sets if contrast_ratio(c, canvas) >= 1.3), sets[-1])
     button = ensure_contrast(button, canvas, 3.0)
-    if contrast_ratio(set_, canvas) < 1.3:
-        set_ = mix(canvas, WHITE if relative_luminance(canvas) < 0.4 else (0, 0, 0), 0.25)
     return Palette(canvas=canvas, set=set_, button=button, theme=name)
 
 
@@ -702,8 +705,12 @@ def _text_colors(palette: Palette, colors: Sequence[str]) -> dict[str, tuple[RGB
         "label": (label, canvas),
         "brand": (headline, canvas),
         "cta": (best_text_on(palette.button), palette.button),
-        "name": (ensure_contrast(parse_color(colors[0]) if colors else base, palette.set)
-                 if palette.theme != "light" else best_text_on(palette.set), palette.set),
+        "name": (
+            ensure_contrast(parse_color(colors[0]) if colors else base, palette.set)
+            if palette.theme != "light"
+            else best_text_on(palette.set),
+            palette.set,
+        ),
     }
 
 
@@ -712,7 +719,8 @@ def _text_colors(palette: Palette, colors: Sequence[str]) -> dict[str, tuple[RGB
 
 
 def _clean(text: str) -> str:
-    return " ".join((text or "").split())
+    """Whitespace collapsed; characters the font cannot draw (most emoji) left out."""
+    return drawable(text or "")
 
 
 def plan_layout(
@@ -824,8 +832,11 @@ def _finish(
         if key.startswith("text:"):
             continue
         boxes[key] = value  # type: ignore[assignment]
-    align = "left" if ctx.cls in ("landscape", "leaderboard") or layout_name.startswith("split") \
+    align = (
+        "left"
+        if ctx.cls in ("landscape", "leaderboard") or layout_name.startswith("split")
         else "center"
+    )
     for key, value in result.items():
         if not key.startswith("text:"):
             continue
@@ -858,14 +869,16 @@ def _finish(
             if ctx.cls != "leaderboard":  # the set is never much larger than the card
                 room = max(2, round(min(card.w, card.h) * 0.16))
                 w, h = min(product.w, card.w + 2 * room), min(product.h, card.h + 2 * room)
-                product = Rect(product.x + (product.w - w) // 2, product.y + (product.h - h) // 2,
-                               w, h)
+                product = Rect(
+                    product.x + (product.w - w) // 2, product.y + (product.h - h) // 2, w, h
+                )
                 boxes["product"] = product
         elif product_name or brand_name:
             name = product_name or brand_name
             texts["name"] = _name_text(name, inner, styles["name"])
-    ordered = {r: texts[r] for r in ("label", "headline", "subline", "cta", "brand", "name")
-               if r in texts}
+    ordered = {
+        r: texts[r] for r in ("label", "headline", "subline", "cta", "brand", "name") if r in texts
+    }
     return Layout(
         width=ctx.width,
         height=ctx.height,
@@ -889,8 +902,12 @@ def _name_text(name: str, area: Rect, style: tuple[RGB, RGB]) -> TextBox:
         if (ft.width <= area.w and ft.height <= area.h and len(ft.lines) <= 3) or size <= 5:
             break
         size = max(5, min(size - 1, int(size * 0.94)))
-    rect = Rect(area.x + (area.w - ft.width) // 2, area.y + (area.h - ft.height) // 2,
-                min(ft.width, area.w), min(ft.height, area.h))
+    rect = Rect(
+        area.x + (area.w - ft.width) // 2,
+        area.y + (area.h - ft.height) // 2,
+        min(ft.width, area.w),
+        min(ft.height, area.h),
+    )
     return TextBox("name", name, rect, ft.lines, ft.size, ft.line_height, "center", *style)
 
 

@@ -40,6 +40,34 @@ def text_length(font: ImageFont.FreeTypeFont, text: str) -> float:
     return value
 
 
+_INVISIBLE = {"\ufe0e", "\ufe0f", "\u200d"}  # emoji presentation selectors and joiner
+_GLYPHS: dict[str, bool] = {}
+
+
+def _mask_signature(ch: str) -> tuple[tuple[int, int], bytes]:
+    mask = load_font(40).getmask(ch)
+    return mask.size, bytes(mask)
+
+
+def has_glyph(ch: str) -> bool:
+    """True when the shipped font draws ``ch`` (not the empty-box "missing glyph")."""
+    known = _GLYPHS.get(ch)
+    if known is None:
+        if ch.isspace() or ord(ch) < 0x2000:
+            known = True  # Latin, Greek, Cyrillic, Hebrew, Arabic… are all in DejaVu Sans
+        else:
+            known = _mask_signature(ch) != _mask_signature("\U0010fffd")
+        _GLYPHS[ch] = known
+    return known
+
+
+def drawable(text: str) -> str:
+    """``text`` without the characters the shipped font cannot draw (most emoji), which would
+    show as empty boxes; whitespace collapsed. Words are otherwise untouched."""
+    kept = "".join(ch for ch in text if ch not in _INVISIBLE and has_glyph(ch))
+    return " ".join(kept.split())
+
+
 def _split_long_word(word: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
     """Cut one over-wide word into hyphenated pieces (legacy caption behaviour)."""
     pieces: list[str] = []

@@ -116,8 +116,9 @@ def background_colors(image: Image.Image, rect: Rect) -> list[RGB]:
     if region.width == 0 or region.height == 0:
         return []
     if region.width * region.height > 4096:  # a sample of the real pixels is enough
-        region = region.resize((min(region.width, 64), min(region.height, 64)),
-                               Image.Resampling.NEAREST)
+        region = region.resize(
+            (min(region.width, 64), min(region.height, 64)), Image.Resampling.NEAREST
+        )
     pixels = sorted(
         (region.getpixel((x, y)) for y in range(region.height) for x in range(region.width)),
         key=relative_luminance,
@@ -138,8 +139,13 @@ def _draw_text(draw: ImageDraw.ImageDraw, box: TextBox) -> None:
             x = box.rect.right - width
         else:
             x = box.rect.x
-        draw.text((x, box.rect.y + i * box.line_height + offset), line, font=font,
-                  fill=box.color, anchor="la")
+        draw.text(
+            (x, box.rect.y + i * box.line_height + offset),
+            line,
+            font=font,
+            fill=box.color,
+            anchor="la",
+        )
 
 
 def _is_rtl(text: str) -> bool:
@@ -169,8 +175,9 @@ def render_layout(
     cta = plan.boxes.get("cta")
     if cta is not None:
         radius = max(2, min(cta.h // 2, round(plan.texts["cta"].size * 0.7)))
-        draw.rounded_rectangle([cta.x, cta.y, cta.right - 1, cta.bottom - 1], radius,
-                               fill=plan.palette.button)
+        draw.rounded_rectangle(
+            [cta.x, cta.y, cta.right - 1, cta.bottom - 1], radius, fill=plan.palette.button
+        )
     final: dict[str, TextBox] = {}
     for role, box in plan.texts.items():
         behind = background_colors(canvas, box.rect) or [box.background]
@@ -237,4 +244,3 @@ def compose_design(
     )
     path, _ = render_layout(plan, Path(out_path), product_photo=photo, logo=mark)
     return path
-
