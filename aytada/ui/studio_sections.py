@@ -32,6 +32,7 @@ from aytada.core.projects import (
     save_scene,
     save_script,
 )
+from aytada.core.timing import overrun_messages
 from aytada.jobs.runner import retry_failed, start_step
 from aytada.ui import widgets as w
 from aytada.vocabulary import SCRIPT_FIELDS
@@ -413,6 +414,9 @@ def scenes_section(studio: Studio, title: str, expanded: bool) -> None:
 def render_section(studio: Studio, title: str, expanded: bool) -> None:
     project, costs, missing = studio.project, studio.costs, studio.missing
     with w.section(title, expanded):
+        if missing and not project.scenes_stale:
+            for message in overrun_messages(project.scenes or []):
+                st.warning(message)  # said before the user pays for the render
         if missing and project.status != statuses.Status.FAILED.value:
             st.caption(
                 f"{len(missing)} scene clip{'s' if len(missing) != 1 else ''} × {costs['clip']} "

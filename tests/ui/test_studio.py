@@ -162,6 +162,19 @@ def test_render_enqueues_one_clip_per_scene_and_shows_the_chain_cost(app, ws, ui
     assert has_autorefresh(at)
 
 
+def test_a_line_too_long_for_its_scene_is_named_before_the_render(app, ws):
+    long_line = " ".join(["word"] * 30) + "."  # ≈12 s of speech in a 4 s scene
+    scenes = [dict(sc) for sc in SCENES]
+    scenes[1] = {**scenes[1], "voiceover": long_line, "duration": 4}
+    pid = make_project(
+        ws, status="scenes_ready", ideas=IDEAS, chosen_idea=0, script=SCRIPT, scenes=scenes
+    )
+    at = app(STUDIO, project=pid)
+    warnings = [el.value for el in at.warning]
+    assert any(w.startswith("Scene 2: the voiceover line is about") for w in warnings), warnings
+    assert not any(w.startswith("Scene 1:") for w in warnings)
+
+
 def test_rerender_one_scene(app, ws, ui_redis):
     pid = video_with_scenes(ws, status="completed", segments=SEGMENTS)
     at = app(STUDIO, project=pid)
