@@ -876,6 +876,8 @@ def _finish(
         elif product_name or brand_name:
             name = product_name or brand_name
             texts["name"] = _name_text(name, inner, styles["name"])
+        else:  # nothing to show there: no empty card
+            del boxes["product"]
     ordered = {
         r: texts[r] for r in ("label", "headline", "subline", "cta", "brand", "name") if r in texts
     }
