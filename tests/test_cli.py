@@ -513,3 +513,9 @@ def test_make_video_15s_wait_picks_the_first_idea_and_prints_the_mp4(
     project = projects.get_project(workspace_id, pid)
     assert project.chosen_idea == 0 and project.title == "CLI ad"
     assert "picked idea 1" in out.stderr
+
+
+def test_the_example_campaign_file_is_accepted(app_env, workspace_id):
+    out = aytada(app_env, "campaign", "create", "--file", str(ROOT / "examples" / "campaign.toml"))
+    assert out.returncode == 0, out.stderr
+    assert campaigns.get_campaign(workspace_id, int(out.stdout)).product_name == "Lumi Glow Serum"
