@@ -20,6 +20,7 @@ DESIGN_FORMATS: dict[str, tuple[int, int]] = {
     "1200x628": (1200, 628),
     "300x250": (300, 250),
     "728x90": (728, 90),
+    "160x600": (160, 600),
 }
 DESIGN_FORMAT_LABELS: dict[str, str] = {
     "1080x1080": "1080×1080 · square post",
@@ -28,6 +29,7 @@ DESIGN_FORMAT_LABELS: dict[str, str] = {
     "1200x628": "1200×628 · link ad",
     "300x250": "300×250 · medium rectangle",
     "728x90": "728×90 · leaderboard",
+    "160x600": "160×600 · wide skyscraper",
 }
 LENGTHS = (15, 30, 60)
 QUALITIES = {"standard": "Standard (720p)", "pro": "Pro (1080p)"}
