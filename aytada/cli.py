@@ -4,6 +4,7 @@ assets through the queue (make, project, video, demo)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
@@ -26,31 +27,60 @@ def _print(msg: str, *, err: bool = False) -> None:
 
 
 class Children:
-    """Child processes started by `up` / `demo`, stopped together (SIGTERM, then SIGKILL)."""
+    """Child processes started by `up` / `demo`, stopped together, newest first (SIGTERM,
+    then SIGKILL). Each runs in a process group of its own (a Ctrl-C in the terminal reaches
+    only `up`, which stops them in order) and gets a signal from the kernel when `up` dies, so
+    a SIGKILLed `up` leaves nothing running. Their pids are kept in `pid_file` so the next
+    `up` can clean up after an `up` that could not."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid_file: Path | None = None) -> None:
         self.procs: list[tuple[str, subprocess.Popen]] = []
+        self.pid_file = pid_file
+        self._record()
+
+    def _record(self) -> None:
+        if self.pid_file is None:
+            return
+        import json
+
+        data = {"up": os.getpid(), "children": {n: p.pid for n, p in self.procs}}
+        tmp = self.pid_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data))
+        os.replace(tmp, self.pid_file)
 
     def add(self, name: str, proc: subprocess.Popen) -> None:
         self.procs.append((name, proc))
+        self._record()
 
-    def start(self, name: str, args: list[str], **kw) -> subprocess.Popen:  # type: ignore[no-untyped-def]
-        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, **kw)
+    def start(self, name: str, args: list[str], *, death_signal: int = signal.SIGTERM, **kw) -> subprocess.Popen:  # type: ignore[no-untyped-def]  # noqa: E501
+        from aytada.jobs.procs import preexec_die_with_parent
+
+        proc = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=preexec_die_with_parent(death_signal),  # noqa: PLW1509
+            process_group=0,
+            **kw,
+        )
         self.add(name, proc)
         return proc
 
-    def stop(self, timeout: float = 10.0) -> None:
-        for _name, proc in reversed(self.procs):
+    def stop(self, timeout: float = 12.0) -> None:
+        """Stop newest first, each given its share of `timeout` before SIGKILL."""
+        deadline = time.monotonic() + timeout
+        live = [(n, p) for n, p in reversed(self.procs) if p.poll() is None]
+        for i, (_name, proc) in enumerate(live):
             if proc.poll() is None:
                 proc.terminate()
-        deadline = time.monotonic() + timeout
-        for _name, proc in reversed(self.procs):
+            share = max(0.5, (deadline - time.monotonic()) / (len(live) - i))
             try:
-                proc.wait(max(0.1, deadline - time.monotonic()))
+                proc.wait(share)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
         self.procs.clear()
+        if self.pid_file is not None:
+            self.pid_file.unlink(missing_ok=True)
 
     def dead(self) -> list[str]:
         return [name for name, proc in self.procs if proc.poll() is not None]
@@ -58,6 +88,79 @@ class Children:
 
 def _python() -> str:
     return sys.executable
+
+
+def _clean_stale(pid_file: Path) -> None:
+    """Stop what an earlier `up` left running (it was SIGKILLed before this version, or its
+    children outlived it), or refuse when that `up` still runs."""
+    import json
+
+    from aytada.jobs.procs import cmdline, pid_alive
+
+    try:
+        data = json.loads(pid_file.read_text())
+    except (OSError, ValueError):
+        return
+    up_pid = int(data.get("up") or 0)
+    if up_pid and up_pid != os.getpid() and pid_alive(up_pid) and "aytada" in cmdline(up_pid):
+        raise UserError(
+            f"`aytada up` is already running (PID {up_pid}); stop it first (`kill {up_pid}`)."
+        )
+    leftovers = []
+    for name, pid in (data.get("children") or {}).items():
+        line = cmdline(int(pid))
+        if pid_alive(int(pid)) and any(w in line for w in ("aytada", "redis-server", "streamlit")):
+            leftovers.append((name, int(pid)))
+    for name, pid in leftovers:
+        _print(f"stopping {name} (PID {pid}) left by an earlier `aytada up`")
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 8
+    while leftovers and time.monotonic() < deadline:
+        leftovers = [(n, p) for n, p in leftovers if pid_alive(p)]
+        time.sleep(0.1)
+    for _name, pid in leftovers:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+
+
+def _port_in_use(address: str, port: int) -> str | None:
+    """A readable reason when `address:port` cannot be listened on (None when it is free)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((address, port))
+        except OSError as exc:
+            holder = _port_holder(port)
+            who = f" by PID {holder[0]} ({holder[1][:80]})" if holder else ""
+            return f"Port {port} on {address} is in use{who}: {exc.strerror or exc}"
+    return None
+
+
+def _port_holder(port: int) -> tuple[int, str] | None:
+    """The process listening on a TCP port (Linux /proc), when it can be found."""
+    from aytada.jobs.procs import cmdline
+
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                cols = line.split()
+                if len(cols) > 9 and cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{cols[9]}]")
+    if not inodes:
+        return None
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (proc / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    return int(proc.name), cmdline(int(proc.name))
+    return None
 
 
 def _ensure_redis(children: Children) -> None:
@@ -80,7 +183,18 @@ def _start_workers(children: Children, count: int, log_dir: Path | None = None) 
             [_python(), "-m", "aytada", "worker"],
             stdout=out,
             stderr=subprocess.STDOUT if out else None,
+            # when `up` dies: the worker at once; its work-horse follows (and takes its
+            # ffmpeg along), the step is run again by the next start
+            death_signal=signal.SIGKILL,
         )
+
+
+def _recover() -> None:
+    """Queued work whose job Redis lost is enqueued again; dead runs are handed back."""
+    from aytada.jobs.reconcile import reconcile_once
+
+    for gen_id, what in reconcile_once(queued_grace=0):
+        _print(f"generation {gen_id} {what}")
 
 
 def cmd_up(args: argparse.Namespace) -> int:
@@ -89,9 +203,14 @@ def cmd_up(args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
+    pid_file = settings.data_dir / "up.pids"
+    _clean_stale(pid_file)
+    busy = _port_in_use(args.address, args.port)
+    if busy:
+        raise UserError(f"{busy}. Stop that program or choose another --port.")
     migrate()
     _print("database migrated")
-    children = Children()
+    children = Children(pid_file)
     stopping = False
 
     def _stop(signum, frame):  # type: ignore[no-untyped-def]
@@ -102,6 +221,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _stop)
     try:
         _ensure_redis(children)
+        _recover()
         logs = settings.data_dir / "logs"
         logs.mkdir(exist_ok=True)
         workers = args.workers or settings.workers
@@ -149,15 +269,16 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from rq import Worker
-
     from aytada.jobs.queue import check_redis, get_queue, redis_conn
+    from aytada.jobs.reconcile import reconcile_once
     from aytada.jobs.runner import _load_steps
+    from aytada.jobs.worker import AytadaWorker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     check_redis()
     _load_steps()
-    worker = Worker([get_queue()], connection=redis_conn())
+    reconcile_once(queued_grace=0)  # queued work Redis lost runs again (the DB is the truth)
+    worker = AytadaWorker([get_queue()], connection=redis_conn())
     worker.work(with_scheduler=False, logging_level="INFO", burst=args.burst)
     return 0
 
@@ -180,10 +301,11 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, lambda *_: stop.update(flag=True))
         reconcile_loop(stop=lambda: stop["flag"])
         return 0
-    failed = reconcile_once(grace_seconds=args.grace)
-    for gen_id, reason in failed:
-        _print(f"generation {gen_id} failed: {reason}")
-    _print(f"reconciled: {len(failed)} generation(s) failed")
+    acted = reconcile_once(grace_seconds=args.grace)
+    for gen_id, what in acted:
+        _print(f"generation {gen_id} {what}")
+    failed = sum(1 for _, what in acted if what.startswith("failed"))
+    _print(f"reconciled: {len(acted) - failed} generation(s) run again, {failed} failed")
     return 0
 
 

@@ -175,6 +175,8 @@ class Generation(Base):
     rq_job_id: Mapped[str] = mapped_column(String(80), default="")
     worker_host: Mapped[str] = mapped_column(String(200), default="")
     worker_pid: Mapped[int | None] = mapped_column(Integer, default=None)
+    # runs whose worker died before the step finished (re-run once automatically, then failed)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 from rq import Queue
 
 from aytada.core.errors import QueueUnavailable
 from aytada.core.settings import Settings, get_settings
+from aytada.jobs.procs import preexec_die_with_parent
 
 _conns: dict[tuple[int, str], Redis] = {}
 
@@ -32,14 +34,39 @@ def get_queue(url: str | None = None) -> Queue:
     return Queue(get_settings().queue_name, connection=redis_conn(url))
 
 
+# Redis answers but refuses writes: the error code → what it means for an operator
+_REFUSALS = {
+    "MISCONF": "it cannot save to disk; check its disk space and `dir`",
+    "READONLY": "it is a read-only replica; point REDIS_URL at the primary",
+    "OOM": "it is out of memory (maxmemory reached)",
+    "NOREPLICAS": "not enough replicas acknowledge writes",
+}
+
+
+def queue_error(exc: BaseException, url: str | None = None) -> str:
+    """What went wrong with Redis, for a message: refusing writes (and why) or not reachable."""
+    where = safe_url(url or get_settings().effective_redis_url)
+    if isinstance(exc, ResponseError):
+        code = str(exc).split(" ", 1)[0].upper()
+        why = _REFUSALS.get(code)
+        if why:
+            return f"The job queue (Redis at {where}) refuses writes: {why} ({code})"
+    return f"The job queue (Redis at {where}) is not reachable"
+
+
+PROBE_KEY = "aytada:write-probe"
+
+
 def check_redis(url: str | None = None) -> None:
-    """Raise QueueUnavailable with a readable message when Redis does not answer."""
+    """Raise QueueUnavailable with a readable message when Redis does not answer or refuses
+    writes (a ping alone succeeds on a Redis that cannot save or is a read-only replica)."""
     try:
-        redis_conn(url).ping()
+        conn = redis_conn(url)
+        conn.ping()
+        conn.set(PROBE_KEY, "1", ex=60)
     except (RedisError, OSError) as exc:
-        where = safe_url(url or get_settings().effective_redis_url)
         raise QueueUnavailable(
-            f"The job queue (Redis at {where}) is not reachable, so nothing was started. "
+            f"{queue_error(exc, url)}, so nothing was started. "
             "Start the app with `aytada up` (or check REDIS_URL) and try again."
         ) from exc
 
@@ -96,14 +123,22 @@ def start_embedded_redis(settings: Settings | None = None) -> subprocess.Popen |
             "redis.rdb",
             "--save",
             "60 1",
+            # the queue survives a restart (and a crash, losing at most a second of writes)
             "--appendonly",
-            "no",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--appendfilename",
+            "redis.aof",
             "--logfile",
             str(settings.data_dir / "redis.log"),
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # stops (saving its data) when the process that started it dies, even by SIGKILL
+        preexec_fn=preexec_die_with_parent(signal.SIGTERM),  # noqa: PLW1509
+        process_group=0,
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

@@ -1,18 +1,23 @@
-"""The reconciler: fail open generations whose worker or RQ job is gone.
+"""The reconciler: the database is the source of truth for queued and running work.
 
-RQ does not call `on_failure` when a work-horse is killed (the job lands in the failed
-registry) and a killed worker leaves its job "started" until cleanup. So a separate process
-(`aytada reconcile --loop`, started by `aytada up`) reads the registries and the generations'
-recorded worker pid and fails whatever can no longer finish. Failing is idempotent.
+Every pass (`aytada reconcile --loop`, started by `aytada up`, and once when `up` or a worker
+starts) compares the open generations with Redis:
+
+- queued, and its RQ job is gone (Redis restarted empty or was flushed): enqueued again, same
+  generation row and job id, nothing charged, no user action;
+- running, and its worker died (same host: the recorded pid is gone; any host: RQ's
+  abandoned-job cleanup after missed heartbeats, run at the start of each pass, or the job is
+  gone): `runner.worker_died` runs it again once and fails it on the second death;
+- a job that ended without storing a result, or that overran its timeout: failed.
+Every transition is a compare-and-set, so passes may overlap with workers and each other.
 """
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
@@ -23,33 +28,44 @@ from aytada.core.db import session_scope
 from aytada.core.models import Generation, utcnow
 from aytada.core.settings import get_settings
 from aytada.core.statuses import OPEN_STATES, GenState
+from aytada.jobs.procs import pid_alive
 from aytada.jobs.queue import get_queue, redis_conn
-from aytada.jobs.runner import HOST, fail_generation
+from aytada.jobs.runner import (
+    HOST,
+    fail_generation,
+    job_attempt,
+    kill_process_group,
+    resubmit,
+    worker_died,
+)
 
 log = logging.getLogger("aytada.reconcile")
 
-LOST = "The worker running this step stopped unexpectedly (killed or crashed)."
-GONE = "The queued job disappeared (the queue was restarted or cleared)."
+ENDED = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED)
+QUEUED_GRACE = 10.0  # a just-created row whose job is being enqueued right now is not "lost"
+
+__all__ = ["pid_alive", "reconcile_once", "reconcile_loop"]
 
 
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == errno.EPERM
-    try:  # a zombie child counts as dead
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split()[2] != "Z"
-    except OSError:
-        return True
+def _aware(when: datetime | None, now: datetime) -> datetime | None:
+    if when is None:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=now.tzinfo)
 
 
-def reconcile_once(grace_seconds: float = 60.0) -> list[tuple[int, str]]:
-    """One pass; returns the (generation id, reason) pairs that were failed."""
+def reconcile_once(
+    grace_seconds: float = 60.0, queued_grace: float = QUEUED_GRACE
+) -> list[tuple[int, str]]:
+    """One pass; returns (generation id, what happened) for every generation it acted on.
+
+    `grace_seconds`: how long a running generation may miss its RQ job (another host's worker
+    may still be running it) before it counts as dead. `queued_grace`: the same for a queued
+    row whose job is missing (0 when the app starts: nothing can be enqueuing it then).
+    """
     settings = get_settings()
     conn = redis_conn()
     queue = get_queue()
-    try:  # reading the registries runs RQ's own cleanup of abandoned jobs
+    try:  # reading the registries runs RQ's cleanup of abandoned jobs (→ runner.on_job_failure)
         queue.started_job_registry.get_job_ids()
         queue.failed_job_registry.get_job_ids()
     except RedisError as exc:
@@ -67,42 +83,83 @@ def reconcile_once(grace_seconds: float = 60.0) -> list[tuple[int, str]]:
                     Generation.started_at,
                     Generation.worker_host,
                     Generation.worker_pid,
+                    Generation.attempts,
                 ).where(Generation.state.in_(OPEN_STATES))
             ).all()
         )
-    failed: list[tuple[int, str]] = []
-    for gen_id, job_id, state, created, started, host, pid in open_gens:
-        created = created if created.tzinfo else created.replace(tzinfo=now.tzinfo)
-        reason = None
+    acted: list[tuple[int, str]] = []
+
+    def note(gen_id: int, what: str) -> None:
+        acted.append((gen_id, what))
+        log.warning("reconcile: generation %s %s", gen_id, what)
+
+    for gen_id, job_id, state, created, started, host, pid, attempts in open_gens:
+        created, started = _aware(created, now), _aware(started, now)
         try:
-            job = Job.fetch(job_id, connection=conn)
+            job: Job | None = Job.fetch(job_id, connection=conn)
             status = job.get_status(refresh=True)
         except NoSuchJobError:
             job, status = None, None
-        if state is GenState.RUNNING and host == HOST and pid and not pid_alive(pid):
-            reason = LOST
-        elif job is None:
-            if now - created > timedelta(seconds=grace_seconds):
-                reason = GONE if state is GenState.QUEUED else LOST
-        elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-            reason = LOST if state is GenState.RUNNING else "The job failed before it started."
-        elif status == JobStatus.FINISHED:
-            reason = "The step ended without storing a result."
-        elif state is GenState.RUNNING and started is not None:
-            started = started if started.tzinfo else started.replace(tzinfo=now.tzinfo)
-            if now - started > timedelta(seconds=settings.job_timeout + 120):
-                reason = "The step took too long and was stopped (job timeout)."
-        if reason and fail_generation(gen_id, reason):
-            failed.append((gen_id, reason))
-            log.warning("reconcile: generation %s failed: %s", gen_id, reason)
-    return failed
+        if state is GenState.RUNNING:
+            died = False
+            same_host = host == HOST and bool(pid)
+            if same_host and not pid_alive(pid):
+                kill_process_group(pid)  # ffmpeg left by the dead work-horse
+                died = True
+            elif job is None:
+                alive_here = same_host and pid_alive(pid)
+                since = started or created
+                died = not alive_here and now - since > timedelta(seconds=grace_seconds)
+            elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+                died = True  # a killed work-horse whose worker did not hand it back
+            elif status == JobStatus.FINISHED:
+                if fail_generation(gen_id, "The step ended without storing a result."):
+                    note(gen_id, "failed: ended without storing a result")
+                continue
+            elif started is not None and now - started > timedelta(
+                seconds=settings.job_timeout + 120
+            ):
+                if fail_generation(gen_id, "The step took too long and was stopped (job timeout)."):
+                    note(gen_id, "failed: job timeout")
+                continue
+            if not died:
+                continue
+            attempt = job_attempt(job) if status in ENDED else None
+            outcome = worker_died(gen_id, attempts if attempt is None else attempt)
+            if outcome == "failed":
+                note(gen_id, "failed: its worker stopped twice")
+                continue
+            if outcome != "requeued":
+                continue
+            note(gen_id, "requeued: its worker stopped")
+            resubmit(gen_id)
+            continue
+        # queued: never started (or handed back); make sure an RQ job will run it
+        if job is None:
+            young = created is not None and now - created < timedelta(seconds=queued_grace)
+            if young and not attempts:
+                continue
+            if resubmit(gen_id):
+                note(gen_id, "enqueued again: its job was gone from Redis")
+        elif status in ENDED:
+            ran = job_attempt(job)
+            if ran is not None and ran < attempts:  # the dead run's job; this run has none yet
+                if resubmit(gen_id):
+                    note(gen_id, "enqueued again after its worker stopped")
+            elif fail_generation(gen_id, "The job failed before the step started."):
+                note(gen_id, "failed: the job failed before the step started")
+    return acted
 
 
-def reconcile_loop(interval: float | None = None, stop: callable | None = None) -> None:  # type: ignore[valid-type]
+def reconcile_loop(
+    interval: float | None = None, stop: Callable[[], bool] | None = None
+) -> None:
     interval = interval or get_settings().reconcile_interval
     while not (stop and stop()):
         try:
             reconcile_once()
         except Exception:  # noqa: BLE001 - keep the loop alive; the next pass retries
             log.exception("reconcile pass failed")
-        time.sleep(interval)
+        deadline = time.monotonic() + interval
+        while time.monotonic() < deadline and not (stop and stop()):
+            time.sleep(0.2)

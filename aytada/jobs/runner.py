@@ -14,9 +14,12 @@ cases where the worker dies before it can say so.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
+import shutil
+import signal
 import socket
 import traceback
 from collections.abc import Callable
@@ -26,6 +29,8 @@ from typing import Any
 
 from redis.exceptions import RedisError
 from rq import Callback
+from rq.exceptions import AbandonedJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 from rq.timeouts import JobTimeoutException
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -39,8 +44,8 @@ from aytada.core.models import Asset, Generation, Project, new_key, utcnow
 from aytada.core.pipeline import STEPS, get_step, missing_scenes, unmet_requirement
 from aytada.core.projects import cas_status, load_project
 from aytada.core.statuses import OPEN_STATES, GenState, Status
-from aytada.jobs.queue import check_redis, get_queue
-from aytada.providers.base import ProviderError
+from aytada.jobs.queue import check_redis, get_queue, queue_error, redis_conn
+from aytada.providers.base import ProviderError, ProviderTimeout
 
 log = logging.getLogger("aytada.jobs")
 HOST = socket.gethostname()
@@ -76,6 +81,7 @@ class StepContext:
     project_id: int
     snapshot: dict[str, Any]
     workdir: Path
+    attempt: int = 0  # runs of this generation whose worker died before (0 or 1)
 
 
 RunFn = Callable[[StepContext], StepResult]
@@ -206,8 +212,12 @@ def start_step(
                 # scenes without a clip always come along, or the fan-in could never finish
                 wanted = sorted(set(scenes or []) | set(missing_scenes(project)))
                 todo = [i for i in wanted if i not in busy]
-                if not todo or any(not 0 <= i < len(project.scenes) for i in todo):
+                if any(not 0 <= i < len(project.scenes) for i in todo):
                     raise Conflict("There is no scene to render.")
+                if not todo:
+                    raise Conflict(
+                        _render_busy(scenes) if busy else "There is no scene to render."
+                    )
                 indexes = todo
             else:
                 indexes = [-1]
@@ -233,7 +243,9 @@ def start_step(
             gens = [_new_generation(s, project, step, i, params) for i in indexes]
             s.flush()
             started = [(g.id, g.job_id) for g in gens]
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a concurrent start won the "not twice at once" index
+        if spec.per_scene:
+            raise Conflict(_render_busy(scenes)) from exc
         raise Conflict(f"{spec.label} is already queued or running for this project.") from exc
     try:
         for gen_id, job_id in started:
@@ -241,13 +253,21 @@ def start_step(
     except (RedisError, OSError) as exc:
         _undo_enqueue(project_id, [g for g, _ in started], spec.active.value, previous)
         raise QueueUnavailable(
-            "The job queue (Redis) is not reachable, so nothing was started and nothing was "
-            "charged. Start the app with `aytada up` (or check REDIS_URL) and try again."
+            f"{queue_error(exc)}, so nothing was started and nothing was charged. "
+            "Start the app with `aytada up` (or check REDIS_URL) and try again."
         ) from exc
     return Started([g for g, _ in started], total)
 
 
-def _enqueue(generation_id: int, job_id: str) -> None:
+def _render_busy(scenes: list[int] | None) -> str:
+    """What the loser of a concurrent render reads."""
+    if scenes is not None and len(set(scenes)) == 1:
+        return "This scene is already rendering."
+    return "Render is already running for this project."
+
+
+def _enqueue(generation_id: int, job_id: str, attempt: int = 0) -> None:
+    """One RQ job for the generation; `meta["attempt"]` tells which run of it this job is."""
     from aytada.core.settings import get_settings
 
     settings = get_settings()
@@ -260,6 +280,7 @@ def _enqueue(generation_id: int, job_id: str) -> None:
         failure_ttl=7 * 24 * 3600,
         on_failure=Callback(on_job_failure),
         description=f"generation {generation_id}",
+        meta={"attempt": attempt},
     )
 
 
@@ -287,6 +308,12 @@ def readable_error(exc: BaseException) -> str:
     """The message a user reads for a failed step (never a traceback)."""
     if isinstance(exc, UserError):
         return str(exc)
+    if isinstance(exc, ProviderTimeout):  # names the provider ("OpenAI did not answer in time")
+        return f"{exc} (the service timed out; retry when ready)."
+    if isinstance(exc, AbandonedJobError):
+        return STOPPED
+    if isinstance(exc, RedisError):
+        return f"{queue_error(exc)} while the step was finishing."
     if isinstance(exc, JobTimeoutException | TimeoutError):
         return "The step took too long and was stopped (job timeout)."
     name = type(exc).__name__
@@ -325,6 +352,7 @@ def run_generation(key: str) -> str:
             project_id=project.id,
             snapshot=dict(gen.input_snapshot or {}),
             workdir=media.generation_dir(project.workspace_id, project.id, key),
+            attempt=gen.attempts or 0,
         )
         deleted = project.deleted_at is not None
     if deleted:
@@ -351,7 +379,11 @@ def _finish(ctx: StepContext, result: StepResult) -> None:
         # first statement is a write: on SQLite it takes the write lock before reading
         won = s.execute(
             update(Generation)
-            .where(Generation.id == ctx.generation_id, Generation.state == GenState.RUNNING)
+            .where(
+                Generation.id == ctx.generation_id,
+                Generation.state == GenState.RUNNING,
+                Generation.attempts == ctx.attempt,  # not a run already given up for dead
+            )
             .values(state=GenState.SUCCEEDED, finished_at=utcnow())
         ).rowcount
         if won != 1:
@@ -363,6 +395,7 @@ def _finish(ctx: StepContext, result: StepResult) -> None:
         if project.deleted_at is not None:
             gen.state = GenState.FAILED
             gen.error = "The project was deleted; the result was discarded and not charged."
+            remove_workdir(project.workspace_id, project.id, gen.key)
             return
         credits.charge(s, gen, project.workspace_id)
         gen.output = result.output
@@ -446,6 +479,8 @@ def fail_generation(generation_id: int, error: str) -> bool:
         gen = s.get(Generation, generation_id)
         assert gen is not None
         project = s.get(Project, gen.project_id, with_for_update=True, populate_existing=True)
+        if project is not None:  # assets are recorded on success only: nothing points here
+            remove_workdir(project.workspace_id, project.id, gen.key)
         if project is None or project.deleted_at is not None:
             return True
         spec = get_step(gen.step)
@@ -462,13 +497,145 @@ def fail_generation(generation_id: int, error: str) -> bool:
 
 
 def on_job_failure(job, connection, exc_type, exc_value, tb) -> None:  # type: ignore[no-untyped-def]
-    """RQ failure callback (exceptions that escaped, job timeouts)."""
-    key = str(job.id).removeprefix("gen-")
+    """RQ failure callback (exceptions that escaped, job timeouts, and abandoned jobs: RQ's
+    started-job registry cleanup calls it when a worker on any host stopped heartbeating)."""
+    gen_id = generation_id_for_job(str(job.id))
+    if gen_id is None:
+        return
+    if isinstance(exc_value, AbandonedJobError):
+        # only the database moves here: RQ records the old job's failure after this callback,
+        # so the reconciler pass that ran the cleanup submits the new job
+        worker_died(gen_id, job_attempt(job))
+        return
+    error = readable_error(exc_value) if exc_value is not None else "The job failed."
+    fail_generation(gen_id, error)
+
+
+# --------------------------------------------------------------------------- recovery
+
+STOPPED = "The worker running this step stopped twice; retry when ready."
+RUNS_BEFORE_FAILING = 2  # a step whose worker died is run again once, then failed
+
+
+def generation_id_for_job(job_id: str) -> int | None:
     with session_scope() as s:
-        gen_id = s.scalar(select(Generation.id).where(Generation.key == key))
-    if gen_id is not None:
-        error = readable_error(exc_value) if exc_value is not None else "The job failed."
-        fail_generation(gen_id, error)
+        return s.scalar(
+            select(Generation.id).where(Generation.key == job_id.removeprefix("gen-"))
+        )
+
+
+def remove_workdir(workspace_id: int, project_id: int, key: str) -> None:
+    """Remove a generation's work folder (a failed or abandoned run leaves no files)."""
+    folder = media.media_root() / f"ws{workspace_id}" / f"p{project_id}" / key
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def job_attempt(job: Job | None) -> int | None:
+    """The run number an RQ job was enqueued for (None: unknown, e.g. an older job)."""
+    try:
+        value = (job.meta or {}).get("attempt") if job is not None else None
+    except Exception:  # noqa: BLE001 - a job whose meta cannot be read
+        return None
+    return int(value) if isinstance(value, int) else None
+
+
+def kill_process_group(pid: int | None) -> None:
+    """SIGKILL what is left of a dead work-horse's process group (its ffmpeg, espeak, …).
+
+    A work-horse runs in a process group of its own whose id is its pid; the group outlives
+    the horse while any child of it still runs. Same host only."""
+    if not pid or pid <= 1 or pid == os.getpgrp():
+        return
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def worker_died(generation_id: int, attempt: int | None = None) -> str | None:
+    """The worker running the generation died before the step finished (nothing was charged).
+
+    The first death puts the same generation back to `queued` (its files removed; call
+    `resubmit` to enqueue it); the second fails it with a message that offers Retry, so a
+    step that kills its worker cannot loop. `attempt` is the run that died (from the RQ job's
+    meta): a late report about an older run changes nothing. Returns "requeued", "failed"
+    or None (nothing to do)."""
+    with session_scope() as s:
+        row = s.execute(
+            select(Generation.state, Generation.attempts, Generation.key, Project.workspace_id,
+                   Project.id)
+            .join(Project, Project.id == Generation.project_id)
+            .where(Generation.id == generation_id)
+        ).first()  # fmt: skip
+        if row is None or row[0] is not GenState.RUNNING:
+            return None
+        _state, attempts, key, ws, project_id = row
+        if attempt is not None and attempt != attempts:
+            return None
+        if attempts + 1 < RUNS_BEFORE_FAILING:
+            moved = s.execute(
+                update(Generation)
+                .where(
+                    Generation.id == generation_id,
+                    Generation.state == GenState.RUNNING,
+                    Generation.attempts == attempts,
+                )
+                .values(
+                    state=GenState.QUEUED,
+                    attempts=attempts + 1,
+                    started_at=None,
+                    worker_host="",
+                    worker_pid=None,
+                )
+            ).rowcount
+            if moved != 1:
+                return None
+            remove_workdir(ws, project_id, key)
+            log.warning("generation %s: its worker died; queued again", generation_id)
+            return "requeued"
+        moved = s.execute(
+            update(Generation)
+            .where(Generation.id == generation_id, Generation.attempts == attempts)
+            .values(attempts=attempts + 1)
+        ).rowcount
+    if moved == 1 and fail_generation(generation_id, STOPPED):
+        log.warning("generation %s: its worker died twice; failed", generation_id)
+        return "failed"
+    return None
+
+
+def resubmit(generation_id: int) -> bool:
+    """Enqueue a queued generation again (its RQ job was lost, or its last run died).
+
+    Same generation row and job id; the stale job and its started-registry entries are
+    removed first so RQ's cleanup cannot mistake the new run for the dead one."""
+    with session_scope() as s:
+        row = s.execute(
+            select(Generation.state, Generation.key, Generation.attempts).where(
+                Generation.id == generation_id
+            )
+        ).first()
+    if row is None or row[0] is not GenState.QUEUED:
+        return False
+    job_id = f"gen-{row[1]}"
+    conn = redis_conn()
+    queue = get_queue()
+    try:
+        old = Job.fetch(job_id, connection=conn)
+    except NoSuchJobError:
+        old = None
+    if old is not None:
+        if job_attempt(old) == (row[2] or 0) and old.get_status(refresh=False) in (
+            JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED,
+        ):
+            return False  # someone else enqueued this run already
+        old.delete(remove_from_queue=True)
+    started_key = queue.started_job_registry.key
+    stale = [e for e in conn.zrange(started_key, 0, -1)
+             if e.decode(errors="replace").split(":", 1)[0] == job_id]  # fmt: skip
+    if stale:
+        conn.zrem(started_key, *stale)
+    _enqueue(generation_id, job_id, row[2] or 0)
+    log.warning("generation %s enqueued again (run %s)", generation_id, (row[2] or 0) + 1)
+    return True
 
 
 def retry_failed(workspace_id: int, project_id: Any) -> Started:

@@ -1,5 +1,7 @@
 """Loaded by real test workers through AYTADA_EXTRA_STEPS: wraps every registered step so a
-test can make it raise or sleep (`start_step(..., params={"fault": "raise"})`).
+test can make it raise or sleep (`start_step(..., params={"fault": "raise"})`): "raise",
+"raise-scene:N", "sleep:S" (every run), "sleep-first:S" (only a run no worker died in before),
+"write-then-raise".
 
 Without a `fault` parameter each step behaves exactly as registered.
 """
@@ -25,6 +27,11 @@ def _wrap(name: str, real: runner.RegisteredStep) -> None:
             raise RuntimeError("boom from the test step")
         if fault.startswith("sleep:"):
             time.sleep(float(fault.split(":", 1)[1]))
+        if fault.startswith("sleep-first:") and ctx.attempt == 0:  # only the first run hangs
+            time.sleep(float(fault.split(":", 1)[1]))
+        if fault == "write-then-raise":  # a step that dies after writing part of its output
+            (ctx.workdir / "half.partial.mp4").write_bytes(b"\0" * 4096)
+            raise RuntimeError("boom after writing")
         return real.run(ctx)
 
     runner.REGISTRY[name] = runner.RegisteredStep(run=run, apply=real.apply, inputs=inputs)

@@ -1,0 +1,71 @@
+"""The RQ worker `aytada worker` runs: crash-aware and with no orphans.
+
+- A killed work-horse is reported at once (RQ's work-horse-killed handler): what is left of its
+  process group (ffmpeg) is killed and the generation is handled by `runner.worker_died`
+  (run again once, failed on the second death), then enqueued again.
+- Heartbeats are short (a job's started-registry entry expires `HEARTBEAT_GRACE` seconds after
+  the last one), so a worker that died on any host is found by RQ's abandoned-job cleanup,
+  which the reconciler runs every pass, well within a minute.
+- The work-horse dies with its worker (parent-death signal) and takes its process group
+  (ffmpeg and the like) with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+
+from rq import Worker
+
+from aytada.jobs import runner
+from aytada.jobs.procs import die_with_parent
+
+log = logging.getLogger("aytada.worker")
+
+MONITOR_INTERVAL = 5  # seconds between the worker's checks on its horse (and heartbeats)
+HEARTBEAT_GRACE = 15  # seconds a missed heartbeat is tolerated before the job is abandoned
+
+
+class AytadaWorker(Worker):
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("job_monitoring_interval", MONITOR_INTERVAL)
+        kwargs.setdefault("work_horse_killed_handler", self._horse_killed)
+        super().__init__(*args, **kwargs)
+        self._killed: tuple[str, int | None] | None = None
+        self._worker_pid = os.getpid()
+
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:  # type: ignore[no-untyped-def]
+        if job.timeout and job.timeout > 0:
+            remaining = job.timeout - working_time
+            return int(max(1, min(remaining, self.job_monitoring_interval))) + HEARTBEAT_GRACE
+        return self.job_monitoring_interval + HEARTBEAT_GRACE
+
+    def setup_work_horse_signals(self) -> None:
+        """In the horse: die with the worker, and take the whole process group along."""
+        super().setup_work_horse_signals()
+
+        def _stop_group(signum, frame):  # type: ignore[no-untyped-def]
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+
+        signal.signal(signal.SIGTERM, _stop_group)
+        die_with_parent(signal.SIGTERM, self._worker_pid)
+
+    def _horse_killed(self, job, retpid, ret_val, rusage) -> None:  # type: ignore[no-untyped-def]
+        runner.kill_process_group(retpid or self._horse_pid)
+        self._killed = (job.id, runner.job_attempt(job))
+
+    def monitor_work_horse(self, job, queue, execution) -> None:  # type: ignore[no-untyped-def]
+        self._killed = None
+        super().monitor_work_horse(job, queue, execution)
+        if self._killed is None:
+            return
+        job_id, attempt = self._killed
+        self._killed = None
+        # after RQ recorded the old job's failure, so the new job is not overwritten
+        try:
+            gen_id = runner.generation_id_for_job(job_id)
+            if gen_id is not None and runner.worker_died(gen_id, attempt) == "requeued":
+                runner.resubmit(gen_id)
+        except Exception:  # noqa: BLE001 - the reconciler's next pass handles it instead
+            log.exception("could not hand back job %s after its work-horse died", job_id)
