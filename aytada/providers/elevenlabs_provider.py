@@ -9,12 +9,12 @@ the retried function, where HTTP errors surface and are translated.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from aytada.providers.base import AudioResult, AuthError, ProviderError
+from aytada.providers.adapter import ApiAdapter
+from aytada.providers.base import AudioResult, ProviderError
 from aytada.providers.http_errors import (
     connection_failed,
     error_for_status,
@@ -23,7 +23,7 @@ from aytada.providers.http_errors import (
     timeout,
     unexpected,
 )
-from aytada.providers.retry import call_with_retries, parse_retry_after, redact
+from aytada.providers.retry import parse_retry_after, redact
 from aytada.providers.spec import ELEVENLABS, Option
 
 PROVIDER = ELEVENLABS.label
@@ -149,53 +149,24 @@ def music_prompt(prompt: str, *, lyrics: str = "", mood: str = "") -> str:
     return "\n".join(p for p in parts if p)
 
 
-class _ElevenLabsBase:
-    """What both ElevenLabs adapters share; subclasses declare ``capability`` and ``options``."""
+class _ElevenLabsBase(ApiAdapter):
+    """What both ElevenLabs adapters share: the client, and audio streamed to a file."""
 
-    name = ELEVENLABS.name
     service = ELEVENLABS
-    capability = ""
-    options: dict[str, Option] = {}
-    chosen_by_default = True
-    retired = ""
-    model: str
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str | None,
-        timeout: float,
-        attempts: int,
-        sleep: Callable[[float], None],
-    ) -> None:
-        if not api_key:
-            raise AuthError(f"No {PROVIDER} API key is configured")
+    def __init__(self, api_key: str, **common: Any) -> None:
+        """``common``: the keywords of :class:`ApiAdapter` (base URL, timeout, attempts...)."""
+        super().__init__(api_key, **common)
         from elevenlabs.client import ElevenLabs
 
-        self._api_key = api_key
-        self._timeout = timeout
-        self._attempts = attempts
-        self._sleep = sleep
-        self._client = ElevenLabs(api_key=api_key, base_url=base_url or None, timeout=timeout)
+        self._client = ElevenLabs(api_key=api_key, base_url=self._base_url, timeout=self._timeout)
 
-    def __repr__(self) -> str:  # never show the key
-        return f"{type(self).__name__}(model={self.model!r})"
+    def _translate(self, exc: Exception) -> ProviderError | Exception:
+        return translate_elevenlabs_error(exc, self._api_key, self._timeout)
 
     def _stream_to(self, make_stream: Callable[[], Iterable[bytes]], out_path: Path) -> int:
-        def attempt() -> int:
-            try:
-                return write_audio(make_stream(), out_path)
-            except Exception as exc:  # noqa: BLE001 - translated or re-raised below
-                mapped = translate_elevenlabs_error(exc, self._api_key, self._timeout)
-                if mapped is exc:
-                    raise
-                raise mapped from None
-
         with only_provider_errors(PROVIDER, self._api_key):
-            return call_with_retries(
-                attempt, attempts=self._attempts, sleep=self._sleep, provider=PROVIDER
-            )
+            return self._retried(lambda: write_audio(make_stream(), out_path))
 
 
 class ElevenLabsVoice(_ElevenLabsBase):
@@ -203,21 +174,18 @@ class ElevenLabsVoice(_ElevenLabsBase):
 
     capability = "voice"
     options = {"voice_id": VOICE_ID, "model_id": TTS_MODEL}
+    default_timeout = 120
 
     def __init__(
         self,
         api_key: str,
         *,
-        base_url: str | None = None,
         voice_id: str = VOICE_ID.default,
         model_id: str = TTS_MODEL.default,
-        timeout: float = 120,
-        attempts: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
+        **common: Any,
     ) -> None:
-        super().__init__(
-            api_key, base_url=base_url, timeout=timeout, attempts=attempts, sleep=sleep
-        )
+        """``common``: the keywords of :class:`_ElevenLabsBase` (base URL, timeout...)."""
+        super().__init__(api_key, **common)
         self.voice_id = voice_id
         self.model = model_id
 
@@ -249,20 +217,11 @@ class ElevenLabsMusic(_ElevenLabsBase):
     """
 
     capability = "music"
+    default_timeout = 300
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str | None = None,
-        model_id: str = "",
-        timeout: float = 300,
-        attempts: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(
-            api_key, base_url=base_url, timeout=timeout, attempts=attempts, sleep=sleep
-        )
+    def __init__(self, api_key: str, *, model_id: str = "", **common: Any) -> None:
+        """``common``: the keywords of :class:`_ElevenLabsBase` (base URL, timeout...)."""
+        super().__init__(api_key, **common)
         self._model_id = model_id
         self.model = model_id or "music"
 

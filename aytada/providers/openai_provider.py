@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from aytada.providers.adapter import ApiAdapter
 from aytada.providers.base import (
     AdCopy,
     AuthError,
@@ -43,7 +44,7 @@ from aytada.providers.http_errors import (
 )
 from aytada.providers.http_errors import malformed as _http_malformed
 from aytada.providers.http_errors import timeout as provider_timeout
-from aytada.providers.retry import call_with_retries, parse_retry_after, redact
+from aytada.providers.retry import parse_retry_after, redact
 from aytada.providers.spec import OPENAI, Option
 from aytada.vocabulary import AWARENESS_STAGES
 
@@ -86,29 +87,21 @@ def brief_context(brief: Brief) -> str:
     if brief.product_description:
         product = f"{product} — {brief.product_description}"
     lines.append(f"Product: {product}")
-    if brief.brand_name:
-        lines.append(f"Brand: {brief.brand_name}")
-    if brief.tone_of_voice:
-        lines.append(f"Tone of voice: {brief.tone_of_voice}")
-    if brief.brand_colors:
-        lines.append(f"Brand colours: {', '.join(brief.brand_colors)}")
-    if brief.business_type:
-        lines.append(f"Business type: {brief.business_type}")
-    if brief.industry:
-        lines.append(f"Industry: {brief.industry}")
-    if brief.awareness_stage:
-        key = stage_key(brief.awareness_stage)
-        lines.append(f"Awareness stage: {AWARENESS_STAGES.get(key, brief.awareness_stage)}")
-    if brief.creative_style:
-        lines.append(f"Creative style: {brief.creative_style}")
-    if brief.persuasion_trigger:
-        lines.append(f"Persuasion trigger (Cialdini): {brief.persuasion_trigger}")
-    if brief.audience:
-        lines.append(f"Audience: {brief.audience}")
-    if brief.messaging:
-        lines.append(f"Messaging: {brief.messaging}")
-    if brief.goals:
-        lines.append(f"Goals: {brief.goals}")
+    stage = brief.awareness_stage
+    labelled = (
+        ("Brand", brief.brand_name),
+        ("Tone of voice", brief.tone_of_voice),
+        ("Brand colours", ", ".join(brief.brand_colors)),
+        ("Business type", brief.business_type),
+        ("Industry", brief.industry),
+        ("Awareness stage", AWARENESS_STAGES.get(stage_key(stage), stage) if stage else ""),
+        ("Creative style", brief.creative_style),
+        ("Persuasion trigger (Cialdini)", brief.persuasion_trigger),
+        ("Audience", brief.audience),
+        ("Messaging", brief.messaging),
+        ("Goals", brief.goals),
+    )
+    lines += [f"{label}: {value}" for label, value in labelled if value]
     return "Campaign brief\n" + "\n".join(f"- {line}" for line in lines)
 
 
@@ -255,60 +248,33 @@ def translate_openai_error(
     return unexpected(PROVIDER, exc, api_key)
 
 
-class _OpenAIBase:
-    """What every OpenAI adapter shares; subclasses declare ``capability`` and ``options``."""
+class _OpenAIBase(ApiAdapter):
+    """What every OpenAI adapter shares: the client (its own retries off) and the model."""
 
-    name = OPENAI.name
     service = OPENAI
-    capability = ""
-    options: dict[str, Option] = {}
-    chosen_by_default = True
-    retired = ""
-    model: str
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str | None,
-        model: str,
-        timeout: float,
-        attempts: int,
-        sleep: Callable[[float], None],
-    ) -> None:
-        if not api_key:
-            raise AuthError(f"No {PROVIDER} API key is configured")
+    def __init__(self, api_key: str, *, model: str | None = None, **common: Any) -> None:
+        """``common``: the keywords of :class:`ApiAdapter` (base URL, timeout, attempts...)."""
+        super().__init__(api_key, **common)
         import openai
 
-        self.model = model
-        self._api_key = api_key
-        self._timeout = timeout
-        self._attempts = attempts
-        self._sleep = sleep
+        self.model = self.options["model"].default if model is None else model
         self._client = openai.OpenAI(
-            api_key=api_key, base_url=base_url or None, timeout=timeout, max_retries=0
+            api_key=api_key, base_url=self._base_url, timeout=self._timeout, max_retries=0
         )
 
-    def __repr__(self) -> str:  # never show the key
-        return f"{type(self).__name__}(model={self.model!r})"
+    def _translate(self, exc: Exception) -> ProviderError | Exception:
+        return translate_openai_error(exc, self._api_key, self._timeout)
 
     def _call(self, fn: Callable[[], T]) -> T:
-        """One SDK call under our retry loop, with its exceptions translated."""
+        """One SDK call under the retry loop (the SDK's deprecation warnings silenced)."""
 
-        def attempt() -> T:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    return fn()
-            except Exception as exc:  # noqa: BLE001 - translated or re-raised below
-                mapped = translate_openai_error(exc, self._api_key, self._timeout)
-                if mapped is exc:
-                    raise
-                raise mapped from None
+        def quiet() -> T:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                return fn()
 
-        return call_with_retries(
-            attempt, attempts=self._attempts, sleep=self._sleep, provider=PROVIDER
-        )
+        return self._retried(quiet)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,24 +304,14 @@ class OpenAIText(_OpenAIBase):
 
     capability = "text"
     options = {"model": TEXT_MODEL}
+    default_timeout = 60
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str | None = None,
-        model: str = TEXT_MODEL.default,
-        timeout: float = 60,
-        reasoning_effort: str = "low",
-        attempts: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(
-            api_key, base_url=base_url, model=model, timeout=timeout, attempts=attempts, sleep=sleep
-        )
+    def __init__(self, api_key: str, *, reasoning_effort: str = "low", **common: Any) -> None:
+        """``common``: the keywords of :class:`_OpenAIBase` (model, base URL, timeout...)."""
+        super().__init__(api_key, **common)
         # Copywriting needs little reasoning, and a low effort keeps the wizard responsive.
         # Only reasoning models accept the parameter; "" leaves the model's default.
-        self.reasoning_effort = reasoning_effort if _is_reasoning_model(model) else ""
+        self.reasoning_effort = reasoning_effort if _is_reasoning_model(self.model) else ""
 
     def _parse(self, task: str, brief: Brief, fmt: type[T]) -> T:
         prompt = f"{brief_context(brief)}\n\nTask\n{task}"
@@ -649,21 +605,11 @@ class OpenAIImages(_OpenAIBase):
 
     capability = "image"
     options = {"model": IMAGE_MODEL}
+    default_timeout = 240
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str | None = None,
-        model: str = IMAGE_MODEL.default,
-        quality: str = "medium",
-        timeout: float = 240,
-        attempts: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(
-            api_key, base_url=base_url, model=model, timeout=timeout, attempts=attempts, sleep=sleep
-        )
+    def __init__(self, api_key: str, *, quality: str = "medium", **common: Any) -> None:
+        """``common``: the keywords of :class:`_OpenAIBase` (model, base URL, timeout...)."""
+        super().__init__(api_key, **common)
         self.quality = quality
 
     def image(self, request: ImageRequest, out_path: Path) -> Path:
@@ -743,21 +689,13 @@ class OpenAIClips(_OpenAIBase):
         "stills unless PROVIDER_CLIP=openai"
     )
 
+    default_timeout = 120
+
     def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str | None = None,
-        model: str = VIDEO_MODEL.default,
-        timeout: float = 120,
-        poll_interval: float = 5.0,
-        max_wait: float = 600.0,
-        attempts: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
+        self, api_key: str, *, poll_interval: float = 5.0, max_wait: float = 600.0, **common: Any
     ) -> None:
-        super().__init__(
-            api_key, base_url=base_url, model=model, timeout=timeout, attempts=attempts, sleep=sleep
-        )
+        """``common``: the keywords of :class:`_OpenAIBase` (model, base URL, timeout...)."""
+        super().__init__(api_key, **common)
         self.poll_interval = poll_interval
         self.max_wait = max_wait
 

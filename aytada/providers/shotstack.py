@@ -19,7 +19,8 @@ from typing import Any
 
 import httpx
 
-from aytada.providers.base import AuthError, ProviderError
+from aytada.providers.adapter import ApiAdapter
+from aytada.providers.base import ProviderError
 from aytada.providers.http_errors import (
     connection_failed,
     error_for_status,
@@ -27,8 +28,8 @@ from aytada.providers.http_errors import (
     only_provider_errors,
     timeout,
 )
-from aytada.providers.retry import call_with_retries, parse_retry_after, redact
-from aytada.providers.spec import SHOTSTACK, Option
+from aytada.providers.retry import parse_retry_after, redact
+from aytada.providers.spec import SHOTSTACK
 
 PROVIDER = SHOTSTACK.label
 DEFAULT_BASE_URL = "https://api.shotstack.io"
@@ -39,6 +40,14 @@ CHUNK = 1 << 16
 
 def _malformed(detail: str) -> ProviderError:
     return malformed(PROVIDER, detail)
+
+
+def _url(answer: dict[str, Any], key: str, what: str) -> str:
+    """The URL at ``key`` of a finished job's ``answer`` (``what``: the job, for the error)."""
+    url = answer.get(key)
+    if not url:
+        raise _malformed(f"{what} has no URL")
+    return str(url)
 
 
 def _probe(path: Path) -> tuple[float, int, int] | None:
@@ -57,15 +66,15 @@ def _probe(path: Path) -> tuple[float, int, int] | None:
         return None
 
 
-class ShotstackStitcher:
-    """Joins the segments, voiceover and music remotely with the Shotstack Edit API."""
+class ShotstackStitcher(ApiAdapter):
+    """Joins the segments, voiceover and music remotely with the Shotstack Edit API.
 
-    name = SHOTSTACK.name
+    ``timeout`` bounds the wait for an ingest or a render; ``request_timeout`` one HTTP request.
+    """
+
     service = SHOTSTACK
     capability = "stitch"
-    options: dict[str, Option] = {}
     chosen_by_default = False  # stitching is local unless PROVIDER_STITCH=shotstack
-    retired = ""
 
     def __init__(
         self,
@@ -81,18 +90,13 @@ class ShotstackStitcher:
         sleep: Callable[[float], None] = time.sleep,
         probe: Callable[[Path], tuple[float, int, int] | None] = _probe,
     ) -> None:
-        if not api_key:
-            raise AuthError(f"No {PROVIDER} API key is configured")
-        self._api_key = api_key
+        super().__init__(api_key, timeout=request_timeout, attempts=attempts, sleep=sleep)
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        self._request_timeout = request_timeout
         self.stage = stage
         self.model = f"edit/{stage}"
         self.poll_interval = poll_interval
         self.timeout = timeout
         self.music_volume = music_volume
-        self._attempts = attempts
-        self._sleep = sleep
         self._probe = probe
         self._http = httpx.Client(timeout=request_timeout, follow_redirects=True)
 
@@ -104,18 +108,12 @@ class ShotstackStitcher:
 
     # -- HTTP helpers -------------------------------------------------------------------------
 
-    def _retrying(self, fn: Callable[[], Any]) -> Any:
-        def attempt() -> Any:
-            try:
-                return fn()
-            except httpx.TimeoutException:
-                raise timeout(PROVIDER, self._request_timeout) from None
-            except httpx.TransportError:
-                raise connection_failed(PROVIDER) from None
-
-        return call_with_retries(
-            attempt, attempts=self._attempts, sleep=self._sleep, provider=PROVIDER
-        )
+    def _translate(self, exc: Exception) -> ProviderError | Exception:
+        if isinstance(exc, httpx.TimeoutException):
+            return timeout(PROVIDER, self._timeout)
+        if isinstance(exc, httpx.TransportError):
+            return connection_failed(PROVIDER)
+        return exc
 
     def _check(self, response: httpx.Response, *, api: bool) -> None:
         status = response.status_code
@@ -156,7 +154,7 @@ class ShotstackStitcher:
                 raise _malformed(f"{method} {path} did not return a JSON object")
             return body
 
-        return self._retrying(call)
+        return self._retried(call)
 
     # -- Ingest -------------------------------------------------------------------------------
 
@@ -184,12 +182,21 @@ class ShotstackStitcher:
             )
             self._check(response, api=False)
 
-        self._retrying(put)
+        self._retried(put)
         return self._wait_source(source_id, path.name)
 
-    def _wait_source(self, source_id: str, label: str) -> str:
+    def _poll(self, ask: Callable[[], str | None], late: str) -> str:
+        """``ask()`` every ``poll_interval`` until it gives a URL; ``late`` (what did not
+        happen) once ``timeout`` has passed. ``ask`` raises when the job failed."""
         deadline = time.monotonic() + self.timeout
-        while True:
+        while (url := ask()) is None:
+            if time.monotonic() > deadline:
+                raise ProviderError(f"{PROVIDER} {late} within {self.timeout} s")
+            self._sleep(self.poll_interval)
+        return url
+
+    def _wait_source(self, source_id: str, label: str) -> str:
+        def ask() -> str | None:
             body = self._api("GET", f"/ingest/{self.stage}/sources/{source_id}")
             try:
                 attributes = body["data"]["attributes"]
@@ -197,15 +204,12 @@ class ShotstackStitcher:
             except (KeyError, TypeError, AttributeError):
                 raise _malformed("the source answer has no status") from None
             if status == "ready":
-                source = attributes.get("source")
-                if not source:
-                    raise _malformed("a ready source has no URL")
-                return str(source)
+                return _url(attributes, "source", "a ready source")
             if status not in SOURCE_ACTIVE:
                 raise ProviderError(f"{PROVIDER} could not ingest {label} (status {status!r})")
-            if time.monotonic() > deadline:
-                raise ProviderError(f"{PROVIDER} did not ingest {label} within {self.timeout} s")
-            self._sleep(self.poll_interval)
+            return None
+
+        return self._poll(ask, f"did not ingest {label}")
 
     # -- Render -------------------------------------------------------------------------------
 
@@ -282,8 +286,7 @@ class ShotstackStitcher:
         return out_path
 
     def _wait_render(self, render_id: str) -> str:
-        deadline = time.monotonic() + self.timeout
-        while True:
+        def ask() -> str | None:
             body = self._api("GET", f"/edit/{self.stage}/render/{render_id}")
             try:
                 info = body["response"]
@@ -291,18 +294,15 @@ class ShotstackStitcher:
             except (KeyError, TypeError):
                 raise _malformed("the render status answer has no status") from None
             if status == "done":
-                url = info.get("url")
-                if not url:
-                    raise _malformed("a finished render has no URL")
-                return str(url)
+                return _url(info, "url", "a finished render")
             if status == "failed":
                 reason = redact(info.get("error") or "no reason given", self._api_key)
                 raise ProviderError(f"{PROVIDER} render failed: {reason}")
             if status not in RENDER_ACTIVE:
                 raise _malformed(f"unknown render status {status!r}")
-            if time.monotonic() > deadline:
-                raise ProviderError(f"{PROVIDER} render did not finish within {self.timeout} s")
-            self._sleep(self.poll_interval)
+            return None
+
+        return self._poll(ask, "render did not finish")
 
     def _download(self, url: str, out_path: Path) -> None:
         out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -321,4 +321,4 @@ class ShotstackStitcher:
             finally:
                 tmp.unlink(missing_ok=True)
 
-        self._retrying(get)
+        self._retried(get)
