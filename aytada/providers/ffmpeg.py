@@ -365,24 +365,9 @@ def render_segment_from_still(
         "setsar=1",
         *after,
     ]
-    with tempfile.TemporaryDirectory(prefix="aytada-seg-") as tmp:
-        caption_filter = _caption_filter(caption, width, height, Path(tmp))
-        if caption_filter:
-            chain.append(caption_filter)
-        chain.append("format=yuv420p")
-        with atomic_output(out) as part:
-            run_ffmpeg(
-                [
-                    "-i", str(still),
-                    "-filter:v", ",".join(chain),
-                    "-frames:v", str(frames),
-                    "-an", *VIDEO_ENCODE_ARGS,
-                    "-movflags", "+faststart",
-                    str(part),
-                ],
-                what="rendering the scene segment",
-            )  # fmt: skip
-    return Path(out)
+    return _encode_segment(
+        still, out, chain, frames, (width, height), caption, what="rendering the scene segment"
+    )
 
 
 def finalize_segment(
@@ -401,30 +386,46 @@ def finalize_segment(
     frames = _frames(seconds)
     if not Path(raw_clip).is_file():
         raise ProviderError(f"video clip not found: {Path(raw_clip).name}")
-    with tempfile.TemporaryDirectory(prefix="aytada-fin-") as tmp:
-        chain = [
-            "setpts=PTS-STARTPTS",
-            f"fps={FPS}",
-            f"scale={width}:{height}:force_original_aspect_ratio=increase:flags=bicubic",
-            f"crop={width}:{height}",
-            "setsar=1",
-            f"tpad=stop_mode=clone:stop_duration={float(seconds):.3f}",
-        ]
+    chain = [
+        "setpts=PTS-STARTPTS",
+        f"fps={FPS}",
+        f"scale={width}:{height}:force_original_aspect_ratio=increase:flags=bicubic",
+        f"crop={width}:{height}",
+        "setsar=1",
+        f"tpad=stop_mode=clone:stop_duration={float(seconds):.3f}",
+    ]
+    return _encode_segment(
+        raw_clip, out, chain, frames, (width, height), caption, what="finishing the video clip"
+    )
+
+
+def _encode_segment(
+    source: Path,
+    out: Path,
+    chain: list[str],
+    frames: int,
+    size: tuple[int, int],
+    caption: str,
+    *,
+    what: str,
+) -> Path:
+    """Encode ``source`` through the video filters ``chain`` (which end at ``size``), then the
+    burnt-in caption, into exactly ``frames`` frames of H.264 at ``out``, no audio."""
+    width, height = size
+    with tempfile.TemporaryDirectory(prefix="aytada-seg-") as tmp:
         caption_filter = _caption_filter(caption, width, height, Path(tmp))
-        if caption_filter:
-            chain.append(caption_filter)
-        chain.append("format=yuv420p")
+        filters = [*chain, caption_filter] if caption_filter else [*chain]
         with atomic_output(out) as part:
             run_ffmpeg(
                 [
-                    "-i", str(raw_clip),
-                    "-filter:v", ",".join(chain),
+                    "-i", str(source),
+                    "-filter:v", ",".join([*filters, "format=yuv420p"]),
                     "-frames:v", str(frames),
                     "-an", *VIDEO_ENCODE_ARGS,
                     "-movflags", "+faststart",
                     str(part),
                 ],
-                what="finishing the video clip",
+                what=what,
             )  # fmt: skip
     return Path(out)
 

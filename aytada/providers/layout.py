@@ -155,19 +155,24 @@ class Rect:
         return Rect(self.x + dx, self.y + dy, max(0, self.w - 2 * dx), max(0, self.h - 2 * dy))
 
 
+def _aligned(start: int, span: int, size: int, align: str) -> int:
+    """Where a piece ``size`` long starts on the span ``start`` … ``start + span``: at the
+    start ("left", "top"), flush with the end ("right", "bottom") or centred ("center")."""
+    if align in ("left", "top"):
+        return start
+    if align in ("right", "bottom"):
+        return start + span - size
+    return start + (span - size) // 2
+
+
 def fit_aspect(area: Rect, aspect: float, align: str = "center") -> Rect:
     """The largest rectangle of ``aspect`` (w/h) inside ``area``, centred (or left/right)."""
     aspect = aspect if aspect > 0 else 1.0
     w = min(area.w, round(area.h * aspect))
     h = min(area.h, round(w / aspect))
     w = min(w, round(h * aspect)) or 1
-    if align == "left":
-        x = area.x
-    elif align == "right":
-        x = area.right - w
-    else:
-        x = area.x + (area.w - w) // 2
-    return Rect(x, area.y + (area.h - h) // 2, w, max(1, h))
+    x = _aligned(area.x, area.w, w, align)
+    return Rect(x, _aligned(area.y, area.h, h, "center"), w, max(1, h))
 
 
 # ============================================================================================
@@ -363,23 +368,12 @@ def _place_stack(
     ctx: _Ctx, items: list[_Item], area: Rect, *, halign: str, valign: str
 ) -> dict[str, tuple[Rect, _Item]]:
     """Position the stack's items in ``area``; returns role → (rect, item)."""
-    total = _stack_height(items, ctx)
-    if valign == "top":
-        y = area.y
-    elif valign == "bottom":
-        y = area.bottom - total
-    else:
-        y = area.y + (area.h - total) // 2
+    y = _aligned(area.y, area.h, _stack_height(items, ctx), valign)
     placed: dict[str, tuple[Rect, _Item]] = {}
     for i, item in enumerate(items):
         if i:
             y += _gap_before(items[i - 1], item, ctx)
-        if halign == "center":
-            x = area.x + (area.w - item.w) // 2
-        elif halign == "right":
-            x = area.right - item.w
-        else:
-            x = area.x
+        x = _aligned(area.x, area.w, item.w, halign)
         placed[item.role] = (Rect(x, y, item.w, item.h), item)
         y += item.h
     return placed
@@ -413,12 +407,8 @@ def _logo_row(
     slot = _logo_slot(ctx, sizes, area, _logo_height(ctx))
     if slot is None:
         return 0, {}
-    if isinstance(slot, Rect):
-        w, h = slot.w, slot.h
-    else:
-        w, h = slot.w, slot.h
-    x = {"left": area.x, "right": area.right - w, "center": area.x + (area.w - w) // 2}[align]
-    rect = Rect(x, area.y, w, h)
+    w, h = slot.w, slot.h
+    rect = Rect(_aligned(area.x, area.w, w, align), area.y, w, h)
     if isinstance(slot, Rect):
         return h + ctx.gap, {"logo": rect}
     return h + ctx.gap, {"logo": rect, "text:brand": (rect, slot)}
