@@ -7,6 +7,7 @@ the generation's folder) and `apply` (project fields updated in the output trans
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,13 @@ def scene_layout(visual: str, index: int, count: int) -> tuple[str, str]:
     return ("detail" if index % 2 else "context"), rest
 
 
+def button_text(call_to_action: str) -> str:
+    """The end card's button: the call to action's first sentence ("Claim 20% off your first
+    order. You deserve better." → "Claim 20% off your first order")."""
+    first = re.split(r"(?<=[.!?])\s+", call_to_action.strip(), maxsplit=1)[0]
+    return first.rstrip(".!") if first else ""
+
+
 def _uploads(ctx: StepContext) -> dict[str, str]:
     """The campaign's logo and product photo as absolute paths ("" when not uploaded)."""
     brief = ctx.snapshot["brief"]
@@ -172,7 +180,7 @@ def clip_inputs(session: Session, project: Project, scene: int, params: dict) ->
     return {
         "scene": project.scenes[scene],
         "scene_count": len(project.scenes),
-        "call_to_action": (project.script or {}).get("call_to_action", ""),
+        "call_to_action": button_text((project.script or {}).get("call_to_action", "")),
         "aspect": project.format,
         "width": width,
         "height": height,
