@@ -519,3 +519,26 @@ def test_the_example_campaign_file_is_accepted(app_env, workspace_id):
     out = aytada(app_env, "campaign", "create", "--file", str(ROOT / "examples" / "campaign.toml"))
     assert out.returncode == 0, out.stderr
     assert campaigns.get_campaign(workspace_id, int(out.stdout)).product_name == "Lumi Glow Serum"
+
+
+@pytest.mark.slow
+def test_project_run_reports_a_failure_and_retry_finishes_it(
+    app_env, workspace_id, start_worker, tmp_path
+):
+    import tests.jobs.fault_steps  # noqa: F401  (the same wrappers on the enqueue side)
+    from aytada.jobs.runner import start_step
+
+    cid = _campaign(app_env, tmp_path)
+    start_worker(AYTADA_EXTRA_STEPS="tests.jobs.fault_steps")
+    pid = make_project(workspace_id, cid, kind="banner", fmt="300x250")
+    start_step(workspace_id, pid, "design", params={"fault": "raise"})
+    wait_for(lambda: projects.get_project(workspace_id, pid).status == "failed", timeout=120,
+             what="the failure")
+    out = aytada(app_env, "project", "run", str(pid))
+    assert out.returncode == 1 and out.stdout == ""
+    assert f"project {pid} failed at design" in out.stderr and "boom" in out.stderr
+    assert "Traceback" not in out.stderr
+    out = aytada(app_env, "project", "run", str(pid), "--retry", timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert Path(out.stdout.strip()).is_file()
+    assert projects.get_project(workspace_id, pid).status == "completed"
