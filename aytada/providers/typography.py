@@ -10,6 +10,7 @@ adjusted until it reaches WCAG AA (4.5:1) against them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageStat
 
@@ -203,21 +204,17 @@ def _aspect(path: Path | None, what: str) -> float | None:
 def compose_design(
     *,
     out_path: Path,
-    width: int,
-    height: int,
-    headline: str,
-    subline: str,
-    call_to_action: str,
-    colors: tuple[str, ...],
     product_photo: Path | None = None,
     logo: Path | None = None,
-    product_name: str = "",
-    brand_name: str = "",
-    seed: int = 0,
-    layout: str = "",
     background: Path | None = None,
+    **design: Any,
 ) -> Path:
-    """Lay out and render a banner/flyer at exactly ``width``×``height``; returns the PNG path.
+    """Lay out and render a banner/flyer; returns the PNG path.
+
+    ``design`` holds the keywords of :func:`~aytada.providers.layout.plan_layout` that describe
+    the design (``width``, ``height``, ``headline``, ``subline``, ``call_to_action``,
+    ``colors``, ``product_name``, ``brand_name``, ``seed``, ``layout``); what the photo and the
+    logo are like is read from the files here.
 
     The product photo is the hero (card on a brand-colour set); without one, the product name is
     set large on a brand-colour card. ``seed`` varies the layout and colour theme. ``background``
@@ -228,19 +225,10 @@ def compose_design(
     photo = product_photo if product_photo and Path(product_photo).is_file() else None
     mark = logo if logo and Path(logo).is_file() else None
     plan = plan_layout(
-        width=width,
-        height=height,
-        headline=headline,
-        subline=subline,
-        call_to_action=call_to_action,
-        product_name=product_name,
-        brand_name=brand_name,
-        colors=colors,
+        **design,
         has_product_photo=photo is not None,
         product_aspect=_aspect(photo, "product photo") or 1.0,
         logo_aspect=_aspect(mark, "logo"),
-        seed=seed,
-        layout=layout,
     )
     path, _ = render_layout(plan, Path(out_path), product_photo=photo, logo=mark)
     return path

@@ -655,32 +655,83 @@ _HOOKS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     ),
 }  # fmt: skip
 
-# The opening words that give each creative style its voice (kept short: a hook is ≤ 8 words).
-_FRAMES: dict[str, tuple[str, ...]] = {
-    "Direct Response": ("Stop scrolling.", "Listen up."),
-    "UGC Style": ("Real talk:", "Okay, so:"),
-    "Cinematic": ("Picture this.", "Imagine this."),
-    "Storytelling": ("Story time:", "True story."),
-    "Problem-Solution": ("Problem:", "The problem?"),
-    "Testimonial": ("My take:", "Honestly, though:"),
-    "Educational": ("Quick lesson:", "Worth knowing:"),
-    "Humor": ("Plot twist:", "Confession:"),
-    "Luxury": ("Refined.", "Exquisite."),
-    "Minimalist": ("Simply:", "One thing."),
+
+@dataclass(frozen=True)
+class _Style:
+    """How a creative style speaks and looks."""
+
+    frames: tuple[str, ...]  # opening words of a hook (short: a hook is at most 8 words)
+    approach: str  # the narrative approach of an idea
+    look: str  # the look of the scene pictures
+    voice: str = "default"  # which role lines of :data:`_LINES` it speaks
+
+
+_STYLES: dict[str, _Style] = {  # by creative style (:data:`STYLES`)
+    "Direct Response": _Style(
+        ("Stop scrolling.", "Listen up."),
+        "Fast cuts and a clear ask: hook, benefit, reason to believe, then act.",
+        "bold, high-contrast framing with the product front and centre",
+    ),
+    "UGC Style": _Style(
+        ("Real talk:", "Okay, so:"),
+        "Selfie-style, first-person phone footage that feels like a friend's tip.",
+        "handheld smartphone look, natural window light, authentic home setting",
+        "first_person",
+    ),
+    "Cinematic": _Style(
+        ("Picture this.", "Imagine this."),
+        "Slow, polished shots with mood lighting that build to the product reveal.",
+        "cinematic light, shallow depth of field, golden-hour glow, slow dolly",
+        "story",
+    ),
+    "Storytelling": _Style(
+        ("Story time:", "True story."),
+        "A short story with a relatable character, a turning point and a payoff.",
+        "warm, candid scene with a relatable character, soft natural light",
+        "story",
+    ),
+    "Problem-Solution": _Style(
+        ("Problem:", "The problem?"),
+        "Name the problem, feel it, then show the product solving it.",
+        "split contrast between the frustration and the fix",
+    ),
+    "Testimonial": _Style(
+        ("My take:", "Honestly, though:"),
+        "One person tells it in their own words, with their before and after.",
+        "a person speaking to camera in a cosy, well-lit room",
+        "first_person",
+    ),
+    "Educational": _Style(
+        ("Quick lesson:", "Worth knowing:"),
+        "Teach one useful thing, with the product as the practical answer.",
+        "clean explainer set-up with simple on-screen diagrams",
+        "expert",
+    ),
+    "Humor": _Style(
+        ("Plot twist:", "Confession:"),
+        "An exaggerated, playful take on the problem with a witty payoff.",
+        "playful, exaggerated staging with bright colours and comic timing",
+        "playful",
+    ),
+    "Luxury": _Style(
+        ("Refined.", "Exquisite."),
+        "Elegant close-ups, rich textures and few words: desire over discount.",
+        "elegant close-up, dark marble and soft gold accents, slow motion",
+        "refined",
+    ),
+    "Minimalist": _Style(
+        ("Simply:", "One thing."),
+        "Clean frames, lots of space, one idea per scene.",
+        "minimal set, plain background, lots of negative space",
+        "minimal",
+    ),
 }
 
-_APPROACHES: dict[str, str] = {
-    "Direct Response": "Fast cuts and a clear ask: hook, benefit, reason to believe, then act.",
-    "UGC Style": "Selfie-style, first-person phone footage that feels like a friend's tip.",
-    "Cinematic": "Slow, polished shots with mood lighting that build to the product reveal.",
-    "Storytelling": "A short story with a relatable character, a turning point and a payoff.",
-    "Problem-Solution": "Name the problem, feel it, then show the product solving it.",
-    "Testimonial": "One person tells it in their own words, with their before and after.",
-    "Educational": "Teach one useful thing, with the product as the practical answer.",
-    "Humor": "An exaggerated, playful take on the problem with a witty payoff.",
-    "Luxury": "Elegant close-ups, rich textures and few words: desire over discount.",
-    "Minimalist": "Clean frames, lots of space, one idea per scene.",
-}
+def _unknown_style(name: str) -> _Style:
+    """A style the writer has no table for: no frames, a generic approach and look."""
+    approach = f"A {name} treatment that keeps the product front and centre."
+    return _Style(frames=(), approach=approach, look=f"{name} look")
+
 
 _STAGE_STRATEGY: dict[str, str] = {
     "unaware": "viewers who don't know they have the problem, so it opens on a story",
@@ -726,17 +777,6 @@ _FALLBACK: dict[str, tuple[str, ...]] = {
     "benefit2": ("how", "objection"),
     "reminder": ("benefit", "how"),
     "compare": ("problem", "how"),
-}
-
-_STYLE_VOICE: dict[str, str] = {
-    "UGC Style": "first_person",
-    "Testimonial": "first_person",
-    "Cinematic": "story",
-    "Storytelling": "story",
-    "Humor": "playful",
-    "Educational": "expert",
-    "Luxury": "refined",
-    "Minimalist": "minimal",
 }
 
 # Role lines by voice. {claim} is a whole sentence of the campaign's own text.
@@ -848,19 +888,6 @@ _CTA_TAILS: dict[str, tuple[str, ...]] = {
     "solution_aware": ("{cta}, and compare for yourself.", "{cta}. Make the smart switch."),
     "product_aware": ("{cta}. See it for yourself.", "{cta}. You've waited long enough."),
     "most_aware": ("{cta}.", "{cta}. Your move."),
-}
-
-_STYLE_LOOK: dict[str, str] = {
-    "Direct Response": "bold, high-contrast framing with the product front and centre",
-    "UGC Style": "handheld smartphone look, natural window light, authentic home setting",
-    "Cinematic": "cinematic light, shallow depth of field, golden-hour glow, slow dolly",
-    "Storytelling": "warm, candid scene with a relatable character, soft natural light",
-    "Problem-Solution": "split contrast between the frustration and the fix",
-    "Testimonial": "a person speaking to camera in a cosy, well-lit room",
-    "Educational": "clean explainer set-up with simple on-screen diagrams",
-    "Humor": "playful, exaggerated staging with bright colours and comic timing",
-    "Luxury": "elegant close-up, dark marble and soft gold accents, slow motion",
-    "Minimalist": "minimal set, plain background, lots of negative space",
 }
 
 _JINGLE_COUPLETS: tuple[tuple[str, str], ...] = (
@@ -1149,9 +1176,8 @@ class _Ctx:
     campaign: _Campaign
     slots: dict[str, str]
     stage: str
-    style: str
+    manner: _Style  # the creative style's frames, approach, look and voice
     trigger: str
-    voice: str
     dice: _Dice
 
 
@@ -1180,16 +1206,15 @@ class OfflineWriter:
             campaign=campaign,
             slots=campaign.slots(),
             stage=normalize_stage(brief.awareness_stage),
-            style=style,
+            manner=_STYLES.get(style) or _unknown_style(style),
             trigger=normalize_trigger(brief.persuasion_trigger),
-            voice=_STYLE_VOICE.get(style, "default"),
             dice=_Dice(_fingerprint(brief), *salt),
         )
 
     def _hook(self, ctx: _Ctx, cores: Sequence[str], label: str, limit: int) -> str:
         """The style's opening words + the angle's core, at most ``limit`` words, whole."""
         filled = _fill(cores, ctx.slots)
-        frames = ctx.dice.shuffled(label, list(_FRAMES.get(ctx.style, ())))
+        frames = ctx.dice.shuffled(label, list(ctx.manner.frames))
         for core in filled:
             for frame in frames:
                 text = _join_frame(frame, core, ctx.slots)
@@ -1214,9 +1239,6 @@ class OfflineWriter:
         ideas: list[Idea] = []
         seen: set[str] = set()
         position = max(0, int(variant)) * count
-        approach_base = _APPROACHES.get(
-            ctx.style, f"A {ctx.style} treatment that keeps the product front and centre."
-        )
         tries = 0
         while len(ideas) < count and tries < count + 2 * n:
             cycle, slot = divmod(position + tries, n)
@@ -1229,7 +1251,7 @@ class OfflineWriter:
                 continue
             seen.update((hook, title_text))
             approach = (
-                f"{approach_base} Angle: {angle.lower()}, for {_STAGE_STRATEGY[ctx.stage]}. "
+                f"{ctx.manner.approach} Angle: {angle.lower()}, for {_STAGE_STRATEGY[ctx.stage]}. "
                 f"{int(length_s)} seconds, ending on \u201c{ctx.campaign.cta}.\u201d"
             )
             ideas.append(Idea(title=title_text, angle=angle, hook=hook, approach=approach))
@@ -1255,7 +1277,7 @@ class OfflineWriter:
 
     def _candidates(self, ctx: _Ctx, role: str) -> list[tuple[str, str, str]]:
         """(line, claim unit, source sentence) options for a role, in preference order."""
-        own = _LINES.get(ctx.voice, {}).get(role, ())
+        own = _LINES.get(ctx.manner.voice, {}).get(role, ())
         default = [t for t in _LINES["default"].get(role, ()) if t not in own]
         templates = ctx.dice.shuffled(f"t|{role}", list(own)) + ctx.dice.shuffled(
             f"d|{role}", default
@@ -1399,7 +1421,7 @@ class OfflineWriter:
                 f"End card: {campaign.brand} logo, {product} and the call to action "
                 f"\u201c{caption}\u201d"
             )
-        look = _STYLE_LOOK.get(ctx.style, f"{ctx.style} look")
+        look = ctx.manner.look
         return f"[{layout}] {subject}. {look[:1].upper()}{look[1:]}. Brand colours {colors}."
 
     def scenes(self, brief: Brief, script: Script, *, length_s: int) -> list[Scene]:
@@ -1420,7 +1442,7 @@ class OfflineWriter:
         seconds = timed_seconds(length, lines)
         layouts = _layouts(len(lines))
         colors = ", ".join(brief.brand_colors) if brief.brand_colors else "brand colours"
-        frames = _FRAMES.get(ctx.style, ())
+        frames = ctx.manner.frames
         scenes = []
         for index, (text, secs, layout) in enumerate(zip(lines, seconds, layouts, strict=True)):
             caption = _caption(text, frames if index == 0 else (),
