@@ -147,6 +147,17 @@ class SegmentRequest:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class MusicRequest:
+    """The arguments of :meth:`MusicProvider.compose`, as its providers' ``render`` gets them."""
+
+    prompt: str
+    seconds: float
+    lyrics: str = ""
+    instrumental: bool = True
+    mood: str = ""
+
+
 @runtime_checkable
 class TextProvider(Protocol):
     name: str
@@ -194,6 +205,9 @@ class VoiceProvider(Protocol):
 
 @runtime_checkable
 class MusicProvider(Protocol):
+    """The pipeline calls :meth:`compose`; a provider subclasses this protocol and writes
+    :meth:`render`, which gets the arguments as one :class:`MusicRequest`."""
+
     name: str
     model: str
 
@@ -210,7 +224,10 @@ class MusicProvider(Protocol):
         """Music of ``seconds``. With ``lyrics`` and ``instrumental=False`` the lyrics are sung
         (where the provider can sing); ``mood`` (e.g. the brand's tone) sets tempo, key and
         instruments."""
-        ...
+        request = MusicRequest(prompt, float(seconds), lyrics, instrumental, mood)
+        return self.render(request, Path(out_path))
+
+    def render(self, request: MusicRequest, out_path: Path) -> AudioResult: ...
 
 
 @runtime_checkable

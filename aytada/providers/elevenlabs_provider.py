@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aytada.providers.adapter import ApiAdapter
-from aytada.providers.base import AudioResult, ProviderError
+from aytada.providers.base import AudioResult, MusicProvider, MusicRequest, ProviderError
 from aytada.providers.http_errors import (
     connection_failed,
     error_for_status,
@@ -208,7 +208,7 @@ class ElevenLabsVoice(_ElevenLabsBase):
         return AudioResult(path=out_path)
 
 
-class ElevenLabsMusic(_ElevenLabsBase):
+class ElevenLabsMusic(_ElevenLabsBase, MusicProvider):
     """:class:`~aytada.providers.base.MusicProvider` on ``music.compose`` (MP3).
 
     With ``lyrics`` and ``instrumental=False`` the lyrics go into the prompt as the words to
@@ -225,25 +225,16 @@ class ElevenLabsMusic(_ElevenLabsBase):
         self._model_id = model_id
         self.model = model_id or "music"
 
-    def compose(
-        self,
-        prompt: str,
-        seconds: float,
-        out_path: Path,
-        *,
-        lyrics: str = "",
-        instrumental: bool = True,
-        mood: str = "",
-    ) -> AudioResult:
-        out_path = Path(out_path)
-        wanted = int(round(seconds * 1000))
+    def render(self, request: MusicRequest, out_path: Path) -> AudioResult:
+        wanted = int(round(request.seconds * 1000))
         length_ms = min(MUSIC_MAX_MS, max(MUSIC_MIN_MS, wanted))
         notice = ""
         if length_ms != wanted:
             notice = f"music length clamped to {length_ms / 1000:g} s (the API allows 3–600 s)"
-        sung = bool(lyrics.strip()) and not instrumental
+        sung = bool(request.lyrics.strip()) and not request.instrumental
+        lyrics = request.lyrics if sung else ""
         kwargs: dict[str, Any] = {
-            "prompt": music_prompt(prompt, lyrics=lyrics if sung else "", mood=mood),
+            "prompt": music_prompt(request.prompt, lyrics=lyrics, mood=request.mood),
             "music_length_ms": length_ms,
             "force_instrumental": not sung,
             "output_format": OUTPUT_FORMAT,

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 from aytada.providers import ffmpeg as ff
-from aytada.providers.base import AudioResult, ProviderError
+from aytada.providers.base import AudioResult, MusicProvider, MusicRequest, ProviderError
 from aytada.providers.offline import melody
 
 
@@ -35,7 +35,7 @@ def _mood_text(prompt: str, mood: str) -> str:
     return re.split(r"lyrics\s*:", prompt or "", maxsplit=1, flags=re.IGNORECASE)[0]
 
 
-class SynthMusic:
+class SynthMusic(MusicProvider):
     """A composed jingle (motif, chords, bass, drums) or a bed under a voiceover."""
 
     name = "offline"
@@ -52,20 +52,12 @@ class SynthMusic:
             bed=melody.is_bed(prompt, lyrics),
         )
 
-    def compose(
-        self,
-        prompt: str,
-        seconds: float,
-        out_path: Path,
-        *,
-        lyrics: str = "",
-        instrumental: bool = True,
-        mood: str = "",
-    ) -> AudioResult:
-        seconds = float(seconds)
+    def render(self, request: MusicRequest, out_path: Path) -> AudioResult:
+        """Instrumental in any case (the synth has no voice); lyrics make it a jingle."""
+        seconds = request.seconds
         if seconds <= 0:
             raise ProviderError("music length must be positive")
-        music = self.plan(prompt, seconds, lyrics=lyrics, mood=mood)
+        music = self.plan(request.prompt, seconds, lyrics=request.lyrics, mood=request.mood)
         samples = round(seconds * ff.AUDIO_RATE)
         fade = min(1.0, seconds / 4)
         chain = ",".join((
