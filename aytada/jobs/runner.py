@@ -627,7 +627,14 @@ def resubmit(generation_id: int) -> bool:
             JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED,
         ):
             return False  # someone else enqueued this run already
-        old.delete(remove_from_queue=True)
+        try:
+            old.delete(remove_from_queue=True)
+        except ValueError:  # RQ could not find one of its executions (the worker died mid-way)
+            for registry in (queue.failed_job_registry, queue.finished_job_registry,
+                             queue.canceled_job_registry):  # fmt: skip
+                registry.remove(job_id)
+            queue.remove(job_id)
+            conn.delete(old.key)
     started_key = queue.started_job_registry.key
     stale = [e for e in conn.zrange(started_key, 0, -1)
              if e.decode(errors="replace").split(":", 1)[0] == job_id]  # fmt: skip
