@@ -1,7 +1,7 @@
 """Loaded by real test workers through AYTADA_EXTRA_STEPS: wraps every registered step so a
 test can make it raise or sleep (`start_step(..., params={"fault": "raise"})`): "raise",
 "raise-scene:N", "sleep:S" (every run), "sleep-first:S" (only a run no worker died in before),
-"write-then-raise".
+"child-first:S" (the first run waits on a child process, as on ffmpeg), "write-then-raise".
 
 Without a `fault` parameter each step behaves exactly as registered.
 """
@@ -29,6 +29,14 @@ def _wrap(name: str, real: runner.RegisteredStep) -> None:
             time.sleep(float(fault.split(":", 1)[1]))
         if fault.startswith("sleep-first:") and ctx.attempt == 0:  # only the first run hangs
             time.sleep(float(fault.split(":", 1)[1]))
+        if fault.startswith("child-first:") and ctx.attempt == 0:  # a child process, like ffmpeg
+            import os
+            import subprocess
+            from pathlib import Path
+
+            child = subprocess.Popen(["sleep", fault.split(":", 1)[1]])
+            Path(os.environ["MEDIA_DIR"], "child.pid").write_text(str(child.pid))
+            child.wait()
         if fault == "write-then-raise":  # a step that dies after writing part of its output
             (ctx.workdir / "half.partial.mp4").write_bytes(b"\0" * 4096)
             raise RuntimeError("boom after writing")

@@ -133,6 +133,18 @@ def test_a_step_whose_worker_dies_twice_fails_readably_leaves_no_files_and_retry
     assert workspaces.get_balance(workspace_id) == 998
 
 
+def test_a_killed_work_horse_leaves_no_child_process_running(workspace_id, start_worker):
+    worker = start_worker(**FAULTS)
+    pid = _script_project(workspace_id)
+    start_step(workspace_id, pid, "script", params={"fault": "child-first:120"})
+    pid_file = media.media_root() / "child.pid"
+    child = int(wait_for(lambda: pid_file.exists() and pid_file.read_text(), what="child"))
+    assert pid_alive(child)
+    _kill_horse(worker)
+    wait_for(lambda: not pid_alive(child), timeout=10, what="the horse's child gone")
+    wait_for(lambda: _status(workspace_id, pid) == "script_ready", what="script_ready")
+
+
 def test_a_failed_step_leaves_no_files(workspace_id, start_worker):
     start_worker(**FAULTS)
     pid = _script_project(workspace_id)
