@@ -11,6 +11,7 @@ ffmpeg/espeak child and of this Python process (target ≤ 400 MB).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import resource
 import sys
@@ -24,31 +25,16 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aytada.providers import ffmpeg as ff  # noqa: E402
-from aytada.providers.base import Brief, ImageRequest, SegmentRequest  # noqa: E402
-from aytada.providers.offline import (  # noqa: E402
-    EspeakVoice,
-    FfmpegMotionClips,
-    LocalStitcher,
-    OfflineWriter,
-    PillowImages,
-    SynthMusic,
-)
+from aytada.providers.base import ImageRequest, SegmentRequest  # noqa: E402
+from aytada.providers.registry import ProviderConfig, build_providers  # noqa: E402
+from tests.providers.briefs import GLOWCO  # noqa: E402
 
 WIDTH, HEIGHT = 1080, 1920
 T = TypeVar("T")
 
-BRIEF = Brief(
-    name="Bench",
-    product_name="GlowCo Hydrating Serum",
-    brand_name="GlowCo",
-    tone_of_voice="Warm and upbeat",
-    awareness_stage="problem_aware",
-    industry="Skincare",
-    creative_style="Direct Response",
-    persuasion_trigger="Social Proof",
-    audience="Busy professionals aged 25-40",
-    messaging="Hydration that lasts all day, with no greasy feel",
-    goals="Drive online sales",
+# the sample brief of the provider tests, as a plain Direct Response ad
+BRIEF = dataclasses.replace(
+    GLOWCO, name="Bench", product_description="", creative_style="Direct Response"
 )
 
 
@@ -86,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         return result
 
     length = args.seconds
-    writer = OfflineWriter()
+    offline = build_providers(ProviderConfig())  # no API keys: every capability offline
+    writer = offline.text
     idea = writer.ideas(BRIEF, count=3, length_s=length)[0]
     scenes = writer.scenes(BRIEF, writer.script(BRIEF, idea, length_s=length), length_s=length)
     print(f"ffmpeg {ff.ffmpeg_exe()}")
@@ -96,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     cpu_start = _cpu_seconds()
 
-    images, clips, voice = PillowImages(), FfmpegMotionClips(), EspeakVoice()
+    images, clips, voice = offline.image, offline.clip, offline.voice
     stills = phase("stills (Pillow)", lambda: [
         images.image(ImageRequest(prompt=s.visual, width=WIDTH, height=HEIGHT,
                                   colors=BRIEF.brand_colors, seed=s.index),
@@ -119,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
          for r, s in zip(spoken, scenes, strict=True)],
         workdir / "voice.wav",
     ))  # fmt: skip
-    music = phase("music (synth)", lambda: SynthMusic().compose(idea.title, length,
-                                                              workdir / "music.wav"))
-    final = phase("stitch (copy + AAC)", lambda: LocalStitcher().stitch(
+    music = phase("music (synth)", lambda: offline.music.compose(idea.title, length,
+                                                               workdir / "music.wav"))
+    final = phase("stitch (copy + AAC)", lambda: offline.stitch.stitch(
         segments, fitted, music.path, workdir / "final.mp4"))  # fmt: skip
 
     total = sum(timings.values())

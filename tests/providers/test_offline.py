@@ -38,24 +38,9 @@ from aytada.providers.offline import (
     PillowImages,
     SynthMusic,
 )
+from tests.providers.briefs import GLOWCO as BRIEF
 
 W, H = 320, 568
-
-BRIEF = Brief(
-    name="Spring launch",
-    product_name="GlowCo Hydrating Serum",
-    product_description="A lightweight serum with hyaluronic acid.",
-    brand_name="GlowCo",
-    tone_of_voice="Warm and upbeat",
-    brand_colors=("#1F3A93", "#F5B041"),
-    awareness_stage="problem_aware",
-    industry="Skincare",
-    creative_style="UGC Style",
-    persuasion_trigger="Social Proof",
-    audience="Busy professionals aged 25-40",
-    messaging="Hydration that lasts all day, with no greasy feel",
-    goals="Drive online sales",
-)
 
 
 def _hook_and_script(brief: Brief, length_s: int = 30) -> tuple[str, str]:

@@ -37,6 +37,7 @@ from aytada.providers.openai_provider import (
     video_size_for,
 )
 from aytada.providers.retry import backoff_delay, call_with_retries, redact
+from tests.providers.briefs import GLOWCO_FULL as BRIEF
 from tests.providers.stub_server import (  # noqa: F401
     Reply,
     SleepRecorder,
@@ -46,22 +47,6 @@ from tests.providers.stub_server import (  # noqa: F401
 )
 
 KEY = "sk-test-SECRET-0123456789abcdef"
-
-BRIEF = Brief(
-    name="Spring launch",
-    product_name="GlowDrops",
-    product_description="a vitamin C serum for dull skin",
-    brand_name="Lumen Labs",
-    tone_of_voice="warm and witty",
-    awareness_stage="solution_aware",
-    business_type="E-commerce Brand",
-    industry="Beauty & Skincare",
-    creative_style="UGC Style",
-    persuasion_trigger="Social Proof",
-    audience="busy nurses on night shifts who look tired in photos",
-    messaging="radiant skin in 60 seconds a day, dermatologist tested",
-    goals="drive first orders from Instagram with the SPRING20 code",
-)
 
 
 def response_json(payload: object, *, text: str | None = None) -> dict:

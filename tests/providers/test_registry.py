@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
 
-from aytada.providers.base import (
-    ClipProvider,
-    ImageProvider,
-    MusicProvider,
-    ProviderError,
-    Stitcher,
-    TextProvider,
-    VoiceProvider,
-)
+from aytada.providers.base import ProviderError
 from aytada.providers.registry import (
     CAPABILITIES,
     ProviderConfig,
@@ -116,6 +109,15 @@ def test_impossible_overrides(overrides: dict[str, str], fragment: str) -> None:
         build_providers(config)
 
 
+def assert_every_capability_provided(providers: Providers) -> None:
+    """Each capability's provider satisfies its protocol (the field types of Providers)."""
+    assert isinstance(providers, Providers)
+    protocols = typing.get_type_hints(Providers)
+    assert set(protocols) == set(CAPABILITIES)
+    for capability, protocol in protocols.items():
+        assert isinstance(getattr(providers, capability), protocol), capability
+
+
 def test_build_all_real_without_network() -> None:
     config = cfg(
         OPENAI_API_KEY=OPENAI_KEY,
@@ -132,13 +134,7 @@ def test_build_all_real_without_network() -> None:
         overrides={"stitch": "shotstack", "clip": "openai"},
     )
     providers = build_providers(config)
-    assert isinstance(providers, Providers)
-    assert isinstance(providers.text, TextProvider)
-    assert isinstance(providers.image, ImageProvider)
-    assert isinstance(providers.clip, ClipProvider)
-    assert isinstance(providers.voice, VoiceProvider)
-    assert isinstance(providers.music, MusicProvider)
-    assert isinstance(providers.stitch, Stitcher)
+    assert_every_capability_provided(providers)
     names = {cap: getattr(providers, cap).name for cap in CAPABILITIES}
     assert names == describe(config)
     assert (providers.text.model, providers.image.model, providers.clip.model) == (
@@ -159,12 +155,7 @@ def test_build_all_real_without_network() -> None:
 def test_build_offline_when_no_keys() -> None:
     pytest.importorskip("aytada.providers.offline")
     providers = build_providers(cfg())
-    assert isinstance(providers.text, TextProvider)
-    assert isinstance(providers.image, ImageProvider)
-    assert isinstance(providers.clip, ClipProvider)
-    assert isinstance(providers.voice, VoiceProvider)
-    assert isinstance(providers.music, MusicProvider)
-    assert isinstance(providers.stitch, Stitcher)
+    assert_every_capability_provided(providers)
     assert type(providers.text).__name__ == "OfflineWriter"
     assert type(providers.stitch).__name__ == "LocalStitcher"
     names = {cap: getattr(providers, cap).name for cap in CAPABILITIES}
