@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from aytada.core import media
 from aytada.core.db import session_scope
 from aytada.core.errors import NotFound, ValidationFailed
+from aytada.core.inputs import parse_id, text_problem
 from aytada.core.models import Campaign, Project
 from aytada.core.settings import get_settings
 from aytada.vocabulary import (  # noqa: F401  (re-exported for the UI)
@@ -70,6 +71,8 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
             errors[key] = "This field is required."
         elif len(value) > limit:
             errors[key] = f"Keep it under {limit} characters (now {len(value)})."
+        elif text_problem(value):
+            errors[key] = text_problem(value) or ""
         else:
             out[key] = value
     if "awareness_stage" in data:
@@ -154,11 +157,7 @@ def create_campaign(
 
 
 def load_campaign(session: Session, workspace_id: int, campaign_id: Any) -> Campaign:
-    try:
-        cid = int(campaign_id)
-    except (TypeError, ValueError):
-        raise NotFound("Campaign", campaign_id) from None
-    campaign = session.get(Campaign, cid)
+    campaign = session.get(Campaign, parse_id(campaign_id, "Campaign"))
     if campaign is None or campaign.workspace_id != workspace_id:
         raise NotFound("Campaign", campaign_id)
     return campaign

@@ -16,6 +16,7 @@ from aytada.core.campaigns import load_campaign
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, NotFound, ValidationFailed
 from aytada.core.formats import DESIGN_FORMATS, KINDS, LENGTHS, QUALITIES, VIDEO_FORMATS
+from aytada.core.inputs import parse_id, text_problem
 from aytada.core.models import Asset, Campaign, Generation, Project, utcnow
 from aytada.core.statuses import ACTIVE, Status
 
@@ -66,6 +67,8 @@ def _validate_new(kind: str, title: str, fmt: str, length_s: int, quality: str) 
         errors["title"] = "Give the project a title."
     elif len(title.strip()) > 120:
         errors["title"] = "Keep the title under 120 characters."
+    elif text_problem(title):
+        errors["title"] = text_problem(title) or ""
     if kind == "video":
         if fmt not in VIDEO_FORMATS:
             errors["format"] = "Choose 9:16, 1:1 or 16:9."
@@ -115,11 +118,7 @@ def create_project(
 
 def load_project(session: Session, workspace_id: int, project_id: Any) -> Project:
     """The workspace's non-deleted project, or NotFound (bad, deleted or foreign ids)."""
-    try:
-        pid = int(str(project_id).strip())
-    except (TypeError, ValueError):
-        raise NotFound("Project", project_id) from None
-    project = session.get(Project, pid)
+    project = session.get(Project, parse_id(project_id, "Project"))
     if project is None or project.workspace_id != workspace_id or project.deleted_at is not None:
         raise NotFound("Project", project_id)
     return project
@@ -305,6 +304,8 @@ def save_script(workspace_id: int, project_id: Any, script: dict[str, str]) -> N
             errors[key] = "Cannot be empty."
         elif len(value) > 4000:
             errors[key] = "Keep it under 4000 characters."
+        elif text_problem(value):
+            errors[key] = text_problem(value) or ""
         clean[key] = value
     if errors:
         raise ValidationFailed(errors)
@@ -339,6 +340,8 @@ def save_scene(workspace_id: int, project_id: Any, index: int, fields: dict[str,
                     errors[key] = "Cannot be empty."
                 elif len(value) > 1000:
                     errors[key] = "Keep it under 1000 characters."
+                elif text_problem(value):
+                    errors[key] = text_problem(value) or ""
                 else:
                     scenes[index][key] = value.strip()
         if errors:
