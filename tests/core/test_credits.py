@@ -37,6 +37,23 @@ def _charge(gen_id: int) -> str:
         return "poor"
 
 
+def _charge_at_once(gen_ids: list[int]) -> list[str]:
+    """:func:`_charge` each id in a thread of its own, all released together; the outcomes."""
+    results: list[str] = []
+    barrier = threading.Barrier(len(gen_ids))
+
+    def hit(gen_id: int) -> None:
+        barrier.wait()
+        results.append(_charge(gen_id))
+
+    threads = [threading.Thread(target=hit, args=(gen_id,)) for gen_id in gen_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
 def test_new_workspace_starts_with_1000_credits_in_the_ledger(workspace_id: int) -> None:
     assert workspaces.get_balance(workspace_id) == 1000
     rows = workspaces.ledger(workspace_id)
@@ -77,7 +94,7 @@ def test_charge_takes_once_and_failed_charge_takes_nothing(workspace_id: int) ->
 
 def test_top_up_adds_a_ledger_row(workspace_id: int) -> None:
     assert workspaces.add_credits(workspace_id, 250) == 1250
-    with pytest.raises(UserError, match="positive"):
+    with pytest.raises(UserError, match="whole number of credits from 1"):
         workspaces.add_credits(workspace_id, 0)
     assert workspaces.ledger(workspace_id)[0].delta == 250
 
@@ -96,18 +113,7 @@ def test_concurrent_charges_on_postgresql(monkeypatch: pytest.MonkeyPatch) -> No
 
         # 20 threads charging the same generation → exactly one ledger row
         same = _gen(pid, 10)
-        results: list[str] = []
-        barrier = threading.Barrier(20)
-
-        def hit(gen_id: int) -> None:
-            barrier.wait()
-            results.append(_charge(gen_id))
-
-        threads = [threading.Thread(target=hit, args=(same,)) for _ in range(20)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = _charge_at_once([same] * 20)
         assert results.count("charged") == 1
         assert results.count("already") == 19
         with session_scope() as s:
@@ -118,13 +124,7 @@ def test_concurrent_charges_on_postgresql(monkeypatch: pytest.MonkeyPatch) -> No
 
         # 20 generations against a balance that covers 10 → exactly 10 charged, balance 0
         gens = [_gen(pid, 99, step="clip", scene=i) for i in range(20)]
-        results.clear()
-        barrier = threading.Barrier(20)
-        threads = [threading.Thread(target=hit, args=(g,)) for g in gens]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = _charge_at_once(gens)
         assert results.count("charged") == 10
         assert results.count("poor") == 10
         with session_scope() as s:

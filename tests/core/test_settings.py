@@ -85,26 +85,21 @@ def test_model_variables_come_from_the_same_sources(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("env", "expected"),
+    ("name", "value", "expected"),
     [
-        ({"AYTADA_WORKERS": "abc"}, "AYTADA_WORKERS='abc' (from the given settings): "
-                                    "expected a whole number"),
-        ({"JOB_TIMEOUT": "-5"}, "JOB_TIMEOUT='-5' (from the given settings): expected a whole "
-                                "number greater than 0"),
-        ({"AYTADA_WORKERS": "0"}, "AYTADA_WORKERS='0' (from the given settings): expected a "
-                                  "whole number ≥ 1"),
-        ({"PRICE_CLIP_PRO": "-1"}, "PRICE_CLIP_PRO='-1' (from the given settings): expected a "
-                                   "whole number ≥ 0"),
-        ({"PRICE_BANNER": "ten"}, "PRICE_BANNER='ten' (from the given settings): expected a "
-                                  "whole number"),
-        ({"RECONCILE_INTERVAL": "soon"}, "RECONCILE_INTERVAL='soon' (from the given "
-                                         "settings): expected a number"),
+        ("AYTADA_WORKERS", "abc", "expected a whole number"),
+        ("JOB_TIMEOUT", "-5", "expected a whole number greater than 0"),
+        ("AYTADA_WORKERS", "0", "expected a whole number ≥ 1"),
+        ("PRICE_CLIP_PRO", "-1", "expected a whole number ≥ 0"),
+        ("PRICE_BANNER", "ten", "expected a whole number"),
+        ("RECONCILE_INTERVAL", "soon", "expected a number"),
     ],
 )
-def test_bad_value_names_the_variable(env: dict[str, str], expected: str) -> None:
+def test_bad_value_names_the_variable(name: str, value: str, expected: str) -> None:
     with pytest.raises(SettingsError) as info:
-        load_settings(env)
-    assert str(info.value) == f"Invalid setting {expected}"
+        load_settings({name: value})
+    where = "(from the given settings)"
+    assert str(info.value) == f"Invalid setting {name}={value!r} {where}: {expected}"
     assert isinstance(info.value, UserError)
 
 

@@ -92,30 +92,26 @@ def test_writer_is_deterministic() -> None:
     assert _hook_and_script(dataclasses.replace(BRIEF)) == _hook_and_script(BRIEF)
 
 
-@pytest.mark.parametrize("style", ["Direct Response", "Cinematic", "Minimalist"])
-def test_briefs_differing_only_in_awareness_stage_differ(style: str) -> None:
-    results = {
-        stage: _hook_and_script(
-            dataclasses.replace(BRIEF, awareness_stage=stage, creative_style=style)
-        )
-        for stage in STAGES
-    }
-    for a, b in itertools.combinations(STAGES, 2):
+def _assert_hooks_and_scripts_differ(briefs: dict[str, Brief]) -> None:
+    """No two of these briefs get the same hook or the same script."""
+    results = {key: _hook_and_script(brief) for key, brief in briefs.items()}
+    for a, b in itertools.combinations(results, 2):
         assert results[a][0] != results[b][0], f"same hook for {a} and {b}"
         assert results[a][1] != results[b][1], f"same script for {a} and {b}"
+
+
+@pytest.mark.parametrize("style", ["Direct Response", "Cinematic", "Minimalist"])
+def test_briefs_differing_only_in_awareness_stage_differ(style: str) -> None:
+    _assert_hooks_and_scripts_differ(
+        {s: dataclasses.replace(BRIEF, awareness_stage=s, creative_style=style) for s in STAGES}
+    )
 
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_briefs_differing_only_in_creative_style_differ(stage: str) -> None:
-    results = {
-        style: _hook_and_script(
-            dataclasses.replace(BRIEF, awareness_stage=stage, creative_style=style)
-        )
-        for style in STYLES
-    }
-    for a, b in itertools.combinations(STYLES, 2):
-        assert results[a][0] != results[b][0], f"same hook for {a} and {b}"
-        assert results[a][1] != results[b][1], f"same script for {a} and {b}"
+    _assert_hooks_and_scripts_differ(
+        {s: dataclasses.replace(BRIEF, awareness_stage=stage, creative_style=s) for s in STYLES}
+    )
 
 
 def test_persuasion_trigger_changes_the_script() -> None:

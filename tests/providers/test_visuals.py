@@ -101,6 +101,12 @@ def _inside(box: tuple[int, int, int, int], zone: tuple[float, float, float, flo
 # stills
 
 
+def _assert_look_different(images: dict[str, Image.Image], least: float, ratio: str) -> None:
+    """No two of these pictures (by layout) are alike: mean pixel difference above ``least``."""
+    for a, b in itertools.combinations(images, 2):
+        assert _mean_difference(images[a], images[b]) > least, f"{ratio}: {a} and {b} look alike"
+
+
 @pytest.mark.parametrize("ratio", SIZES)
 def test_every_layout_shows_the_product_and_the_logo(ratio: str, photo: Path, logo: Path) -> None:
     size = SIZES[ratio]
@@ -114,8 +120,7 @@ def test_every_layout_shows_the_product_and_the_logo(ratio: str, photo: Path, lo
             x0, y0, x1, y1 = result.boxes["product"]
             assert (x1 - x0) / (y1 - y0) == pytest.approx(600 / 800, rel=0.03)
         images[layout] = result.image
-    for a, b in itertools.combinations(LAYOUTS, 2):
-        assert _mean_difference(images[a], images[b]) > 12, f"{ratio}: {a} and {b} look alike"
+    _assert_look_different(images, 12, ratio)
 
 
 def test_detail_is_a_close_up(photo: Path) -> None:
@@ -189,8 +194,7 @@ def test_without_a_photo_the_name_is_the_picture(ratio: str, logo: Path) -> None
         assert _mean_difference(region_a, region_b) > 5, f"{layout}: the product name is drawn"
         assert box[3] - box[1] > size[1] * 0.04, f"{layout}: the name is large"
         images[layout] = result.image
-    for a, b in itertools.combinations(LAYOUTS, 2):
-        assert _mean_difference(images[a], images[b]) > 8, f"{ratio}: {a} and {b} look alike"
+    _assert_look_different(images, 8, ratio)
 
 
 def test_wide_and_square_have_their_own_compositions(photo: Path) -> None:
