@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from aytada.core.credits import MAX_TOP_UP
 from aytada.core.errors import UserError
+from aytada.core.inputs import MAX_ID
 from aytada.core.settings import ROOT, get_settings
 from aytada.vocabulary import SCRIPT_FIELDS
 
@@ -311,9 +313,6 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- input checks
 
-MAX_ID = 2**31 - 1
-MAX_TOP_UP = 1_000_000
-MAX_BALANCE = 2**31 - 1  # the balance column is a 32-bit integer on PostgreSQL
 MAX_LEDGER_ROWS = 10_000
 
 
@@ -364,8 +363,6 @@ def cmd_credits(args: argparse.Namespace) -> int:
 
     ws = workspaces.default_workspace_id()
     if args.action == "add":
-        if workspaces.get_balance(ws) + args.amount > MAX_BALANCE:
-            raise UserError(f"the balance cannot go above {MAX_BALANCE} credits")
         balance = workspaces.add_credits(ws, args.amount, reason=args.reason)
         _print(f"added {args.amount} credits; balance {balance}")
     else:

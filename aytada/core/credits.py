@@ -116,10 +116,16 @@ def charge(session: Session, generation: Generation, workspace_id: int) -> int:
     return amount
 
 
+MAX_TOP_UP = 1_000_000
+MAX_BALANCE = 2**31 - 1  # the balance column is a 32-bit integer on PostgreSQL
+
+
 def top_up(session: Session, workspace_id: int, amount: int, reason: str = "top-up") -> int:
     """Add credits (a ledger row); returns the new balance."""
-    if amount <= 0:
-        raise UserError("A top-up must be a positive number of credits.")
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_TOP_UP:
+        raise UserError(f"A top-up must be a whole number of credits from 1 to {MAX_TOP_UP:,}.")
+    if balance(session, workspace_id) + amount > MAX_BALANCE:
+        raise UserError(f"The balance cannot go above {MAX_BALANCE:,} credits.")
     new_balance = session.execute(
         update(Workspace)
         .where(Workspace.id == workspace_id)

@@ -38,3 +38,14 @@ def test_nul_bytes_are_refused_everywhere(workspace_id: int) -> None:
     # unicode and emoji are fine
     projects.save_script(workspace_id, pid, {**script, "hook": "Glänzend? 🌿 Ja."})
     assert projects.get_project(workspace_id, pid).script["hook"] == "Glänzend? 🌿 Ja."
+
+
+@pytest.mark.parametrize("amount", [1.5, 0, -5, "10", True, 2**31, 10**7])
+def test_top_ups_are_whole_positive_bounded_numbers(workspace_id: int, amount: object) -> None:
+    from aytada.core import workspaces
+    from aytada.core.errors import UserError
+
+    before = workspaces.get_balance(workspace_id), len(workspaces.ledger(workspace_id))
+    with pytest.raises(UserError, match="whole number of credits"):
+        workspaces.add_credits(workspace_id, amount)  # type: ignore[arg-type]
+    assert (workspaces.get_balance(workspace_id), len(workspaces.ledger(workspace_id))) == before
