@@ -9,34 +9,20 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import func, select
 
 import tests.jobs.fault_steps  # noqa: F401  (same wrappers on the enqueue side)
 from aytada.core import projects, workspaces
-from aytada.core.db import session_scope
-from aytada.core.models import CreditLedgerEntry, Generation
 from aytada.core.settings import reset_settings
 from aytada.jobs.runner import retry_failed, start_step
 from tests.conftest import ROOT, wait_for
 from tests.factories import make_project
+from tests.jobs.helpers import charges as _charges
+from tests.jobs.helpers import gens as _gens
+from tests.jobs.helpers import status as _status
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 
 
-def _status(ws: int, pid: int) -> str:
-    return projects.get_project(ws, pid).status
-
-
-def _gens(pid: int) -> list[Generation]:
-    with session_scope() as s:
-        return list(s.scalars(select(Generation).where(Generation.project_id == pid)
-                              .order_by(Generation.id)))
-
-
-def _charges() -> int:
-    with session_scope() as s:
-        return s.scalar(select(func.count()).select_from(CreditLedgerEntry)
-                        .where(CreditLedgerEntry.generation_id.is_not(None))) or 0
 
 
 def test_success_path_stores_output_charges_and_moves_status(workspace_id, start_worker):

@@ -18,13 +18,12 @@ from pathlib import Path
 import pytest
 from redis import Redis
 from rq.job import Job
-from sqlalchemy import func, select
 
 import tests.jobs.fault_steps  # noqa: F401  (same wrappers on the enqueue side)
 from aytada.core import media, projects, workspaces
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, QueueUnavailable
-from aytada.core.models import CreditLedgerEntry, Generation
+from aytada.core.models import Generation
 from aytada.core.settings import get_settings, reset_settings
 from aytada.jobs import queue as jobqueue
 from aytada.jobs import runner
@@ -34,6 +33,9 @@ from aytada.jobs.runner import retry_failed, start_step
 from aytada.providers.base import ProviderTimeout
 from tests.conftest import ROOT, wait_for
 from tests.factories import make_project
+from tests.jobs.helpers import charges as _charges
+from tests.jobs.helpers import gens as _gens
+from tests.jobs.helpers import status as _status
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 IDEAS = [{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3
@@ -46,20 +48,6 @@ def _script_project(ws: int) -> int:
     return make_project(ws, status="ideas_ready", ideas=IDEAS, chosen_idea=0)
 
 
-def _status(ws: int, pid: int) -> str:
-    return projects.get_project(ws, pid).status
-
-
-def _gens(pid: int) -> list[Generation]:
-    with session_scope() as s:
-        return list(s.scalars(select(Generation).where(Generation.project_id == pid)
-                              .order_by(Generation.id)))
-
-
-def _charges() -> int:
-    with session_scope() as s:
-        return s.scalar(select(func.count()).select_from(CreditLedgerEntry)
-                        .where(CreditLedgerEntry.generation_id.is_not(None))) or 0
 
 
 def _workdir(ws: int, pid: int, gen: Generation) -> Path:
