@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aytada.core.statuses import Status
 
@@ -202,31 +202,3 @@ def next_step(project: Project) -> str | None:
         if step.done is status and i + 1 < len(wizard):
             return wizard[i + 1].name
     return None
-
-
-def wizard_position(project: Project) -> int:
-    """Index into `wizard_steps(kind)` of the step the Studio should open on."""
-    wizard = [s.name for s in wizard_steps(project.kind)]
-    status = Status(project.status)
-    for step in steps_for(project.kind):
-        if status in (step.active, step.done) and step.name in wizard:
-            return wizard.index(step.name)
-    nxt = next_step(project)
-    if nxt in wizard:
-        return wizard.index(nxt)
-    return max(0, len(wizard) - 1)
-
-
-def describe() -> list[dict[str, Any]]:
-    """The table as plain rows (for docs and the CLI)."""
-    return [
-        {
-            "step": s.name,
-            "label": s.label,
-            "kinds": sorted(s.kinds),
-            "active": s.active.value,
-            "done": s.done.value if s.done else None,
-            "then": s.then,
-        }
-        for s in PIPELINE
-    ]

@@ -41,10 +41,6 @@ def _seed(ctx: StepContext) -> int:
     return int(ctx.key[:8], 16)
 
 
-def _no_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
-    return {}
-
-
 # --------------------------------------------------------------------------- ideas
 
 
