@@ -160,7 +160,14 @@ class Generation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(32), unique=True, default=new_key)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    # None for a generation that belongs to no project (a campaign's strategy draft)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    workspace_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workspaces.id"), index=True, default=None
+    )
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id"), index=True, default=None
+    )
     step: Mapped[str] = mapped_column(String(40))
     scene_index: Mapped[int] = mapped_column(Integer, default=-1)  # -1: not a per-scene step
     state: Mapped[GenState] = mapped_column(GenStateType(), default=GenState.QUEUED)
