@@ -1,4 +1,5 @@
-"""Campaign Hub (`?id=`): strategy pillars editable in place, every asset, create shortcuts."""
+"""Campaign Hub (`?id=`): the whole campaign editable (pillars in place, every strategy input,
+brand, uploads), "Draft strategy with AI", A/B variants side by side, every asset, shortcuts."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from functools import partial
 import streamlit as st
 
 from aytada.core import campaigns as c
+from aytada.core.errors import UserError
 from aytada.core.formats import KINDS
-from aytada.core.projects import list_projects, make_variant, soft_delete
+from aytada.core.projects import VARIANT_AXES, list_projects, make_variant, soft_delete
+from aytada.jobs.strategy import start_strategy_draft
+from aytada.ui import strategy_draft
 from aytada.ui import widgets as w
 from aytada.vocabulary import STRATEGY_PILLARS
 
@@ -20,9 +24,12 @@ campaign = w.load_or_not_found(
     c.get_campaign, ws, campaign_id, back_page=w.CAMPAIGNS, back_label="Back to Campaigns"
 )
 assets = list_projects(ws, campaign_id=campaign.id, page_size=200)
+DRAFT = f"hub_draft_{campaign.id}"
+EDIT_ERRORS = f"hub_edit_errors_{campaign.id}"
+draft = strategy_draft.current_draft(ws, DRAFT)
 
 w.page_header(campaign.name, processing=assets.any_active)
-w.live_refresh(assets.any_active, key="hub")
+w.live_refresh(assets.any_active or (draft is not None and draft.open), key="hub")
 facts = [campaign.product_name]
 if campaign.brand_name:
     facts.append(f"brand {campaign.brand_name}")
@@ -30,6 +37,8 @@ facts.append(c.AWARENESS_STAGES.get(campaign.awareness_stage, campaign.awareness
 facts += [v for v in (campaign.creative_style, campaign.industry, campaign.business_type) if v]
 st.caption(" · ".join(facts))
 st.page_link(w.CAMPAIGNS, label="All campaigns", icon=":material/arrow_back:")
+
+# --------------------------------------------------------------------------- strategy pillars
 
 st.subheader("Strategy")
 st.caption("Edit a pillar and save: your next generation uses the new text.")
@@ -43,15 +52,44 @@ def save_pillar(field: str) -> None:
     )
 
 
+def accept_pillar(field: str, text: str) -> bool:
+    """A suggested pillar the user accepted: saved at once (the next generation uses it)."""
+    saved = []
+    w.run_action(
+        lambda: saved.append(c.update_campaign(ws, campaign.id, {field: text})),
+        success=f"{STRATEGY_PILLARS[field].label} replaced by the suggestion and saved.",
+        errors_key=f"pillar_errors_{field}",
+    )
+    return bool(saved)
+
+
+def start_draft() -> None:
+    try:
+        st.session_state[DRAFT] = start_strategy_draft(ws, None, campaign.id)
+    except UserError as exc:
+        w.flash("error", str(exc))
+
+
+st.button(
+    "Draft strategy with AI · free",
+    key="hub-draft",
+    icon=":material/auto_awesome:",
+    on_click=start_draft,
+    disabled=draft is not None and draft.open,
+    help="Drafts Audience, Messaging and Goals from the product, business type, industry, "
+    "creative style and awareness stage saved below. You choose what to use.",
+)
+strategy_draft.draft_panel(
+    draft, draft_key=DRAFT, prefix="hub-draft", field_key=lambda f: f"pillar_{f}",
+    save=accept_pillar,
+)  # fmt: skip
+
 for col, (field, pillar) in zip(st.columns(3), STRATEGY_PILLARS.items(), strict=True):
+    key = f"pillar_{field}"
+    if key not in st.session_state:  # the saved text, until the user types (or accepts)
+        st.session_state[key] = getattr(campaign, field)
     with col, st.form(f"pillar_form_{field}"):
-        st.text_area(
-            pillar.label,
-            value=getattr(campaign, field),
-            key=f"pillar_{field}",
-            height=160,
-            help=pillar.hint,
-        )
+        st.text_area(pillar.label, key=key, height=160, help=pillar.hint)
         w.field_error(w.field_errors(f"pillar_errors_{field}"), field)
         st.form_submit_button(
             f"Save {pillar.label.lower()}",
@@ -59,6 +97,102 @@ for col, (field, pillar) in zip(st.columns(3), STRATEGY_PILLARS.items(), strict=
             args=(field,),
             key=f"pillar_save_{field}",
         )
+
+# --------------------------------------------------------------------------- the whole campaign
+
+TEXTS = ("name", "product_name", "product_description", "brand_name", "tone_of_voice")
+OPTIONAL = ("business_type", "industry", "persuasion_trigger")
+colors = [x for x in campaign.brand_colors.split(",") if x] or ["#1F3A93", "#F5B041"]
+
+
+def upload(key: str) -> tuple[str, str, bytes] | None:
+    f = st.session_state.get(key)
+    return (f.name, f.type or "", f.getvalue()) if f is not None else None
+
+
+def save_campaign() -> None:
+    s = st.session_state
+    data = {field: s[f"ce_{field}"] for field in TEXTS}
+    data |= {field: s[f"ce_{field}"] or "" for field in OPTIONAL}
+    data |= {field: s[f"ce_{field}"] for field in ("awareness_stage", "creative_style")}
+    data["brand_colors"] = [s.ce_color1, s.ce_color2, *colors[2:]]
+    files = {field: upload(f"ce_{field}") for field in c.UPLOADS}
+    remove = [field for field in c.UPLOADS if s.get(f"ce_remove_{field}")]
+    w.run_action(
+        lambda: c.update_campaign(ws, campaign.id, data, **files, remove=remove),
+        success="Campaign saved. Changes apply to the next generation.",
+        errors_key=EDIT_ERRORS,
+    )
+
+
+def _index(options: list[str] | tuple[str, ...], value: str) -> int | None:
+    return list(options).index(value) if value in options else None
+
+
+edit_errors = w.field_errors(EDIT_ERRORS)
+with st.expander(
+    "Edit the campaign: product, brand, strategy inputs, logo and photo",
+    expanded=bool(edit_errors),
+    icon=":material/edit:",
+):
+    st.info("Changes apply to the next generation.", icon=":material/info:")
+    with st.form("campaign_edit", border=False):
+        left, right = st.columns(2)
+        with left:
+            st.text_input("Campaign name *", campaign.name, key="ce_name", max_chars=120)
+            w.field_error(edit_errors, "name")
+            st.text_input("Product name *", campaign.product_name, key="ce_product_name",
+                          max_chars=120)  # fmt: skip
+            w.field_error(edit_errors, "product_name")
+            st.text_area("Product description *", campaign.product_description,
+                         key="ce_product_description", height=110)  # fmt: skip
+            w.field_error(edit_errors, "product_description")
+            st.text_input("Brand name", campaign.brand_name, key="ce_brand_name", max_chars=120)
+            w.field_error(edit_errors, "brand_name")
+            st.text_input("Tone of voice", campaign.tone_of_voice, key="ce_tone_of_voice",
+                          max_chars=120)  # fmt: skip
+            w.field_error(edit_errors, "tone_of_voice")
+            c1, c2 = st.columns(2)
+            c1.color_picker("Brand colour", colors[0], key="ce_color1")
+            c2.color_picker("Accent colour", colors[1] if len(colors) > 1 else colors[0],
+                            key="ce_color2")  # fmt: skip
+            w.field_error(edit_errors, "brand_colors")
+        with right:
+            stages = list(c.AWARENESS_STAGES)
+            st.selectbox("Awareness stage", stages, _index(stages, campaign.awareness_stage) or 0,
+                         format_func=c.AWARENESS_STAGES.get, key="ce_awareness_stage")  # fmt: skip
+            w.field_error(edit_errors, "awareness_stage")
+            s1, s2 = st.columns(2)
+            s1.selectbox("Business type", c.BUSINESS_TYPES,
+                         _index(c.BUSINESS_TYPES, campaign.business_type),
+                         key="ce_business_type", placeholder="Optional")  # fmt: skip
+            s2.selectbox("Industry", c.INDUSTRIES, _index(c.INDUSTRIES, campaign.industry),
+                         key="ce_industry", placeholder="Optional")  # fmt: skip
+            s1.selectbox("Creative style", c.CREATIVE_STYLES,
+                         _index(c.CREATIVE_STYLES, campaign.creative_style) or 0,
+                         key="ce_creative_style")  # fmt: skip
+            s2.selectbox("Persuasion trigger", c.PERSUASION_TRIGGERS,
+                         _index(c.PERSUASION_TRIGGERS, campaign.persuasion_trigger),
+                         key="ce_persuasion_trigger", placeholder="Optional")  # fmt: skip
+            w.field_error(edit_errors, "business_type", "industry", "creative_style",
+                          "persuasion_trigger")  # fmt: skip
+            for field, label in c.UPLOADS.items():
+                stored = getattr(campaign, f"{field}_path")
+                st.file_uploader(
+                    f"{'Replace the' if stored else 'Add a'} {label} (PNG, JPEG or WebP, "
+                    "up to 5 MB)",
+                    key=f"ce_{field}",
+                    type=["png", "jpg", "jpeg", "webp"],
+                    max_upload_size=5,
+                )
+                if stored:
+                    w.thumbnail(stored, "image", size=(240, 135), contain=True)
+                    st.checkbox(f"Remove the {label}", key=f"ce_remove_{field}")
+                w.field_error(edit_errors, field)
+        st.form_submit_button("Save the campaign", type="primary", on_click=save_campaign,
+                              key="ce_save")  # fmt: skip
+
+# --------------------------------------------------------------------------- create shortcuts
 
 st.subheader("Create")
 with st.container(horizontal=True):
@@ -71,6 +205,40 @@ with st.container(horizontal=True):
             primary=kind == "video",
             icon=":material/add:",
         )
+
+
+def variant_of(pid: int):  # type: ignore[no-untyped-def]
+    return partial(make_variant, ws, pid)
+
+
+def delete_of(pid: int):  # type: ignore[no-untyped-def]
+    return partial(soft_delete, ws, pid)
+
+
+# --------------------------------------------------------------------------- A/B variants
+
+by_id = {card.id: card for card in assets.cards}
+families: dict[int, list] = {}
+for card in assets.cards:
+    if card.variant_of in by_id:
+        families.setdefault(card.variant_of, []).append(card)
+if families:
+    st.subheader("A/B variants")
+    st.caption("Each variant changes one thing from the asset it was made from: compare them.")
+    for source_id, variants in families.items():
+        row = [by_id[source_id], *sorted(variants, key=lambda v: v.id)]
+        for start in range(0, len(row), 3):
+            for col, card in zip(st.columns(3), row[start : start + 3], strict=False):
+                with col:
+                    if card.id == source_id:
+                        st.markdown("**A · original**")
+                    else:
+                        axis = VARIANT_AXES.get(card.variant_axis, "same settings")
+                        st.markdown(f"**Variant · changed: {w.md(axis)}**")
+                    w.project_card(card, key=f"ab-{card.id}", show_campaign=False,
+                                   variant=variant_of(card.id))  # fmt: skip
+
+# --------------------------------------------------------------------------- assets
 
 st.subheader("Assets")
 if not assets.cards:
@@ -95,6 +263,6 @@ else:
             columns=3,
             key=f"hub-{kind}",
             show_campaign=False,
-            delete=lambda pid: partial(soft_delete, ws, pid),
-            variant=lambda pid: partial(make_variant, ws, pid),
+            delete=delete_of,
+            variant=variant_of,
         )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from aytada.core import campaigns as c
-from aytada.core.errors import ValidationFailed
+from aytada.core.errors import UserError, ValidationFailed
+from aytada.jobs.strategy import start_strategy_draft
+from aytada.ui import strategy_draft
 from aytada.ui import widgets as w
 from aytada.vocabulary import STRATEGY_PILLARS
 
@@ -26,13 +28,30 @@ FIELDS = (
 )
 OPTIONAL_CHOICES = ("business_type", "industry", "persuasion_trigger")
 UPLOADS = {"logo": "Logo", "product_photo": "Product photo"}  # field → label
+DRAFT = "campaign_form_draft"  # the pending / shown "Draft strategy with AI" run
 errors = w.field_errors(ERRORS)
-open_form = not rows or st.query_params.get("new") == "1" or bool(errors)
+draft = strategy_draft.current_draft(ws, DRAFT)
+open_form = not rows or st.query_params.get("new") == "1" or bool(errors) or draft is not None
+w.live_refresh(draft is not None and draft.open, key="campaigns-draft")
 
 
 def upload(key: str) -> tuple[str, str, bytes] | None:
     f = st.session_state.get(key)
     return (f.name, f.type or "", f.getvalue()) if f is not None else None
+
+
+def start_draft() -> None:
+    """The form's "Draft strategy with AI": a free background draft from what is filled in."""
+    s = st.session_state
+    data = {field: s[f"cf_{field}"] or "" for field in c.DRAFT_FROM if f"cf_{field}" in s}
+    s.pop(ERRORS, None)
+    try:
+        s[DRAFT] = start_strategy_draft(ws, data)
+    except ValidationFailed as exc:
+        s[ERRORS] = exc.errors
+        w.flash("error", "Fill in the highlighted fields to draft a strategy.")
+    except UserError as exc:
+        w.flash("error", str(exc))
 
 
 def submit() -> None:
@@ -51,6 +70,7 @@ def submit() -> None:
     s.pop(ERRORS, None)
     try:
         campaign_id = c.create_campaign(ws, data, **files)
+        s.pop(DRAFT, None)
     except ValidationFailed as exc:
         s[ERRORS] = {**exc.errors, **upload_errors}
         if upload_errors:
@@ -129,7 +149,21 @@ with st.expander("New campaign", expanded=open_form, icon=":material/add:"):
                     f"{field.label} *", key=f"cf_{pillar}", height=90, placeholder=field.hint
                 )
                 w.field_error(errors, pillar)
-        st.form_submit_button("Create campaign", type="primary", on_click=submit, key="cf_submit")
+        with st.container(horizontal=True):
+            st.form_submit_button(
+                "Create campaign", type="primary", on_click=submit, key="cf_submit"
+            )
+            st.form_submit_button(
+                "Draft strategy with AI · free",
+                on_click=start_draft,
+                key="cf_draft",
+                icon=":material/auto_awesome:",
+                help="Drafts Audience, Messaging and Goals from the product, business type, "
+                "industry, creative style and awareness stage. You choose what to use.",
+            )
+    strategy_draft.draft_panel(
+        draft, draft_key=DRAFT, prefix="cf-draft", field_key=lambda field: f"cf_{field}"
+    )
 
 if not rows:
     w.empty_state(

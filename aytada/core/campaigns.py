@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,8 +18,9 @@ from aytada.core import media
 from aytada.core.db import session_scope
 from aytada.core.errors import NotFound, ValidationFailed
 from aytada.core.inputs import parse_id, text_problem
-from aytada.core.models import Campaign, Project
+from aytada.core.models import Campaign, Generation, Project, new_key
 from aytada.core.settings import get_settings
+from aytada.core.statuses import OPEN_STATES, GenState
 from aytada.vocabulary import (  # noqa: F401  (re-exported for the UI)
     AWARENESS_STAGES,
     BUSINESS_TYPES,
@@ -40,9 +43,30 @@ TEXT_LIMITS = {
     "goals": 2000,
 }
 REQUIRED = ("name", "product_name", "product_description", "audience", "messaging", "goals")
+UPLOADS = {"logo": "logo", "product_photo": "product photo"}  # field → how people name it
 UPLOAD_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# The strategy inputs chosen from a list: field → the allowed values. `creative_style` and
+# `awareness_stage` always have a value; the others may be left empty ("").
+CHOICES: dict[str, Iterable[str]] = {
+    "awareness_stage": AWARENESS_STAGES,
+    "business_type": BUSINESS_TYPES,
+    "industry": INDUSTRIES,
+    "creative_style": CREATIVE_STYLES,
+    "persuasion_trigger": PERSUASION_TRIGGERS,
+}
+CHOICE_REQUIRED = ("awareness_stage", "creative_style")
+CHOICE_MESSAGES = {"awareness_stage": "Pick one of the five awareness stages."}
+# What a project may set for itself instead of its campaign's value (A/B variants).
+OVERRIDABLE = ("awareness_stage", "creative_style", "persuasion_trigger")
+FIELD_LABELS = {
+    "awareness_stage": "Awareness stage",
+    "creative_style": "Creative style",
+    "persuasion_trigger": "Persuasion trigger",
+    "business_type": "Business type",
+    "industry": "Industry",
+}
 
 
 @dataclass(frozen=True)
@@ -75,27 +99,20 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
             errors[key] = text_problem(value) or ""
         else:
             out[key] = value
-    if "awareness_stage" in data:
-        if data["awareness_stage"] not in AWARENESS_STAGES:
-            errors["awareness_stage"] = "Pick one of the five awareness stages."
-        else:
-            out["awareness_stage"] = data["awareness_stage"]
-    for key, allowed in (
-        ("business_type", BUSINESS_TYPES),
-        ("industry", INDUSTRIES),
-        ("creative_style", CREATIVE_STYLES),
-        ("persuasion_trigger", PERSUASION_TRIGGERS),
-    ):
-        if key in data and data[key]:
-            if data[key] not in allowed:
-                errors[key] = "Pick a value from the list."
+    for key in CHOICES:
+        if key in data:
+            problem = choice_problem(key, data[key])
+            if problem:
+                errors[key] = problem
             else:
-                out[key] = data[key]
+                out[key] = data[key] or ""
     if "brand_colors" in data:
         colors = data["brand_colors"]
         if isinstance(colors, str):
             colors = [c.strip() for c in colors.split(",") if c.strip()]
-        bad = [c for c in colors if not _HEX.match(c)]
+        if not isinstance(colors, list | tuple):
+            colors = [colors]
+        bad = [c for c in colors if not isinstance(c, str) or not _HEX.match(c)]
         if bad or not colors:
             errors["brand_colors"] = "Use colours like #1F3A93."
         else:
@@ -103,6 +120,41 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     return out
+
+
+def choice_problem(key: str, value: object) -> str | None:
+    """Why `value` cannot be the campaign's `key` (a strategy input picked from a list)."""
+    if value in (None, "") and key not in CHOICE_REQUIRED:
+        return None
+    if not isinstance(value, str) or value not in CHOICES[key]:
+        return CHOICE_MESSAGES.get(key, "Pick a value from the list.")
+    return None
+
+
+def clean_overrides(data: dict[str, Any]) -> dict[str, str]:
+    """A project's own strategy choices (awareness stage, creative style, persuasion trigger)
+    instead of its campaign's; empty values mean "as the campaign". Raises ValidationFailed."""
+    errors: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for key, value in (data or {}).items():
+        if key not in OVERRIDABLE:
+            errors[key] = "Only the awareness stage, creative style or persuasion trigger."
+        elif value not in (None, ""):
+            problem = choice_problem(key, value)
+            if problem:
+                errors[key] = problem
+            else:
+                out[key] = value
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
+def choice_label(key: str, value: str) -> str:
+    """How people read a strategy choice ("most_aware" → "Most aware")."""
+    if key == "awareness_stage":
+        return AWARENESS_STAGES.get(value, value)
+    return value or "none"
 
 
 def check_upload(name: str, mime_type: str, data: bytes) -> str:
@@ -122,11 +174,13 @@ def check_upload(name: str, mime_type: str, data: bytes) -> str:
 
 
 def _store_upload(workspace_id: int, campaign_id: int, role: str, upload: tuple) -> str:
+    """Write an upload under a new name: a replaced file stays on disk for the generations
+    whose snapshots name it."""
     name, mime_type, data = upload
     suffix = check_upload(name, mime_type, data)
     folder = get_settings().media_dir / f"ws{workspace_id}" / f"campaign{campaign_id}"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{role}{suffix}"
+    path = folder / f"{role}-{uuid.uuid4().hex[:8]}{suffix}"
     path.write_bytes(data)
     return media.relative(path)  # relative to MEDIA_DIR: workers elsewhere resolve it too
 
@@ -168,13 +222,57 @@ def get_campaign(workspace_id: int, campaign_id: Any) -> Campaign:
         return load_campaign(s, workspace_id, campaign_id)
 
 
-def update_campaign(workspace_id: int, campaign_id: Any, data: dict[str, Any]) -> None:
-    """Update some fields (e.g. one strategy pillar); the next generation reads the new text."""
-    values = _clean(data, partial=True)
+def upload_errors(uploads: dict[str, tuple[str, str, bytes] | None]) -> dict[str, str]:
+    """field → message for each upload (logo, product photo) that `check_upload` refuses."""
+    errors = {}
+    for field, upload in uploads.items():
+        if upload is not None:
+            try:
+                check_upload(f"{UPLOADS[field]} {upload[0]}", upload[1], upload[2])
+            except ValidationFailed as exc:
+                errors[field] = exc.errors["upload"]
+    return errors
+
+
+def update_campaign(
+    workspace_id: int,
+    campaign_id: Any,
+    data: dict[str, Any],
+    *,
+    logo: tuple[str, str, bytes] | None = None,
+    product_photo: tuple[str, str, bytes] | None = None,
+    remove: Iterable[str] = (),
+) -> None:
+    """Change any of the campaign's fields, replace (`logo`, `product_photo`: file name, mime
+    type, bytes) or `remove` ("logo", "product_photo") its uploads. Everything is checked
+    first: one bad field changes nothing (ValidationFailed names every bad field). The next
+    generation reads the new values; earlier generations keep their snapshots (and files)."""
+    errors: dict[str, str] = {}
+    try:
+        values = _clean(data, partial=True)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    uploads = {"logo": logo, "product_photo": product_photo}
+    errors.update(upload_errors(uploads))
+    removed = set(remove)
+    for field in removed - set(UPLOADS):
+        errors[field] = "Only the logo or the product photo can be removed."
+    for field in removed & {f for f, up in uploads.items() if up is not None}:
+        errors[field] = f"Either replace or remove the {UPLOADS[field]}, not both."
+    if errors:
+        raise ValidationFailed(errors)
     with session_scope() as s:
         campaign = load_campaign(s, workspace_id, campaign_id)
         for key, value in values.items():
             setattr(campaign, key, value)
+        for field in removed:
+            setattr(campaign, f"{field}_path", "")
+        if logo is not None:
+            campaign.logo_path = _store_upload(workspace_id, campaign.id, "logo", logo)
+        if product_photo is not None:
+            campaign.product_photo_path = _store_upload(
+                workspace_id, campaign.id, "product", product_photo
+            )
 
 
 def list_campaigns(workspace_id: int) -> list[CampaignRow]:
@@ -214,8 +312,13 @@ def _existing(stored: str) -> str:
     return stored if stored and media.resolve(stored).is_file() else ""
 
 
-def brief_snapshot(campaign: Campaign) -> dict[str, Any]:
-    """The campaign's creative fields as plain data (what a generation records and uses)."""
+def brief_snapshot(campaign: Campaign, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The campaign's creative fields as plain data (what a generation records and uses).
+
+    `options`: the project's options; its `overrides` (awareness stage, creative style,
+    persuasion trigger: an A/B variant's own choices) replace the campaign's and are listed
+    under "overrides"."""
+    overrides = project_overrides(options)
     return {
         "name": campaign.name,
         "product_name": campaign.product_name,
@@ -233,4 +336,165 @@ def brief_snapshot(campaign: Campaign) -> dict[str, Any]:
         "goals": campaign.goals,
         "logo_path": _existing(campaign.logo_path),
         "product_photo_path": _existing(campaign.product_photo_path),
+        **overrides,
+        "overrides": overrides,
     }
+
+
+def project_overrides(options: dict[str, Any] | None) -> dict[str, str]:
+    """The valid strategy overrides stored in a project's options (others are ignored)."""
+    stored = (options or {}).get("overrides") or {}
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        key: value
+        for key, value in stored.items()
+        if key in OVERRIDABLE and value and choice_problem(key, value) is None
+    }
+
+
+# --------------------------------------------------------------------------- strategy drafts
+
+STRATEGY_STEP = "strategy"  # a generation's step name for "Draft strategy with AI"
+# what the text provider drafts from (and nothing else: the pillars are what it writes)
+DRAFT_FROM = (
+    "name",
+    "product_name",
+    "product_description",
+    "brand_name",
+    "tone_of_voice",
+    "business_type",
+    "industry",
+    "creative_style",
+    "awareness_stage",
+)
+DRAFT_NEEDS = ("product_name", "product_description")
+
+
+@dataclass(frozen=True)
+class StrategyDraft:
+    """One "Draft strategy with AI" run as the pages show it."""
+
+    id: int
+    state: GenState
+    campaign_id: int | None
+    facts: dict[str, Any]
+    pillars: dict[str, str]  # audience / messaging / goals once it succeeded, else {}
+    error: str | None
+    provider: str
+    created_at: datetime
+
+    @property
+    def open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+def draft_facts(data: dict[str, Any]) -> dict[str, Any]:
+    """The facts a strategy draft is written from, checked like the campaign's own fields:
+    the product name and description are needed; every choice must come from its list.
+    Raises ValidationFailed (field → message)."""
+    given = {  # an optional field left empty is simply not said
+        key: data[key]
+        for key in DRAFT_FROM
+        if key in data and (key in DRAFT_NEEDS or data[key] not in ("", None))
+    }
+    errors: dict[str, str] = {}
+    for key in DRAFT_NEEDS:
+        value = given.get(key)
+        if not isinstance(value, str) or not value.strip():
+            errors[key] = "Fill this in first: the draft is written from it."
+    try:
+        facts = _clean({k: v for k, v in given.items() if k not in errors}, partial=True)
+    except ValidationFailed as exc:
+        errors.update({k: v for k, v in exc.errors.items() if k not in errors})
+        facts = {}
+    if errors:
+        raise ValidationFailed(errors)
+    facts.setdefault("name", facts["product_name"])
+    facts.setdefault("awareness_stage", "problem_aware")
+    facts.setdefault("creative_style", "Direct Response")
+    return facts
+
+
+def new_strategy_draft(
+    workspace_id: int, data: dict[str, Any], campaign_id: Any = None
+) -> tuple[int, str]:
+    """Record a queued strategy draft (a free generation of no project) for the facts in
+    `data`, or for the campaign's saved fields when `data` is None and `campaign_id` is given.
+    Returns (generation id, RQ job id); the job layer enqueues it."""
+    with session_scope() as s:
+        campaign = load_campaign(s, workspace_id, campaign_id) if campaign_id else None
+        if data is None:
+            if campaign is None:
+                raise ValidationFailed({"product_name": "Fill in the product first."})
+            data = {key: getattr(campaign, key) for key in DRAFT_FROM}
+        facts = draft_facts(data)
+        key = new_key()
+        gen = Generation(
+            key=key,
+            rq_job_id=f"gen-{key}",
+            workspace_id=workspace_id,
+            campaign_id=campaign.id if campaign is not None else None,
+            project_id=None,
+            step=STRATEGY_STEP,
+            state=GenState.QUEUED,
+            input_snapshot={"facts": facts},
+            credits=0,  # free, like the product's price list
+        )
+        s.add(gen)
+        s.flush()
+        return gen.id, gen.rq_job_id
+
+
+def discard_strategy_draft(generation_id: int) -> None:
+    """Remove a queued draft whose job could not be enqueued (it never ran)."""
+    with session_scope() as s:
+        gen = s.get(Generation, generation_id)
+        if gen is not None and gen.project_id is None and gen.state == GenState.QUEUED:
+            s.delete(gen)
+
+
+def _draft_view(gen: Generation) -> StrategyDraft:
+    output = gen.output or {}
+    pillars = {k: str(output[k]) for k in PILLARS if isinstance(output.get(k), str)}
+    return StrategyDraft(
+        id=gen.id,
+        state=gen.state,
+        campaign_id=gen.campaign_id,
+        facts=dict((gen.input_snapshot or {}).get("facts") or {}),
+        pillars=pillars if gen.state == GenState.SUCCEEDED else {},
+        error=gen.error,
+        provider=gen.provider + (f" ({gen.model})" if gen.model else ""),
+        created_at=gen.created_at,
+    )
+
+
+def get_strategy_draft(workspace_id: int, draft_id: Any) -> StrategyDraft:
+    """One of the workspace's strategy drafts (NotFound for other ids)."""
+    with session_scope() as s:
+        gen = s.get(Generation, parse_id(draft_id, "Strategy draft"))
+        if (
+            gen is None
+            or gen.workspace_id != workspace_id
+            or gen.project_id is not None
+            or gen.step != STRATEGY_STEP
+        ):
+            raise NotFound("Strategy draft", draft_id)
+        return _draft_view(gen)
+
+
+def strategy_drafts(workspace_id: int, campaign_id: Any, limit: int = 10) -> list[StrategyDraft]:
+    """The campaign's strategy drafts, newest first."""
+    with session_scope() as s:
+        campaign = load_campaign(s, workspace_id, campaign_id)
+        rows = s.scalars(
+            select(Generation)
+            .where(
+                Generation.campaign_id == campaign.id,
+                Generation.project_id.is_(None),
+                Generation.step == STRATEGY_STEP,
+            )
+            .order_by(Generation.id.desc())
+            .limit(limit)
+        )
+        return [_draft_view(g) for g in rows]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -12,10 +12,26 @@ from sqlalchemy.orm import Session
 
 from aytada import vocabulary
 from aytada.core import statuses
-from aytada.core.campaigns import load_campaign
+from aytada.core.campaigns import (
+    AWARENESS_STAGES,
+    CREATIVE_STYLES,
+    OVERRIDABLE,
+    PERSUASION_TRIGGERS,
+    choice_label,
+    clean_overrides,
+    load_campaign,
+    project_overrides,
+)
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, NotFound, ValidationFailed
-from aytada.core.formats import DESIGN_FORMATS, KINDS, LENGTHS, QUALITIES, VIDEO_FORMATS
+from aytada.core.formats import (
+    DESIGN_FORMAT_LABELS,
+    DESIGN_FORMATS,
+    KINDS,
+    LENGTHS,
+    QUALITIES,
+    VIDEO_FORMATS,
+)
 from aytada.core.inputs import parse_id, text_problem
 from aytada.core.models import Asset, Campaign, Generation, Project, utcnow
 from aytada.core.statuses import ACTIVE, Status
@@ -36,6 +52,11 @@ class ProjectCard:
     campaign_name: str
     thumbnail: str
     error: str | None
+    # the project's own strategy choices (A/B variants) and what it is a variant of
+    overrides: dict[str, str] = field(default_factory=dict)
+    variant_of: int | None = None
+    variant_axis: str = ""
+    variant_change: str = ""  # e.g. "Creative style: Cinematic" ("" for a same-settings copy)
 
     @property
     def action(self) -> str | None:
@@ -93,11 +114,19 @@ def create_project(
     length_s: int = 30,
     quality: str = "pro",
     options: dict[str, Any] | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> int:
-    """A new project in `draft` (no step has run yet)."""
+    """A new project in `draft` (no step has run yet). `overrides`: the project's own
+    awareness stage, creative style or persuasion trigger (empty: as the campaign)."""
     errors = _validate_new(kind, title, fmt, length_s, quality)
+    try:
+        chosen = clean_overrides(overrides or {})
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
+    if chosen:
+        options = {**(options or {}), "overrides": chosen}
     with session_scope() as s:
         campaign = load_campaign(s, workspace_id, campaign_id)
         project = Project(
@@ -211,6 +240,10 @@ def list_projects(
             campaign_name=r[8],
             thumbnail=(r[9] or {}).get("thumbnail", ""),
             error=r[10],
+            overrides=project_overrides(r[9]),
+            variant_of=_int_or_none((r[9] or {}).get("variant_of")),
+            variant_axis=str((r[9] or {}).get("variant_axis") or ""),
+            variant_change=_variant_change(r[9] or {}, r[3], r[4]),
         )
         for r in rows
     ]
@@ -390,21 +423,311 @@ def get_asset(workspace_id: int, asset_id: int | None) -> Asset | None:
         return asset if asset is not None and asset.workspace_id == workspace_id else None
 
 
-def make_variant(workspace_id: int, project_id: Any) -> int:
-    """A new draft with the same settings (A/B variant) in the same campaign."""
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# What "Make a variant" may change (axis → label), and which kinds have it.
+VARIANT_AXES: dict[str, str] = {
+    "awareness_stage": "Awareness stage",
+    "creative_style": "Creative style",
+    "persuasion_trigger": "Persuasion trigger",
+    "length_s": "Length",
+    "format": "Format / size",
+    "voice": "Voice",
+}
+_AXIS_KINDS = {"length_s": ("video", "jingle"), "format": ("video", "banner", "flyer"),
+               "voice": ("video",)}  # fmt: skip
+# what a step made, never copied into a variant (it makes its own)
+_MADE_OPTIONS = ("thumbnail", "copy", "hero", "lyrics", "music_asset")
+
+
+def _variant_change(options: dict[str, Any], fmt: str, length_s: int) -> str:
+    """What an A/B variant changed, as its card says it ("Length: 15 s")."""
+    axis = options.get("variant_axis")
+    if axis not in VARIANT_AXES:
+        return ""
+    if axis in OVERRIDABLE:
+        value = project_overrides(options).get(axis, "")
+    elif axis == "voice":
+        value = str(options.get("voice") or "")
+    else:
+        value = fmt if axis == "format" else length_s
+    return f"{VARIANT_AXES[axis]}: {axis_label(axis, value)}"
+
+
+def variant_axes(kind: str) -> dict[str, str]:
+    """The axes a variant of a `kind` project can change (axis → label)."""
+    return {a: label for a, label in VARIANT_AXES.items() if kind in _AXIS_KINDS.get(a, KINDS)}
+
+
+def axis_choices(kind: str, axis: str) -> dict[Any, str] | None:
+    """The values an axis offers (value → label); None: free text (a voice name)."""
+    if axis == "awareness_stage":
+        return dict(AWARENESS_STAGES)
+    if axis == "creative_style":
+        return {v: v for v in CREATIVE_STYLES}
+    if axis == "persuasion_trigger":
+        return {v: v for v in PERSUASION_TRIGGERS}
+    if axis == "length_s":
+        return {n: f"{n} s" for n in LENGTHS}
+    if axis == "format":
+        return {f: f for f in VIDEO_FORMATS} if kind == "video" else dict(DESIGN_FORMAT_LABELS)
+    return None
+
+
+def axis_value(project: Project, axis: str) -> Any:
+    """The value the project uses on an axis now (its override, else its campaign's)."""
+    if axis in OVERRIDABLE:
+        own = project_overrides(project.options).get(axis)
+        return own or getattr(project.campaign, axis)
+    if axis == "voice":
+        return str((project.options or {}).get("voice") or "")
+    return getattr(project, axis)
+
+
+def axis_label(axis: str, value: Any) -> str:
+    if axis == "length_s":
+        return f"{value} s"
+    if axis == "format":
+        return DESIGN_FORMAT_LABELS.get(value, value).split(" · ")[0]
+    return choice_label(axis, value) if axis in OVERRIDABLE else str(value)
+
+
+def _variant_value(kind: str, axis: Any, value: Any) -> Any:
+    if not isinstance(axis, str) or axis not in variant_axes(kind):
+        raise ValidationFailed({"axis": "Choose what the variant changes."})
+    choices = axis_choices(kind, axis)
+    if choices is None:  # a voice: free text
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationFailed({"value": "Name the voice the variant uses."})
+        value = value.strip()
+        problem = "Keep it under 100 characters." if len(value) > 100 else text_problem(value)
+        if problem:
+            raise ValidationFailed({"value": problem})
+        return value
+    if isinstance(value, bool) or value not in choices:
+        raise ValidationFailed({"value": "Pick one of the listed values."})
+    return value
+
+
+def make_variant(
+    workspace_id: int, project_id: Any, axis: str | None = None, value: Any = None
+) -> int:
+    """A new draft in the same campaign (an A/B variant). Without `axis` it has the same
+    settings; with one (`VARIANT_AXES`) it changes that axis to `value` — which must differ
+    from what the project uses — and is labelled with the change. Either way its ideas start
+    elsewhere in the writer's walk than its source's (another seed round), so it runs from
+    different ideas."""
     with session_scope() as s:
         source = load_project(s, workspace_id, project_id)
+        options = {k: v for k, v in (source.options or {}).items() if k not in _MADE_OPTIONS}
+        fields = {"format": source.format, "length_s": source.length_s}
+        title = f"{source.title} (variant)"
+        if axis is not None:
+            value = _variant_value(source.kind, axis, value)
+            if value == axis_value(source, axis):
+                raise ValidationFailed(
+                    {"value": f"It already uses {axis_label(axis, value)}: pick another value."}
+                )
+            if axis in OVERRIDABLE:
+                options["overrides"] = {**project_overrides(source.options), axis: value}
+            elif axis == "voice":
+                options["voice"] = value
+            else:
+                fields[axis] = value
+            title = f"{source.title} ({VARIANT_AXES[axis]}: {axis_label(axis, value)})"
+        ideas_runs = s.scalar(
+            select(func.count())
+            .select_from(Generation)
+            .where(Generation.project_id == source.id, Generation.step == "ideas")
+        )
+        siblings = sum(
+            1
+            for opts in s.scalars(
+                select(Project.options).where(Project.campaign_id == source.campaign_id)
+            )
+            if (opts or {}).get("variant_of") == source.id
+        )
+        own = source.options or {}
+        options.update(
+            variant_of=source.id,
+            variant_axis=axis or "",
+            idea_seed=_int_or_none(own.get("idea_seed")) or source.id,
+            idea_round=(_int_or_none(own.get("idea_round")) or 0)
+            + max(1, ideas_runs or 0)
+            + siblings,
+        )
         variant = Project(
             workspace_id=workspace_id,
             campaign_id=source.campaign_id,
             kind=source.kind,
-            title=f"{source.title} (variant)"[:200],
-            format=source.format,
-            length_s=source.length_s,
+            title=title[:200],
+            format=fields["format"],
+            length_s=fields["length_s"],
             quality=source.quality,
             status=Status.DRAFT.value,
-            options={k: v for k, v in (source.options or {}).items() if k != "thumbnail"},
+            options=options,
         )
         s.add(variant)
         s.flush()
         return variant.id
+
+
+ProjectVersion = tuple[str, datetime | None]
+
+
+def version_of(project: Project) -> ProjectVersion:
+    """What the Studio's status watcher compares: the status and the row's last change."""
+    return (project.status, project.updated_at)
+
+
+def project_version(workspace_id: int, project_id: int) -> ProjectVersion | None:
+    """The project's (status, updated_at) in ONE primary-key query; None once it is deleted,
+    gone or foreign. The Studio's once-a-second watcher calls this while a step runs."""
+    with session_scope() as s:
+        row = s.execute(
+            select(Project.status, Project.updated_at).where(
+                Project.id == project_id,
+                Project.workspace_id == workspace_id,
+                Project.deleted_at.is_(None),
+            )
+        ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+# ------------------------------------------------------------------ settings until the render
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """What `change_settings` did: the fields that changed and what must be made again."""
+
+    changed: tuple[str, ...]
+    redo: tuple[str, ...]  # sentences for the user (empty: nothing to make again)
+
+
+SETTINGS_LOCKED = (
+    "Format, length and quality are fixed once the render has started. Make a variant to try "
+    "other settings."
+)
+
+
+def settings_fields(kind: str) -> tuple[str, ...]:
+    """The settings a project of this kind has (its `Project` attribute names)."""
+    if kind == "video":
+        return ("format", "length_s", "quality")
+    return ("length_s",) if kind == "jingle" else ("format",)
+
+
+def settings_lock(project: Project) -> str | None:
+    """Why the project's format, length and quality cannot change now (None: they can).
+
+    They can until the render starts: a video until its first scene clip exists (no clip,
+    voiceover or final file yet; a render that failed before any clip counts as not started),
+    a banner, flyer or jingle until its first step made something. Never while a step runs.
+    """
+    if statuses.is_active(project.status):
+        return "A step is running for this project; settings can change once it finishes."
+    if project.kind == "video":
+        made = bool(project.segments) or project.voiceover_asset_id is not None
+    else:
+        made = bool((project.options or {}).get("copy"))
+    if made or project.output_asset_id is not None or project.status == Status.COMPLETED.value:
+        return SETTINGS_LOCKED
+    return None
+
+
+def change_settings(
+    workspace_id: int,
+    project_id: Any,
+    *,
+    fmt: Any = None,
+    length_s: Any = None,
+    quality: Any = None,
+) -> SettingsChange:
+    """Change a project's format, length and/or quality (None: keep) before its render starts.
+
+    What the pipeline made for the old values is marked for redoing, never silently reused:
+    a new **length** makes the scenes stale (they are timed to the old length; the Render
+    button waits for new ones, the project returns to `script_ready`) and drops the script's
+    line timings — the script's words stay (the user may have edited them). The **format**
+    and the **quality** only matter from the render on (scene stills and clips are made at
+    the project's size then): nothing to redo. Banners, flyers and jingles have made nothing
+    before their first step. The price of every next step follows (quotes read the row).
+    """
+    with session_scope() as s:
+        project = load_project(s, workspace_id, project_id)
+        # serialise with a step starting at the same moment (PostgreSQL row lock)
+        project = s.get(Project, project.id, with_for_update=True, populate_existing=True)
+        assert project is not None
+        given = {"format": fmt, "length_s": length_s, "quality": quality}
+        fields = settings_fields(project.kind)
+        names = {"format": "format", "length_s": "length", "quality": "quality"}
+        errors = {
+            k: f"A {project.kind} has no {names[k]} to choose."
+            for k, v in given.items()
+            if v is not None and k not in fields
+        }
+        wanted = {k: getattr(project, k) if given[k] is None else given[k] for k in given}
+        if not isinstance(wanted["format"], str):
+            errors.setdefault("format", "Choose one of the formats.")
+        if isinstance(wanted["length_s"], bool) or not isinstance(wanted["length_s"], int):
+            errors.setdefault("length_s", "Choose 15, 30 or 60 seconds.")
+        if not isinstance(wanted["quality"], str):
+            errors.setdefault("quality", "Choose Standard or Pro.")
+        if not errors:
+            errors = _validate_new(
+                project.kind, "-", wanted["format"], wanted["length_s"], wanted["quality"]
+            )
+        if errors:
+            raise ValidationFailed(errors)
+        changed = tuple(k for k in fields if getattr(project, k) != wanted[k])
+        if not changed:
+            return SettingsChange((), ())
+        lock = settings_lock(project)
+        if lock:
+            raise Conflict(lock)
+        redo: list[str] = []
+        if "length_s" in changed and project.kind == "video":
+            if project.scenes and not project.scenes_stale:
+                project.scenes_stale = True
+                redo.append(
+                    f"The scenes were timed to {project.length_s} s: generate them again "
+                    "before rendering."
+                )
+                if project.status == Status.SCENES_READY.value and not cas_status(
+                    s, project.id, Status.SCRIPT_READY.value, [Status.SCENES_READY.value]
+                ):
+                    raise Conflict("The project changed meanwhile; reload and try again.")
+            if project.script:
+                project.script = {**project.script, "lines": []}
+                redo.append(
+                    f"The script was written for {project.length_s} s: edit it or write a new "
+                    "one if it no longer fits."
+                )
+        for key in changed:
+            setattr(project, key, wanted[key])
+        project.updated_at = utcnow()
+        return SettingsChange(changed, tuple(redo))
+
+
+def script_fit(project: Project) -> str | None:
+    """A video script whose voiceover clearly does not fit the ad's length (after a length
+    change): what to do about it, or None."""
+    from aytada.core.timing import MAX_SPEEDUP, spoken_seconds
+
+    if project.kind != "video" or not project.script or project.segments:
+        return None
+    seconds = spoken_seconds(project.script.get("voiceover", ""))
+    if seconds > project.length_s * MAX_SPEEDUP:
+        return (
+            f"The script's voiceover takes about {seconds:.0f} s to say; the ad is "
+            f"{project.length_s} s. Shorten it or write a new script."
+        )
+    if seconds < project.length_s * 0.4:
+        return (
+            f"The script's voiceover takes only about {seconds:.0f} s to say for a "
+            f"{project.length_s} s ad. Lengthen it or write a new script."
+        )
+    return None

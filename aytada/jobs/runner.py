@@ -144,7 +144,7 @@ def _new_generation(
     reg = _registered(step)
     campaign = project.campaign
     snapshot = {
-        "brief": brief_snapshot(campaign),
+        "brief": brief_snapshot(campaign, project.options),
         **reg.inputs(session, project, scene_index, params),
     }
     key = new_key()
@@ -152,6 +152,8 @@ def _new_generation(
         key=key,
         rq_job_id=f"gen-{key}",
         project_id=project.id,
+        workspace_id=project.workspace_id,
+        campaign_id=project.campaign_id,
         step=step,
         scene_index=scene_index,
         state=GenState.QUEUED,
@@ -169,6 +171,13 @@ def _preconditions(project: Project, step: str) -> None:
         raise Conflict(problem)
 
 
+STALE_MESSAGE = "This step already ran in another tab — showing the latest."
+
+
+class StaleAction(Conflict):
+    """A button drawn for a status the project has left (another tab moved it on)."""
+
+
 def start_step(
     workspace_id: int,
     project_id: Any,
@@ -176,11 +185,16 @@ def start_step(
     *,
     scenes: list[int] | None = None,
     params: dict[str, Any] | None = None,
+    expected_status: str | None = None,
 ) -> Started:
     """Start a step for a project: checks, cost, DB rows, then the RQ job(s).
 
     For `clip` (the Render button) it renders `scenes` or every scene without a clip, and the
     cost checked is the whole chain (clips + voiceover + stitching).
+
+    `expected_status` is the status the clicked button was drawn for: a project that is busy
+    now refuses with the "busy" wording, one that moved on refuses with `StaleAction`; both
+    change nothing.
     """
     spec = get_step(step)
     params = dict(params or {})
@@ -192,6 +206,10 @@ def start_step(
             # serialise with finishing jobs of this project (PostgreSQL row lock)
             project = s.get(Project, project.id, with_for_update=True, populate_existing=True)
             assert project is not None
+            if statuses.is_active(project.status):  # the loser of a concurrent start
+                raise Conflict(_busy_message(project.status, spec.per_scene, scenes))
+            if expected_status is not None and project.status != expected_status:
+                raise StaleAction(STALE_MESSAGE)
             _preconditions(project, step)
             previous = {
                 "status": project.status,
@@ -224,11 +242,12 @@ def start_step(
             total = credits.chain_cost(s, project, step, len(indexes))
             credits.check_affordable(s, workspace_id, total)
             if not cas_status(s, project.id, spec.active.value):
-                if statuses.is_active(project.status):
-                    raise Conflict(
-                        f"This project is busy ({statuses.label(project.status)}); "
-                        "wait until it finishes."
-                    )
+                # a concurrent start may have moved it since it was read: say what it is now
+                now = s.scalar(select(Project.status).where(Project.id == project.id))
+                if now and statuses.is_active(now):
+                    raise Conflict(_busy_message(now, spec.per_scene, scenes))
+                if now and expected_status is not None and now != expected_status:
+                    raise StaleAction(STALE_MESSAGE)
                 raise Conflict(
                     f"{spec.label} cannot start while the project is "
                     f"{statuses.label(project.status).lower()}."
@@ -246,7 +265,9 @@ def start_step(
     except IntegrityError as exc:  # a concurrent start won the "not twice at once" index
         if spec.per_scene:
             raise Conflict(_render_busy(scenes)) from exc
-        raise Conflict(f"{spec.label} is already queued or running for this project.") from exc
+        raise Conflict(
+            f"This project is busy: {spec.label.lower()} is already queued or running."
+        ) from exc
     try:
         for gen_id, job_id in started:
             _enqueue(gen_id, job_id)
@@ -264,6 +285,13 @@ def _render_busy(scenes: list[int] | None) -> str:
     if scenes is not None and len(set(scenes)) == 1:
         return "This scene is already rendering."
     return "Render is already running for this project."
+
+
+def _busy_message(status: str, per_scene: bool, scenes: list[int] | None) -> str:
+    """What the loser of a concurrent start reads while the project is busy."""
+    if per_scene and status == Status.GENERATING_VIDEO.value:
+        return _render_busy(scenes)
+    return f"This project is busy ({statuses.label(status)}); wait until it finishes."
 
 
 def _enqueue(generation_id: int, job_id: str, attempt: int = 0) -> None:
@@ -325,6 +353,14 @@ def readable_error(exc: BaseException) -> str:
 
 def run_generation(key: str) -> str:
     """RQ entry point: run the generation with this key once."""
+    with session_scope() as s:
+        projectless = s.execute(
+            select(Generation.id).where(Generation.key == key, Generation.project_id.is_(None))
+        ).first()
+    if projectless is not None:  # a campaign's strategy draft: one entry point for recovery
+        from aytada.jobs.strategy import run_draft
+
+        return run_draft(key)
     with session_scope() as s:
         claimed = s.execute(
             update(Generation)
@@ -478,6 +514,8 @@ def fail_generation(generation_id: int, error: str) -> bool:
             return False
         gen = s.get(Generation, generation_id)
         assert gen is not None
+        if gen.project_id is None:  # a strategy draft: no project status, no files
+            return True
         project = s.get(Project, gen.project_id, with_for_update=True, populate_existing=True)
         if project is not None:  # assets are recorded on success only: nothing points here
             remove_workdir(project.workspace_id, project.id, gen.key)
@@ -562,7 +600,7 @@ def worker_died(generation_id: int, attempt: int | None = None) -> str | None:
         row = s.execute(
             select(Generation.state, Generation.attempts, Generation.key, Project.workspace_id,
                    Project.id)
-            .join(Project, Project.id == Generation.project_id)
+            .outerjoin(Project, Project.id == Generation.project_id)
             .where(Generation.id == generation_id)
         ).first()  # fmt: skip
         if row is None or row[0] is not GenState.RUNNING:
@@ -588,7 +626,8 @@ def worker_died(generation_id: int, attempt: int | None = None) -> str | None:
             ).rowcount
             if moved != 1:
                 return None
-            remove_workdir(ws, project_id, key)
+            if project_id is not None:
+                remove_workdir(ws, project_id, key)
             log.warning("generation %s: its worker died; queued again", generation_id)
             return "requeued"
         moved = s.execute(

@@ -15,14 +15,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aytada.core import media, timing
+from aytada.core import media, project_options, timing
 from aytada.core.errors import UserError
 from aytada.core.formats import frame_size
 from aytada.core.models import Asset, Generation, Project, Workspace
-from aytada.jobs.providers import brief_from_snapshot, get_providers
+from aytada.jobs.providers import brief_from_snapshot, get_providers, provider_names
 from aytada.jobs.runner import NewAsset, StepContext, StepResult, register_step
 from aytada.providers import ffmpeg
 from aytada.providers.base import (
+    CaptionStyle,
     Idea,
     ImageRequest,
     Script,
@@ -50,7 +51,14 @@ def ideas_inputs(session: Session, project: Project, scene: int, params: dict) -
         .select_from(Generation)
         .where(Generation.project_id == project.id, Generation.step == "ideas")
     )
-    return {"length_s": project.length_s, "variant": int(runs or 0), "seed": project.id}
+    # an A/B variant (core.projects.make_variant) continues its source's walk through the
+    # ideas from a later round, so it starts from different ideas
+    opts = project.options or {}
+    return {
+        "length_s": project.length_s,
+        "variant": int(runs or 0) + int(opts.get("idea_round") or 0),
+        "seed": int(opts.get("idea_seed") or project.id),
+    }
 
 
 def ideas_run(ctx: StepContext) -> StepResult:
@@ -181,6 +189,7 @@ def clip_inputs(session: Session, project: Project, scene: int, params: dict) ->
         "width": width,
         "height": height,
         "title": project.title,
+        "captions": project_options.caption_style(project.options).as_dict(),
     }
 
 
@@ -220,6 +229,7 @@ def clip_run(ctx: StepContext) -> StepResult:
             caption=scene["caption"],
             seed=ctx.scene_index,
             motion=MOTION_FOR_LAYOUT[layout],
+            caption_style=CaptionStyle(**(ctx.snapshot.get("captions") or {})),
         ),
         ctx.workdir / f"scene{ctx.scene_index + 1}.mp4",
     )
@@ -255,13 +265,18 @@ def clip_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids
 
 
 def voiceover_inputs(session: Session, project: Project, scene: int, params: dict) -> dict:
-    # the project's own voice, else the workspace's choice, else the provider's default
+    # the project's own voice (when it belongs to the voice provider in use), else the
+    # workspace's choice, else the provider's default
+    chosen = project_options.voice_options(project.options)
     workspace = session.get(Workspace, project.workspace_id)
-    voice = (project.options or {}).get("voice") or (workspace.voice_id if workspace else "")
+    voice = workspace.voice_id if workspace else ""
+    if chosen.voice and chosen.voice_provider == provider_names()["voice"]:
+        voice = chosen.voice
     return {
         "lines": [{"text": sc["voiceover"], "seconds": sc["duration"]} for sc in project.scenes],
         "voice": voice,
-        "music": bool((project.options or {}).get("music", True)),
+        "speed": chosen.speed,
+        "music": chosen.music,
         "length_s": project.length_s,
     }
 
@@ -273,15 +288,19 @@ def voiceover_run(ctx: StepContext) -> StepResult:
     said: list[Path] = []
     for i, line in enumerate(ctx.snapshot["lines"]):
         result = voice.speak(
-            line["text"], ctx.workdir / f"line{i + 1}-said", voice=ctx.snapshot["voice"]
+            line["text"],
+            ctx.workdir / f"line{i + 1}-said",
+            voice=ctx.snapshot["voice"],
+            speed=float(ctx.snapshot.get("speed") or 1.0),
         )
         if result.notice:
             notices.add(result.notice)
         said.append(result.path)
-    fitted, placed = _lay_out_lines(ctx, said)
+    fitted, placed, spoken_at = _lay_out_lines(ctx, said)
     notices.update(placed)
     track = ffmpeg.concat_audio(fitted, ctx.workdir / "voiceover.wav")
-    assets = [NewAsset("audio", "voiceover", track)]
+    # where each line is said: the subtitles' timing (copied onto the final video)
+    assets = [NewAsset("audio", "voiceover", track, {"timeline": spoken_at})]
     music_path = None
     if ctx.snapshot.get("music", True):
         brief = _brief(ctx)
@@ -311,8 +330,13 @@ def voiceover_run(ctx: StepContext) -> StepResult:
     )
 
 
-def _lay_out_lines(ctx: StepContext, said: list[Path]) -> tuple[list[Path], list[str]]:
+def _lay_out_lines(
+    ctx: StepContext, said: list[Path]
+) -> tuple[list[Path], list[str], list[dict[str, Any]]]:
     """Place each spoken line at its scene's start, sped up at most `timing.MAX_SPEEDUP`.
+
+    Returns the audio parts, notes on lines that run on, and the timeline: each line's
+    ``{"start", "end", "text"}`` in seconds from the start of the ad.
 
     A line still longer than its scene runs on into the next scene's opening pause (the next
     line then starts after it); nothing is ever cut. If the lines cannot all be said within
@@ -322,6 +346,7 @@ def _lay_out_lines(ctx: StepContext, said: list[Path]) -> tuple[list[Path], list
     total = float(sum(float(line["seconds"]) for line in lines))
     parts: list[Path] = []
     notes: list[str] = []
+    spoken_at: list[dict[str, Any]] = []
     scene_start = 0.0
     cursor = 0.0  # where the audio written so far ends
     for i, (line, path) in enumerate(zip(lines, said, strict=True)):
@@ -342,11 +367,14 @@ def _lay_out_lines(ctx: StepContext, said: list[Path]) -> tuple[list[Path], list
         if start - cursor > 0.005:
             parts.append(ffmpeg.silence(ctx.workdir / f"gap{i + 1}.wav", seconds=start - cursor))
         parts.append(ffmpeg.fit_audio(path, ctx.workdir / f"line{i + 1}.wav", seconds=length))
+        spoken_at.append(
+            {"start": round(start, 3), "end": round(start + length, 3), "text": line["text"]}
+        )
         cursor = start + length
         scene_start += window
     if total - cursor > 0.005:
         parts.append(ffmpeg.silence(ctx.workdir / "gap-end.wav", seconds=total - cursor))
-    return parts, notes
+    return parts, notes, spoken_at
 
 
 def voiceover_apply(
@@ -371,6 +399,8 @@ def stitch_inputs(session: Session, project: Project, scene: int, params: dict) 
         "segments": [paths[i] for i in ids],
         "voiceover": voice.path if voice else None,
         "music": music.path if music else None,
+        "music_db": project_options.voice_options(project.options).music_db,
+        "timeline": (voice.meta or {}).get("timeline") if voice else None,
     }
 
 
@@ -382,13 +412,16 @@ def stitch_run(ctx: StepContext) -> StepResult:
         media.resolve(snap["voiceover"]) if snap.get("voiceover") else None,
         media.resolve(snap["music"]) if snap.get("music") else None,
         ctx.workdir / "final.mp4",
+        music_under_db=float(snap.get("music_db") or ffmpeg.MUSIC_UNDER_VOICE_DB),
     )
     info = ffmpeg.probe(out)
+    # the voice timeline travels with the video: its subtitles (aytada.core.subtitles)
+    meta = {**info, "timeline": snap.get("timeline")} if snap.get("timeline") else info
     return StepResult(
         {"video": media.relative(out), "probe": info},
         stitcher.name,
         stitcher.model,
-        assets=[NewAsset("video", "final", out, info)],
+        assets=[NewAsset("video", "final", out, meta)],
     )
 
 

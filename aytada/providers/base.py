@@ -107,6 +107,15 @@ class AdCopy:
 
 
 @dataclass(frozen=True)
+class Strategy:
+    """A drafted strategy: the campaign's three pillars ("Draft strategy with AI")."""
+
+    audience: str
+    messaging: str
+    goals: str
+
+
+@dataclass(frozen=True)
 class AudioResult:
     path: Path
     notice: str = ""  # e.g. "espeak-ng not installed: silent track"
@@ -132,6 +141,27 @@ class ImageRequest:
 
 
 @dataclass(frozen=True)
+class CaptionStyle:
+    """How a burned-in caption looks: ``position`` top/middle/bottom (always inside the
+    platforms' safe zone), ``size`` small/medium/large, ``color`` white/yellow/black, ``style``
+    box (a contrasting panel behind the text) or outline (a contrasting edge, no panel)."""
+
+    position: str = "bottom"
+    size: str = "medium"
+    color: str = "white"
+    style: str = "box"
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """A voice a voice provider can speak with: its id (what ``speak(voice=...)`` takes)."""
+
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class SegmentRequest:
     """One scene's final video segment: exact size and length, caption burned in, no audio."""
 
@@ -145,6 +175,7 @@ class SegmentRequest:
     # camera move over the still: "push_in", "pan", "slide_in", "" (chosen by seed)
     motion: str = ""
     extra: dict = field(default_factory=dict)
+    caption_style: CaptionStyle = field(default_factory=CaptionStyle)
 
 
 @dataclass(frozen=True)
@@ -178,6 +209,12 @@ class TextProvider(Protocol):
 
     def lyrics(self, brief: Brief, *, seconds: int) -> str: ...
 
+    def strategy(self, brief: Brief) -> Strategy:
+        """Draft Audience, Messaging and Goals from the brief's product, description, business
+        type, industry, creative style and awareness stage: whole sentences that claim
+        nothing the brief does not state."""
+        ...
+
 
 @runtime_checkable
 class ImageProvider(Protocol):
@@ -200,7 +237,16 @@ class VoiceProvider(Protocol):
     name: str
     model: str
 
-    def speak(self, text: str, out_path: Path, *, voice: str = "") -> AudioResult: ...
+    def speak(
+        self, text: str, out_path: Path, *, voice: str = "", speed: float = 1.0
+    ) -> AudioResult:
+        """``text`` said by ``voice`` ("" = the provider's default) at ``speed`` times the
+        voice's normal pace."""
+        ...
+
+    def voices(self) -> list[VoiceInfo]:
+        """The voices ``speak`` accepts (a real provider asks its API)."""
+        ...
 
 
 @runtime_checkable
@@ -236,5 +282,14 @@ class Stitcher(Protocol):
     model: str
 
     def stitch(
-        self, segments: list[Path], voice: Path | None, music: Path | None, out_path: Path
-    ) -> Path: ...
+        self,
+        segments: list[Path],
+        voice: Path | None,
+        music: Path | None,
+        out_path: Path,
+        *,
+        music_under_db: float = 5.0,
+    ) -> Path:
+        """The segments joined, with the voice over the music; the music bed sits
+        ``music_under_db`` dB under the voice where nobody speaks."""
+        ...

@@ -34,6 +34,7 @@ from aytada.providers.base import (
     Script,
     ScriptLine,
     SegmentRequest,
+    Strategy,
 )
 from aytada.providers.copy_rules import MAX_WORDS_PER_SECOND, rules_text
 from aytada.providers.http_errors import (
@@ -189,6 +190,12 @@ class _AdCopyOut(BaseModel):
 
 class _LyricsOut(BaseModel):
     lyrics: str
+
+
+class _StrategyOut(BaseModel):
+    audience: str
+    messaging: str
+    goals: str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,6 +489,24 @@ class OpenAIText(_OpenAIBase):
             raise _malformed("empty lyrics")
         return text
 
+    def strategy(self, brief: Brief) -> Strategy:
+        """Draft the three strategy pillars from the brief's product and setting."""
+        task = (
+            "Draft this campaign's strategy from the product, its description, the business "
+            "type, the industry, the creative style and the awareness stage. Give: audience "
+            "(the specific person to target: their current struggle, their desired outcome, "
+            "where they see the ad; 2-3 sentences), messaging (the single most important "
+            "thing they should take away, and how the creative style tells it; 2-3 "
+            "sentences) and goals (what success looks like at this awareness stage: cold "
+            "traffic, retargeting or conversion; 1-2 sentences). Whole sentences. State no "
+            "offer, price, number, award or testimonial that the brief does not state."
+        )
+        out = self._parse(task, brief, _StrategyOut)
+        pillars = [out.audience.strip(), out.messaging.strip(), out.goals.strip()]
+        if not all(pillars):
+            raise _malformed("an empty strategy pillar")
+        return Strategy(*pillars)
+
 
 # ---------------------------------------------------------------------------------------------
 # Images
@@ -758,6 +783,7 @@ class OpenAIClips(_OpenAIBase):
                 width=request.width,
                 height=request.height,
                 caption=request.caption,
+                caption_style=request.caption_style,
             )
 
     def _wait(self, video: Any) -> Any:

@@ -14,6 +14,14 @@ from typing import Any
 import streamlit as st
 
 from aytada.core import statuses
+from aytada.core.campaigns import (
+    AWARENESS_STAGES,
+    CREATIVE_STYLES,
+    FIELD_LABELS,
+    OVERRIDABLE,
+    PERSUASION_TRIGGERS,
+)
+from aytada.core.credits import choice_price
 from aytada.core.formats import (
     DESIGN_FORMAT_LABELS,
     DESIGN_FORMATS,
@@ -23,7 +31,7 @@ from aytada.core.formats import (
     QUALITIES,
     VIDEO_FORMATS,
 )
-from aytada.core.pipeline import STEPS, missing_scenes, wizard_steps
+from aytada.core.pipeline import STEPS, missing_scenes, steps_for, wizard_steps
 from aytada.core.projects import (
     assets_of,
     choose_idea,
@@ -33,8 +41,11 @@ from aytada.core.projects import (
     save_script,
 )
 from aytada.core.timing import overrun_messages
-from aytada.jobs.runner import retry_failed, start_step
+from aytada.core.workspaces import get_balance
+from aytada.jobs.runner import StaleAction, Started, retry_failed, start_step
+from aytada.ui import voice_captions
 from aytada.ui import widgets as w
+from aytada.ui.project_settings import breakdown, credits_text, settings_panel
 from aytada.vocabulary import SCRIPT_FIELDS
 
 SCRIPT_HEIGHTS = {"hook": 70, "body": 140, "call_to_action": 70, "voiceover": 160}
@@ -55,23 +66,73 @@ def _create_project(workspace_id: int) -> None:
             kind=kind,
             title=s.np_title,
             fmt=s.get(f"np_format_{kind}", "9:16") if kind != "jingle" else "audio",
-            length_s=s.get("np_length", 30),
-            quality=s.get("np_quality", "pro"),
+            length_s=s.get("np_length", NEW_LENGTH),
+            quality=s.get("np_quality", NEW_QUALITY),
+            overrides={k: s.get(f"np_{k}") or "" for k in OVERRIDABLE},
         ),
         errors_key=NEW_PROJECT_ERRORS,
         then=w.open_studio,
     )
 
 
-def _length_radio(default_index: int) -> None:
+def _strategy_overrides(errors: dict[str, str]) -> None:
+    """A project's own awareness stage, creative style and persuasion trigger (A/B tests);
+    left empty, the campaign's are used."""
+    with st.expander("Strategy for this ad (optional: A/B test one axis)"):
+        st.caption("Leave empty to use the campaign's. The choice is shown on the ad's card.")
+        for key, options, fmt in (
+            ("awareness_stage", list(AWARENESS_STAGES), AWARENESS_STAGES.get),
+            ("creative_style", list(CREATIVE_STYLES), str),
+            ("persuasion_trigger", list(PERSUASION_TRIGGERS), str),
+        ):
+            st.selectbox(FIELD_LABELS[key], options, index=None, format_func=fmt,
+                         key=f"np_{key}", placeholder="As the campaign")  # fmt: skip
+        w.field_error(errors, *OVERRIDABLE)
+
+
+def _length_radio(default_index: int, kind: str = "video") -> None:
+    """The length choice, each option with the whole asset's price at the chosen quality."""
+    quality = st.session_state.get("np_quality", NEW_QUALITY)
     st.radio(
         "Length",
         LENGTHS,
         index=default_index,
-        format_func=lambda s: f"{s} s",
+        format_func=lambda n: f"{n} s · {_choice_credits(kind, n, quality)}",
         horizontal=True,
         key="np_length",
     )
+
+
+# The create form's defaults: a 30 s ad at Pro (1080p), the product's default quality (SPEC);
+# every option shows its price, so the default never hides what it costs.
+NEW_LENGTH = 30
+NEW_QUALITY = "pro"
+
+
+def _choice_credits(kind: str, length_s: int, quality: str) -> str:
+    price = choice_price(kind, length_s, quality)
+    return credits_text(price.total, price.estimated)
+
+
+def _price_summary(workspace_id: int, kind: str, length_s: int, quality: str) -> None:
+    """The chosen asset's whole price, step by step, against the balance."""
+    price = choice_price(kind, length_s, quality if kind == "video" else NEW_QUALITY)
+    balance = get_balance(workspace_id)
+    exact = (
+        " The Render button shows the exact price once the scenes exist." if price.estimated else ""
+    )
+    st.caption(
+        f":material/toll: In all {credits_text(price.total, price.estimated)}: "
+        f"{breakdown(price)}. Each step shows its price on its button.{exact} "
+        f"Balance: {balance:,} credits."
+    )
+    if price.total > balance:
+        st.warning(
+            f"This costs more than the balance ({balance:,} credits): add credits, or choose "
+            "a shorter length or Standard quality.",
+            icon=":material/warning:",
+        )
+        st.page_link(w.CREDITS, label="Add credits on the Credits page", icon=":material/add_card:")
 
 
 def new_project_form(
@@ -103,14 +164,23 @@ def new_project_form(
         "Title *", key="np_title", max_chars=120, placeholder="e.g. Spring launch: 30 s story"
     )
     w.field_error(errors, "title", "kind")
+    # every option shows what the whole asset costs with it (the other choices as they stand)
+    length = st.session_state.get("np_length", NEW_LENGTH)
+    quality = st.session_state.get("np_quality", NEW_QUALITY)
     if chosen == "video":
-        st.radio("Format", list(VIDEO_FORMATS), horizontal=True, key="np_format_video")
-        _length_radio(1)
+        st.radio(
+            "Format",
+            list(VIDEO_FORMATS),
+            format_func=lambda f: f"{f} · {_choice_credits('video', length, quality)}",
+            horizontal=True,
+            key="np_format_video",
+        )
+        _length_radio(LENGTHS.index(NEW_LENGTH))
         st.radio(
             "Quality",
             list(QUALITIES),
-            index=1,
-            format_func=QUALITIES.get,
+            index=list(QUALITIES).index(NEW_QUALITY),
+            format_func=lambda q: f"{QUALITIES[q]} · {_choice_credits('video', length, q)}",
             horizontal=True,
             key="np_quality",
         )
@@ -118,12 +188,16 @@ def new_project_form(
         st.selectbox(
             "Size",
             list(DESIGN_FORMATS),
-            format_func=DESIGN_FORMAT_LABELS.get,
+            format_func=lambda f: (
+                f"{DESIGN_FORMAT_LABELS[f]} · {_choice_credits(chosen, length, quality)}"
+            ),
             key=f"np_format_{chosen}",
         )
     else:
-        _length_radio(0)
+        _length_radio(0, chosen)
     w.field_error(errors, "format", "length_s", "quality")
+    _strategy_overrides(errors)
+    _price_summary(workspace_id, chosen, st.session_state.get("np_length", length), quality)
     st.button(
         "Create and open in the Studio",
         type="primary",
@@ -136,17 +210,99 @@ def new_project_form(
 # --------------------------------------------------------------------------- one project
 
 
+_STARTED = "_aytada_started"  # project id → the first generation id this session started
+
+# What the section of a step that just finished says above its new output.
+NEW_NOTICES = {
+    "ideas": "New ideas are ready: pick the one to write the script from.",
+    "script": "Your new script is ready: read it, edit it if you like, then generate the "
+    "scenes below.",
+    "scenes": "Your new scenes are ready: check them, then render the video below.",
+    "clip": "Your ad is ready: play it or download the MP4.",
+    "design": "Your new design is ready.",
+    "jingle": "Your new jingle is ready.",
+}
+
+
+def wizard_step_of(kind: str, step: str) -> str | None:
+    """The user-started step whose section shows `step`'s output (voiceover and stitching
+    belong to the render; typography to the design)."""
+    owner = None
+    for spec in steps_for(kind):
+        if spec.user_started:
+            owner = spec.name
+        if spec.name == step:
+            return owner
+    return None
+
+
+def _remember_started(project_id: int, started: Started) -> None:
+    if started.generation_ids:
+        st.session_state.setdefault(_STARTED, {})[project_id] = min(started.generation_ids)
+
+
+def _start(studio: Studio, step: str, scenes: list[int] | None, drawn_status: str) -> Started:
+    """A step button's action: start `step` as the button was drawn (`drawn_status`). A stale
+    click (another tab ran it) is refused by the runner; the page then shows the latest."""
+    try:
+        started = start_step(
+            studio.workspace_id,
+            studio.project.id,
+            step,
+            scenes=scenes,
+            expected_status=drawn_status,
+        )
+    except StaleAction as exc:
+        st.session_state.get(_STARTED, {}).pop(studio.project.id, None)
+        w.flash("warning", str(exc))
+        return Started([], 0)
+    _remember_started(studio.project.id, started)
+    return started
+
+
 @dataclass
 class Studio:
-    """One project as every section reads it: the workspace, the row and the price list."""
+    """One project as every section reads it: the workspace, the row, the price list and the
+    step history (newest first)."""
 
     workspace_id: int
     project: Any
     costs: dict[str, int]
+    generations: Sequence[Any] = ()
 
     @property
     def busy(self) -> bool:
         return statuses.is_active(self.project.status)
+
+    @cached_property
+    def last_done(self) -> tuple[str, int] | None:
+        """(wizard step, generation id) of the newest succeeded run: its section stays open."""
+        for gen in self.generations:
+            if gen.state == "succeeded":
+                owner = wizard_step_of(self.project.kind, gen.step)
+                if owner is not None:
+                    return owner, gen.id
+        return None
+
+    @property
+    def kept_open(self) -> str | None:
+        """The section whose output was made last: it stays open, the next step under it."""
+        return self.last_done[0] if self.last_done else None
+
+    @property
+    def new_step(self) -> str | None:
+        """The section to mark "New": its step was started from this session and has just
+        finished (nothing runs now)."""
+        started = st.session_state.get(_STARTED, {}).get(self.project.id)
+        if self.busy or started is None or self.last_done is None:
+            return None
+        step, gen_id = self.last_done
+        return step if gen_id >= started else None
+
+    def new_notice(self, step: str) -> None:
+        """The success line above the output of the step that just finished."""
+        if self.new_step == step:
+            st.success(NEW_NOTICES.get(step, "New output."), icon=":material/fiber_new:")
 
     @cached_property
     def missing(self) -> list[int]:
@@ -169,11 +325,12 @@ class Studio:
         primary: bool = True,
         scenes: list[int] | None = None,
     ) -> None:
-        """Start `step`; enabled only where the status rules let it start now."""
+        """Start `step`; enabled only where the status rules let it start now. The click
+        carries the status the button was drawn for (a stale tab's click changes nothing)."""
         allowed = statuses.can_transition(self.project.status, STEPS[step].active)
         w.action_button(
             w.cost_label(text, cost),
-            partial(start_step, self.workspace_id, self.project.id, step, scenes=scenes),
+            partial(_start, self, step, scenes, self.project.status),
             key=key,
             primary=primary,
             disabled=self.busy or not allowed,
@@ -185,7 +342,7 @@ def project_header(studio: Studio, campaign: Any) -> None:
     project = studio.project
     details = [w.KIND_LOOKS[project.kind].label]
     if project.kind != "jingle":
-        details.append(project.format)
+        details.append(w.size_label(project.format))
     if project.kind not in DESIGN_KINDS:
         details.append(f"{project.length_s} s")
     if project.kind == "video":
@@ -195,7 +352,7 @@ def project_header(studio: Studio, campaign: Any) -> None:
         st.caption(" · ".join(details))
         st.page_link(
             w.HUB,
-            label=f"Campaign: {campaign.name}",
+            label=f"Campaign: {w.md(campaign.name)}",
             query_params={"id": campaign.id},
             icon=":material/campaign:",
         )
@@ -203,8 +360,8 @@ def project_header(studio: Studio, campaign: Any) -> None:
     w.progress_bar(project.status)
     if studio.busy:
         st.info(
-            f"{statuses.label(project.status)}… This page refreshes every 8 seconds; you can "
-            "leave and come back, the work continues on the server."
+            f"{statuses.label(project.status)}… This page updates by itself as soon as the step "
+            "finishes; you can leave and come back, the work continues on the server."
         )
 
 
@@ -215,17 +372,31 @@ def failure_notice(studio: Studio) -> None:
         return
     step = project.failed_step or ""
     spec = STEPS.get(step)
-    st.error(project.error or "A step failed.", icon=":material/error:")
-    if spec is not None:
-        retry_cost = studio.costs["render"] if step == "clip" else studio.costs.get(step, 0)
-        w.action_button(
-            w.cost_label(f"Retry {spec.label.lower()}", retry_cost),
-            partial(retry_failed, studio.workspace_id, project.id),
-            key="retry",
-            primary=True,
-            icon=":material/refresh:",
-            help="Re-runs only the step that failed. A failed step took no credits.",
+    if project.kind == "video" and wizard_step_of("video", step) == "clip":
+        st.error(
+            "The render failed: the Render section below says why and retries it.",
+            icon=":material/error:",
         )
+        return
+    st.error(w.md(project.error or "A step failed."), icon=":material/error:")
+    if spec is not None:
+        retry_button(studio, "retry")
+
+
+def retry_button(studio: Studio, key: str) -> None:
+    """Re-run only the failed step (its price on the label; a failed step took nothing)."""
+    project = studio.project
+    step = project.failed_step or ""
+    spec = STEPS[step]
+    retry_cost = studio.costs["render"] if step == "clip" else studio.costs.get(step, 0)
+    w.action_button(
+        w.cost_label(f"Retry {spec.label.lower()}", retry_cost),
+        partial(retry_failed, studio.workspace_id, project.id),
+        key=key,
+        primary=True,
+        icon=":material/refresh:",
+        help="Re-runs only the step that failed. A failed step took no credits.",
+    )
 
 
 # --------------------------------------------------------------------------- video wizard
@@ -236,7 +407,8 @@ def ideas_section(studio: Studio, title: str, expanded: bool) -> None:
     ideas = project.ideas or []
     if project.chosen_idea is not None and project.chosen_idea < len(ideas):
         title += f" — “{ideas[project.chosen_idea].get('title', '')}”"
-    with w.section(title, expanded):
+    with w.section(title, expanded, new=studio.new_step == "ideas"):
+        studio.new_notice("ideas")
         if not ideas:
             st.caption(
                 "Three ad concepts from the campaign, each a hook angle and a narrative approach."
@@ -274,7 +446,8 @@ def _save_script(studio: Studio, version: str, errors_key: str) -> None:
 def script_section(studio: Studio, title: str, expanded: bool) -> None:
     project, costs = studio.project, studio.costs
     script = project.script
-    with w.section(title, expanded):
+    with w.section(title, expanded, new=studio.new_step == "script"):
+        studio.new_notice("script")
         if not script:
             st.caption(
                 "A hook, a body, a call to action and the voiceover, for "
@@ -389,7 +562,8 @@ def scenes_section(studio: Studio, title: str, expanded: bool) -> None:
     scenes = project.scenes or []
     if scenes:
         title += f" ({len(scenes)})"
-    with w.section(title, expanded):
+    with w.section(title, expanded, new=studio.new_step == "scenes"):
+        studio.new_notice("scenes")
         if project.scenes_stale:
             st.warning(
                 "The script changed after these scenes were made: generate the scenes "
@@ -413,10 +587,27 @@ def scenes_section(studio: Studio, title: str, expanded: bool) -> None:
 
 def render_section(studio: Studio, title: str, expanded: bool) -> None:
     project, costs, missing = studio.project, studio.costs, studio.missing
-    with w.section(title, expanded):
+    failed_here = (
+        project.status == statuses.Status.FAILED.value
+        and wizard_step_of(project.kind, project.failed_step or "") == "clip"
+    )
+    with w.section(title, expanded or failed_here, new=studio.new_step == "clip"):
+        studio.new_notice("clip")
+        if failed_here:  # a clear failed state where the user looks for the video
+            spec = STEPS[project.failed_step or "clip"]
+            done = len(project.scenes or []) - len(missing)
+            st.error(
+                f"The render failed at {spec.label.lower()}: "
+                f"{w.md(project.error or 'the step failed.')}  \n"
+                f"{done} of {len(project.scenes or [])} scene clips are done; nothing was "
+                "charged for the failed step. Retry re-runs only what is missing.",
+                icon=":material/error:",
+            )
+            retry_button(studio, "retry-render")
         if missing and not project.scenes_stale:
             for message in overrun_messages(project.scenes or []):
                 st.warning(message)  # said before the user pays for the render
+        voice_captions.options_panel(studio)
         if missing and project.status != statuses.Status.FAILED.value:
             st.caption(
                 f"{len(missing)} scene clip{'s' if len(missing) != 1 else ''} × {costs['clip']} "
@@ -434,7 +625,8 @@ def render_section(studio: Studio, title: str, expanded: bool) -> None:
                 w.download_file(
                     "Download MP4", stored, key="download-video", file_stem=project.title
                 )
-        elif not missing:
+                voice_captions.subtitle_downloads(studio)
+        elif not missing and not failed_here:
             st.caption("Every scene has a clip; the voiceover and the final cut come next.")
 
 
@@ -473,15 +665,18 @@ WIZARD_SECTIONS: dict[str, WizardSection] = {
 # From the user's side the scene-clip step is the whole render (voiceover and cut follow).
 def video_wizard(studio: Studio) -> None:
     """The stepper over the pipeline's user-started video steps, then each shown section: the
-    step to do now is open, finished ones fold away (a finished ad opens on its video)."""
+    step to do now is open, and so is the section of the step that finished last (its output
+    stays in view, marked "New" right after the run, with the next step's button under it);
+    older ones fold away (a finished ad opens on its video)."""
     steps = wizard_steps("video")
     labels = [step.wizard_label for step in steps]
     sections = [WIZARD_SECTIONS[step.name] for step in steps]
     current = w.stepper(labels, [section.finished(studio) for section in sections])
     open_at = current if current >= 0 else len(steps) - 1
-    for i, (label, section) in enumerate(zip(labels, sections, strict=True)):
+    kept = studio.kept_open
+    for i, (step, label, section) in enumerate(zip(steps, labels, sections, strict=True)):
         if section.shown(studio.project):
-            section.draw(studio, f"{i + 1} · {label}", open_at == i)
+            section.draw(studio, f"{i + 1} · {label}", open_at == i or step.name == kept)
 
 
 # --------------------------------------------------------------------------- other kinds
@@ -493,6 +688,7 @@ def design_panel(studio: Studio) -> None:
     label = w.KIND_LOOKS[project.kind].label
     with st.container(border=True):
         st.subheader(label)
+        studio.new_notice("design")
         output = studio.output()
         copy = (project.options or {}).get("copy") or {}
         if output is not None:
@@ -517,7 +713,7 @@ def design_panel(studio: Studio) -> None:
         else:
             st.caption(
                 f"Copy (headline, subline, call to action), a background image and the "
-                f"typography at {project.format}."
+                f"typography at {w.size_label(project.format)}."
             )
             studio.step_button(f"Generate {label.lower()}", costs["design"], "design", "run-design")
 
@@ -527,6 +723,7 @@ def jingle_panel(studio: Studio) -> None:
     project, costs = studio.project, studio.costs
     with st.container(border=True):
         st.subheader("Jingle")
+        studio.new_notice("jingle")
         output = studio.output()
         lyrics = (project.options or {}).get("lyrics")
         if output is not None:
@@ -554,14 +751,18 @@ PANELS: dict[str, Callable[[Studio], None]] = {
 
 def project_panel(studio: Studio) -> None:
     """The kind's panel: the video wizard, the design panel or the jingle panel."""
+    settings_panel(studio)  # format, length and quality with prices, until the render starts
     PANELS[studio.project.kind](studio)
 
 
 def step_history(generations: Sequence[Any]) -> None:
+    """Every run of every step, newest first, as a static table: long errors wrap and are
+    read whole (a data grid cuts them off); cells are plain text."""
     st.subheader("Step history")
     rows = w.generation_rows(generations)
     if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
+        cells = [{k: w.md(str(v)) for k, v in row.items()} for row in rows]
+        st.table(cells, hide_index=True, height="content" if len(rows) <= 15 else 560)
     else:
         st.caption(
             "No step has run yet. Each run of a step is listed here with its provider, "

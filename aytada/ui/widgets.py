@@ -24,10 +24,11 @@ import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
 from aytada.core import media, statuses
+from aytada.core.campaigns import FIELD_LABELS, choice_label
 from aytada.core.errors import NotFound, UserError, ValidationFailed
 from aytada.core.formats import DESIGN_KINDS
 from aytada.core.pipeline import STEPS
-from aytada.core.projects import ProjectCard
+from aytada.core.projects import ProjectCard, axis_choices, variant_axes
 from aytada.core.statuses import Status
 
 # --------------------------------------------------------------------------- pages
@@ -39,8 +40,7 @@ STUDIO = "app_pages/studio.py"
 VIDEOS = "app_pages/my_videos.py"
 SCRIPTS = "app_pages/my_scripts.py"
 IMAGES = "app_pages/my_images.py"
-
-POLL_MS = 8000  # lists and the Studio poll every eight seconds while anything is active
+CREDITS = "app_pages/credits.py"
 
 
 
@@ -105,10 +105,17 @@ def flash(kind: str, message: str) -> None:
     st.session_state.setdefault(_FLASH, []).append((kind, message))
 
 
+def error_box(message: str) -> None:
+    """An error; "Not enough credits…" also links to the Credits page (balance, top-up)."""
+    st.error(message, icon=":material/error:")
+    if message.startswith("Not enough credits"):
+        st.page_link(CREDITS, label="Add credits on the Credits page", icon=":material/add_card:")
+
+
 def show_flash() -> None:
     for kind, message in st.session_state.pop(_FLASH, []):
         if kind == "error":
-            st.error(message, icon=":material/error:")
+            error_box(message)
         elif kind == "warning":
             st.warning(message, icon=":material/warning:")
         elif kind == "success":
@@ -192,6 +199,13 @@ _CSS = """
 }
 .aytada-step.done { background: #e8f6ee; border-color: #9fd8b5; color: #1e7b45; }
 .aytada-step.current { background: #6C4CF1; border-color: #6C4CF1; color: #fff; font-weight: 600; }
+/* destructive confirmations ("Yes, delete"): red, whatever the theme's primary colour */
+div[class*="st-key-danger-"] button {
+  background-color: #c62828; border-color: #c62828; color: #fff;
+}
+div[class*="st-key-danger-"] button:hover { background-color: #a61d1d; border-color: #a61d1d; }
+/* the output of the step that just finished */
+div[class*="st-key-new-"] { border-left: 4px solid #1e9e57; padding-left: .75rem; }
 </style>
 """
 
@@ -213,7 +227,7 @@ def page_header(title: str, caption: str | None = None, *, processing: bool = Fa
     style()
     left, right = st.columns([5, 1], vertical_alignment="center")
     with left:
-        st.title(title)
+        st.title(md(title))  # user text (project, campaign names): plain, never Markdown
     with right:
         if processing:
             processing_badge()
@@ -222,19 +236,35 @@ def page_header(title: str, caption: str | None = None, *, processing: bool = Fa
     show_flash()
 
 
+def poll_ms() -> int:
+    """The autorefresh interval (setting POLL_MS, default 8000 ms: the seeds' rule)."""
+    from aytada.core.settings import get_settings
+
+    return get_settings().poll_ms
+
+
 def live_refresh(active: bool, key: str) -> None:
-    """Poll every 8000 ms while something is active; render nothing at all otherwise."""
+    """Poll every POLL_MS (8000) ms while something is active; render nothing otherwise."""
     if active:
         with st.sidebar:  # a zero-height iframe: keep it out of the page's layout
-            st_autorefresh(interval=POLL_MS, key=key)
+            st_autorefresh(interval=poll_ms(), key=key)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# Characters that format anywhere in a line, and the ones that only do at its start (lists,
+# rules, headings): escaped, user text reads exactly as typed (`**x**` stays `**x**`).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~$!&])")
+_MD_LINE_START = re.compile(r"^(\s*(?:\d+)?)([-+=.)])", re.MULTILINE)
 
 
 def md(text: str) -> str:
-    """Escape user text for st.markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "")
+    """Escape user text for st.markdown, st.title, expander labels and st.table cells."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text or "")
+    return _MD_LINE_START.sub(r"\1\\\2", escaped)
+
+
+def size_label(fmt: str) -> str:
+    """A pixel size as people write it: "1080x1920" → "1080×1920" (other formats unchanged)."""
+    return re.sub(r"^(\d+)x(\d+)$", "\\1×\\2", fmt or "")
 
 
 def fmt_date(value: datetime | None) -> str:
@@ -406,6 +436,22 @@ def not_found(message: str, back_page: str, back_label: str) -> NoReturn:
     raise AssertionError("unreachable")  # st.stop() raises
 
 
+def requested_unknown_page() -> bool:
+    """True when the browser asked for a page `st.navigation` does not have (Streamlit would
+    quietly run the default page, Home, instead). Call after `st.navigation`."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    manager = getattr(get_script_run_ctx(), "pages_manager", None)
+    if manager is None:
+        return False
+    pages = manager.get_pages()
+    wanted_hash = manager.intended_page_script_hash
+    if wanted_hash:
+        return wanted_hash not in pages and wanted_hash != manager.main_script_hash
+    wanted = (manager.intended_page_name or "").strip("/")
+    return bool(wanted) and all(info.get("url_pathname") != wanted for info in pages.values())
+
+
 def load_or_not_found(
     loader: Callable[..., Any], *args: Any, back_page: str, back_label: str
 ) -> Any:
@@ -463,9 +509,49 @@ def _set_flag(key: str, value: bool) -> None:
     st.session_state[key] = value
 
 
-def _confirm_delete(flag: str, delete: Callable[[], Any], title: str) -> None:
+def _confirm_delete(
+    flag: str, delete: Callable[[], Any], title: str, then: Callable[[Any], None] | None
+) -> None:
     st.session_state[flag] = False
-    run_action(delete, success=f"“{title}” was deleted.")
+    run_action(delete, success=f"“{md(title)}” was deleted.", then=then)
+
+
+def delete_button(key: str, *, disabled: bool = False) -> None:
+    """The "Delete" button: it only asks for the confirmation (`delete_confirmation`)."""
+    st.button(
+        "Delete",
+        key=f"{key}-del",
+        icon=":material/delete:",
+        on_click=_set_flag,
+        args=(f"{key}-confirm", True),
+        disabled=disabled,
+    )
+
+
+def delete_confirmation(
+    key: str, title: str, delete: Callable[[], Any], then: Callable[[Any], None] | None = None
+) -> bool:
+    """After "Delete" was clicked: the question, a destructive (red) "Yes, delete" and
+    "Cancel". Returns True while it is shown (the caller draws no other actions)."""
+    flag = f"{key}-confirm"
+    if not st.session_state.get(flag):
+        return False
+    st.warning(
+        f"Delete “{md(title)}”? It disappears from your lists; its generation "
+        "records and credit history are kept."
+    )
+    yes, no = st.columns(2)
+    with yes.container(key=f"danger-{key}"):  # red: see .st-key-danger-* in the page CSS
+        st.button(
+            "Yes, delete",
+            key=f"{key}-yes",
+            type="primary",
+            icon=":material/delete_forever:",
+            on_click=_confirm_delete,
+            args=(flag, delete, title, then),
+        )
+    no.button("Cancel", key=f"{key}-no", on_click=_set_flag, args=(flag, False))
+    return True
 
 
 def project_card(
@@ -474,63 +560,93 @@ def project_card(
     key: str,
     show_campaign: bool = True,
     delete: Callable[[], Any] | None = None,
-    variant: Callable[[], int] | None = None,
+    variant: Callable[[str, Any], int] | None = None,
 ) -> None:
     """A project card: thumbnail with progress, title, format, date, status badge, and the
-    action button by status (none while active), with delete-after-confirmation."""
+    action button by status; while it is active no action at all (not even Delete), else
+    delete-after-confirmation. `variant(axis, value)` makes an A/B variant (`variant_picker`)."""
     with st.container(border=True):
         thumbnail(card.thumbnail, card.kind, contain=card.kind in DESIGN_KINDS)
         progress_bar(card.status)
         st.markdown(f"**{md(card.title)}**")
-        size = card.format if card.kind != "jingle" else "audio"
+        size = size_label(card.format) if card.kind != "jingle" else "audio"
         meta = [KIND_LABELS.get(card.kind, card.kind), size]
         if card.kind not in DESIGN_KINDS:
             meta.append(f"{card.length_s} s")
         meta.append(fmt_date(card.created_at))
         st.caption(" · ".join(meta))
         if show_campaign:
-            st.caption(f"Campaign: {card.campaign_name}")
+            st.caption(f"Campaign: {md(card.campaign_name)}")
+        if card.variant_change:
+            st.caption(f":material/call_split: Variant · changed {md(card.variant_change)}")
+        if card.overrides:
+            own = [f"{FIELD_LABELS[k]}: {choice_label(k, v)}" for k, v in card.overrides.items()]
+            st.caption(f"Own strategy · {md(' · '.join(own))}")
         status_badge(card.status)
         if card.status == Status.FAILED.value and card.error:
-            st.caption(f":material/error: {card.error[:160]}")
-        flag = f"{key}-confirm"
-        if delete is not None and st.session_state.get(flag):
-            st.warning(
-                f"Delete “{card.title}”? It disappears from your lists; its generation "
-                "records and credit history are kept."
-            )
-            yes, no = st.columns(2)
-            yes.button(
-                "Yes, delete",
-                key=f"{key}-yes",
-                type="primary",
-                on_click=_confirm_delete,
-                args=(flag, delete, card.title),
-            )
-            no.button("Cancel", key=f"{key}-no", on_click=_set_flag, args=(flag, False))
+            st.caption(f":material/error: {md(card.error[:160])}")
+        if card.active:  # the seeds: no action while processing (the badge and bar say it)
+            return
+        if delete is not None and delete_confirmation(key, card.title, delete):
             return
         with st.container(horizontal=True, gap="small"):
             if card.action:
                 params = {"project": card.id}
                 nav_button(card.action, STUDIO, params, key=f"{key}-act", primary=True)
             if variant is not None:
-                action_button(
-                    "Regenerate as variant",
-                    variant,
+                st.button(
+                    "Make a variant",
                     key=f"{key}-variant",
-                    success="A new variant was created with the same settings.",
-                    then=open_studio,
                     icon=":material/call_split:",
-                    help="A new project with the same kind, format and length (A/B test).",
+                    on_click=_set_flag,
+                    args=(f"{key}-vpick", True),
+                    help="A new project that changes one thing: an A/B test.",
                 )
             if delete is not None:
-                st.button(
-                    "Delete",
-                    key=f"{key}-del",
-                    icon=":material/delete:",
-                    on_click=_set_flag,
-                    args=(flag, True),
-                )
+                delete_button(key)
+        if variant is not None and st.session_state.get(f"{key}-vpick"):
+            variant_picker(card, key=key, variant=variant)
+
+
+def _create_variant(key: str, variant: Callable[[str, Any], int]) -> None:
+    s = st.session_state
+    axis = s.get(f"{key}-vaxis")
+    value = s.get(f"{key}-vvalue-{axis}")
+
+    def opened(project_id: int) -> None:
+        s[f"{key}-vpick"] = False
+        open_studio(project_id)
+
+    run_action(
+        lambda: variant(axis, value),
+        success="The variant was created: it changes only what you chose.",
+        errors_key=f"{key}-verrors",
+        then=opened,
+    )
+
+
+def variant_picker(card: ProjectCard, *, key: str, variant: Callable[[str, Any], int]) -> None:
+    """"Make a variant": which axis changes (awareness stage, creative style, persuasion
+    trigger, length, format/size, voice — as the kind has them) and its new value."""
+    axes = variant_axes(card.kind)
+    with st.container(border=True):
+        axis = st.selectbox(
+            "What should the variant change?", list(axes), format_func=axes.get,
+            key=f"{key}-vaxis",
+        )  # fmt: skip
+        choices = axis_choices(card.kind, axis)
+        if choices is None:
+            st.text_input("New voice", key=f"{key}-vvalue-{axis}", max_chars=100,
+                          placeholder="e.g. en-gb, or an ElevenLabs voice id")  # fmt: skip
+        else:
+            st.selectbox("New value", list(choices), format_func=choices.get,
+                         key=f"{key}-vvalue-{axis}")  # fmt: skip
+        field_error(field_errors(f"{key}-verrors"), "axis", "value")
+        yes, no = st.columns(2)
+        yes.button("Create the variant", key=f"{key}-vcreate", type="primary",
+                   on_click=_create_variant, args=(key, variant))  # fmt: skip
+        no.button("Cancel", key=f"{key}-vcancel", on_click=_set_flag,
+                  args=(f"{key}-vpick", False))  # fmt: skip
 
 
 def card_grid(
@@ -540,7 +656,7 @@ def card_grid(
     key: str,
     show_campaign: bool = True,
     delete: Callable[[int], Callable[[], Any]] | None = None,
-    variant: Callable[[int], Callable[[], int]] | None = None,
+    variant: Callable[[int], Callable[[str, Any], int]] | None = None,
 ) -> None:
     cards = list(cards)
     for start in range(0, len(cards), columns):
@@ -556,9 +672,13 @@ def card_grid(
                 )
 
 
-def section(title: str, expanded: bool) -> Any:
-    """A wizard step's block: open when it is the step to do now, folded otherwise."""
-    return st.expander(f"**{md(title)}**", expanded=expanded)
+def section(title: str, expanded: bool, *, new: bool = False) -> Any:
+    """A wizard step's block: open when it is the step to do now or the one that just
+    finished (`new`: marked "New", its output stays in view), folded otherwise."""
+    label = f"**{md(title)}**" + (" · :green[New]" if new else "")
+    return st.expander(
+        label, expanded=expanded or new, icon=":material/fiber_new:" if new else None
+    )
 
 
 def stepper(names: Sequence[str], done: Sequence[bool]) -> int:
@@ -580,7 +700,7 @@ def stepper(names: Sequence[str], done: Sequence[bool]) -> int:
 
 
 def generation_rows(generations: Iterable[Any]) -> list[dict[str, Any]]:
-    """The Studio's step history (newest first)."""
+    """The Studio's step history (newest first); errors whole, never cut."""
     rows = []
     for g in generations:
         spec = STEPS.get(g.step)

@@ -27,6 +27,7 @@ from aytada.providers.base import (
     Scene,
     Script,
     ScriptLine,
+    Strategy,
     split_layout,
 )
 from aytada.providers.offline.common import (
@@ -906,6 +907,72 @@ _JINGLE_COUPLETS: tuple[tuple[str, str], ...] = (
 # timing
 
 
+# ============================================================================================
+# strategy drafts ("Draft strategy with AI"): the pillars from the product and its setting
+
+_PEOPLE = re.compile(
+    r"\b(people|teams?|parents|mums|moms|dads|runners|founders|professionals|women|men"
+    r"|students|owners|riders|cyclists|families|athletes|beginners|developers|engineers"
+    r"|managers|marketers|designers|creators|travell?ers|commuters|gamers|homeowners"
+    r"|businesses|companies|startups|freelancers|workers|nurses|teachers|seniors|adults"
+    r"|customers|clients|users|lovers|fans|enthusiasts|shoppers|cooks|chefs|drivers"
+    r"|learners|readers|makers|gardeners|hikers|climbers|swimmers|golfers)$",
+    re.IGNORECASE,
+)
+# who the ad speaks to when the description names nobody, by business type
+_WHO = {
+    "saas": "Teams", "service": "Clients", "local": "Local customers", "agency": "Businesses",
+    "course": "Learners", "nonprofit": "Supporters", "subscription": "Subscribers",
+}  # fmt: skip
+_STAGE_AUDIENCE = {
+    "unaware": "They don't see it as a problem yet, so the ad meets them cold, mid-scroll.",
+    "problem_aware": "They feel the problem every day but haven't found a fix they trust.",
+    "solution_aware": "They know fixes exist and are comparing their options.",
+    "product_aware": "They have heard of {product} but haven't decided yet.",
+    "most_aware": "They know {product} and are ready to act when the next step is easy.",
+}
+_STAGE_MESSAGE = {
+    "unaware": "Open with a story from their {routine}, and let {product} arrive as the turn.",
+    "problem_aware": "Name their problem first, then show {product} fixing it.",
+    "solution_aware": "Show why {product} is the better choice, not just another option.",
+    "product_aware": "Answer their doubts by showing what {product} actually does.",
+    "most_aware": "Lead with the next step and make acting on it easy.",
+}
+_STAGE_GOAL = {
+    "unaware": "Reach people who have never heard of {product} and earn their attention.",
+    "problem_aware": "Reach cold audiences who feel the problem and introduce {product} as "
+    "the fix.",
+    "solution_aware": "Win people who are comparing options and bring them to {product}.",
+    "product_aware": "Retarget people who know {product} and move them to a decision.",
+    "most_aware": "Turn people who are ready into customers with one clear next step.",
+}
+
+
+def _lower_first(text: str, keep: Sequence[str] = ()) -> str:
+    """``text`` with its first letter lowered (after a colon), unless it starts with a name."""
+    if any(name and text.startswith(name) for name in keep):
+        return text
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _who(brief: Brief, business: str) -> str:
+    """The people the description names ("… for busy founders." → "Busy founders"), else a
+    plain word for the business type's customers. Never invents an age or a job."""
+    text = " ".join((brief.product_description, brief.name))
+    for match in re.finditer(r"\bfor ([a-z][\w' -]{2,48}?)(?=[.,;:!?)]|\s(?:who|that|with"
+                             r"|to|and|in|on|at)\b|$)", text, re.IGNORECASE):  # fmt: skip
+        phrase = _clean(match.group(1))
+        words = phrase.split()
+        if 1 <= len(words) <= 5 and _PEOPLE.search(phrase):
+            if words[0].lower() in {"a", "an", "the", "your", "our", "every", "all"}:
+                phrase = " ".join(words[1:])
+            if phrase:
+                return phrase[:1].upper() + phrase[1:]
+    return _WHO.get(business, "People")
+
+
 def scene_count(length_s: int) -> int:
     """Scenes for a video length: 15 s → 3, 30 s → 6, 60 s → 10 (each at least 2 s)."""
     length = max(1, int(length_s))
@@ -1498,6 +1565,49 @@ class OfflineWriter:
                     break
             subline = " ".join(parts)
         return AdCopy(headline=headline, subline=subline, call_to_action=campaign.cta_button)
+
+    def strategy(self, brief: Brief) -> Strategy:
+        """Audience, Messaging and Goals drafted from the product, its description, business
+        type, industry, creative style and awareness stage: whole sentences; what the product
+        is and offers comes only from the description (quoted whole), the rest from tables
+        that state no offer, number or proof."""
+        ctx = self._ctx(dataclasses.replace(brief, audience="", messaging="", goals=""))
+        campaign, slots, stage = ctx.campaign, ctx.slots, ctx.stage
+        names = (campaign.product, campaign.brand)
+        vocab = campaign.vocab
+        who = _who(brief, campaign.business)
+        audience = [
+            f"{who} who live with this: \u201c{vocab['pain']}\u201d",
+            f"What they want: \u201c{vocab['win']}\u201d",
+            _STAGE_AUDIENCE[stage].format(**slots),
+        ]
+        said = sentences(brief.product_description)
+        messaging = []
+        if said:
+            messaging.append(f"{campaign.product} in one line: {_lower_first(said[0], names)}")
+        more = [x for x in said[1:] if not _offer(x)[0]]  # the offer goes to the goals
+        if more:
+            messaging.append(f"Back it up with what it does: {_lower_first(more[0], names)}")
+        messaging.append(_STAGE_MESSAGE[stage].format(**slots))
+        style = normalize_style(brief.creative_style)
+        messaging.append(f"Tell it as {style}: {_lower_first(ctx.manner.approach)}")
+        tone = _clean(brief.tone_of_voice).rstrip(".")
+        if tone:
+            messaging.append(f"Keep the tone {_lower_first(tone)}.")
+        action = _DEFAULT_CTA.get(campaign.business, _DEFAULT_CTA["generic"])[0]
+        action = re.sub(r"\s+(today|now)$", "", action.format(**slots))
+        goals = [
+            _STAGE_GOAL[stage].format(**slots),
+            f"Success is more people who {_lower_first(action, names)}.",
+        ]
+        offer, _spoken, _button = _offer(brief.product_description)
+        if offer and stage in ("product_aware", "most_aware"):
+            goals.append(f"Lead with the offer the description states: {offer}.")
+        return Strategy(
+            audience=" ".join(audience),
+            messaging=" ".join(messaging),
+            goals=" ".join(goals),
+        )
 
     def lyrics(self, brief: Brief, *, seconds: int) -> str:
         """Short rhyming jingle lyrics: about one line per 4 seconds, ending on the brand and
