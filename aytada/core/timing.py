@@ -18,9 +18,9 @@ BREATH_SECONDS = 0.4  # a short pause around each line
 STEP = 0.1  # scene lengths are multiples of a tenth of a second
 
 
-def spoken_seconds(text: str) -> float:
-    """About how long `text` takes to say."""
-    return len((text or "").split()) / WORDS_PER_SECOND
+def spoken_seconds(text: str, speed: float = 1.0) -> float:
+    """About how long `text` takes to say (at `speed` times the normal pace)."""
+    return len((text or "").split()) / WORDS_PER_SECOND / speed
 
 
 def retime(scenes: Sequence[dict[str, Any]], length_s: float) -> list[dict[str, Any]]:
@@ -47,23 +47,23 @@ def retime(scenes: Sequence[dict[str, Any]], length_s: float) -> list[dict[str, 
     return [{**sc, "duration": round(t * STEP, 1)} for sc, t in zip(scenes, out, strict=True)]
 
 
-def overruns(scenes: Sequence[dict[str, Any]]) -> list[tuple[int, float]]:
-    """Scenes whose line cannot be said in the scene even at `MAX_SPEEDUP`:
-    (scene index, seconds too long), rounded up to a tenth."""
+def overruns(scenes: Sequence[dict[str, Any]], speed: float = 1.0) -> list[tuple[int, float]]:
+    """Scenes whose line cannot be said in the scene even at `MAX_SPEEDUP` (the voice speaking
+    at `speed`): (scene index, seconds too long), rounded up to a tenth."""
     out = []
     for i, sc in enumerate(scenes):
         fits_in = float(sc.get("duration") or 0) * MAX_SPEEDUP
-        over = spoken_seconds(sc.get("voiceover", "")) - fits_in
+        over = spoken_seconds(sc.get("voiceover", ""), speed) - fits_in
         if over > 0.05:
             out.append((i, round(over + 0.049, 1)))
     return out
 
 
-def overrun_messages(scenes: Sequence[dict[str, Any]]) -> list[str]:
+def overrun_messages(scenes: Sequence[dict[str, Any]], speed: float = 1.0) -> list[str]:
     """What the Studio and the CLI say about lines that will not fit."""
     return [
         f"Scene {i + 1}: the voiceover line is about {over:.1f} s too long for its "
         f"{float(scenes[i].get('duration') or 0):.1f} s scene. Shorten the line or the "
         "other scenes' lines, then regenerate the scenes."
-        for i, over in overruns(scenes)
+        for i, over in overruns(scenes, speed)
     ]

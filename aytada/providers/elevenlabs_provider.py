@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from aytada.providers.adapter import ApiAdapter
-from aytada.providers.base import AudioResult, MusicProvider, MusicRequest, ProviderError
+from aytada.providers.base import (
+    AudioResult,
+    MusicProvider,
+    MusicRequest,
+    ProviderError,
+    VoiceInfo,
+)
 from aytada.providers.http_errors import (
     connection_failed,
     error_for_status,
@@ -31,6 +37,9 @@ VOICE_ID = Option("ELEVENLABS_VOICE_ID", "21m00Tcm4TlvDq8ikWAM", "default voice 
 TTS_MODEL = Option("ELEVENLABS_MODEL", "eleven_multilingual_v2", "text-to-speech model")
 OUTPUT_FORMAT = "mp3_44100_128"
 NO_SDK_RETRIES = {"max_retries": 0}
+SPEED_RANGE = (0.7, 1.2)  # what the API accepts for voice_settings.speed
+VOICE_LIST_TIMEOUT = 10.0  # seconds: the list is read while a page waits
+VOICE_LIST_PAGES = 5  # of 100 voices each
 MUSIC_MIN_MS = 3_000
 MUSIC_MAX_MS = 600_000
 
@@ -149,6 +158,18 @@ def music_prompt(prompt: str, *, lyrics: str = "", mood: str = "") -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _voice_info(voice: Any) -> VoiceInfo:
+    """A listed voice as plain data: "Rachel" · "female, american, young, narration"."""
+    labels = dict(getattr(voice, "labels", None) or {})
+    keys = ("gender", "accent", "age", "descriptive", "use_case")
+    details = [str(labels[k]).replace("_", " ") for k in keys if labels.get(k)]
+    return VoiceInfo(
+        id=str(getattr(voice, "voice_id", "") or ""),
+        name=str(getattr(voice, "name", "") or getattr(voice, "voice_id", "")),
+        description=", ".join(details) or str(getattr(voice, "description", "") or ""),
+    )
+
+
 class _ElevenLabsBase(ApiAdapter):
     """What both ElevenLabs adapters share: the client, and audio streamed to a file."""
 
@@ -189,11 +210,22 @@ class ElevenLabsVoice(_ElevenLabsBase):
         self.voice_id = voice_id
         self.model = model_id
 
-    def speak(self, text: str, out_path: Path, *, voice: str = "") -> AudioResult:
+    def speak(
+        self, text: str, out_path: Path, *, voice: str = "", speed: float = 1.0
+    ) -> AudioResult:
+        """``text`` as an MP3; ``speed`` ≠ 1 goes to the API as ``voice_settings.speed``."""
         out_path = Path(out_path)
         if not text.strip():
             raise ProviderError("There is no voiceover text to speak")
+        low, high = SPEED_RANGE
+        if not low <= float(speed) <= high:
+            raise ProviderError(f"{PROVIDER} speaks at {low:g}-{high:g}× speed (got {speed})")
         voice_id = voice or self.voice_id
+        extra: dict[str, Any] = {}
+        if abs(float(speed) - 1.0) > 1e-6:
+            from elevenlabs.types import VoiceSettings
+
+            extra["voice_settings"] = VoiceSettings(speed=round(float(speed), 2))
 
         def stream() -> Iterable[bytes]:
             return self._client.text_to_speech.convert(
@@ -202,10 +234,33 @@ class ElevenLabsVoice(_ElevenLabsBase):
                 model_id=self.model,
                 output_format=OUTPUT_FORMAT,
                 request_options=dict(NO_SDK_RETRIES),
+                **extra,
             )
 
         self._stream_to(stream, out_path)
         return AudioResult(path=out_path)
+
+    def voices(self, *, timeout: float = VOICE_LIST_TIMEOUT) -> list[VoiceInfo]:
+        """The account's voices (``GET /v2/voices``, 100 a page, at most 500), one attempt of
+        at most ``timeout`` s per page: a page waits on it, so it fails fast and readably."""
+        options = {**NO_SDK_RETRIES, "timeout_in_seconds": timeout}
+        found: list[VoiceInfo] = []
+        token: str | None = None
+        with only_provider_errors(PROVIDER, self._api_key):
+            for _ in range(VOICE_LIST_PAGES):
+                try:
+                    page = self._client.voices.search(
+                        page_size=100, next_page_token=token, request_options=dict(options)
+                    )
+                    listed = list(page.voices or [])
+                except Exception as exc:  # noqa: BLE001 - translated for the user
+                    raise translate_elevenlabs_error(exc, self._api_key, timeout) from None
+                for voice in listed:
+                    found.append(_voice_info(voice))
+                token = getattr(page, "next_page_token", None)
+                if not getattr(page, "has_more", False) or not token:
+                    break
+        return [v for v in found if v.id]
 
 
 class ElevenLabsMusic(_ElevenLabsBase, MusicProvider):

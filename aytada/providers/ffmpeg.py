@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import ImageFont
 
 from aytada.providers import textfit
-from aytada.providers.base import ProviderError
+from aytada.providers.base import CaptionStyle, ProviderError
 
 FONT_PATH: Path = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
 """The shipped font (DejaVu Sans Bold, licence beside it): used for every caption."""
@@ -66,6 +66,24 @@ _CAPTION_FONT_FRACTION = 0.058  # of the width: 63 px at 1080 wide
 _CAPTION_TEXT_WIDTH = 0.84  # of the width
 _CAPTION_CENTER_Y = 0.78  # of the height: the lower third, above the platforms' bottom UI
 _CAPTION_MAX_LINES = 3
+CAPTION_SIZES: dict[str, float] = {"small": 0.05, "medium": _CAPTION_FONT_FRACTION, "large": 0.07}
+"""Caption font size per choice, as a fraction of the width (54, 63, 76 px at 1080 wide: all
+above the craft sheet's 48 px)."""
+CAPTION_POSITIONS: dict[str, tuple[str, str]] = {
+    # (tall frames, other frames): drawtext y expressions. Tall (9:16): the text starts under
+    # the top 15 % (status bar, handle) and ends above the bottom ~14 % (buttons, progress bar)
+    # — the stills keep the band at 72-86 % free for the bottom caption.
+    "top": ("h*0.16", "h*0.07"),
+    "middle": ("(h-text_h)/2", "(h-text_h)/2"),
+    "bottom": (f"h*{_CAPTION_CENTER_Y}-text_h/2", "h*0.80-text_h/2"),
+}
+CAPTION_COLORS: dict[str, tuple[str, str]] = {
+    # text colour, contrasting colour (the box or the outline)
+    "white": ("white", "black"),
+    "yellow": ("0xFFD400", "black"),
+    "black": ("0x111111", "white"),
+}
+CAPTION_STYLES: tuple[str, ...] = ("box", "outline")
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,10 +213,14 @@ def layout_caption(caption: str, width: int) -> tuple[list[str], int]:
 
     The font shrinks (down to 70 %) before the text is cut to at most three lines.
     """
+    return _layout_caption(caption, width, _CAPTION_FONT_FRACTION)
+
+
+def _layout_caption(caption: str, width: int, fraction: float) -> tuple[list[str], int]:
     text = " ".join(caption.split())
     if not text:
         return [], 0
-    base = max(12, round(width * _CAPTION_FONT_FRACTION))
+    base = max(12, round(width * fraction))
     max_width = width * _CAPTION_TEXT_WIDTH
     size = base
     lines = balanced_wrap(text, _font(size), max_width)
@@ -214,31 +236,64 @@ def layout_caption(caption: str, width: int) -> tuple[list[str], int]:
     return lines, size
 
 
-def _caption_filter(caption: str, width: int, height: int, workdir: Path) -> str | None:
-    """A ``drawtext`` filter drawing ``caption`` in the lower third, or None if it is empty."""
-    lines, size = layout_caption(caption, width)
+def _check_caption_style(style: CaptionStyle) -> None:
+    for what, value, known in (
+        ("position", style.position, CAPTION_POSITIONS),
+        ("size", style.size, CAPTION_SIZES),
+        ("colour", style.color, CAPTION_COLORS),
+        ("style", style.style, CAPTION_STYLES),
+    ):
+        if value not in known:
+            raise ProviderError(f"unknown caption {what} {value!r} (use {', '.join(known)})")
+
+
+def layout_caption_styled(
+    caption: str, width: int, style: CaptionStyle | None = None
+) -> tuple[list[str], int]:
+    """:func:`layout_caption` at the style's size."""
+    fraction = CAPTION_SIZES[(style or CaptionStyle()).size]
+    return _layout_caption(caption, width, fraction)
+
+
+def _caption_filter(
+    caption: str, width: int, height: int, workdir: Path, style: CaptionStyle | None = None
+) -> str | None:
+    """A ``drawtext`` filter drawing ``caption`` as ``style`` says (default: white on a dark
+    box in the lower third), or None if the caption is empty."""
+    style = style or CaptionStyle()
+    _check_caption_style(style)
+    lines, size = layout_caption_styled(caption, width, style)
     if not lines:
         return None
     textfile = workdir / "caption.txt"
     textfile.write_text("\n".join(lines), encoding="utf-8")
     pad = max(6, round(size * 0.45))
+    ink, contrast = CAPTION_COLORS[style.color]
+    tall = height > width * 1.2
     options = {
         "fontfile": _filter_value(FONT_PATH),
         "textfile": _filter_value(textfile),
         "expansion": "none",
         "fontsize": str(size),
-        "fontcolor": "white",
+        "fontcolor": ink,
         "line_spacing": str(round(size * 0.22)),
         "text_align": "C",
-        "box": "1",
-        "boxcolor": "black@0.55",
-        "boxborderw": str(pad),
-        "shadowcolor": "black@0.6",
-        "shadowx": str(max(1, size // 24)),
-        "shadowy": str(max(1, size // 24)),
-        "x": "(w-text_w)/2",
-        "y": f"h*{_CAPTION_CENTER_Y}-text_h/2",
     }
+    if style.style == "box":
+        options.update(
+            box="1",
+            boxcolor=f"{contrast}@{0.55 if contrast == 'black' else 0.85}",
+            boxborderw=str(pad),
+        )
+    else:  # outline: a contrasting edge around each glyph, no panel
+        options.update(borderw=str(max(2, round(size / 12))), bordercolor=contrast)
+    if contrast == "black":  # a soft drop shadow lifts light text off a busy picture
+        options.update(
+            shadowcolor="black@0.6",
+            shadowx=str(max(1, size // 24)),
+            shadowy=str(max(1, size // 24)),
+        )
+    options.update(x="(w-text_w)/2", y=CAPTION_POSITIONS[style.position][0 if tall else 1])
     return "drawtext=" + ":".join(f"{key}={value}" for key, value in options.items())
 
 
@@ -319,6 +374,7 @@ def render_segment_from_still(
     motion: str = "",
     focus: tuple[float, float] = (0.5, 0.45),
     fill: str = "black",
+    caption_style: CaptionStyle | None = None,
 ) -> Path:
     """Render ``still`` as a moving segment: a camera ``motion`` over it plus the caption.
 
@@ -366,7 +422,8 @@ def render_segment_from_still(
         *after,
     ]
     return _encode_segment(
-        still, out, chain, frames, (width, height), caption, what="rendering the scene segment"
+        still, out, chain, frames, (width, height), caption, what="rendering the scene segment",
+        caption_style=caption_style,
     )
 
 
@@ -378,6 +435,7 @@ def finalize_segment(
     width: int,
     height: int,
     caption: str,
+    caption_style: CaptionStyle | None = None,
 ) -> Path:
     """Turn a provider's clip into a final segment: cover-scale/crop to ``width``×``height``,
     trim or pad (repeating the last frame) to exactly ``seconds``, burn the caption, drop audio.
@@ -395,7 +453,8 @@ def finalize_segment(
         f"tpad=stop_mode=clone:stop_duration={float(seconds):.3f}",
     ]
     return _encode_segment(
-        raw_clip, out, chain, frames, (width, height), caption, what="finishing the video clip"
+        raw_clip, out, chain, frames, (width, height), caption, what="finishing the video clip",
+        caption_style=caption_style,
     )
 
 
@@ -408,12 +467,13 @@ def _encode_segment(
     caption: str,
     *,
     what: str,
+    caption_style: CaptionStyle | None = None,
 ) -> Path:
     """Encode ``source`` through the video filters ``chain`` (which end at ``size``), then the
     burnt-in caption, into exactly ``frames`` frames of H.264 at ``out``, no audio."""
     width, height = size
     with tempfile.TemporaryDirectory(prefix="aytada-seg-") as tmp:
-        caption_filter = _caption_filter(caption, width, height, Path(tmp))
+        caption_filter = _caption_filter(caption, width, height, Path(tmp), caption_style)
         filters = [*chain, caption_filter] if caption_filter else [*chain]
         with atomic_output(out) as part:
             run_ffmpeg(
@@ -514,13 +574,19 @@ def _concat_list_line(path: Path) -> str:
 
 
 def stitch_local(
-    segments: list[Path], voice: Path | None, music: Path | None, out: Path
+    segments: list[Path],
+    voice: Path | None,
+    music: Path | None,
+    out: Path,
+    *,
+    music_under_db: float | None = None,
 ) -> Path:
     """Join final segments with ``-c:v copy`` and add one AAC track of the video's length.
 
     Audio is the voice over the music (:func:`mix_voice_and_music`: the music ducked under the
     voice), or either alone, normalised to :data:`TARGET_LUFS` with the true peak under
     :data:`TARGET_TRUE_PEAK` (:func:`loudnorm`); silence if there is neither.
+    ``music_under_db``: the music's level under the voice (default :data:`MUSIC_UNDER_VOICE_DB`).
     ``-movflags +faststart`` for playback in the browser.
     """
     if not segments:
@@ -546,7 +612,7 @@ def stitch_local(
         if has_voice or has_music:
             mixed = mix_voice_and_music(
                 voice if has_voice else None, music if has_music else None, total,
-                Path(tmp) / "mix.wav",
+                Path(tmp) / "mix.wav", music_under_db=music_under_db,
             )  # fmt: skip
             # the final track at the platforms' loudness; AAC adds a little to the true peak
             level = loudnorm(
@@ -757,7 +823,8 @@ def loudnorm(
 
 
 _VOICE_LUFS = -18.0  # the voice's level in the mix, before the final normalisation
-_BED_UNDER_VOICE_DB = 5.0  # the music under the voice's loudness where nobody speaks
+MUSIC_UNDER_VOICE_DB = 5.0  # the music under the voice's loudness where nobody speaks
+MUSIC_UNDER_VOICE_RANGE = (3.0, 20.0)  # what a project may choose (dB)
 _AAC_PEAK_MARGIN = 0.5  # dB of true-peak headroom for the AAC encoder's overshoot
 
 
@@ -768,12 +835,18 @@ def _gain_to(path: Path, target_lufs: float) -> float:
 
 
 def mix_voice_and_music(
-    voice: Path | None, music: Path | None, seconds: float, out: Path
+    voice: Path | None,
+    music: Path | None,
+    seconds: float,
+    out: Path,
+    *,
+    music_under_db: float | None = None,
 ) -> Path:
     """The voiceover over the music as a 32-bit float WAV of exactly ``seconds``.
 
     Levels are set by measurement (EBU R128), so a quiet espeak voice and a loud provider track
-    balance the same way: the voice at -18 LUFS, the music 5 dB under it, and ducked by
+    balance the same way: the voice at -18 LUFS, the music ``music_under_db`` (default 5) dB
+    under it, and ducked by
     ``sidechaincompress`` (about 8-10 dB more) while the voice speaks, so speech sits 12-18 dB
     over the music (measured on an espeak voiceover over the offline bed: 15-17 dB). Music
     longer than ``seconds`` (e.g. a provider's track) fades out instead of stopping. Not
@@ -781,6 +854,10 @@ def mix_voice_and_music(
     """
     if voice is None and music is None:
         raise ProviderError("nothing to mix: no voiceover and no music")
+    under = MUSIC_UNDER_VOICE_DB if music_under_db is None else float(music_under_db)
+    low, high = MUSIC_UNDER_VOICE_RANGE
+    if not low <= under <= high:
+        raise ProviderError(f"the music level must be {low:g}-{high:g} dB under the voice")
     samples = _samples(seconds)
     end = f"apad=whole_len={samples},atrim=end_sample={samples}"
     fade = min(1.5, float(seconds) / 4)
@@ -788,7 +865,7 @@ def mix_voice_and_music(
     args: list[str] = []
     if voice is not None and music is not None:
         voice_gain = _gain_to(voice, _VOICE_LUFS)
-        music_gain = _gain_to(music, _VOICE_LUFS - _BED_UNDER_VOICE_DB)
+        music_gain = _gain_to(music, _VOICE_LUFS - under)
         args = ["-i", str(voice), "-i", str(music)]
         graph = (
             _mono("[0:a]") + f",volume={voice_gain:.2f}dB,asplit=2[vmix][vkey0];"

@@ -173,18 +173,28 @@ def describe(config: ProviderConfig) -> dict[str, str]:
     return choose(config)
 
 
-def _build_real(config: ProviderConfig, capability: str, choice: str) -> Any:
+def _build_real(config: ProviderConfig, capability: str, choice: str, **extra: Any) -> Any:
     adapter = adapter_class(capability, choice)
     service: Service = adapter.service
     kwargs = {kw: config.value(opt.env) or opt.default for kw, opt in adapter.options.items()}
     base_url = config.value(service.base_url_env) or None
-    return adapter(config.key(choice), base_url=base_url, **kwargs)
+    return adapter(config.key(choice), base_url=base_url, **kwargs, **extra)
 
 
 def _build_offline(capability: str) -> Any:
     from aytada.providers import offline as offline_module
 
     return getattr(offline_module, OFFLINE_ADAPTERS[capability])()
+
+
+def build_provider(config: ProviderConfig, capability: str, **adapter_kwargs: Any) -> Any:
+    """One capability's provider according to :func:`choose`; ``adapter_kwargs`` (e.g.
+    ``timeout``, ``attempts``) go to a real adapter only (a page's quick call: a voice preview
+    that must fail fast)."""
+    choice = choose(config)[capability]
+    if choice in (OFFLINE, LOCAL):
+        return _build_offline(capability)
+    return _build_real(config, capability, choice, **adapter_kwargs)
 
 
 def build_providers(config: ProviderConfig) -> Providers:

@@ -214,7 +214,13 @@ class ShotstackStitcher(ApiAdapter):
     # -- Render -------------------------------------------------------------------------------
 
     def timeline(
-        self, segments: list[Path], sources: list[str], voice: str | None, music: str | None
+        self,
+        segments: list[Path],
+        sources: list[str],
+        voice: str | None,
+        music: str | None,
+        *,
+        music_volume: float | None = None,
     ) -> dict[str, Any]:
         """The Edit API payload: clips back to back, voice on its own track, music under it."""
         probes = [self._probe(Path(p)) for p in segments]
@@ -249,7 +255,9 @@ class ShotstackStitcher(ApiAdapter):
             timeline["soundtrack"] = {
                 "src": music,
                 "effect": "fadeOut",
-                "volume": self.music_volume if voice else 1,
+                "volume": (self.music_volume if music_volume is None else music_volume)
+                if voice
+                else 1,
             }
         output: dict[str, Any] = {"format": "mp4"}
         first = probes[0] if probes else None
@@ -260,13 +268,26 @@ class ShotstackStitcher(ApiAdapter):
         return {"timeline": timeline, "output": output}
 
     def stitch(
-        self, segments: list[Path], voice: Path | None, music: Path | None, out_path: Path
+        self,
+        segments: list[Path],
+        voice: Path | None,
+        music: Path | None,
+        out_path: Path,
+        *,
+        music_under_db: float = 5.0,
     ) -> Path:
+        # the default volume is the 5 dB mix; each dB more under the voice lowers it by 1 dB
+        volume = self.music_volume * 10 ** (-(float(music_under_db) - 5.0) / 20)
         with only_provider_errors(PROVIDER, self._api_key):
-            return self._stitch(segments, voice, music, out_path)
+            return self._stitch(segments, voice, music, out_path, volume)
 
     def _stitch(
-        self, segments: list[Path], voice: Path | None, music: Path | None, out_path: Path
+        self,
+        segments: list[Path],
+        voice: Path | None,
+        music: Path | None,
+        out_path: Path,
+        music_volume: float | None = None,
     ) -> Path:
         if not segments:
             raise ProviderError("Nothing to stitch: there are no video segments")
@@ -274,7 +295,9 @@ class ShotstackStitcher(ApiAdapter):
         sources = [self.upload(Path(p)) for p in segments]
         voice_src = self.upload(Path(voice)) if voice else None
         music_src = self.upload(Path(music)) if music else None
-        payload = self.timeline([Path(p) for p in segments], sources, voice_src, music_src)
+        payload = self.timeline(
+            [Path(p) for p in segments], sources, voice_src, music_src, music_volume=music_volume
+        )
 
         body = self._api("POST", f"/edit/{self.stage}/render", json=payload)
         try:

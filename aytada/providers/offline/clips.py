@@ -49,6 +49,7 @@ class FfmpegMotionClips:
             motion=motion,
             focus=focus,
             fill=fill,
+            caption_style=request.caption_style,
         )
 
 

@@ -14,6 +14,12 @@ class LocalStitcher:
     model = "ffmpeg"
 
     def stitch(
-        self, segments: list[Path], voice: Path | None, music: Path | None, out_path: Path
+        self,
+        segments: list[Path],
+        voice: Path | None,
+        music: Path | None,
+        out_path: Path,
+        *,
+        music_under_db: float = ff.MUSIC_UNDER_VOICE_DB,
     ) -> Path:
-        return ff.stitch_local(segments, voice, music, out_path)
+        return ff.stitch_local(segments, voice, music, out_path, music_under_db=music_under_db)

@@ -6,12 +6,14 @@ import re
 import shutil
 import subprocess
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from aytada.providers import ffmpeg as ff
 from aytada.providers.base import (
     AudioResult,
     ProviderError,
+    VoiceInfo,
 )
 from aytada.providers.offline.common import _clean
 
@@ -29,11 +31,67 @@ _VOICE_ALIASES: dict[str, str] = {
     "male": "en-us+m3",
     "man": "en-us+m3",
 }
-_ESPEAK_VOICE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*(\+[a-z0-9]{1,12})?$")
+_ESPEAK_VOICE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*(\+[a-z0-9]{1,12})?$")
 MISSING_ESPEAK = (
     "The offline voice needs espeak-ng, which is not installed on the worker's machine: "
     "install it (apt-get install espeak-ng) or set ELEVENLABS_API_KEY, then retry."
 )
+
+
+#: The offline voices offered to people: English accents of espeak-ng and its variants that
+#: sound least robotic (id → name, description). Only those the installed espeak-ng knows are
+#: listed (:func:`offline_voices`); the mbrola voices need an extra program and are left out.
+OFFLINE_VOICES: dict[str, tuple[str, str]] = {
+    "en-us": ("American English", "espeak-ng's standard US voice (male)"),
+    "en-us+f3": ("American English, female", "US voice, variant f3"),
+    "en-us+m3": ("American English, male 2", "US voice, variant m3"),
+    "en-gb": ("British English", "espeak-ng's standard UK voice (male)"),
+    "en-gb+f4": ("British English, female", "UK voice, variant f4"),
+    "en-gb-x-rp": ("British English, received pronunciation", "RP accent"),
+    "en-gb-scotland": ("Scottish English", "Scottish accent"),
+    "en-029+f2": ("Caribbean English, female", "Caribbean accent, variant f2"),
+}
+SPEED_RANGE = (0.5, 2.0)  # what espeak-ng is asked for, as a factor of its normal pace
+
+
+def _parse_voices(listing: str, column: int) -> set[str]:
+    """Values of one column of ``espeak-ng --voices`` (rows after the header)."""
+    found: set[str] = set()
+    for row in listing.splitlines()[1:]:
+        parts = row.split()
+        if len(parts) > column:
+            found.add(parts[column].lower())
+    return found
+
+
+@lru_cache(maxsize=1)
+def _installed() -> tuple[frozenset[str], frozenset[str]]:
+    """(languages, variants) the installed espeak-ng has; empty without espeak-ng."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        return frozenset(), frozenset()
+    try:
+        langs = subprocess.run([exe, "--voices"], capture_output=True, text=True, timeout=20)
+        variants = subprocess.run(
+            [exe, "--voices=variant"], capture_output=True, text=True, timeout=20
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset(), frozenset()
+    # language column (1); variant files are "!v/<name>" in the file column (4)
+    files = _parse_voices(variants.stdout, 4)
+    names = {f.split("/", 1)[1] for f in files if f.startswith("!v/")}
+    return frozenset(_parse_voices(langs.stdout, 1)), frozenset(names)
+
+
+def offline_voices() -> list[VoiceInfo]:
+    """The offline voices the installed espeak-ng can speak (empty without espeak-ng)."""
+    languages, variants = _installed()
+    out = []
+    for voice_id, (name, description) in OFFLINE_VOICES.items():
+        language, _, variant = voice_id.partition("+")
+        if language in languages and (not variant or variant in variants):
+            out.append(VoiceInfo(voice_id, name, description))
+    return out
 
 
 def espeak_voice(voice: str) -> str:
@@ -53,7 +111,16 @@ class EspeakVoice:
     def __init__(self) -> None:
         self.model = "espeak-ng" if shutil.which("espeak-ng") else "silence"
 
-    def speak(self, text: str, out_path: Path, *, voice: str = "") -> AudioResult:
+    def voices(self) -> list[VoiceInfo]:
+        return offline_voices()
+
+    def speak(
+        self, text: str, out_path: Path, *, voice: str = "", speed: float = 1.0
+    ) -> AudioResult:
+        """``text`` as a WAV; ``speed`` scales the words per minute (0.5–2×)."""
+        low, high = SPEED_RANGE
+        if not low <= float(speed) <= high:
+            raise ProviderError(f"the speaking speed must be {low:g}-{high:g}× (got {speed})")
         text = _clean(text)
         exe = shutil.which("espeak-ng")
         out = Path(out_path)
@@ -68,7 +135,8 @@ class EspeakVoice:
             raw = Path(tmp) / "raw.wav"
             chosen = espeak_voice(voice)
             for name in dict.fromkeys([chosen, "en-us"]):
-                cmd = [exe, "-v", name, "-s", str(self.speed_wpm), "-w", str(raw)]
+                wpm = round(self.speed_wpm * float(speed))
+                cmd = [exe, "-v", name, "-s", str(wpm), "-w", str(raw)]
                 cmd += ["-f", str(textfile)]
                 try:
                     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)

@@ -1,0 +1,154 @@
+"""Voice, music and caption options: defaults, validation, and when they may change."""
+
+from __future__ import annotations
+
+import pytest
+
+from aytada.core import project_options as po
+from aytada.core import projects
+from aytada.core.errors import Conflict, NotFound, ValidationFailed
+from aytada.providers import ffmpeg
+from aytada.providers.offline.voice import SPEED_RANGE as ESPEAK_SPEEDS
+from tests.factories import make_project
+
+
+def test_defaults_are_todays_ad() -> None:
+    assert po.voice_options({}) == po.VoiceOptions("", "", 1.0, True, 5)
+    assert po.caption_style(None) == po.CaptionStyle("bottom", "medium", "white", "box")
+    # the default music level is the mix every ad had (the stitcher's own default)
+    assert po.MUSIC_DB_DEFAULT == ffmpeg.MUSIC_UNDER_VOICE_DB
+
+
+def test_every_allowed_value_is_one_the_renderer_knows() -> None:
+    assert set(po.CAPTION_POSITIONS) == set(ffmpeg.CAPTION_POSITIONS)
+    assert set(po.CAPTION_SIZES) == set(ffmpeg.CAPTION_SIZES)
+    assert set(po.CAPTION_COLORS) == set(ffmpeg.CAPTION_COLORS)
+    assert set(po.CAPTION_STYLES) == set(ffmpeg.CAPTION_STYLES)
+    assert (po.MUSIC_DB_MIN, po.MUSIC_DB_MAX) == ffmpeg.MUSIC_UNDER_VOICE_RANGE
+    assert ESPEAK_SPEEDS[0] <= po.SPEED_MIN and po.SPEED_MAX <= ESPEAK_SPEEDS[1]
+
+
+def test_stored_rubbish_reads_as_defaults() -> None:
+    stored = {
+        "voice": "bad voice; rm -rf",
+        "voice_provider": "elevenlabs",
+        "speed": "fast",
+        "music": "yes",
+        "music_db": 99,
+        "captions": {"position": "left", "size": "large", "color": 7},
+    }
+    assert po.voice_options(stored) == po.VoiceOptions()
+    assert po.caption_style(stored) == po.CaptionStyle(size="large")
+    assert po.caption_style({"captions": "top"}) == po.CaptionStyle()
+    assert po.voice_options({"speed": float("nan"), "music_db": True}) == po.VoiceOptions()
+
+
+def test_validate_voice_options_cleans_and_rounds() -> None:
+    clean = po.validate_voice_options(
+        {"voice": " en-gb+f4 ", "voice_provider": "offline", "speed": "1.1", "music": False,
+         "music_db": 12.04},
+        voices=["en-gb+f4"],
+    )  # fmt: skip
+    assert clean == {"voice": "en-gb+f4", "voice_provider": "offline", "speed": 1.1,
+                     "music": False, "music_db": 12.0}  # fmt: skip
+    # "" (or None) means the workspace's voice; its provider is dropped
+    assert po.validate_voice_options({"voice": None, "voice_provider": "offline"}) == {
+        "voice": "",
+        "voice_provider": "",
+    }
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"speed": 0.5}, "speed", "from 0.8× to 1.2×"),
+        ({"speed": 1.25}, "speed", "from 0.8× to 1.2×"),
+        ({"speed": "inf"}, "speed", "from 0.8× to 1.2×"),
+        ({"speed": True}, "speed", "from 0.8× to 1.2×"),
+        ({"speed": [1]}, "speed", "from 0.8× to 1.2×"),
+        ({"music": "off"}, "music", "on or off"),
+        ({"music_db": 2}, "music_db", "from 3 to 20 dB"),
+        ({"music_db": 21}, "music_db", "from 3 to 20 dB"),
+        ({"music_db": "loud"}, "music_db", "from 3 to 20 dB"),
+        ({"voice": 42}, "voice", "listed voices"),
+        ({"voice": "x" * 101}, "voice", "at most 100"),
+        ({"voice": "Rachel\x00"}, "voice", "listed voices"),
+        ({"voice": "ünïcode"}, "voice", "listed voices"),
+        ({"voice": "en-us", "voice_provider": "polly"}, "voice_provider", "ElevenLabs"),
+        ({"volume": 3}, "volume", "not a voice or music option"),
+    ],
+)
+def test_bad_voice_values_are_refused_clearly(values, field, message) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        po.validate_voice_options(values)
+    assert message in info.value.errors[field]
+
+
+def test_a_voice_the_provider_does_not_list_is_refused() -> None:
+    with pytest.raises(ValidationFailed, match="not available"):
+        po.validate_voice_options({"voice": "en-gb", "voice_provider": "offline"},
+                                  voices=["en-us"])  # fmt: skip
+
+
+def test_validate_caption_style() -> None:
+    assert po.validate_caption_style({"position": "top", "color": "yellow"}) == {
+        "position": "top", "size": "medium", "color": "yellow", "style": "box",
+    }  # fmt: skip
+    for bad in ({"position": "left"}, {"size": 3}, {"color": "#fff"}, {"style": None},
+                {"font": "Comic Sans"}):  # fmt: skip
+        with pytest.raises(ValidationFailed):
+            po.validate_caption_style(bad)
+
+
+def test_saving_changes_only_the_given_options(workspace_id: int) -> None:
+    pid = make_project(workspace_id, status="scenes_ready",
+                       options={"thumbnail": "x.png", "music_asset": 4})  # fmt: skip
+    saved = po.save_voice_options(workspace_id, pid, {"speed": 0.9, "music": False})
+    assert saved == po.VoiceOptions(speed=0.9, music=False)
+    po.save_caption_style(workspace_id, pid, {"position": "top", "style": "outline"})
+    options = projects.get_project(workspace_id, pid).options
+    assert options["thumbnail"] == "x.png" and options["music_asset"] == 4
+    assert po.voice_options(options) == po.VoiceOptions(speed=0.9, music=False)
+    assert po.caption_style(options) == po.CaptionStyle(position="top", style="outline")
+
+
+def test_bad_values_change_nothing(workspace_id: int) -> None:
+    pid = make_project(workspace_id, status="draft")
+    with pytest.raises(ValidationFailed):
+        po.save_voice_options(workspace_id, pid, {"speed": 0.9, "music_db": 50})
+    assert projects.get_project(workspace_id, pid).options == {}
+
+
+@pytest.mark.parametrize("status", ["generating_video", "generating_voiceover", "stitching",
+                                    "generating_scenes", "completed"])  # fmt: skip
+def test_options_are_fixed_once_the_render_starts(workspace_id: int, status: str) -> None:
+    pid = make_project(workspace_id, status=status)
+    with pytest.raises(Conflict) as info:
+        po.save_voice_options(workspace_id, pid, {"speed": 0.9})
+    assert "voice and music" in str(info.value)
+    with pytest.raises(Conflict, match="caption style"):
+        po.save_caption_style(workspace_id, pid, {"position": "top"})
+    assert projects.get_project(workspace_id, pid).options == {}
+
+
+def test_a_failed_render_may_change_the_voice_but_not_captions_of_rendered_clips(
+    workspace_id: int,
+) -> None:
+    pid = make_project(workspace_id, status="failed", segments={"0": 11})
+    assert po.save_voice_options(workspace_id, pid, {"music": False}).music is False
+    with pytest.raises(Conflict, match="already rendered"):
+        po.save_caption_style(workspace_id, pid, {"size": "large"})
+
+
+def test_other_kinds_deleted_and_foreign_projects(workspace_id: int) -> None:
+    banner = make_project(workspace_id, kind="banner", status="draft")
+    with pytest.raises(Conflict, match="Only video ads"):
+        po.save_voice_options(workspace_id, banner, {"music": False})
+    pid = make_project(workspace_id)
+    projects.soft_delete(workspace_id, pid)
+    with pytest.raises(NotFound):
+        po.save_caption_style(workspace_id, pid, {"position": "top"})
+    with pytest.raises(NotFound):
+        po.save_voice_options(workspace_id + 999, make_project(workspace_id), {"music": False})
+    with pytest.raises(NotFound):
+        po.save_voice_options(workspace_id, "1; DROP TABLE projects", {"music": False})
