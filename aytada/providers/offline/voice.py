@@ -46,7 +46,8 @@ OFFLINE_VOICES: dict[str, tuple[str, str]] = {
     "en-us+f3": ("American English, female", "US voice, variant f3"),
     "en-us+m3": ("American English, male 2", "US voice, variant m3"),
     "en-gb": ("British English", "espeak-ng's standard UK voice (male)"),
-    "en-gb+f4": ("British English, female", "UK voice, variant f4"),
+    # (espeak-ng 1.51 ignores a variant on "en-gb": "en-gb+f4" sounds exactly like "en-gb")
+    "en-gb-x-rp+f4": ("British English, female", "UK received pronunciation, variant f4"),
     "en-gb-x-rp": ("British English, received pronunciation", "RP accent"),
     "en-gb-scotland": ("Scottish English", "Scottish accent"),
     "en-029+f2": ("Caribbean English, female", "Caribbean accent, variant f2"),
