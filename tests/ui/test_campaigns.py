@@ -7,13 +7,15 @@ from datetime import UTC, datetime
 
 from PIL import Image
 
+from aytada.core import media
 from aytada.core.campaigns import get_campaign, list_campaigns
 from aytada.core.db import session_scope
 from aytada.core.projects import list_projects
 from aytada.core.workspaces import create_workspace
 from aytada.ui.widgets import CAMPAIGNS, HUB, STUDIO
+from tests.conftest import wait_for
 from tests.factories import make_campaign, make_project
-from tests.ui.helpers import buttons, generations, texts
+from tests.ui.helpers import buttons, generations, has_autorefresh, texts
 
 
 def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
@@ -185,19 +187,249 @@ def test_hub_create_shortcuts_open_the_studio_form(app, ws):
     assert at.selectbox(key="np_campaign").value == cid
 
 
-def test_regenerate_as_variant_creates_a_new_project(app, ws):
+def test_make_a_variant_asks_the_axis_and_the_new_value(app, ws):
     cid = make_campaign(ws)
     pid = make_project(ws, cid, title="Original", status="completed", fmt="16:9", length_s=30)
     at = app(HUB, id=cid)
     at.button(key=f"hub-video-{pid}-variant").click().run()
     assert not at.exception
+    assert len(list_projects(ws, campaign_id=cid).cards) == 1  # nothing made yet: it asks
+    key = f"hub-video-{pid}"
+    axes = at.selectbox(key=f"{key}-vaxis").options
+    assert axes == ["Awareness stage", "Creative style", "Persuasion trigger", "Length",
+                    "Format / size", "Voice"]  # fmt: skip
+    at.selectbox(key=f"{key}-vaxis").set_value("creative_style").run()
+    # the value it already has is refused next to the field, nothing is created
+    at.selectbox(key=f"{key}-vvalue-creative_style").set_value("Direct Response")
+    at.button(key=f"{key}-vcreate").click().run()
+    assert "It already uses Direct Response" in texts(at)
+    assert len(list_projects(ws, campaign_id=cid).cards) == 1
+    at.selectbox(key=f"{key}-vvalue-creative_style").set_value("Cinematic")
+    at.button(key=f"{key}-vcreate").click().run()
+    assert not at.exception
     cards = list_projects(ws, campaign_id=cid).cards
-    assert len(cards) == 2
     variant = next(c for c in cards if c.id != pid)
-    assert variant.title == "Original (variant)"
+    assert variant.title == "Original (Creative style: Cinematic)"
     assert (variant.format, variant.length_s, variant.status) == ("16:9", 30, "draft")
-    # it opens in the Studio
-    assert at.title[0].value == "Original (variant)"
+    assert variant.overrides == {"creative_style": "Cinematic"}
+    assert "Creative style: Cinematic" in at.title[0].value.replace("\\", "")  # the Studio
+    # the hub shows the pair side by side, the changed axis labelled on the variant's card
+    at = app(HUB, id=cid)
+    body = texts(at)
+    assert "A/B variants" in body
+    assert "A · original" in body and "Variant · changed: Creative style" in body
+    assert "changed Creative style: Cinematic" in body
+    assert {f"ab-{pid}-act", f"ab-{variant.id}-act"} <= set(buttons(at))
+
+
+def test_variant_axes_follow_the_kind_and_lengths_change_the_project(app, ws):
+    cid = make_campaign(ws)
+    banner = make_project(ws, cid, title="Banner", kind="banner", status="completed")
+    at = app(HUB, id=cid)
+    key = f"hub-banner-{banner}"
+    at.button(key=f"{key}-variant").click().run()
+    options = at.selectbox(key=f"{key}-vaxis").options
+    assert "Length" not in options and "Voice" not in options and "Format / size" in options
+    at.selectbox(key=f"{key}-vaxis").set_value("format").run()
+    at.selectbox(key=f"{key}-vvalue-format").set_value("300x250")
+    at.button(key=f"{key}-vcreate").click().run()
+    assert not at.exception
+    made = next(c for c in list_projects(ws, campaign_id=cid).cards if c.id != banner)
+    assert made.format == "300x250" and made.variant_change == "Format / size: 300×250"
+
+
+def test_create_form_project_strategy_override_shows_on_its_card(app, ws, ui_redis):
+    cid = make_campaign(ws)
+    at = app(STUDIO, campaign=cid)
+    at.text_input(key="np_title").input("Most aware test")
+    at.selectbox(key="np_awareness_stage").set_value("most_aware")
+    at.button(key="np_create").click().run()
+    assert not at.exception
+    (card,) = list_projects(ws, campaign_id=cid).cards
+    assert card.overrides == {"awareness_stage": "most_aware"}
+    at.button(key="run-ideas").click().run()
+    (gen,) = generations(card.id)
+    assert gen.input_snapshot["brief"]["awareness_stage"] == "most_aware"
+    assert get_campaign(ws, cid).awareness_stage == "problem_aware"  # the campaign keeps its own
+    at = app(HUB, id=cid)
+    assert "Own strategy · Awareness stage: Most aware" in texts(at)
+
+
+# --------------------------------------------------------------------------- the whole campaign
+
+
+def test_hub_edits_every_strategy_input_brand_and_uploads(app, ws):
+    cid = make_campaign(ws)
+    at = app(HUB, id=cid)
+    assert "Changes apply to the next generation." in texts(at)
+    at.text_input(key="ce_name").input("Autumn push")
+    at.text_input(key="ce_product_name").input("Trailblazer GTX")
+    at.text_area(key="ce_product_description").input("Waterproof trail shoes.")
+    at.text_input(key="ce_brand_name").input("Northpeak Outdoor")
+    at.text_input(key="ce_tone_of_voice").input("calm, expert")
+    at.color_picker(key="ce_color1").pick("#112233")
+    at.selectbox(key="ce_awareness_stage").set_value("most_aware")
+    at.selectbox(key="ce_business_type").set_value("E-commerce Brand")
+    at.selectbox(key="ce_industry").set_value("Fashion")
+    at.selectbox(key="ce_creative_style").set_value("Cinematic")
+    at.selectbox(key="ce_persuasion_trigger").set_value("Scarcity")
+    at.file_uploader(key="ce_logo").set_value(("logo.png", png_bytes(), "image/png"))
+    at.file_uploader(key="ce_product_photo").set_value(("shoe.png", png_bytes((20, 10)),
+                                                        "image/png"))  # fmt: skip
+    at.button(key="ce_save").click().run()
+    assert not at.exception
+    campaign = get_campaign(ws, cid)
+    assert (campaign.name, campaign.product_name, campaign.product_description) == (
+        "Autumn push", "Trailblazer GTX", "Waterproof trail shoes.")  # fmt: skip
+    assert (campaign.brand_name, campaign.tone_of_voice) == ("Northpeak Outdoor", "calm, expert")
+    assert campaign.brand_colors.split(",")[0] == "#112233"
+    assert (campaign.awareness_stage, campaign.business_type, campaign.industry,
+            campaign.creative_style, campaign.persuasion_trigger) == (
+        "most_aware", "E-commerce Brand", "Fashion", "Cinematic", "Scarcity")  # fmt: skip
+    assert campaign.logo_path and campaign.product_photo_path
+    assert "Campaign saved. Changes apply to the next generation." in texts(at)
+    # the pillars are untouched, the title follows
+    assert campaign.audience.startswith("Weekend runners")
+    assert at.title[0].value == "Autumn push"
+
+
+def test_hub_replaces_and_removes_the_logo(app, ws):
+    cid = make_campaign(ws)
+    at = app(HUB, id=cid)
+    at.file_uploader(key="ce_logo").set_value(("a.png", png_bytes(), "image/png"))
+    at.button(key="ce_save").click().run()
+    first = get_campaign(ws, cid).logo_path
+    at = app(HUB, id=cid)
+    at.file_uploader(key="ce_logo").set_value(("b.png", png_bytes((9, 9)), "image/png"))
+    at.button(key="ce_save").click().run()
+    second = get_campaign(ws, cid).logo_path
+    assert second and second != first
+    assert media.resolve(first).is_file()  # earlier generations' snapshots still name it
+    at = app(HUB, id=cid)
+    at.checkbox(key="ce_remove_logo").check()
+    at.button(key="ce_save").click().run()
+    assert not at.exception
+    assert get_campaign(ws, cid).logo_path == ""
+
+
+def test_hub_bad_edit_changes_nothing_and_says_why_next_to_the_field(app, ws):
+    cid = make_campaign(ws)
+    before = get_campaign(ws, cid)
+    at = app(HUB, id=cid)
+    at.text_input(key="ce_product_name").input("   ")
+    at.text_input(key="ce_brand_name").input("Bad\x00name")
+    at.selectbox(key="ce_creative_style").set_value("Cinematic")  # valid, but not saved alone
+    at.file_uploader(key="ce_logo").set_value(("logo.png", b"GIF89a....", "image/gif"))
+    at.button(key="ce_save").click().run()
+    assert not at.exception
+    errors = [m.value for m in at.markdown if "aytada-field-error" in m.value]
+    body = "\n".join(errors)
+    assert "This field is required." in body
+    assert "control characters" in body
+    assert "only PNG, JPEG or WebP" in body
+    after = get_campaign(ws, cid)
+    fields = ("product_name", "brand_name", "creative_style", "logo_path")
+    assert [getattr(after, f) for f in fields] == [getattr(before, f) for f in fields]
+    assert any(e.proto.expanded for e in at.expander)  # the form stays open on its errors
+
+
+# --------------------------------------------------------------------------- strategy drafts
+
+
+def _wait_draft(ws: int) -> None:
+    wait_for(lambda: all(not d.open for d in _all_drafts(ws)) and _all_drafts(ws),
+             what="the strategy draft")  # fmt: skip
+
+
+def _all_drafts(ws: int) -> list:
+    from sqlalchemy import select
+
+    from aytada.core.campaigns import get_strategy_draft
+    from aytada.core.models import Generation
+
+    with session_scope() as s:
+        ids = s.scalars(select(Generation.id).where(Generation.project_id.is_(None))).all()
+    return [get_strategy_draft(ws, i) for i in ids]
+
+
+def test_form_draft_needs_the_product_first(app, ws, ui_redis):
+    at = app(CAMPAIGNS)
+    fill_form(at, cf_product_description="")
+    at.button(key="cf_draft").click().run()
+    assert not at.exception
+    body = texts(at)
+    assert "Fill this in first: the draft is written from it." in body
+    assert _all_drafts(ws) == [] and list_campaigns(ws) == []
+
+
+def test_form_draft_suggests_pillars_accepted_one_by_one(app, ws, ui_redis, start_worker):
+    start_worker(AYTADA_QUEUE="aytada-ui-test")
+    at = app(CAMPAIGNS)
+    fill_form(at, cf_audience="My own audience text.", cf_messaging="", cf_goals="")
+    at.selectbox(key="cf_awareness_stage").set_value("most_aware")
+    at.button(key="cf_draft").click().run()
+    assert not at.exception
+    assert "Drafting Audience, Messaging and Goals" in texts(at)
+    assert has_autorefresh(at)  # the page polls until the draft is there
+    assert list_campaigns(ws) == []  # a draft is not a campaign
+    _wait_draft(ws)
+    at.run()
+    (draft,) = _all_drafts(ws)
+    assert draft.facts["product_name"] == "Glow serum"
+    assert draft.facts["awareness_stage"] == "most_aware"
+    body = texts(at)
+    assert "Suggested strategy" in body and not has_autorefresh(at)
+    assert "Glow serum in one line" in body
+    # an empty pillar takes the suggestion at once
+    at.button(key="cf-draft-use-messaging").click().run()
+    assert at.text_area(key="cf_messaging").value == draft.pillars["messaging"]
+    # typed text is never replaced without a confirmation
+    at.button(key="cf-draft-use-audience").click().run()
+    assert at.text_area(key="cf_audience").value == "My own audience text."
+    assert "Replace the audience you wrote with this suggestion?" in texts(at)
+    at.button(key="cf-draft-no-audience").click().run()
+    assert at.text_area(key="cf_audience").value == "My own audience text."
+    at.button(key="cf-draft-use-audience").click().run()
+    at.button(key="cf-draft-yes-audience").click().run()
+    assert at.text_area(key="cf_audience").value == draft.pillars["audience"]
+    at.button(key="cf-draft-use-goals").click().run()
+    at.button(key="cf_submit").click().run()
+    assert not at.exception
+    (row,) = list_campaigns(ws)
+    campaign = get_campaign(ws, row.id)
+    assert campaign.audience == draft.pillars["audience"]
+    assert campaign.goals == draft.pillars["goals"]
+
+
+def test_hub_draft_is_saved_only_after_confirmation(app, ws, ui_redis, start_worker):
+    start_worker(AYTADA_QUEUE="aytada-ui-test")
+    cid = make_campaign(ws)
+    at = app(HUB, id=cid)
+    at.button(key="hub-draft").click().run()
+    assert not at.exception
+    assert at.button(key="hub-draft").disabled  # one draft at a time
+    _wait_draft(ws)
+    at.run()
+    (draft,) = _all_drafts(ws)
+    assert draft.campaign_id == cid
+    at.button(key="hub-draft-use-goals").click().run()
+    assert "Replace the goals you wrote with this suggestion?" in texts(at)
+    assert get_campaign(ws, cid).goals == "Sell 500 pairs in the launch month."
+    at.button(key="hub-draft-yes-goals").click().run()
+    assert not at.exception
+    assert get_campaign(ws, cid).goals == draft.pillars["goals"]
+    assert at.text_area(key="pillar_goals").value == draft.pillars["goals"]
+    assert get_campaign(ws, cid).audience.startswith("Weekend runners")  # others untouched
+    assert "In use as your goals." in texts(at)
+
+
+def test_hub_draft_with_redis_down_says_so_and_records_nothing(app, ws, redis_down):
+    cid = make_campaign(ws)
+    at = app(HUB, id=cid)
+    at.button(key="hub-draft").click().run()
+    assert not at.exception
+    assert "nothing was started" in texts(at)
+    assert _all_drafts(ws) == []
 
 
 def test_hub_empty_state(app, ws):
