@@ -14,18 +14,20 @@ from aytada.providers.base import (
     VoiceProvider,
 )
 from aytada.providers.elevenlabs_provider import ElevenLabsMusic, ElevenLabsVoice, looks_like_audio
+from aytada.providers.ffmpeg import probe
 from tests.providers.stub_server import (  # noqa: F401
     Reply,
     SleepRecorder,
     StubServer,
     no_sleep,
+    speech_mp3,
     stub_fixture,
 )
 
 KEY = "el-test-SECRET-fedcba9876543210"
 VOICE = "21m00Tcm4TlvDq8ikWAM"
 TTS_PATH = f"/v1/text-to-speech/{VOICE}"
-MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + bytes(4000)
+MP3 = speech_mp3(1.2)  # a real MP3, as the API streams it
 
 INVALID_KEY = Reply(
     401, {"detail": {"status": "invalid_api_key", "message": f"Invalid API key: {KEY}"}}
@@ -51,6 +53,7 @@ def test_speak_request_and_file(stub: StubServer, tmp_path: Path) -> None:
 
     assert result == AudioResult(path=tmp_path / "vo" / "voice.mp3")
     assert result.path.read_bytes() == MP3
+    assert abs(probe(result.path)["duration"] - 1.2) < 0.1  # ffmpeg reads what was streamed
     assert not list((tmp_path / "vo").glob(".*part"))
     (call,) = stub.calls("POST", TTS_PATH)
     assert call.headers["xi-api-key"] == KEY

@@ -43,7 +43,9 @@ from tests.providers.stub_server import (  # noqa: F401
     SleepRecorder,
     StubServer,
     no_sleep,
+    picture_png,
     stub_fixture,
+    video_mp4,
 )
 
 KEY = "sk-test-SECRET-0123456789abcdef"
@@ -376,9 +378,7 @@ def test_fit_durations() -> None:
 
 
 def png_b64(width: int, height: int) -> str:
-    buf = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 40, 40)).save(buf, format="PNG")
-    return base64.b64encode(buf.getvalue()).decode()
+    return base64.b64encode(picture_png(width, height)).decode()
 
 
 def images_json(width: int, height: int) -> dict:
@@ -572,14 +572,14 @@ def test_clip_choices() -> None:
     assert video_size_for(1080, 1080) == "720x1280"
 
 
-FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42fake"
+MP4 = video_mp4(720, 1280, 8)  # a real clip of the size and length asked for
 
 
 def clip_setup(
     stub: StubServer,
     tmp_path: Path,
     *statuses: dict,
-    content: bytes = FAKE_MP4,
+    content: bytes = MP4,
 ) -> tuple[OpenAIClips, SegmentRequest]:
     still = tmp_path / "still.png"
     Image.new("RGB", (1080, 1920), (10, 120, 200)).save(still)
@@ -616,7 +616,7 @@ def test_clip_request_poll_download_and_finalize(
     assert isinstance(provider, ClipProvider)
     seen: dict = {}
 
-    def fake_finalize(raw: Path, out: Path, *, seconds, width, height, caption) -> Path:
+    def fake_finalize(raw: Path, out: Path, *, seconds, width, height, caption, **_style) -> Path:
         seen.update(raw=raw.read_bytes(), seconds=seconds, size=(width, height), caption=caption)
         shutil.copy(raw, out)
         return out
@@ -628,7 +628,7 @@ def test_clip_request_poll_download_and_finalize(
 
     assert out == tmp_path / "seg.mp4" and out.exists()
     assert seen == {
-        "raw": FAKE_MP4,
+        "raw": MP4,
         "seconds": 5.5,
         "size": (1080, 1920),
         "caption": "Glow up",
@@ -672,34 +672,11 @@ def test_clip_poll_times_out(stub: StubServer, tmp_path: Path) -> None:
 
 def test_clip_real_finalize_segment(stub: StubServer, tmp_path: Path) -> None:
     """With the real ffmpeg module and a real MP4 from the stub, the segment has the exact size."""
-    ffmpeg_module = pytest.importorskip("aytada.providers.ffmpeg")
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
-    import subprocess
+    import imageio_ffmpeg
 
-    raw = tmp_path / "sora.mp4"
-    subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=720x1280:rate=24:duration=8",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            str(raw),
-        ],
-        check=True,
-    )
-    provider, request = clip_setup(
-        stub, tmp_path, video_json("completed"), content=raw.read_bytes()
-    )
+    import aytada.providers.ffmpeg as ffmpeg_module
+
+    provider, request = clip_setup(stub, tmp_path, video_json("completed"))
     request = SegmentRequest(
         still=request.still, prompt="p", seconds=3.0, width=360, height=640, caption="Hello"
     )

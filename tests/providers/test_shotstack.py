@@ -8,17 +8,20 @@ from pathlib import Path
 import pytest
 
 from aytada.providers.base import AuthError, ProviderError, Stitcher
-from aytada.providers.shotstack import ShotstackStitcher
+from aytada.providers.shotstack import ShotstackStitcher, _probe
 from tests.providers.stub_server import (  # noqa: F401
     Recorded,
     Reply,
     StubServer,
+    music_mp3,
     no_sleep,
+    speech_mp3,
     stub_fixture,
+    video_mp4,
 )
 
 KEY = "ss-test-SECRET-00112233445566"
-RESULT = b"\x00\x00\x00\x18ftypisomRENDERED" * 100
+RESULT = video_mp4(720, 1280, 5)  # a real render: the two 2.5 s segments' length
 
 
 def script_ingest(stub: StubServer, count: int, *, importing: bool = True) -> None:
@@ -77,15 +80,16 @@ def script_render(stub: StubServer, *statuses: str, error: str = "") -> None:
 
 
 def media(tmp_path: Path) -> tuple[list[Path], Path, Path]:
+    """Real files: two 2.5 s 720×1280 segments, a voiceover and music."""
     segments = []
     for i in range(2):
         seg = tmp_path / f"seg{i}.mp4"
-        seg.write_bytes(f"segment-{i}".encode() * 5000)
+        seg.write_bytes(video_mp4(720, 1280, 2.5))
         segments.append(seg)
     voice = tmp_path / "voice.mp3"
-    voice.write_bytes(b"ID3voice" * 100)
+    voice.write_bytes(speech_mp3(4.0))
     music = tmp_path / "music.mp3"
-    music.write_bytes(b"ID3music" * 100)
+    music.write_bytes(music_mp3(5.0))
     return segments, voice, music
 
 
@@ -98,7 +102,7 @@ def test_stitch_uploads_renders_and_downloads(stub: StubServer, tmp_path: Path) 
     segments, voice, music = media(tmp_path)
     script_ingest(stub, 4)
     script_render(stub, "queued", "fetching", "rendering", "saving", "done")
-    provider = stitcher(stub)
+    provider = stitcher(stub, probe=_probe)  # the segments' real lengths and size
     assert isinstance(provider, Stitcher)
     assert provider.name == "shotstack"
 
