@@ -19,6 +19,7 @@ def main() -> None:
         st.Page(w.VIDEOS, title="My Videos", icon=":material/movie:", url_path="videos"),
         st.Page(w.SCRIPTS, title="My Scripts", icon=":material/description:", url_path="scripts"),
         st.Page(w.IMAGES, title="My Images", icon=":material/image:", url_path="images"),
+        st.Page(w.CREDITS, title="Credits", icon=":material/toll:", url_path="credits"),
     ]
     page = st.navigation(pages)
     w.follow_goto()
@@ -31,4 +32,6 @@ def main() -> None:
         providers, provider_error = None, str(exc)
     w.sidebar(get_balance(workspace_id), providers, provider_error)
 
+    if w.requested_unknown_page():  # a mistyped or old link: say so rather than show Home
+        w.not_found("There is no page at this address.", w.HOME, "Go to Home")
     page.run()

@@ -11,6 +11,7 @@ import streamlit as st
 from aytada.core.campaigns import get_campaign, list_campaigns
 from aytada.core.credits import quote
 from aytada.core.projects import generations_of, get_project
+from aytada.ui import live
 from aytada.ui import studio_sections as sections
 from aytada.ui import widgets as w
 
@@ -40,10 +41,12 @@ if not project_param:
 project = w.load_or_not_found(
     get_project, ws, project_param, back_page=w.VIDEOS, back_label="Back to My Videos"
 )
-studio = sections.Studio(ws, project, quote(ws, project.id))
+history = generations_of(ws, project.id)
+studio = sections.Studio(ws, project, quote(ws, project.id), history)
 w.page_header(project.title, processing=studio.busy)
-w.live_refresh(studio.busy, key="studio")
+w.live_refresh(studio.busy, key="studio")  # the product's 8 s rule
 sections.project_header(studio, get_campaign(ws, project.campaign_id))
 sections.failure_notice(studio)
 sections.project_panel(studio)
-sections.step_history(generations_of(ws, project.id))
+sections.step_history(history)
+live.status_watcher(ws, project)  # while a step runs: one query a second, rerun on change

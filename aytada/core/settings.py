@@ -171,6 +171,8 @@ class Settings(BaseSettings):
     job_timeout: int = Field(default=900, gt=0, alias="JOB_TIMEOUT")
     queue_name: str = Field(default="aytada", min_length=1, alias="AYTADA_QUEUE")
     reconcile_interval: float = Field(default=15.0, gt=0, alias="RECONCILE_INTERVAL")
+    # lists and the Studio rerun every POLL_MS ms while anything is active (the seeds: 8 s)
+    poll_ms: int = Field(default=8000, ge=1000, alias="POLL_MS")
     openai_api_key: SecretStr = Field(default=SecretStr(""), alias="OPENAI_API_KEY")
     openai_base_url: str = Field(default="", alias="OPENAI_BASE_URL")
     elevenlabs_api_key: SecretStr = Field(default=SecretStr(""), alias="ELEVENLABS_API_KEY")

@@ -39,6 +39,7 @@ from aytada.core.projects import (
     get_asset,
     save_scene,
     save_script,
+    soft_delete,
 )
 from aytada.core.timing import overrun_messages
 from aytada.core.workspaces import get_balance
@@ -357,6 +358,15 @@ def project_header(studio: Studio, campaign: Any) -> None:
             icon=":material/campaign:",
         )
         st.page_link(w.VIDEOS, label="My Videos", icon=":material/movie:")
+        if not studio.busy:  # the seeds: no action while processing
+            w.delete_button("studio")
+    if not studio.busy:
+        w.delete_confirmation(
+            "studio",
+            project.title,
+            partial(soft_delete, studio.workspace_id, project.id),
+            then=lambda _: w.go(w.VIDEOS),
+        )
     w.progress_bar(project.status)
     if studio.busy:
         st.info(

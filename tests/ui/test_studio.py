@@ -272,7 +272,7 @@ def test_failed_project_shows_the_error_and_retries_only_the_failed_step(app, ws
     assert "the text provider timed out" in " ".join(e.value for e in at.error)
     assert at.button(key="retry").label == "Retry script · 2 credits"
     # the step history lists the failed run
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Step"]) == ["Script"] and list(table["State"]) == ["failed"]
     at.button(key="retry").click().run()
     assert queued(pid) == [("script", -1)]
@@ -312,3 +312,184 @@ def test_completed_video_shows_player_download_and_stills(app, ws):
     assert len(at.image) >= 1  # the scene still
     assert "View Ad" not in buttons(at).values()
     assert not has_autorefresh(at)
+
+
+# --------------------------------------------------------------------------- two tabs
+
+
+def _balance(ws: int) -> int:
+    from aytada.core.workspaces import get_balance
+
+    return get_balance(ws)
+
+
+def _run_queued(pid: int) -> None:
+    """The worker's part, in-process: run every queued generation of the project."""
+    from aytada.jobs.runner import run_generation
+
+    for gen in generations(pid):
+        if gen.state == "queued":
+            assert run_generation(gen.key) == "done"
+
+
+def test_a_stale_tab_cannot_run_a_step_again(app, ws, ui_redis):
+    pid = make_project(ws, status="ideas_ready", ideas=IDEAS, chosen_idea=0)
+    tab_a, tab_b = app(STUDIO, project=pid), app(STUDIO, project=pid)  # two sessions
+    before = _balance(ws)
+    tab_a.button(key="run-script").click().run()
+    _run_queued(pid)  # the script is written and charged (2 credits)
+    assert project_row(pid).status == "script_ready" and _balance(ws) == before - 2
+    script = project_row(pid).script
+
+    tab_b.button(key="run-script").click().run()  # drawn at ideas_ready
+    assert not tab_b.exception
+    assert "This step already ran in another tab — showing the latest." in [
+        el.value for el in tab_b.warning
+    ]
+    assert [g.step for g in generations(pid)] == ["script"]  # nothing ran again
+    assert _balance(ws) == before - 2  # nothing charged twice
+    assert project_row(pid).script == script
+    # tab B now shows the latest: the script, and the next step's button
+    assert any(t.key.startswith("script-hook-") for t in tab_b.text_area if t.key)
+    assert tab_b.button(key="run-scenes").label == "Generate scenes · 0 credits"
+    # a click drawn for the current status still works
+    tab_b.button(key="run-scenes").click().run()
+    assert project_row(pid).status == "generating_scenes"
+
+
+def test_the_loser_of_a_concurrent_start_reads_busy(app, ws, ui_redis):
+    pid = make_project(ws, status="ideas_ready", ideas=IDEAS, chosen_idea=0)
+    tab_a, tab_b = app(STUDIO, project=pid), app(STUDIO, project=pid)
+    tab_a.button(key="run-script").click().run()
+    tab_b.button(key="run-script").click().run()  # the step still runs
+    errors = " ".join(el.value for el in tab_b.error)
+    assert "busy" in errors and "Generating script" in errors, errors
+    assert [g.step for g in generations(pid)] == ["script"]
+
+
+def test_the_loser_of_a_double_render_reads_busy_not_no_scene(app, ws, ui_redis):
+    pid = video_with_scenes(ws)
+    tab_a, tab_b, tab_c = (app(STUDIO, project=pid) for _ in range(3))
+    tab_a.button(key="run-render").click().run()
+    tab_b.button(key="run-render").click().run()  # clips queued
+    assert "Render is already running for this project." in [e.value for e in tab_b.error]
+    # every clip done, the voiceover running: still busy (it used to read "no scene")
+    with session_scope() as s:
+        s.execute(
+            update(Generation).where(Generation.project_id == pid).values(state="succeeded")
+        )
+        from aytada.core.models import Project
+
+        s.execute(
+            update(Project)
+            .where(Project.id == pid)
+            .values(status="generating_voiceover", segments=SEGMENTS)
+        )
+    tab_c.button(key="run-render").click().run()  # drawn at scenes_ready
+    errors = " ".join(el.value for el in tab_c.error)
+    assert "busy (Generating voiceover)" in errors, errors
+    assert "no scene" not in errors
+    assert len(generations(pid)) == 3
+
+
+# --------------------------------------------------------------------------- small ones
+
+
+def test_no_delete_while_active_and_a_red_yes_delete(app, ws):
+    from aytada.ui.widgets import VIDEOS
+
+    busy = make_project(ws, status="generating_scenes", title="Busy one")
+    idle = make_project(ws, status="ideas_ready", title="Idle one")
+    at = app(VIDEOS)
+    keys = buttons(at)
+    assert f"mv-{busy}-del" not in keys and f"mv-{idle}-del" in keys
+    assert not any(k.startswith(f"mv-{busy}-") for k in keys)  # no action while processing
+    at = app(STUDIO, project=busy)
+    assert "studio-del" not in buttons(at)
+    at = app(STUDIO, project=idle)
+    at.button(key="studio-del").click().run()
+    yes = at.button(key="studio-yes")
+    assert yes.label == "Yes, delete" and yes.proto.type == "primary"
+    css = " ".join(m.value for m in at.markdown if "<style>" in m.value)
+    assert 'div[class*="st-key-danger-"] button' in css and "#c62828" in css
+    yes.click().run()
+    assert not at.exception
+    assert project_row(idle).deleted_at is not None
+    assert "“Idle one” was deleted." in texts(at)
+
+
+def test_titles_are_plain_text_everywhere(app, ws):
+    from aytada.ui.widgets import VIDEOS, md
+
+    title = "**Bold** _it_ [link](http://x) <b>1</b> # 2. & `code`"
+    pid = make_project(ws, status="failed", title=title, error="**boom** <i>x</i>")
+    at = app(STUDIO, project=pid)
+    assert at.title[0].value == md(title)
+    assert "**" not in at.title[0].value.replace("\\*", "")
+    assert any(e.value.startswith(md("**boom**")) for e in at.error)
+    at = app(VIDEOS)
+    assert f"**{md(title)}**" in [m.value for m in at.markdown]
+    # every escape is one a Markdown reader turns back into the typed character
+    assert re.sub(r"\\([\\`*_{}\[\]#|<>~$!&.\-+=)])", r"\1", md(title)) == title
+
+
+def test_step_history_shows_whole_errors(app, ws):
+    error = "The text provider refused the request: " + "very long reason " * 40 + "END."
+    pid = make_project(ws, status="failed", failed_step="script", error=error)
+    with session_scope() as s:
+        s.add(Generation(project_id=pid, step="script", state="failed", provider="offline",
+                         error=error))  # fmt: skip
+    at = app(STUDIO, project=pid)
+    assert not at.dataframe  # a data grid cuts long cells; the table wraps them
+    (cell,) = list(at.table[0].value["Error"])
+    assert cell.replace("\\", "") == error
+
+
+def test_sizes_use_one_times_sign(app, ws):
+    from aytada.ui.widgets import VIDEOS
+
+    pid = make_project(ws, kind="banner", fmt="1080x1920")
+    for at in (app(STUDIO, project=pid), app(VIDEOS)):
+        shown = texts(at)
+        assert "1080×1920" in shown and "1080x1920" not in shown
+
+
+def test_an_unknown_page_path_shows_not_found(app, ws):
+    at = app()
+    at._page_hash = "no-such-page"  # noqa: SLF001 - AppTest can only ask for files that exist
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Not found"
+    assert "There is no page at this address." in texts(at)
+    assert "Campaigns in, ads out." not in texts(at)  # not Home
+    at = app()  # the default page still opens Home
+    assert "Not found" not in texts(at)
+
+
+@pytest.mark.parametrize("failed_step", ["clip", "voiceover", "stitch"])
+def test_a_failed_render_shows_a_clear_failed_state_in_its_section(
+    app, ws, ui_redis, failed_step
+):
+    segments = {"0": 1, "1": 2} if failed_step == "clip" else SEGMENTS
+    pid = video_with_scenes(
+        ws, status="failed", failed_step=failed_step, segments=segments,
+        error="ffmpeg exited with status 1",
+        voiceover_asset_id=7 if failed_step == "stitch" else None,
+    )  # fmt: skip
+    at = app(STUDIO, project=pid)
+    render = next(e for e in at.expander if "Render" in e.label)
+    assert render.proto.expanded
+    inside = " ".join(el.value for el in render.error)
+    assert "The render failed at" in inside and "ffmpeg exited with status 1" in inside
+    done = len(segments)
+    assert f"{done} of 3 scene clips are done" in inside
+    assert "retry" not in buttons(at)  # one retry, where the video would be
+    retry = at.button(key="retry-render")
+    assert retry.label.startswith(f"Retry {STEP_LABEL[failed_step]} · ")
+    if failed_step != "stitch":  # (stitching reads real segment files this setup lacks)
+        retry.click().run()
+        assert project_row(pid).status == STEP_ACTIVE[failed_step]
+
+
+STEP_ACTIVE = {"clip": "generating_video", "voiceover": "generating_voiceover"}
+STEP_LABEL = {"clip": "scene clip", "voiceover": "voiceover", "stitch": "stitching"}
