@@ -8,13 +8,17 @@ a generation is charged at most once.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aytada.core.errors import UserError
 from aytada.core.models import CreditLedgerEntry, Generation, Project, Workspace
-from aytada.core.pipeline import get_step, missing_scenes, steps_for
+from aytada.core.pipeline import PIPELINE, STEPS, get_step, missing_scenes, steps_for
 from aytada.core.settings import get_settings
 from aytada.core.statuses import GenState
 
@@ -120,12 +124,16 @@ MAX_TOP_UP = 1_000_000
 MAX_BALANCE = 2**31 - 1  # the balance column is a 32-bit integer on PostgreSQL
 
 
+def _check_cap(current: int, amount: int) -> None:
+    if current + amount > MAX_BALANCE:
+        raise UserError(f"The balance cannot go above {MAX_BALANCE:,} credits.")
+
+
 def top_up(session: Session, workspace_id: int, amount: int, reason: str = "top-up") -> int:
     """Add credits (a ledger row); returns the new balance."""
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_TOP_UP:
         raise UserError(f"A top-up must be a whole number of credits from 1 to {MAX_TOP_UP:,}.")
-    if balance(session, workspace_id) + amount > MAX_BALANCE:
-        raise UserError(f"The balance cannot go above {MAX_BALANCE:,} credits.")
+    _check_cap(balance(session, workspace_id), amount)
     new_balance = session.execute(
         update(Workspace)
         .where(Workspace.id == workspace_id)
@@ -157,3 +165,304 @@ def quote(workspace_id: int, project_id: object) -> dict[str, int]:
             costs["render"] = render_chain_cost(s, project, missing or len(project.scenes or []))
             costs["render_one"] = render_chain_cost(s, project, 1)
         return costs
+
+
+# --------------------------------------------------------------------------- prices of a choice
+
+# Scenes a video of each length is planned with before its scenes exist (the offline writer's
+# rule: 15 s → 3, 30 s → 6, 60 s → 10; tests/core/test_ledger.py keeps the two in step). The
+# Render button always charges for the scenes the project really has.
+PLANNED_SCENES = {15: 3, 30: 6, 60: 10}
+
+
+def planned_scenes(length_s: int) -> int:
+    """How many scene clips a video of `length_s` seconds is expected to need."""
+    if length_s in PLANNED_SCENES:
+        return PLANNED_SCENES[length_s]
+    return max(1, min(10, round(length_s / (5 if length_s <= 30 else 6))))
+
+
+@dataclass(frozen=True)
+class PricePart:
+    """One step's share of a `ChoicePrice`: `runs` runs (scenes, for per-scene steps)."""
+
+    step: str
+    label: str
+    runs: int
+    credits: int
+    render: bool  # part of the render (the first per-scene step and what follows it)
+
+
+@dataclass(frozen=True)
+class ChoicePrice:
+    """What a kind/length/quality choice costs when every step runs once (first runs).
+
+    `render`: the steps from the render on (clips × scenes, voiceover, stitching) — what the
+    Render button will ask; for other kinds the whole chain. `scenes`: the clips counted.
+    """
+
+    total: int
+    render: int
+    scenes: int
+    estimated: bool  # the scene count is the plan for the length, not the project's scenes
+    parts: tuple[PricePart, ...] = ()  # every step, in pipeline order
+
+
+def choice_price(
+    kind: str, length_s: int = 30, quality: str = "pro", *, scenes: int | None = None
+) -> ChoicePrice:
+    """The price of making one asset of this kind, length and quality, read from the PIPELINE
+    table's price rules. Per-scene steps count `scenes` runs (default: the length's plan)."""
+    sample = Project(kind=kind, quality=quality, length_s=length_s)
+    count = planned_scenes(length_s) if scenes is None else max(0, scenes)
+    total = render = 0
+    rendering = False
+    parts: list[PricePart] = []
+    for step in steps_for(kind):
+        rendering = rendering or step.per_scene
+        runs = count if step.per_scene else 1
+        cost = price(step.price.key(sample, 0)) * runs
+        parts.append(PricePart(step.name, step.label, runs, cost, rendering))
+        total += cost
+        if rendering:
+            render += cost
+    per_scene = any(step.per_scene for step in steps_for(kind))
+    if not per_scene:
+        render = total
+    return ChoicePrice(
+        total, render, count if per_scene else 0, per_scene and scenes is None, tuple(parts)
+    )
+
+
+def project_choice_price(project: Project, length_s: int, quality: str) -> ChoicePrice:
+    """`choice_price` for an existing project trying another length or quality: its own
+    scenes are counted while they stay valid (same length, not stale), else the plan."""
+    keep = bool(project.scenes) and not project.scenes_stale and length_s == project.length_s
+    return choice_price(
+        project.kind, length_s, quality, scenes=len(project.scenes) if keep else None
+    )
+
+
+# --------------------------------------------------------------------------- the ledger
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One ledger entry with what it paid for (top-ups have no project or step)."""
+
+    id: int
+    created_at: datetime
+    delta: int
+    balance_after: int
+    reason: str
+    project_id: int | None
+    project_title: str | None
+    project_deleted: bool
+    step: str | None
+    step_label: str | None
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    rows: list[LedgerRow]
+    total: int
+    page: int
+    pages: int
+
+
+LEDGER_PAGE_SIZE = 50
+
+
+def _step_label(step: str | None, scene_index: int | None) -> str | None:
+    if step is None:
+        return None
+    spec = STEPS.get(step)
+    label = spec.label if spec is not None else step
+    if scene_index is not None and scene_index >= 0:
+        label = f"{label} {scene_index + 1}"
+    return label
+
+
+def ledger_page(workspace_id: int, page: int = 1, page_size: int = LEDGER_PAGE_SIZE) -> LedgerPage:
+    """The workspace's ledger, newest first, each row with its project's title and its step's
+    name (soft-deleted projects included) — one query (the total rides along as a window)."""
+    from aytada.core.db import session_scope
+
+    page_size = max(1, min(int(page_size), 500))
+    page = max(1, int(page)) if isinstance(page, int) and not isinstance(page, bool) else 1
+    with session_scope() as s:
+        rows = s.execute(
+            select(
+                CreditLedgerEntry.id,
+                CreditLedgerEntry.created_at,
+                CreditLedgerEntry.delta,
+                CreditLedgerEntry.balance_after,
+                CreditLedgerEntry.reason,
+                Project.id,
+                Project.title,
+                Project.deleted_at,
+                Generation.step,
+                Generation.scene_index,
+                func.count().over().label("total"),
+            )
+            .outerjoin(Generation, Generation.id == CreditLedgerEntry.generation_id)
+            .outerjoin(Project, Project.id == Generation.project_id)
+            .where(CreditLedgerEntry.workspace_id == workspace_id)
+            .order_by(CreditLedgerEntry.id.desc())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        ).all()
+    total = rows[0].total if rows else 0
+    if not rows and page > 1:  # past the end: the last page instead
+        with session_scope() as s:
+            total = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(CreditLedgerEntry)
+                    .where(CreditLedgerEntry.workspace_id == workspace_id)
+                )
+                or 0
+            )
+        last = max(1, -(-total // page_size))
+        return ledger_page(workspace_id, last, page_size) if total else LedgerPage([], 0, 1, 1)
+    return LedgerPage(
+        [
+            LedgerRow(
+                id=r[0],
+                created_at=r[1],
+                delta=r[2],
+                balance_after=r[3],
+                reason=r[4],
+                project_id=r[5],
+                project_title=r[6],
+                project_deleted=r[7] is not None,
+                step=r[8],
+                step_label=_step_label(r[8], r[9]),
+            )
+            for r in rows
+        ],
+        total,
+        page,
+        max(1, -(-total // page_size)),
+    )
+
+
+@dataclass(frozen=True)
+class SpendingRow:
+    """Credits spent on one step of one project (every run of it, every scene)."""
+
+    project_id: int | None
+    project_title: str | None
+    project_deleted: bool
+    step: str
+    step_label: str
+    runs: int
+    credits: int
+
+
+def spending_by_project(workspace_id: int) -> list[SpendingRow]:
+    """What each project cost, step by step (soft-deleted projects included), most first."""
+    from aytada.core.db import session_scope
+
+    spent = func.sum(-CreditLedgerEntry.delta)
+    with session_scope() as s:
+        rows = s.execute(
+            select(
+                Project.id,
+                Project.title,
+                Project.deleted_at,
+                Generation.step,
+                func.count(),
+                spent,
+            )
+            .join(Generation, Generation.id == CreditLedgerEntry.generation_id)
+            .outerjoin(Project, Project.id == Generation.project_id)
+            .where(CreditLedgerEntry.workspace_id == workspace_id, CreditLedgerEntry.delta < 0)
+            .group_by(Project.id, Project.title, Project.deleted_at, Generation.step)
+            .order_by(Project.id.desc(), Generation.step)
+        ).all()
+    order = {step.name: i for i, step in enumerate(PIPELINE)}
+    out = [
+        SpendingRow(
+            project_id=r[0],
+            project_title=r[1],
+            project_deleted=r[2] is not None,
+            step=r[3],
+            step_label=_step_label(r[3], None) or r[3],
+            runs=int(r[4]),
+            credits=int(r[5] or 0),
+        )
+        for r in rows
+    ]
+    out.sort(key=lambda row: (-(row.project_id or 0), order.get(row.step, len(order))))
+    return out
+
+
+@dataclass(frozen=True)
+class MonthUsage:
+    month: str  # "YYYY-MM" (UTC)
+    spent: int  # credits taken by steps
+    added: int  # credits added (top-ups, starting credits)
+
+
+def monthly_usage(workspace_id: int, months: int = 24) -> list[MonthUsage]:
+    """Credits spent and added per calendar month (UTC), newest month first."""
+    from aytada.core.db import session_scope
+
+    with session_scope() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            month = func.to_char(func.timezone("UTC", CreditLedgerEntry.created_at), "YYYY-MM")
+        else:  # SQLite keeps the UTC time as text
+            month = func.strftime("%Y-%m", CreditLedgerEntry.created_at)
+        month = month.label("month")
+        rows = s.execute(
+            select(
+                month,
+                func.sum(case((CreditLedgerEntry.delta < 0, -CreditLedgerEntry.delta), else_=0)),
+                func.sum(case((CreditLedgerEntry.delta > 0, CreditLedgerEntry.delta), else_=0)),
+            )
+            .where(CreditLedgerEntry.workspace_id == workspace_id)
+            .group_by(month)
+            .order_by(month.desc())
+            .limit(max(1, months))
+        ).all()
+    return [MonthUsage(r[0], int(r[1] or 0), int(r[2] or 0)) for r in rows]
+
+
+def parse_top_up(text: object) -> int:
+    """A top-up amount typed by a person ("500", " 1,000 "): the whole number, or UserError
+    with the limits `top_up` enforces (nothing is changed here)."""
+    message = f"A top-up must be a whole number of credits from 1 to {MAX_TOP_UP:,}."
+    if isinstance(text, bool):
+        raise UserError(message)
+    if isinstance(text, int):
+        amount = text
+    else:
+        raw = str(text).strip().replace(",", "").replace("_", "")
+        if not re.fullmatch(r"[+-]?[0-9]{1,12}", raw):
+            raise UserError(message)
+        amount = int(raw)
+    if not 0 < amount <= MAX_TOP_UP:
+        raise UserError(message)
+    return amount
+
+
+@dataclass(frozen=True)
+class TopUpPreview:
+    """What a top-up would do, shown for confirmation before `top_up` runs."""
+
+    amount: int
+    balance: int
+    new_balance: int
+
+
+def preview_top_up(workspace_id: int, text: object) -> TopUpPreview:
+    """Check a typed top-up (the amount's limits and the balance cap) without changing
+    anything; UserError says what is wrong. `top_up` checks the same again when it runs."""
+    from aytada.core.db import session_scope
+
+    amount = parse_top_up(text)
+    with session_scope() as s:
+        current = balance(s, workspace_id)
+    _check_cap(current, amount)
+    return TopUpPreview(amount, current, current + amount)
