@@ -99,40 +99,58 @@ def test_top_up_adds_a_ledger_row(workspace_id: int) -> None:
     assert workspaces.ledger(workspace_id)[0].delta == 250
 
 
-def test_concurrent_charges_on_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
-    schema = PgSchema(require_pg())
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database(request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A migrated database of its own on each engine (SQLite is the default install; the
+    run's own database may be either)."""
+    from aytada.core import db
+    from aytada.core.settings import reset_settings
+
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'contention.db'}"
+        db.migrate(url)
+    else:
+        schema = PgSchema(require_pg())
+        url = schema.url
+    monkeypatch.setenv("DATABASE_URL", url)
+    reset_settings()
+    db.dispose_all()
     try:
-        monkeypatch.setenv("DATABASE_URL", schema.url)
-        from aytada.core import db
-        from aytada.core.settings import reset_settings
-
-        reset_settings()
-        db.dispose_all()
-        ws = workspaces.default_workspace_id()
-        pid = make_project(ws)
-
-        # 20 threads charging the same generation → exactly one ledger row
-        same = _gen(pid, 10)
-        results = _charge_at_once([same] * 20)
-        assert results.count("charged") == 1
-        assert results.count("already") == 19
-        with session_scope() as s:
-            rows = s.scalar(select(func.count()).select_from(CreditLedgerEntry)
-                            .where(CreditLedgerEntry.generation_id == same))
-            assert rows == 1
-            assert s.get(Workspace, ws).credit_balance == 990
-
-        # 20 generations against a balance that covers 10 → exactly 10 charged, balance 0
-        gens = [_gen(pid, 99, step="clip", scene=i) for i in range(20)]
-        results = _charge_at_once(gens)
-        assert results.count("charged") == 10
-        assert results.count("poor") == 10
-        with session_scope() as s:
-            assert s.get(Workspace, ws).credit_balance == 0
-            charged = s.scalar(select(func.count()).select_from(CreditLedgerEntry)
-                               .where(CreditLedgerEntry.delta == -99))
-            assert charged == 10
-            last = s.scalar(select(func.min(CreditLedgerEntry.balance_after)))
-            assert last == 0
+        yield request.param
     finally:
-        schema.close()
+        db.dispose_all()
+        if schema is not None:
+            schema.close()
+
+
+def test_concurrent_charges_take_each_generation_once_and_never_below_zero(
+    fresh_database: str,
+) -> None:
+    ws = workspaces.default_workspace_id()
+    pid = make_project(ws)
+
+    # 20 threads charging the same generation → exactly one ledger row
+    same = _gen(pid, 10)
+    results = _charge_at_once([same] * 20)
+    assert results.count("charged") == 1
+    assert results.count("already") == 19
+    with session_scope() as s:
+        rows = s.scalar(select(func.count()).select_from(CreditLedgerEntry)
+                        .where(CreditLedgerEntry.generation_id == same))
+        assert rows == 1
+        assert s.get(Workspace, ws).credit_balance == 990
+
+    # 20 generations against a balance that covers 10 → exactly 10 charged, balance 0
+    gens = [_gen(pid, 99, step="clip", scene=i) for i in range(20)]
+    results = _charge_at_once(gens)
+    assert results.count("charged") == 10
+    assert results.count("poor") == 10
+    with session_scope() as s:
+        assert s.get(Workspace, ws).credit_balance == 0
+        charged = s.scalar(select(func.count()).select_from(CreditLedgerEntry)
+                           .where(CreditLedgerEntry.delta == -99))
+        assert charged == 10
+        last = s.scalar(select(func.min(CreditLedgerEntry.balance_after)))
+        assert last == 0
+        assert s.scalar(select(func.sum(CreditLedgerEntry.delta))) == 0
