@@ -388,7 +388,7 @@ def failure_notice(studio: Studio) -> None:
             icon=":material/error:",
         )
         return
-    st.error(w.md(project.error or "A step failed."), icon=":material/error:")
+    w.error_box(w.md(project.error or "A step failed."))  # + a Credits link when it is that
     if spec is not None:
         retry_button(studio, "retry")
 
@@ -606,12 +606,11 @@ def render_section(studio: Studio, title: str, expanded: bool) -> None:
         if failed_here:  # a clear failed state where the user looks for the video
             spec = STEPS[project.failed_step or "clip"]
             done = len(project.scenes or []) - len(missing)
-            st.error(
+            w.error_box(  # with a Credits link when the render lacked credits
                 f"The render failed at {spec.label.lower()}: "
                 f"{w.md(project.error or 'the step failed.')}  \n"
                 f"{done} of {len(project.scenes or [])} scene clips are done; nothing was "
-                "charged for the failed step. Retry re-runs only what is missing.",
-                icon=":material/error:",
+                "charged for the failed step. Retry re-runs only what is missing."
             )
             retry_button(studio, "retry-render")
         if missing and not project.scenes_stale:

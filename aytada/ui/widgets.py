@@ -108,7 +108,7 @@ def flash(kind: str, message: str) -> None:
 def error_box(message: str) -> None:
     """An error; "Not enough credits…" also links to the Credits page (balance, top-up)."""
     st.error(message, icon=":material/error:")
-    if message.startswith("Not enough credits"):
+    if "Not enough credits" in message:  # also "Scene clip failed: Not enough credits: …"
         st.page_link(CREDITS, label="Add credits on the Credits page", icon=":material/add_card:")
 
 

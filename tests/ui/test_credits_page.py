@@ -153,3 +153,21 @@ def test_not_enough_credits_in_the_studio_links_to_the_credits_page(app, ws, ui_
     assert any(e.value.startswith("Not enough credits: this needs 130") for e in at.error)
     assert credits_links(at) == ["credits"]
     assert get_balance(ws) == 20
+
+
+def test_a_step_failed_for_want_of_credits_links_to_the_credits_page(app, ws):
+    pid = make_project(ws, status="failed", ideas=[], script=SCRIPT, scenes=SCENES,
+                       failed_step="clip",
+                       error="Scene clip failed: Not enough credits: this needs 40, the balance "
+                       "is 20.")  # fmt: skip
+    at = app(STUDIO, project=pid)
+    assert not at.exception
+    assert any("Not enough credits: this needs 40" in e.value for e in at.error)
+    assert credits_links(at) == ["credits"]
+
+    script = make_project(ws, status="failed", failed_step="script",
+                          error="Script failed: Not enough credits: this needs 2, the balance "
+                          "is 1.")  # fmt: skip
+    assert credits_links(app(STUDIO, project=script)) == ["credits"]
+    other = make_project(ws, status="failed", failed_step="script", error="Script failed: boom")
+    assert credits_links(app(STUDIO, project=other)) == []
