@@ -1,19 +1,32 @@
-"""Shared fixtures: a migrated database and a Redis of the test run's own.
+"""Shared fixtures: a migrated database and a Redis of the test run's own, and the CI guard.
 
 Default run: a SQLite file and the embedded Redis (bundled redis-server on a unix socket).
 CI also runs the suite with TEST_DATABASE_URL (PostgreSQL: a schema per run, dropped at the end)
-and TEST_REDIS_URL (the machine's Redis: a db number of the run's own, flushed per test).
+and TEST_REDIS_URL (the machine's Redis). Runs never share anything: each has a run id, its own
+queue (``aytada-test-<run id>``) and its own Redis db. A TEST_REDIS_URL without a db number
+claims a free db for the run (:class:`RedisDbClaim`); one with a db number uses that db, and
+stops at once when another live run holds it. Either way the db is flushed per test.
+
+With CI=true a skipped (or xfailed) test fails the run unless it is on
+:data:`CI_ALLOWED_SKIPS`: a missing tool or server in CI is a failure, never a quiet skip.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -46,12 +59,28 @@ def pg_available(url: str = PG_URL) -> bool:
         return False
 
 
+def missing(what: str, hint: str) -> NoReturn:
+    """A tool or server the test needs is missing: a failure in CI, a skip elsewhere.
+
+    The one place tests decide this (the CI guard would also fail the skip, later and less
+    clearly)."""
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI ({hint})")
+    pytest.skip(f"{what} is missing on this machine ({hint})")
+
+
+def require_espeak() -> str:
+    """espeak-ng's path (the offline voice); missing: a failure in CI, a skip elsewhere."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        missing("espeak-ng", "scripts/system-packages.sh installs it")
+    return exe
+
+
 def require_pg() -> str:
     """The PostgreSQL URL; in CI a missing server fails the test instead of skipping it."""
     if not pg_available():
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is not reachable at {PG_URL} (required in CI)")
-        pytest.skip("PostgreSQL is not running on this machine")
+        missing(f"PostgreSQL at {PG_URL}", "start the server, e.g. pg_ctlcluster … start")
     return PG_URL
 
 
@@ -94,12 +123,157 @@ def database_url(run_dir: Path) -> Iterator[str]:
         yield url
 
 
+# ---------------------------------------------------------------------------------------------
+# Redis: a db of the run's own
+
+CLAIM_DB = 0  # where runs record their claims; never handed out, never flushed by a run
+CLAIM_PREFIX = "aytada-test:redis-db:"
+CLAIM_TTL = 120  # seconds a claim outlives its run's last renewal (a killed run frees its db)
+MARKER = "aytada-test:run"  # kept in a claimed db: its keys are a test run's leftovers
+
+
+def redis_db_of(url: str) -> int | None:
+    """The db number a Redis URL names (``redis://host/5``, ``unix://sock?db=5``), else None."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if "db" in query:
+        return int(query["db"])
+    path = parts.path.strip("/")
+    if parts.scheme != "unix" and path:
+        return int(path)
+    return None
+
+
+def with_redis_db(url: str, number: int) -> str:
+    """The same server's URL naming db ``number``."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "db"]
+    if parts.scheme == "unix":
+        return urlunsplit(parts._replace(query=urlencode([*query, ("db", str(number))])))
+    return urlunsplit(parts._replace(path=f"/{number}", query=urlencode(query)))
+
+
+class RedisDbClaim:
+    """A Redis db held by this run: an atomic ``SET NX`` key with an expiry in db 0, renewed
+    by a thread every ``CLAIM_TTL / 4`` s and released (after a last flush) at the end.
+
+    Without a db number in the URL the highest free db is claimed: not claimed by a live run and
+    either empty or holding only a dead test run's leftovers (its :data:`MARKER`). A db named in
+    the URL is used as told, but claimed too, so no other run takes it; when a live run already
+    holds it the run stops with a message instead of flushing that run's jobs.
+    """
+
+    def __init__(self, base_url: str, run_id: str) -> None:
+        from redis import Redis
+
+        self.base_url = base_url
+        self.token = f"{run_id} pid {os.getpid()} on {socket.gethostname()}"
+        self.claims = Redis.from_url(with_redis_db(base_url, CLAIM_DB))
+        self.lock = None
+        self.number = -1
+        self.lost = ""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _lock(self, number: int):  # type: ignore[no-untyped-def]
+        return self.claims.lock(f"{CLAIM_PREFIX}{number}", timeout=CLAIM_TTL, thread_local=False)
+
+    def _holder(self, number: int) -> str:
+        value = self.claims.get(f"{CLAIM_PREFIX}{number}")
+        return value.decode(errors="replace") if value else "nobody"
+
+    def _databases(self) -> int:
+        try:
+            return int(self.claims.config_get("databases").get("databases", 16))
+        except Exception:  # noqa: BLE001 - CONFIG may be disabled: Redis's default
+            return 16
+
+    def claim(self) -> str:
+        from redis import Redis
+
+        wanted = redis_db_of(self.base_url)
+        if wanted == CLAIM_DB:
+            pytest.exit(f"TEST_REDIS_URL names db {CLAIM_DB}, which holds the test runs' claims"
+                        ": name another db, or none to get a free one", returncode=4)
+        candidates = [wanted] if wanted is not None else range(self._databases() - 1, 0, -1)
+        for number in candidates:
+            lock = self._lock(number)
+            if not lock.acquire(blocking=False, token=self.token):
+                continue
+            db = Redis.from_url(with_redis_db(self.base_url, number))
+            if wanted is None and db.dbsize() and not db.exists(MARKER):
+                lock.release()  # someone's data, not a test run's: leave it alone
+                continue
+            self.lock, self.number = lock, number
+            db.flushdb()
+            db.set(MARKER, self.token)
+            self._thread = threading.Thread(target=self._renew, daemon=True,
+                                            name="redis-db-claim")
+            self._thread.start()
+            return with_redis_db(self.base_url, number)
+        if wanted is not None:
+            pytest.exit(f"Redis db {wanted} (TEST_REDIS_URL) is in use by another test run "
+                        f"({self._holder(wanted)}); name another db, or none to get a free one",
+                        returncode=4)
+        pytest.exit("no free Redis db for this run: every db is claimed by a live test run or "
+                    "holds data that is not a test run's (flush a db you know is unused)",
+                    returncode=4)
+
+    def _renew(self) -> None:
+        from redis.exceptions import LockNotOwnedError
+
+        while not self._stop.wait(CLAIM_TTL / 4):
+            try:
+                self.lock.reacquire()  # type: ignore[union-attr]
+                continue
+            except LockNotOwnedError:
+                pass  # expired (or the claims were flushed): take it back while it is free
+            except Exception:  # noqa: BLE001 - Redis away or refusing writes: try again later
+                continue
+            try:
+                if not self.lock.acquire(blocking=False, token=self.token):  # type: ignore[union-attr]
+                    self.lost = (f"lost the claim on Redis db {self.number} to "
+                                 f"{self._holder(self.number)}")
+            except Exception:  # noqa: BLE001 - as above
+                continue
+
+    def release(self) -> None:
+        from redis import Redis
+
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+        if self.lock is None:
+            return
+        with contextlib.suppress(Exception):
+            if not self.lost:
+                Redis.from_url(with_redis_db(self.base_url, self.number)).flushdb()
+            self.lock.release()
+
+
 @pytest.fixture(scope="session")
-def redis_url(run_dir: Path) -> Iterator[str]:
+def run_id() -> str:
+    """This run's id: its queue is ``aytada-test-<run id>``, its Redis claim names it."""
+    return uuid.uuid4().hex[:12]
+
+
+@pytest.fixture(scope="session")
+def redis_claim(run_dir: Path, run_id: str) -> Iterator[RedisDbClaim | None]:
+    """The run's claim on a db of TEST_REDIS_URL's server (None: the embedded Redis)."""
     base = os.environ.get("TEST_REDIS_URL")
-    if base:
-        # a db number of this run's own (13 unless told), flushed per test
-        yield base if base.rstrip("/").split("/")[-1].isdigit() else base.rstrip("/") + "/13"
+    if not base:
+        yield None
+        return
+    claim = RedisDbClaim(base, run_id)
+    claim.claim()
+    yield claim
+    claim.release()
+
+
+@pytest.fixture(scope="session")
+def redis_url(run_dir: Path, redis_claim: RedisDbClaim | None) -> Iterator[str]:
+    if redis_claim is not None:
+        yield with_redis_db(redis_claim.base_url, redis_claim.number)
         return
     from aytada.jobs.queue import redis_server_binary
 
@@ -120,16 +294,19 @@ def redis_url(run_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def app_env(
-    run_dir: Path, database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    run_dir: Path, database_url: str, redis_url: str, redis_claim: RedisDbClaim | None,
+    run_id: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> Iterator[dict[str, str]]:
-    """Point the app at the run's database and Redis with empty tables and a flushed db."""
+    """Point the app at the run's database, Redis db and queue, with empty tables and a
+    flushed db."""
+    if redis_claim is not None and redis_claim.lost:
+        pytest.fail(redis_claim.lost)
     env = {
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "AYTADA_DATA_DIR": str(run_dir / "data"),
         "MEDIA_DIR": str(tmp_path / "media"),
-        "AYTADA_QUEUE": "aytada-test",
+        "AYTADA_QUEUE": f"aytada-test-{run_id}",
     }
     for key in ("OPENAI_API_KEY", "ELEVENLABS_API_KEY", "SHOTSTACK_API_KEY"):
         monkeypatch.delenv(key, raising=False)
@@ -142,7 +319,10 @@ def app_env(
             conn.execute(text(f"DELETE FROM {table}"))
     from redis import Redis
 
-    Redis.from_url(redis_url).flushdb()
+    redis = Redis.from_url(redis_url)
+    redis.flushdb()
+    if redis_claim is not None:
+        redis.set(MARKER, redis_claim.token)  # the db's keys are this run's
     yield env
     db.dispose_all()
     reset_settings()
@@ -155,16 +335,48 @@ def workspace_id() -> int:
     return default_workspace_id()
 
 
-class WorkerProcess:
-    """A real `aytada worker` process (forking RQ worker) with the test's environment."""
+def session_pids(sid: int) -> list[int]:
+    """Live (not zombie) processes of session ``sid``: a worker started with
+    ``start_new_session=True``, its work-horses (each in a process group of its own: RQ calls
+    ``setpgrp``) and whatever they started (ffmpeg, espeak-ng, …)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        state, session = fields[0], int(fields[3])
+        if session == sid and state != "Z":
+            found.append(int(entry.name))
+    return found
 
-    def __init__(self, env: dict[str, str], extra_env: dict[str, str] | None = None) -> None:
+
+def _process_groups(pids: list[int]) -> set[int]:
+    groups = set()
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            groups.add(os.getpgid(pid))
+    return groups
+
+
+class WorkerProcess:
+    """A real `aytada worker` process (forking RQ worker) with the test's environment.
+
+    It leads a session of its own; :meth:`stop` ends every process in it. ``root``: the
+    checkout the worker imports `aytada` from (and runs in).
+    """
+
+    def __init__(
+        self, env: dict[str, str], extra_env: dict[str, str] | None = None, root: Path = ROOT
+    ) -> None:
         full = {**os.environ, **env, **(extra_env or {})}
-        full["PYTHONPATH"] = str(ROOT) + os.pathsep + full.get("PYTHONPATH", "")
+        full["PYTHONPATH"] = str(root) + os.pathsep + full.get("PYTHONPATH", "")
         self.log = Path(env["MEDIA_DIR"]).parent / f"worker-{uuid.uuid4().hex[:6]}.log"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "aytada", "worker"],
-            env=full, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            env=full, cwd=root, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
             start_new_session=True,
         )
 
@@ -172,14 +384,33 @@ class WorkerProcess:
         out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True)
         return [int(p) for p in out.stdout.split()]
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+    def processes(self) -> list[int]:
+        """Every live process the worker's session holds (the worker, horses, their children)."""
+        return session_pids(self.proc.pid)
+
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM every process group of the worker's session, wait up to ``grace`` seconds,
+        then SIGKILL what is left; returns once nothing of the session runs (so no work-horse
+        or ffmpeg of this test writes into the next test's database, Redis or files)."""
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 10.0)):
+            for group in _process_groups(self.processes()):
+                with contextlib.suppress(OSError):
+                    os.killpg(group, sig)
+            if self._gone_within(wait):
+                break
+        self.proc.wait(10)
+        left = self.processes()
+        assert not left, f"worker {self.proc.pid}: processes survived SIGKILL: {left}"
+
+    def _gone_within(self, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while True:
+            self.proc.poll()  # reap the worker: a zombie is not counted
+            if not self.processes():
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -212,3 +443,59 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2, what: str 
 
 def settings_now():  # type: ignore[no-untyped-def]
     return get_settings()
+
+
+# ---------------------------------------------------------------------------------------------
+# CI guard: with CI=true a skip fails the run
+
+#: Tests allowed to skip in CI: node id → why the skip hides nothing. Keep it empty; an entry
+#: needs a reason a reviewer accepts (a missing tool or server is never one: install it).
+CI_ALLOWED_SKIPS: dict[str, str] = {}
+
+_SKIPS: list[tuple[str, str]] = []  # (node id, why) of every skip or xfail of this run
+
+
+def _skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    if getattr(report, "wasxfail", None) is not None:
+        return f"xfail: {report.wasxfail or 'no reason given'}"  # type: ignore[union-attr]
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        path, line, message = longrepr
+        return f"{message.removeprefix('Skipped: ')} ({path}:{line})"
+    return str(longrepr)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _SKIPS.append((report.nodeid, _skip_reason(report)))
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.skipped:  # a whole module skipped (pytest.skip(allow_module_level) / importorskip)
+        _SKIPS.append((report.nodeid, _skip_reason(report)))
+
+
+def ci_forbidden_skips() -> list[tuple[str, str]]:
+    """This run's skips that CI does not allow (empty outside CI)."""
+    if not IN_CI:
+        return []
+    return [(node, why) for node, why in _SKIPS if node not in CI_ALLOWED_SKIPS]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if ci_forbidden_skips() and session.exitstatus in (
+        pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED
+    ):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    forbidden = ci_forbidden_skips()
+    if not forbidden:
+        return
+    terminalreporter.write_sep("=", f"CI=true: {len(forbidden)} skipped test(s) fail the run",
+                               red=True, bold=True)
+    for node, why in forbidden:
+        terminalreporter.write_line(f"SKIPPED IN CI {node}: {why}", red=True)
+    terminalreporter.write_line("Fix the cause (install the tool, start the server) or add the "
+                                "test to CI_ALLOWED_SKIPS in tests/conftest.py with a reason.")

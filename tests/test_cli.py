@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -17,7 +16,7 @@ from aytada.cli import CAMPAIGN_KEYS
 from aytada.core import campaigns, media, projects, workspaces
 from aytada.core.workspaces import default_workspace_id
 from aytada.providers import ffmpeg
-from tests.conftest import IN_CI, ROOT, wait_for
+from tests.conftest import ROOT, require_espeak, wait_for
 from tests.factories import make_project
 
 
@@ -497,10 +496,7 @@ def test_make_without_wait_returns_and_the_pipeline_runs_on(
 def test_make_video_15s_wait_picks_the_first_idea_and_prints_the_mp4(
     app_env, workspace_id, start_worker, tmp_path
 ):
-    if shutil.which("espeak-ng") is None:
-        if IN_CI:
-            pytest.fail("espeak-ng is required in CI")
-        pytest.skip("espeak-ng is not installed")
+    require_espeak()
     cid = str(_campaign(app_env, tmp_path))
     _worker_listening(start_worker)
     _worker_listening(start_worker)

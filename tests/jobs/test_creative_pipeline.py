@@ -4,7 +4,6 @@ product photo in every scene and every banner/flyer size, and script edits in th
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from aytada.core import campaigns, media, projects
 from aytada.core.formats import DESIGN_FORMATS
 from aytada.jobs.runner import start_step
 from aytada.providers import ffmpeg
-from tests.conftest import IN_CI, wait_for
+from tests.conftest import require_espeak, wait_for
 from tests.factories import CAMPAIGN, make_project
 
 pytestmark = pytest.mark.slow
@@ -71,10 +70,7 @@ def _run(ws: int, pid: int, step: str, until: str, timeout: float = 240) -> None
 def test_product_in_every_scene_and_script_edits_reach_the_ad(
     workspace_id: int, start_worker, tmp_path: Path
 ) -> None:
-    if shutil.which("espeak-ng") is None:
-        if IN_CI:
-            pytest.fail("espeak-ng is required in CI (scripts/system-packages.sh installs it)")
-        pytest.skip("espeak-ng is not installed")
+    require_espeak()
     start_worker()
     start_worker()
     ws = workspace_id

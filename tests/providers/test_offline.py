@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import os
-import shutil
 import textwrap
 import wave
 from pathlib import Path
@@ -38,6 +36,7 @@ from aytada.providers.offline import (
     PillowImages,
     SynthMusic,
 )
+from tests.conftest import require_espeak
 from tests.providers.briefs import GLOWCO as BRIEF
 
 W, H = 320, 568
@@ -47,16 +46,6 @@ def _hook_and_script(brief: Brief, length_s: int = 30) -> tuple[str, str]:
     writer = OfflineWriter()
     idea = writer.ideas(brief, count=3, length_s=length_s)[0]
     return idea.hook, writer.script(brief, idea, length_s=length_s).voiceover
-
-
-def require_espeak() -> str:
-    """espeak-ng's path; in CI a missing espeak-ng is a failure, elsewhere a skip."""
-    exe = shutil.which("espeak-ng")
-    if exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("espeak-ng must be installed in CI (apt-get install espeak-ng)")
-        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
-    return exe
 
 
 # --------------------------------------------------------------------------------------------

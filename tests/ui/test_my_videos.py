@@ -177,22 +177,36 @@ def test_a_run_costs_the_same_few_statements_for_any_number_of_projects(app, ws)
     from aytada.core import db
 
     cid = make_campaign(ws)
-    counts = []
+    runs: dict[int, list[str]] = {}
     for n in (3, 40):
         while len(list_projects_ids(ws)) < n:
-            make_project(ws, cid, status="generating_video")
+            make_project(ws, cid, status="generating_video", title=f"Card {n}")
         at = app(PAGE)
         statements: list[str] = []
 
-        def listener(*args, seen=statements):  # type: ignore[no-untyped-def]
-            seen.append(args[2])
+        def listener(conn, cursor, statement, *rest, seen=statements):  # type: ignore[no-untyped-def]
+            seen.append(" ".join(statement.split()))
 
-        event.listen(db.get_engine(), "before_cursor_execute", listener)
-        at.run()
-        event.remove(db.get_engine(), "before_cursor_execute", listener)
-        counts.append(len(statements))
+        engine = db.get_engine()  # the engine the page's queries run on (one per process)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            at.run()
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        assert not at.exception
+        # this run drew the cards (24 a page, each active one with its progress bar), so the
+        # statements counted are the ones it made
+        assert len(at.get("progress")) == min(n, 24)
+        runs[n] = statements
+    for n, statements in runs.items():
+        # the listener saw the page's real queries: one count and one page of cards ...
+        cards = [s for s in statements if "projects.title" in s and "FROM projects" in s]
+        assert len(cards) == 1, (n, statements)
+        assert any(s.startswith("SELECT count(*)") and "FROM projects" in s for s in statements)
+        # ... and no query per card
+        assert not [s for s in statements if "projects.id = " in s], (n, statements)
     # workspace, balance, then the page: count, one page of cards, "anything active?"
-    assert counts[0] == counts[1] <= 5
+    assert 3 <= len(runs[3]) == len(runs[40]) <= 5, runs
 
 
 def list_projects_ids(ws: int) -> list[int]:
