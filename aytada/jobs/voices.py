@@ -24,6 +24,7 @@ from aytada.providers.registry import build_provider
 
 PREVIEW_TEXT = "Hi! This is how your ad will sound."  # about 3 s at the normal pace
 LIST_TTL_S = 300.0  # a voice list is read again after five minutes
+ERROR_TTL_S = 60.0  # a provider that failed is asked again after a minute (pages stay quick)
 QUICK_TIMEOUT_S = 15.0  # a page waits at most this long on the provider (per request)
 PROVIDER_LABELS = {"offline": "Offline voices (espeak-ng)", "elevenlabs": "ElevenLabs"}
 
@@ -62,26 +63,29 @@ def available_voices(*, refresh: bool = False) -> VoiceList:
     """The voices of the voice provider in use (cached for :data:`LIST_TTL_S`).
 
     A provider that cannot be reached gives an empty list and a readable ``error``; it is
-    asked again on the next call.
+    asked again after :data:`ERROR_TTL_S` (so a hanging API does not slow every page).
     """
     name = provider_names()["voice"]
     with _lock:
         cached = _lists.get(name)
-        if cached and not refresh and time.monotonic() - cached[0] < LIST_TTL_S:
-            return cached[1]
+        if cached and not refresh:
+            ttl = ERROR_TTL_S if cached[1].error else LIST_TTL_S
+            if time.monotonic() - cached[0] < ttl:
+                return cached[1]
     try:
         voices = list(_voice_provider().voices())
     except ProviderError as exc:
-        return VoiceList(name, [], f"The {PROVIDER_LABELS.get(name, name)} voices could not "
-                                   f"be read: {exc}")  # fmt: skip
-    if not voices:
+        label = PROVIDER_LABELS.get(name, name)
+        result = VoiceList(name, [], f"The {label} voices could not be read: {exc}")
+    else:
+        result = VoiceList(name, voices)
+    if not result.error and not result.voices:
         hint = (
             "install espeak-ng (apt-get install espeak-ng) or set ELEVENLABS_API_KEY"
             if name == "offline"
             else "add a voice to the ElevenLabs account"
         )
-        return VoiceList(name, [], f"No voice is available: {hint}.")
-    result = VoiceList(name, voices)
+        result = VoiceList(name, [], f"No voice is available: {hint}.")
     with _lock:
         _lists[name] = (time.monotonic(), result)
     return result

@@ -240,9 +240,12 @@ class ElevenLabsVoice(_ElevenLabsBase):
         self._stream_to(stream, out_path)
         return AudioResult(path=out_path)
 
-    def voices(self, *, timeout: float = VOICE_LIST_TIMEOUT) -> list[VoiceInfo]:
+    def voices(self, *, timeout: float | None = None) -> list[VoiceInfo]:
         """The account's voices (``GET /v2/voices``, 100 a page, at most 500), one attempt of
-        at most ``timeout`` s per page: a page waits on it, so it fails fast and readably."""
+        at most ``timeout`` s per page (default: the adapter's timeout, at most
+        :data:`VOICE_LIST_TIMEOUT`): a page waits on it, so it fails fast and readably."""
+        if timeout is None:
+            timeout = min(self._timeout, VOICE_LIST_TIMEOUT)
         options = {**NO_SDK_RETRIES, "timeout_in_seconds": timeout}
         found: list[VoiceInfo] = []
         token: str | None = None

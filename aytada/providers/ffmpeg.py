@@ -282,7 +282,7 @@ def _caption_filter(
     if style.style == "box":
         options.update(
             box="1",
-            boxcolor=f"{contrast}@{0.55 if contrast == 'black' else 0.85}",
+            boxcolor=f"{contrast}@{0.55 if contrast == 'black' else 0.92}",
             boxborderw=str(pad),
         )
     else:  # outline: a contrasting edge around each glyph, no panel
