@@ -353,3 +353,12 @@ def test_banner_size_and_jingle_length_until_their_first_step(workspace_id: int)
 def test_unchanged_settings_are_a_no_op_even_when_locked(workspace_id: int) -> None:
     pid = make_project(workspace_id, status="completed", output_asset_id=1, quality="pro")
     assert projects.change_settings(workspace_id, pid, quality="pro").changed == ()
+
+
+def test_a_script_too_long_for_a_shorter_length_is_named(workspace_id: int) -> None:
+    script = {**SCRIPT, "voiceover": " ".join(["word"] * 60)}  # about 24 s to say
+    pid = make_project(workspace_id, status="script_ready", script=script, length_s=30)
+    assert projects.script_fit(projects.get_project(workspace_id, pid)) is None
+    projects.change_settings(workspace_id, pid, length_s=15)
+    fit = projects.script_fit(projects.get_project(workspace_id, pid)) or ""
+    assert "takes about 24 s to say; the ad is 15 s" in fit
