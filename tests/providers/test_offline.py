@@ -37,6 +37,7 @@ from aytada.providers.offline import (
     SynthMusic,
 )
 from tests.conftest import require_espeak
+from tests.jobs.helpers import assert_voice_heard
 from tests.providers.briefs import GLOWCO as BRIEF
 
 W, H = 320, 568
@@ -292,7 +293,7 @@ def test_offline_pipeline_end_to_end(tmp_path: Path) -> None:
     assert (info["video_codec"], info["audio_codec"]) == ("h264", "aac")
     assert (info["width"], info["height"]) == (W, H)
     assert abs(info["duration"] - 15.0) <= 0.1
-    assert ff.mean_volume_db(final) > -50
+    assert_voice_heard(final, voice)  # the voice, not only the music at the right level
 
     # caption pixels: the final frame mid-scene vs the same still rendered without caption
     plain = ff.render_segment_from_still(
