@@ -35,8 +35,10 @@ def _render_project(ws: int) -> int:
 
 
 def _settled(ws: int, pid: int) -> bool:
-    return _status(ws, pid) in ("completed", "failed") and all(
-        g.state in ("succeeded", "failed") for g in _gens(pid))
+    """No generation of the project is open (a follow-up is created in the same transaction
+    that closes its predecessor, so this is the end of the chain, wherever it stopped)."""
+    rows = _gens(pid)
+    return bool(rows) and all(g.state in ("succeeded", "failed") for g in rows)
 
 
 def _steps(pid: int) -> list[tuple[str, int, str]]:
