@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aytada.core.projects import get_project
 from aytada.ui.widgets import VIDEOS as PAGE
 from tests.factories import make_campaign, make_project
 from tests.ui.helpers import buttons, generations, has_autorefresh, project_row, texts
@@ -84,7 +83,7 @@ def test_soft_deleted_projects_are_hidden_and_do_not_poll(app, ws):
 
 
 def test_delete_asks_for_confirmation_then_soft_deletes(app, ws):
-    pid = make_project(ws, title="Delete me", status="generating_script")
+    pid = make_project(ws, title="Delete me", status="script_ready")  # active ones: no Delete
     at = app(PAGE)
     at.button(key=f"mv-{pid}-del").click().run()
     # nothing deleted yet: a confirmation is shown
@@ -165,10 +164,13 @@ def test_empty_state_says_what_to_do(app, ws):
 
 
 def test_failed_card_shows_the_error(app, ws):
-    pid = make_project(ws, status="failed", error="Script failed: the model timed out")
+    pid = make_project(ws, status="failed", error="Script failed: the model timed out",
+                       title="Broken ad")
+    make_project(ws, status="completed", title="Fine ad")
     at = app(PAGE)
-    assert "the model timed out" in texts(at)
-    assert get_project(ws, pid).status == "failed"
+    body = texts(at)
+    assert body.count("the model timed out") == 1  # on the failed card only
+    assert buttons(at)[f"mv-{pid}-act"] == "View & Retry"  # and it offers the way out
 
 
 def test_a_run_costs_the_same_few_statements_for_any_number_of_projects(app, ws):
