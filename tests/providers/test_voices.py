@@ -68,6 +68,16 @@ def test_offline_speed_changes_how_long_a_line_takes(espeak, tmp_path: Path) -> 
     assert d["slow"] / d["fast"] == pytest.approx(1.5, rel=0.15)  # 0.8× vs 1.2×
 
 
+def test_only_voices_the_installed_espeak_ng_has_are_offered(monkeypatch) -> None:
+    from aytada.providers.offline import voice as voice_module
+
+    monkeypatch.setattr(voice_module, "_installed",
+                        lambda: (frozenset({"en-us", "en-gb"}), frozenset({"f3"})))  # fmt: skip
+    assert [v.id for v in offline_voices()] == ["en-us", "en-us+f3", "en-gb"]
+    monkeypatch.setattr(voice_module, "_installed", lambda: (frozenset(), frozenset()))
+    assert offline_voices() == []  # no espeak-ng: nothing to pick (the Studio says why)
+
+
 def test_offline_speed_out_of_range_is_refused(tmp_path: Path) -> None:
     for speed in (0.1, 3.0):
         with pytest.raises(ProviderError, match="speaking speed"):
