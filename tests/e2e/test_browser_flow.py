@@ -4,15 +4,21 @@
 fresh data folder; then, only through the browser: create a campaign, make a 15 s video ad
 with the wizard on the offline providers, see **Processing** on My Videos, wait for
 **View Ad**, open it and find the video, delete it and see it gone.
+
+The app runs with POLL_MS=60000: the 8 s autorefresh is a minute here, so a step's result that
+shows up sooner was brought by the Studio's one-second status watcher. (How fast, with the
+default settings, is measured by `bench/studio_latency.py`: speed is never asserted here.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -26,6 +32,12 @@ from tests.conftest import IN_CI, ROOT
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "")) if os.environ.get("E2E_SCREENSHOTS") else None
+# a minute between autorefreshes: only the status watcher can show a result within WATCHED_MS
+E2E_ENV = {"POLL_MS": "60000", "PRICE_SCENES": "1"}
+WATCHED_MS = 30_000
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]  # fmt: skip
 
 
 def _free_port() -> int:
@@ -34,13 +46,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def running_app(data: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`scripts/up.sh` on a fresh data folder (its SQLite database is `data/aytada.db`);
+    yields the app's URL and stops everything afterwards."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "MEDIA_DIR", "AYTADA_QUEUE")}
-    env["AYTADA_DATA_DIR"] = str(tmp_path / "data")
-    log = open(tmp_path / "up.log", "wb")  # noqa: SIM115
+    env["AYTADA_DATA_DIR"] = str(data)
+    env.update(extra_env or {})
+    data.parent.mkdir(parents=True, exist_ok=True)
+    log_path = data.parent / "up.log"
+    log = open(log_path, "wb")  # noqa: SIM115
     proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "up.sh"), "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
@@ -55,8 +72,7 @@ def app(tmp_path: Path) -> Iterator[str]:
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("the app did not start:\n"
-                                     + (tmp_path / "up.log").read_text()[-3000:])
+                raise AssertionError("the app did not start:\n" + log_path.read_text()[-3000:])
             time.sleep(0.5)
         yield url
     finally:
@@ -66,7 +82,18 @@ def app(tmp_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
-    assert proc.returncode == 0, (tmp_path / "up.log").read_text()[-3000:]
+    assert proc.returncode == 0, log_path.read_text()[-3000:]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[str]:
+    with running_app(tmp_path / "data", E2E_ENV) as url:
+        yield url
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "aytada.db"
 
 
 @pytest.fixture
@@ -78,15 +105,11 @@ def browser_page():  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic"],
-        )
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.set_default_timeout(30_000)
         yield page
+        _shot(page, "99-last")  # where the test ended (or failed)
         browser.close()
 
 
@@ -106,7 +129,24 @@ def _wait_text(page, text: str | re.Pattern, timeout: float = 60_000) -> None:  
     page.get_by_text(text).first.wait_for(state="visible", timeout=timeout)
 
 
-def test_from_empty_database_to_a_finished_ad_and_back(app: str, browser_page) -> None:  # type: ignore[no-untyped-def]
+def _visible(page, locator, timeout: float = WATCHED_MS) -> None:  # type: ignore[no-untyped-def]
+    locator.first.wait_for(state="visible", timeout=timeout)
+
+
+def _scenes_charges(database: Path) -> tuple[int, int, int]:
+    """(scene breakdowns run, ledger rows for them, credits they took) in the app's database."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        runs = conn.execute("SELECT count(*) FROM generations WHERE step = 'scenes'").fetchone()
+        rows, taken = conn.execute(
+            "SELECT count(*), coalesce(-sum(l.delta), 0) FROM credit_ledger l "
+            "JOIN generations g ON g.id = l.generation_id WHERE g.step = 'scenes'"
+        ).fetchone()
+    return runs[0], rows, taken
+
+
+def test_from_empty_database_to_a_finished_ad_and_back(  # type: ignore[no-untyped-def]
+    app: str, database: Path, browser_page
+) -> None:
     page = browser_page
     page.goto(f"{app}/campaigns")
     page.get_by_label(re.compile(r"^Campaign name")).fill("Autumn launch")
@@ -124,14 +164,42 @@ def test_from_empty_database_to_a_finished_ad_and_back(app: str, browser_page) -
 
     page.goto(f"{app}/studio?kind=video")
     page.get_by_label(re.compile(r"^Title")).fill("Ember 15 s")
-    page.get_by_text("15 s", exact=True).first.click()
+    page.get_by_text(re.compile(r"^15 s( ·|$)")).first.click()  # its price follows
     _click(page, "Create and open in the Studio")
     _click(page, re.compile(r"^Generate ideas"))
-    _click(page, "Use this idea", timeout=60_000)  # ideas arrive on an 8 s refresh
+    # the autorefresh is a minute away: the ideas come with the status watcher's rerun
+    _visible(page, page.get_by_text("New ideas are ready"))
+    _click(page, "Use this idea")
     _shot(page, "03-ideas")
     _click(page, re.compile(r"^Generate script"))
-    _click(page, re.compile(r"^Generate scenes"), timeout=60_000)
-    _click(page, re.compile(r"^Render video"), timeout=60_000)
+    # the script just paid for stays open (its fields visible), marked new, and the next
+    # step's button sits under it
+    _visible(page, page.get_by_text("Your new script is ready"))
+    _visible(page, page.get_by_label("Hook", exact=True))
+    _visible(page, page.get_by_role("button", name=re.compile(r"^Generate scenes")))
+    _shot(page, "03b-script")
+
+    # a second tab (another browser context: its own session) drawn before the scenes exist
+    other = page.context.browser.new_context(viewport={"width": 1400, "height": 1100})
+    tab_b = other.new_page()
+    tab_b.set_default_timeout(30_000)
+    tab_b.goto(page.url)
+    _visible(tab_b, tab_b.get_by_role("button", name=re.compile(r"^Generate scenes")))
+
+    _click(page, re.compile(r"^Generate scenes"))
+    _visible(page, page.get_by_text("Your new scenes are ready"))
+    _visible(page, page.get_by_label("Visual"))  # the scenes section is open
+    _visible(page, page.get_by_role("button", name=re.compile(r"^Render video")))
+    assert _scenes_charges(database) == (1, 1, 1)
+
+    _click(tab_b, re.compile(r"^Generate scenes"))  # the stale tab clicks the same button
+    _visible(tab_b, tab_b.get_by_text("This step already ran in another tab"))
+    _visible(tab_b, tab_b.get_by_role("button", name=re.compile(r"^Render video")))  # latest
+    _shot(tab_b, "03c-stale-tab")
+    other.close()
+    assert _scenes_charges(database) == (1, 1, 1)  # nothing ran or was charged twice
+
+    _click(page, re.compile(r"^Render video"))
     # the click's rerun must reach the server before we navigate away: the Studio itself
     # shows the render running (the badge of its header) once the jobs are queued
     _wait_text(page, "Generating video")
@@ -140,8 +208,8 @@ def test_from_empty_database_to_a_finished_ad_and_back(app: str, browser_page) -
     page.goto(f"{app}/videos")
     _wait_text(page, "Processing")
     _shot(page, "05-my-videos-processing")
-    # no reload by the test: the page's own 8 s autorefresh brings the new status
-    page.get_by_role("button", name="View Ad").first.wait_for(state="visible", timeout=240_000)
+    # no reload by the test: the page's own autorefresh (POLL_MS) brings the new status
+    page.get_by_role("button", name="View Ad").first.wait_for(state="visible", timeout=300_000)
     assert page.get_by_text("Processing", exact=True).count() == 0
     _shot(page, "06-my-videos-completed")
     _click(page, "View Ad")
@@ -154,10 +222,19 @@ def test_from_empty_database_to_a_finished_ad_and_back(app: str, browser_page) -
 
     page.goto(f"{app}/videos")
     _click(page, "Delete")
-    _click(page, "Yes, delete")
+    yes = page.get_by_role("button", name="Yes, delete").first
+    yes.wait_for(state="visible")
+    assert yes.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(198, 40, 40)"
+    _shot(page, "08-my-videos-confirm-delete")
+    yes.click()
     _wait_text(page, "No projects yet")
     assert page.get_by_role("button", name="View Ad").count() == 0  # the card is gone
     _shot(page, "08-my-videos-deleted")
+
+    page.goto(f"{app}/no-such-page")
+    _wait_text(page, "There is no page at this address.")
+    assert page.get_by_text("Campaigns in, ads out.").count() == 0  # not Home
+    _shot(page, "09-not-found")
 
 
 def test_chromium_and_espeak_are_installed_in_ci() -> None:
