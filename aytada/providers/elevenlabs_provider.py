@@ -214,7 +214,7 @@ class ElevenLabsVoice(_ElevenLabsBase):
         self, text: str, out_path: Path, *, voice: str = "", speed: float = 1.0
     ) -> AudioResult:
         """``text`` as an MP3; ``speed`` ≠ 1 goes to the API as ``voice_settings.speed``."""
-        out_path = Path(out_path)
+        out_path = Path(out_path).with_suffix(".mp3")  # the file says what it holds
         if not text.strip():
             raise ProviderError("There is no voiceover text to speak")
         low, high = SPEED_RANGE
@@ -284,6 +284,7 @@ class ElevenLabsMusic(_ElevenLabsBase, MusicProvider):
         self.model = model_id or "music"
 
     def render(self, request: MusicRequest, out_path: Path) -> AudioResult:
+        out_path = Path(out_path).with_suffix(".mp3")  # the API answers MP3, whatever was asked
         wanted = int(round(request.seconds * 1000))
         length_ms = min(MUSIC_MAX_MS, max(MUSIC_MIN_MS, wanted))
         notice = ""
