@@ -178,15 +178,28 @@ def test_readable_messages():
     assert "not reachable" in jobqueue.queue_error(ConnectionError("refused"))
 
 
-def test_a_redis_that_refuses_writes_is_reported_as_such(workspace_id, redis_url):
-    conn = Redis.from_url(redis_url)
-    conn.config_set("min-replicas-to-write", 1)  # every write now fails with NOREPLICAS
+def test_a_redis_that_refuses_writes_is_reported_as_such(workspace_id, tmp_path, monkeypatch):
+    # a private redis-server: the machine's Redis is shared with other runs, never reconfigured
+    sock = tmp_path / "ro-redis.sock"
+    server = subprocess.Popen(
+        [jobqueue.redis_server_binary(), "--port", "0", "--unixsocket", str(sock), "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path), "--min-replicas-to-write", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
     try:
+        wait_for(sock.exists, timeout=20, what="the private redis-server")
+        monkeypatch.setenv("REDIS_URL", f"unix://{sock}")
+        reset_settings()
+        pid = _script_project(workspace_id)
         with pytest.raises(QueueUnavailable, match="refuses writes") as err:
-            start_step(workspace_id, _script_project(workspace_id), "script")
+            start_step(workspace_id, pid, "script")  # every write fails with NOREPLICAS
         assert "not reachable" not in str(err.value)
+        assert _status(workspace_id, pid) == "ideas_ready"  # nothing changed
+        assert _gens(pid) == []  # nothing was left queued
     finally:
-        conn.config_set("min-replicas-to-write", 0)
+        server.terminate()
+        server.wait(10)
+        reset_settings()
 
 
 def test_the_loser_of_a_concurrent_render_is_told_it_is_already_rendering(workspace_id):

@@ -36,8 +36,7 @@ def ui_redis(ui_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     if not url:
         proc = start_embedded_redis(get_settings())
         url = get_settings().effective_redis_url
-    monkeypatch.setenv("AYTADA_QUEUE", "aytada-ui-test")
-    reset_settings()
+    reset_settings()  # the run's own queue name (AYTADA_QUEUE) is kept from the root conftest
     Redis.from_url(url).flushdb()
     yield url
     if proc is not None:
