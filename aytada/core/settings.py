@@ -179,6 +179,8 @@ class Settings(BaseSettings):
     elevenlabs_base_url: str = Field(default="", alias="ELEVENLABS_BASE_URL")
     shotstack_api_key: SecretStr = Field(default=SecretStr(""), alias="SHOTSTACK_API_KEY")
     shotstack_base_url: str = Field(default="", alias="SHOTSTACK_BASE_URL")
+    fal_api_key: SecretStr = Field(default=SecretStr(""), alias="FAL_KEY")
+    fal_base_url: str = Field(default="", alias="FAL_BASE_URL")
     # capability → provider choice, from PROVIDER_<CAPABILITY> (validated by the registry)
     provider_overrides: dict[str, str] = Field(default_factory=dict)
     # step price name → credits, from PRICE_<NAME>

@@ -1,10 +1,11 @@
 """The one place that picks a provider for each capability.
 
 Rule: the real provider when its API key is set, the offline one otherwise; an override
-(capability → ``"offline"``, ``"local"``, ``"openai"``, ``"elevenlabs"`` or ``"shotstack"``) picks
-explicitly, and an override to a real provider without its key is an error, not a silent
-fallback. Stitching is local by default; Shotstack only by override (and with its key); OpenAI
-video clips only by override (the adapter is retired, see :class:`OpenAIClips`).
+(capability → ``"offline"``, ``"local"``, ``"openai"``, ``"elevenlabs"``, ``"shotstack"`` or
+``"fal"``) picks explicitly, and an override to a real provider without its key is an error, not
+a silent fallback. Stitching is local by default; Shotstack only by override (and with its key).
+Clips come from fal when ``FAL_KEY`` is set; OpenAI video clips only by override (the adapter is
+retired, see :class:`OpenAIClips`).
 
 What each real adapter needs (its key variable, model names, voice) is declared on the adapter
 class (see :mod:`aytada.providers.spec`); this module only reads those declarations. SDKs and the
@@ -28,6 +29,7 @@ from aytada.providers.base import (
     VoiceProvider,
 )
 from aytada.providers.elevenlabs_provider import ElevenLabsMusic, ElevenLabsVoice
+from aytada.providers.fal_provider import FalClips
 from aytada.providers.openai_provider import OpenAIClips, OpenAIImages, OpenAIText
 from aytada.providers.shotstack import ShotstackStitcher
 from aytada.providers.spec import SERVICES, Option, Service
@@ -43,6 +45,7 @@ REAL_ADAPTERS: tuple[type, ...] = (
     OpenAIText,
     OpenAIImages,
     OpenAIClips,
+    FalClips,
     ElevenLabsVoice,
     ElevenLabsMusic,
     ShotstackStitcher,
@@ -101,7 +104,7 @@ class ProviderConfig:
     """
 
     values: Mapping[str, str] = field(default_factory=dict)
-    # capability -> "offline" | "openai" | "elevenlabs" | "local" | "shotstack"
+    # capability -> "offline" | "openai" | "elevenlabs" | "local" | "shotstack" | "fal"
     overrides: Mapping[str, str] = field(default_factory=dict)
 
     def value(self, name: str) -> str:

@@ -35,4 +35,6 @@ class Option:
 OPENAI = Service("openai", "OpenAI", "OPENAI_API_KEY", "OPENAI_BASE_URL")
 ELEVENLABS = Service("elevenlabs", "ElevenLabs", "ELEVENLABS_API_KEY", "ELEVENLABS_BASE_URL")
 SHOTSTACK = Service("shotstack", "Shotstack", "SHOTSTACK_API_KEY", "SHOTSTACK_BASE_URL")
-SERVICES: tuple[Service, ...] = (OPENAI, ELEVENLABS, SHOTSTACK)
+# fal's own variable name for the key (what its SDK and docs use)
+FAL = Service("fal", "fal", "FAL_KEY", "FAL_BASE_URL")
+SERVICES: tuple[Service, ...] = (OPENAI, ELEVENLABS, SHOTSTACK, FAL)
