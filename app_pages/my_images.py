@@ -36,7 +36,7 @@ for start in range(0, len(images), COLUMNS):
     for col, image in zip(st.columns(COLUMNS), images[start : start + COLUMNS], strict=False):
         with col, st.container(border=True):
             w.thumbnail(image.path, "banner", size=(480, 480), contain=True)
-            st.caption(f"{IMAGE_ROLES.get(image.role, image.role)} · {image.project_title}")
+            st.caption(f"{IMAGE_ROLES.get(image.role, image.role)} · {w.md(image.project_title)}")
             w.download_file(
                 "Download",
                 image.path,

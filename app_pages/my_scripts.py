@@ -36,7 +36,8 @@ if not scripts:
 for entry in scripts:
     with st.container(border=True):
         st.markdown(f"**{w.md(entry.project_title)}**")
-        st.caption(f"Campaign: {entry.campaign_name} · updated {w.fmt_date(entry.updated_at)}")
+        campaign = w.md(entry.campaign_name)
+        st.caption(f"Campaign: {campaign} · updated {w.fmt_date(entry.updated_at)}")
         st.code(entry.as_text(), language=None, wrap_lines=True)
         with st.container(horizontal=True):
             for ext, body, mime in (

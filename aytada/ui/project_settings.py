@@ -96,16 +96,17 @@ def settings_panel(studio: Any) -> None:
         st.caption("Format, length and quality can change until the render starts.")
         if "format" in fields:
             if project.kind == "video":
-                options = list(VIDEO_FORMATS)
-                label = lambda f: f"{f} · {price(length, quality)}"  # noqa: E731
+                options, label = list(VIDEO_FORMATS), str
             else:
-                options = list(DESIGN_FORMATS)
-                label = lambda f: f"{DESIGN_FORMAT_LABELS[f]} · {price(length, quality)}"  # noqa: E731
+                options, label = list(DESIGN_FORMATS), DESIGN_FORMAT_LABELS.get
+            # prices go in the captions: a label that changed would no longer match the
+            # radio's stored value (Streamlit keeps the formatted option)
             st.radio(
                 "Format" if project.kind == "video" else "Size",
                 options,
                 index=options.index(project.format) if project.format in options else 0,
                 format_func=label,
+                captions=[price(length, quality) for _ in options],
                 horizontal=project.kind == "video",
                 key=keys["format"],
             )
@@ -114,7 +115,8 @@ def settings_panel(studio: Any) -> None:
                 "Length",
                 LENGTHS,
                 index=LENGTHS.index(project.length_s) if project.length_s in LENGTHS else 0,
-                format_func=lambda n: f"{n} s · {price(n, quality)}",
+                format_func=lambda n: f"{n} s",
+                captions=[price(n, quality) for n in LENGTHS],
                 horizontal=True,
                 key=keys["length_s"],
             )
@@ -124,7 +126,8 @@ def settings_panel(studio: Any) -> None:
                 "Quality",
                 options,
                 index=options.index(project.quality) if project.quality in options else 0,
-                format_func=lambda q: f"{QUALITIES[q]} · {price(length, q)}",
+                format_func=QUALITIES.get,
+                captions=[price(length, q) for q in options],
                 horizontal=True,
                 key=keys["quality"],
             )

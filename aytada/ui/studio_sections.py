@@ -98,7 +98,8 @@ def _length_radio(default_index: int, kind: str = "video") -> None:
         "Length",
         LENGTHS,
         index=default_index,
-        format_func=lambda n: f"{n} s · {_choice_credits(kind, n, quality)}",
+        format_func=lambda n: f"{n} s",
+        captions=[_choice_credits(kind, n, quality) for n in LENGTHS],
         horizontal=True,
         key="np_length",
     )
@@ -165,14 +166,15 @@ def new_project_form(
         "Title *", key="np_title", max_chars=120, placeholder="e.g. Spring launch: 30 s story"
     )
     w.field_error(errors, "title", "kind")
-    # every option shows what the whole asset costs with it (the other choices as they stand)
+    # every option shows what the whole asset costs with it (the other choices as they stand),
+    # as its caption: a label that changes would no longer match the widget's stored value
     length = st.session_state.get("np_length", NEW_LENGTH)
     quality = st.session_state.get("np_quality", NEW_QUALITY)
     if chosen == "video":
         st.radio(
             "Format",
             list(VIDEO_FORMATS),
-            format_func=lambda f: f"{f} · {_choice_credits('video', length, quality)}",
+            captions=[_choice_credits("video", length, quality) for _ in VIDEO_FORMATS],
             horizontal=True,
             key="np_format_video",
         )
@@ -181,7 +183,8 @@ def new_project_form(
             "Quality",
             list(QUALITIES),
             index=list(QUALITIES).index(NEW_QUALITY),
-            format_func=lambda q: f"{QUALITIES[q]} · {_choice_credits('video', length, q)}",
+            format_func=QUALITIES.get,
+            captions=[_choice_credits("video", length, q) for q in QUALITIES],
             horizontal=True,
             key="np_quality",
         )
@@ -189,9 +192,7 @@ def new_project_form(
         st.selectbox(
             "Size",
             list(DESIGN_FORMATS),
-            format_func=lambda f: (
-                f"{DESIGN_FORMAT_LABELS[f]} · {_choice_credits(chosen, length, quality)}"
-            ),
+            format_func=DESIGN_FORMAT_LABELS.get,
             key=f"np_format_{chosen}",
         )
     else:

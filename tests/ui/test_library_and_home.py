@@ -133,3 +133,17 @@ def test_sidebar_shows_balance_and_offline_mode(app, ws):
     at = app(VIDEOS)
     assert at.sidebar.metric[0].value == "1,000"
     assert "Offline mode" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_library_titles_and_campaign_names_are_shown_as_typed(app, ws):
+    cid = make_campaign(ws, name="**Bold** camp_aign")
+    pid = make_project(ws, cid, title="*Star* ad #1", status="completed", script=SCRIPT)
+    _image(ws, pid, "scene_still", "typed.png")
+    for page in (SCRIPTS, IMAGES):
+        at = app(page)
+        assert not at.exception
+        shown = [el.value for el in (*at.markdown, *at.caption)]
+        # escaped for Markdown, so the browser shows the asterisks instead of bold/italic
+        assert any(r"\*Star\* ad \#1" in text for text in shown), (page, shown)
+    at = app(SCRIPTS)
+    assert any(r"\*\*Bold\*\* camp\_aign" in el.value for el in at.caption)

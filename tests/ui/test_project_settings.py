@@ -16,7 +16,10 @@ from tests.ui.helpers import IDEAS, SCENES, SCRIPT, buttons, project_row, texts
 
 
 def options(at, key: str) -> list[str]:
-    return list(at.radio(key=key).options)
+    """A radio's options as the user reads them: the label, then its price (the caption)."""
+    radio = at.radio(key=key)
+    captions = list(radio.proto.captions) or [""] * len(radio.options)
+    return [f"{o} · {c}" if c else o for o, c in zip(radio.options, captions, strict=True)]
 
 
 def settings_radio(at, field: str):
@@ -69,17 +72,27 @@ def test_every_video_choice_shows_the_whole_ads_price(app, ws):
     assert options(at, "np_quality")[0] == "Standard (720p) · ≈57 credits"
     assert options(at, "np_format_video")[1] == "1:1 · ≈57 credits"
     assert "In all ≈57 credits: Script 2 + 3 × scene clip 45" in texts(at)
+    # choices made before a price changed are kept (a radio whose label held the price lost
+    # its value when the price moved: the browser then refused the form)
+    at.radio(key="np_format_video").set_value("1:1").run()
+    at.radio(key="np_quality").set_value("pro").run()
+    at.radio(key="np_length").set_value(60).run()
+    assert at.radio(key="np_format_video").value == "1:1"
+    assert at.radio(key="np_quality").value == "pro"
+    at.radio(key="np_quality").set_value("standard").run()
+    at.radio(key="np_length").set_value(15).run()
 
     at.text_input(key="np_title").input("Cheap test")
     at.button(key="np_create").click().run()
     (card,) = list_projects(ws).cards
     assert (card.length_s, project_row(card.id).quality) == (15, "standard")
+    assert project_row(card.id).format == "1:1"
 
 
 def test_design_and_jingle_choices_show_their_price(app, ws):
     make_campaign(ws)
     at = app(STUDIO, kind="banner")
-    assert at.selectbox(key="np_format_banner").options[0] == "1080×1080 · square post · 10 credits"
+    assert at.selectbox(key="np_format_banner").options[0] == "1080×1080 · square post"
     assert "In all 10 credits: Copy & image 10." in texts(at)
     at = app(STUDIO, kind="jingle")
     assert options(at, "np_length") == [f"{n} s · 10 credits" for n in (15, 30, 60)]
@@ -177,7 +190,7 @@ def test_banner_size_can_change_before_it_is_made(app, ws):
     pid = make_project(ws, kind="banner", fmt="1080x1080")
     at = app(STUDIO, project=pid)
     radio = settings_radio(at, "format")
-    assert radio.options[0] == "1080×1080 · square post · 10 credits"
+    assert options(at, radio.key)[0] == "1080×1080 · square post · 10 credits"
     radio.set_value("728x90").run()
     save_settings(at)
     assert project_row(pid).format == "728x90"
