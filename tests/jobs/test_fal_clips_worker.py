@@ -1,0 +1,104 @@
+"""Clips from fal inside real workers: a whole video rendered with ``FAL_KEY`` set and
+``FAL_BASE_URL`` pointed at the local fake of fal's queue (``tests/providers/fal_stub.py``),
+every other capability offline. The fake checks each request and serves real MP4s; the final
+video is read back with ffmpeg."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from aytada.core import media, projects
+from aytada.core.db import session_scope
+from aytada.core.models import Asset, Generation
+from aytada.jobs.runner import start_step
+from aytada.providers import ffmpeg
+from aytada.providers.base import split_layout
+from aytada.providers.fal_provider import VIDEO_MODEL, duration_for, parse_durations
+from tests.conftest import IN_CI, wait_for
+from tests.factories import make_project
+from tests.jobs.helpers import gens, status
+from tests.providers.fal_stub import FakeFal
+from tests.providers.stub_server import StubServer
+
+pytestmark = pytest.mark.slow
+
+FAL_KEY = "fal-worker-SECRET-5e4d3c2b1a09f8e7"
+
+
+def run_to(ws: int, pid: int, step: str, until: str, timeout: float = 300) -> None:
+    start_step(ws, pid, step)
+    wait_for(lambda: status(ws, pid) in (until, "failed"), timeout=timeout, what=until)
+    project = projects.get_project(ws, pid)
+    assert project.status == until, project.error
+
+
+def test_a_video_with_clips_from_fal(workspace_id: int, start_worker) -> None:
+    if shutil.which("espeak-ng") is None:  # the offline voiceover speaks with it
+        if IN_CI:
+            pytest.fail("espeak-ng is required in CI (scripts/system-packages.sh installs it)")
+        pytest.skip("espeak-ng is not installed")
+    with StubServer() as stub:
+        fake = FakeFal(stub, FAL_KEY)
+        env = {"FAL_KEY": FAL_KEY, "FAL_BASE_URL": fake.url}
+        workers = [start_worker(**env) for _ in range(2)]
+        pid = make_project(workspace_id, length_s=15, fmt="9:16", quality="pro")
+        run_to(workspace_id, pid, "ideas", "ideas_ready")
+        projects.choose_idea(workspace_id, pid, 0)
+        run_to(workspace_id, pid, "script", "script_ready")
+        run_to(workspace_id, pid, "scenes", "scenes_ready")
+        run_to(workspace_id, pid, "clip", "completed", timeout=600)
+
+    project = projects.get_project(workspace_id, pid)
+    scenes = project.scenes
+    lengths = parse_durations("4-15")
+
+    # one fal job per scene: its visual as the prompt, its still as a 9:16 first frame, the
+    # shortest length the model makes covering the scene; each result downloaded once, keyless
+    assert len(fake.calls) == len(scenes) >= 2
+    for scene in scenes:
+        visual = split_layout(scene["visual"])[1].strip()
+        (call,) = [c for c in fake.calls if c.prompt.startswith(visual)]
+        assert (call.aspect_ratio, call.duration) == ("9:16", duration_for(scene["duration"],
+                                                                           lengths))  # fmt: skip
+        assert call.image_format == "JPEG" and call.image_size == (720, 1280)
+        assert call.generate_audio is False
+    assert len(fake.downloads) == len(scenes)
+    assert not any("authorization" in d.headers for d in fake.downloads)
+    assert fake.rejected == [] and fake.unrouted() == []
+
+    # the steps say who made the clips
+    clip_gens = [g for g in gens(pid) if g.step == "clip"]
+    assert {g.provider for g in clip_gens} == {"offline+fal"}
+    assert all(g.model.endswith("+" + VIDEO_MODEL.default) for g in clip_gens)
+
+    # ffmpeg made exact segments from the MP4s fal served: frame, scene length, no sound
+    with session_scope() as s:
+        segments = {
+            (a.meta or {}).get("scene"): media.resolve(a.path)
+            for a in s.scalars(select(Asset).where(Asset.project_id == pid))
+            if a.role == "segment"
+        }
+    for i, scene in enumerate(scenes):
+        info = ffmpeg.probe(segments[i])
+        assert (info["width"], info["height"]) == (1080, 1920)
+        assert abs(info["duration"] - scene["duration"]) < 0.05
+        assert info["audio_codec"] is None
+
+    # the final MP4
+    video = media.resolve(projects.get_asset(workspace_id, project.output_asset_id).path)
+    info = ffmpeg.probe(video)
+    assert info["video_codec"] == "h264" and info["audio_codec"] == "aac"
+    assert (info["width"], info["height"]) == (1080, 1920)
+    assert abs(info["duration"] - 15) <= 0.2
+
+    # the key reached neither a worker log nor the database
+    for worker in workers:
+        assert FAL_KEY not in worker.output()
+    with session_scope() as s:
+        rows = s.scalars(select(Generation)).all()
+        stored = json.dumps([[g.input_snapshot, g.output, g.error, g.notice] for g in rows])
+    assert FAL_KEY not in stored
