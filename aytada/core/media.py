@@ -1,11 +1,23 @@
 """Where files live. Asset paths are stored relative to MEDIA_DIR so workers on other machines
-that mount the same media folder resolve them too."""
+that mount the same media folder resolve them too.
+
+With ``MEDIA_URL=s3://bucket/prefix`` the files live in that bucket (``aytada.storage``) under
+the same relative paths (the keys), and MEDIA_DIR is this machine's cache: a worker fetches its
+inputs into it (:func:`fetch`), writes its outputs there and uploads them (:func:`publish`)
+before the transaction that records them; a page fetches only keys of its own workspace
+(:func:`workspace_file`). Without MEDIA_URL every function here behaves as it always did."""
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from aytada.core.settings import get_settings
+from aytada.storage import S3_VARIABLES, MediaStore, StorageError, check_key, open_store
+
+log = logging.getLogger("aytada.media")
 
 MIME_BY_SUFFIX = {
     ".png": "image/png",
@@ -43,3 +55,130 @@ def generation_dir(workspace_id: int, project_id: int, generation_key: str) -> P
 
 def mime_type(path: Path) -> str:
     return MIME_BY_SUFFIX.get(path.suffix.lower(), "application/octet-stream")
+
+
+# --------------------------------------------------------------------------- the store
+
+_stores: dict[tuple[str, str, int], MediaStore] = {}
+
+
+def remote() -> bool:
+    """True when media lives in an S3 store (MEDIA_URL), MEDIA_DIR being a local cache."""
+    return bool(get_settings().media_url)
+
+
+def store() -> MediaStore:
+    """The configured store (one per settings and process)."""
+    settings = get_settings()
+    ident = (settings.media_url, str(settings.media_dir), os.getpid())
+    found = _stores.get(ident)
+    if found is None:
+        options = settings.lookup_many(S3_VARIABLES) if settings.media_url else {}
+        found = _stores[ident] = open_store(settings.media_url, settings.media_dir, options)
+    return found
+
+
+def _key(path: str | Path) -> str:
+    """The store key of a stored relative path or of a file under MEDIA_DIR."""
+    return check_key(relative(Path(path)) if Path(path).is_absolute() else str(path))
+
+
+def fetch(path: str) -> Path:
+    """A local file for a stored path (an input of a step, a page's media).
+
+    Local store: the path under MEDIA_DIR, as :func:`resolve`. S3 store: the copy in this
+    machine's cache, downloaded first when missing (keys never change, so a copy is never
+    stale); a key the store does not have gives the cache path of a file that does not exist,
+    as a deleted file does locally."""
+    p = Path(path)
+    if p.is_absolute() or not remote():
+        return resolve(path)
+    local = media_root() / check_key(path)
+    if not local.is_file():
+        try:
+            store().download(path, local)
+        except FileNotFoundError:
+            pass
+    return local
+
+
+def available(path: str) -> bool:
+    """True when a stored path names a file that is there (locally, or in the S3 store)."""
+    if Path(path).is_absolute() or not remote():
+        return resolve(path).is_file()
+    return (media_root() / check_key(path)).is_file() or store().exists(path)
+
+
+def publish(paths: Iterable[Path]) -> list[str]:
+    """Upload files written under MEDIA_DIR to the S3 store; returns their keys ([] for the
+    local store, where they are in place already). All or nothing: if one upload fails, the
+    ones done are removed and the error is raised."""
+    if not remote():
+        return []
+    done: list[str] = []
+    try:
+        for path in paths:
+            key = _key(path)
+            store().upload(Path(path), key)
+            done.append(key)
+    except BaseException:
+        discard(done)
+        raise
+    return done
+
+
+def discard(keys: list[str]) -> None:
+    """Remove uploaded keys that no row will point to (best effort: a failure is logged)."""
+    if not keys:
+        return
+    try:
+        store().delete(keys)
+    except (StorageError, ValueError) as exc:
+        log.error("could not remove %d uploaded file(s): %s", len(keys), exc)
+
+
+def remove_generation(workspace_id: int, project_id: int, generation_key: str) -> None:
+    """Remove a generation's files: its folder under MEDIA_DIR and, with an S3 store, its keys
+    (best effort: a failure is logged, the caller's transaction goes on)."""
+    import shutil
+
+    folder = f"ws{workspace_id}/p{project_id}/{generation_key}"
+    shutil.rmtree(media_root() / folder, ignore_errors=True)
+    if remote():
+        try:
+            store().delete_prefix(folder)
+        except (StorageError, ValueError) as exc:
+            log.error("could not remove the stored files of %s: %s", folder, exc)
+
+
+def workspace_file(workspace_id: int | None, path: str | None) -> Path | None:
+    """The local file of a stored path for a page of ``workspace_id``, or None when missing.
+
+    S3 store: only keys under the workspace's prefix (``ws<id>/``) are fetched, so a page never
+    serves another workspace's file whatever a row says. Local store: as before (the path under
+    MEDIA_DIR when it is a file)."""
+    if not path:
+        return None
+    if remote():
+        try:
+            key = check_key(path)
+        except ValueError:
+            return None
+        if workspace_id is None or not key.startswith(f"ws{int(workspace_id)}/"):
+            log.warning("refused media key %r outside workspace %s", key, workspace_id)
+            return None
+        try:
+            local = fetch(key)
+        except StorageError as exc:
+            log.error("%s", exc)
+            return None
+        return local if local.is_file() else None
+    local = resolve(path)
+    return local if local.is_file() else None
+
+
+def location(path: str) -> str:
+    """Where a stored path is, for people: the absolute local path, or the ``s3://`` address."""
+    if Path(path).is_absolute() or not remote():
+        return str(resolve(path).resolve())
+    return store().location(path)

@@ -24,7 +24,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, NonNegativeInt, PrivateAttr, SecretStr, ValidationError, model_validator
+from pydantic import (
+    Field,
+    NonNegativeInt,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -166,6 +174,9 @@ class Settings(BaseSettings):
     database_url: str = Field(default="", alias="DATABASE_URL")
     redis_url: str = Field(default="", alias="REDIS_URL")  # empty → embedded Redis
     media_dir: Path | None = Field(default=None, alias="MEDIA_DIR")
+    # empty: media in MEDIA_DIR; s3://bucket/prefix: in that bucket (boto3 reads AWS_* for the
+    # rest) and MEDIA_DIR is this machine's cache of it
+    media_url: str = Field(default="", alias="MEDIA_URL")
     workers: int = Field(default=2, ge=1, alias="AYTADA_WORKERS")
     starting_credits: int = Field(default=1000, ge=0, alias="STARTING_CREDITS")
     job_timeout: int = Field(default=900, gt=0, alias="JOB_TIMEOUT")
@@ -208,6 +219,15 @@ class Settings(BaseSettings):
         if isinstance(data, dict) and isinstance(data.get("prices"), dict):
             data = {**data, "prices": {**DEFAULT_PRICES, **data["prices"]}}
         return data
+
+    @field_validator("media_url")
+    @classmethod
+    def _check_media_url(cls, value: str) -> str:
+        if value.strip():
+            from aytada.storage import parse_media_url
+
+            parse_media_url(value)  # ValueError names what is expected
+        return value.strip()
 
     @model_validator(mode="after")
     def _derive_paths(self) -> Settings:
@@ -259,7 +279,7 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if isinstance(value, SecretStr):
                 shown: Any = "***" if value.get_secret_value() else ""
-            elif name in ("database_url", "redis_url"):
+            elif name in ("database_url", "redis_url", "media_url"):
                 shown = _mask_url(value)
             else:
                 shown = value
@@ -313,7 +333,7 @@ def _settings_error(exc: ValidationError, sources: list[_Source]) -> SettingsErr
         origin = next((s for s in sources if s.get(variable) is not None), None)
         shown = ""
         if origin is not None and not variable.endswith("_KEY"):
-            shown = f"={origin.get(variable)!r}"
+            shown = f"={_mask_url(origin.get(variable) or '')!r}"  # a password in a URL: ***
         where = f" (from {origin.label})" if origin is not None else ""
         problems.append(f"{variable}{shown}{where}: {reason}")
     return SettingsError("Invalid setting " + "; ".join(problems))
