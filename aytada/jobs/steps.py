@@ -286,12 +286,23 @@ def voiceover_run(ctx: StepContext) -> StepResult:
     voice = providers.voice
     notices: set[str] = set()
     said: list[Path] = []
-    for i, line in enumerate(ctx.snapshot["lines"]):
+    lines = ctx.snapshot["lines"]
+    for i, line in enumerate(lines):
+        # the neighbouring lines, so the voice's prosody flows from scene to scene
+        neighbours = (
+            {
+                "previous_text": lines[i - 1]["text"] if i > 0 else "",
+                "next_text": lines[i + 1]["text"] if i + 1 < len(lines) else "",
+            }
+            if getattr(voice, "takes_neighbours", False)
+            else {}
+        )
         result = voice.speak(
             line["text"],
             ctx.workdir / f"line{i + 1}-said",
             voice=ctx.snapshot["voice"],
             speed=float(ctx.snapshot.get("speed") or 1.0),
+            **neighbours,
         )
         if result.notice:
             notices.add(result.notice)

@@ -234,6 +234,10 @@ class ClipProvider(Protocol):
 
 @runtime_checkable
 class VoiceProvider(Protocol):
+    """A provider that can carry the prosody across lines said one by one sets
+    ``takes_neighbours = True``; its ``speak`` then also accepts ``previous_text`` and
+    ``next_text`` (the lines said before and after ``text``, "" at either end)."""
+
     name: str
     model: str
 

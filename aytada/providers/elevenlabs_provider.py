@@ -196,6 +196,7 @@ class ElevenLabsVoice(_ElevenLabsBase):
     capability = "voice"
     options = {"voice_id": VOICE_ID, "model_id": TTS_MODEL}
     default_timeout = 120
+    takes_neighbours = True  # speak() passes previous_text / next_text to the API
 
     def __init__(
         self,
@@ -211,9 +212,21 @@ class ElevenLabsVoice(_ElevenLabsBase):
         self.model = model_id
 
     def speak(
-        self, text: str, out_path: Path, *, voice: str = "", speed: float = 1.0
+        self,
+        text: str,
+        out_path: Path,
+        *,
+        voice: str = "",
+        speed: float = 1.0,
+        previous_text: str = "",
+        next_text: str = "",
     ) -> AudioResult:
-        """``text`` as an MP3; ``speed`` ≠ 1 goes to the API as ``voice_settings.speed``."""
+        """``text`` as an MP3; ``speed`` ≠ 1 goes to the API as ``voice_settings.speed``.
+
+        ``previous_text`` / ``next_text``: the lines said before and after this one (each line
+        of a voiceover is a request of its own); the API uses them so the intonation continues
+        across the joins instead of every line sounding like a fresh start.
+        """
         out_path = Path(out_path).with_suffix(".mp3")  # the file says what it holds
         if not text.strip():
             raise ProviderError("There is no voiceover text to speak")
@@ -226,6 +239,10 @@ class ElevenLabsVoice(_ElevenLabsBase):
             from elevenlabs.types import VoiceSettings
 
             extra["voice_settings"] = VoiceSettings(speed=round(float(speed), 2))
+        if previous_text.strip():
+            extra["previous_text"] = previous_text.strip()
+        if next_text.strip():
+            extra["next_text"] = next_text.strip()
 
         def stream() -> Iterable[bytes]:
             return self._client.text_to_speech.convert(

@@ -1,7 +1,7 @@
 """Clips from fal inside real workers: a whole video rendered with ``FAL_KEY`` set and
-``FAL_BASE_URL`` pointed at the local fake of fal's queue (``tests/providers/fal_stub.py``),
-every other capability offline. The fake checks each request and serves real MP4s; the final
-video is read back with ffmpeg."""
+``FAL_BASE_URL`` pointed at the local fake of fal's queue (``tests/providers/fal_stub.py``), the
+voice and music from the fake ElevenLabs, the rest offline. The fakes check each request and
+serve real MP4s and MP3s; the final video is read back with ffmpeg."""
 
 from __future__ import annotations
 
@@ -22,11 +22,12 @@ from tests.conftest import IN_CI, wait_for
 from tests.factories import make_project
 from tests.jobs.helpers import gens, status
 from tests.providers.fal_stub import FakeFal
-from tests.providers.stub_server import StubServer
+from tests.providers.stub_server import FakeElevenLabs, StubServer
 
 pytestmark = pytest.mark.slow
 
 FAL_KEY = "fal-worker-SECRET-5e4d3c2b1a09f8e7"
+ELEVENLABS_KEY = "el-worker-SECRET-99aa88bb77cc66dd"
 
 
 def run_to(ws: int, pid: int, step: str, until: str, timeout: float = 300) -> None:
@@ -41,9 +42,15 @@ def test_a_video_with_clips_from_fal(workspace_id: int, start_worker) -> None:
         if IN_CI:
             pytest.fail("espeak-ng is required in CI (scripts/system-packages.sh installs it)")
         pytest.skip("espeak-ng is not installed")
-    with StubServer() as stub:
+    with StubServer() as stub, StubServer() as eleven_stub:
         fake = FakeFal(stub, FAL_KEY)
-        env = {"FAL_KEY": FAL_KEY, "FAL_BASE_URL": fake.url}
+        eleven = FakeElevenLabs(eleven_stub, ELEVENLABS_KEY)
+        env = {
+            "FAL_KEY": FAL_KEY,
+            "FAL_BASE_URL": fake.url,
+            "ELEVENLABS_API_KEY": ELEVENLABS_KEY,
+            "ELEVENLABS_BASE_URL": eleven.url,
+        }
         workers = [start_worker(**env) for _ in range(2)]
         pid = make_project(workspace_id, length_s=15, fmt="9:16", quality="pro")
         run_to(workspace_id, pid, "ideas", "ideas_ready")
@@ -69,6 +76,15 @@ def test_a_video_with_clips_from_fal(workspace_id: int, start_worker) -> None:
     assert len(fake.downloads) == len(scenes)
     assert not any("authorization" in d.headers for d in fake.downloads)
     assert fake.rejected == [] and fake.unrouted() == []
+
+    # the voiceover: each scene's line said with its neighbours, so the prosody flows on
+    said = [c.json for c in eleven_stub.calls("POST") if "/text-to-speech/" in c.path]
+    lines = [sc["voiceover"] for sc in scenes]
+    assert [r["text"] for r in said] == lines
+    for i, request in enumerate(said):
+        assert request.get("previous_text") == (lines[i - 1] if i else None)
+        assert request.get("next_text") == (lines[i + 1] if i + 1 < len(lines) else None)
+    assert eleven.rejected() == []
 
     # the steps say who made the clips
     clip_gens = [g for g in gens(pid) if g.step == "clip"]
@@ -97,8 +113,8 @@ def test_a_video_with_clips_from_fal(workspace_id: int, start_worker) -> None:
 
     # the key reached neither a worker log nor the database
     for worker in workers:
-        assert FAL_KEY not in worker.output()
+        assert FAL_KEY not in worker.output() and ELEVENLABS_KEY not in worker.output()
     with session_scope() as s:
         rows = s.scalars(select(Generation)).all()
         stored = json.dumps([[g.input_snapshot, g.output, g.error, g.notice] for g in rows])
-    assert FAL_KEY not in stored
+    assert FAL_KEY not in stored and ELEVENLABS_KEY not in stored

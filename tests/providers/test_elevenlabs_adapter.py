@@ -70,6 +70,23 @@ def test_speak_uses_the_given_voice(stub: StubServer, tmp_path: Path) -> None:
     assert call.json["model_id"] == "eleven_flash_v2_5"
 
 
+def test_speak_sends_the_neighbouring_lines(stub: StubServer, tmp_path: Path) -> None:
+    """The lines before and after go along, so the prosody flows across the joins; at either
+    end of the voiceover the missing neighbour is left out, not sent empty."""
+    stub.add("POST", TTS_PATH, Reply(200, MP3, content_type="audio/mpeg"))
+    provider = voice(stub)
+    assert provider.takes_neighbours
+    provider.speak("Grip that holds.", tmp_path / "2.mp3", previous_text="Slipping again?",
+                   next_text="Order yours today.")  # fmt: skip
+    provider.speak("Slipping again?", tmp_path / "1.mp3", next_text="Grip that holds.")
+    provider.speak("Order yours today.", tmp_path / "3.mp3", previous_text=" Grip that holds. ")
+    middle, first, last = (c.json for c in stub.calls("POST", TTS_PATH))
+    assert (middle["previous_text"], middle["next_text"]) == ("Slipping again?",
+                                                              "Order yours today.")  # fmt: skip
+    assert "previous_text" not in first and first["next_text"] == "Grip that holds."
+    assert last["previous_text"] == "Grip that holds." and "next_text" not in last
+
+
 def test_rate_limit_then_success_is_retried_by_us(stub: StubServer, tmp_path: Path) -> None:
     sleeps = SleepRecorder()
     stub.add("POST", TTS_PATH, RATE_LIMITED, Reply(200, MP3, content_type="audio/mpeg"))
