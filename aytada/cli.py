@@ -866,7 +866,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from aytada.core import campaigns, projects, workspaces
     from aytada.core.db import migrate
-    from aytada.core.media import resolve
+    from aytada.core.media import fetch
     from aytada.jobs.queue import get_queue, redis_conn
 
     started_at = time.monotonic()
@@ -897,7 +897,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 1
         asset = projects.get_asset(ws, project.output_asset_id)
         assert asset is not None
-        _print(f"final video: {resolve(asset.path)}")
+        _print(f"final video: {fetch(asset.path)}")  # S3 store: downloaded into MEDIA_DIR
         _print(f"wall time: {time.monotonic() - started_at:.1f} s")
         return 0
     finally:

@@ -182,6 +182,7 @@ def _store_upload(workspace_id: int, campaign_id: int, role: str, upload: tuple)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{role}-{uuid.uuid4().hex[:8]}{suffix}"
     path.write_bytes(data)
+    media.publish([path])  # an S3 store gets it now (the local folder has it already)
     return media.relative(path)  # relative to MEDIA_DIR: workers elsewhere resolve it too
 
 
@@ -309,7 +310,7 @@ def list_campaigns(workspace_id: int) -> list[CampaignRow]:
 
 def _existing(stored: str) -> str:
     """A stored upload path (relative to MEDIA_DIR) when its file exists, else ""."""
-    return stored if stored and media.resolve(stored).is_file() else ""
+    return stored if stored and media.available(stored) else ""
 
 
 def brief_snapshot(campaign: Campaign, options: dict[str, Any] | None = None) -> dict[str, Any]:

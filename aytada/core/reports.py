@@ -1,7 +1,7 @@
 """Read-only views of a project as plain data (what `aytada project show --json` prints).
 
 Everything here is JSON-serialisable: dates are ISO 8601 strings, asset paths are resolved to
-local absolute paths under MEDIA_DIR.
+local absolute paths under MEDIA_DIR (``s3://`` addresses with an S3 store, MEDIA_URL).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def project_report(workspace_id: int, project_id: Any) -> dict[str, Any]:
             "script": dict(project.script) if project.script is not None else None,
             "scenes": [dict(sc) for sc in project.scenes or []],
             "assets": [
-                {"role": a.role, "kind": a.kind, "path": str(media.resolve(a.path).resolve())}
+                {"role": a.role, "kind": a.kind, "path": media.location(a.path)}
                 for a in assets
             ],
             "credits": int(charged or 0),
@@ -101,4 +101,5 @@ def output_paths(workspace_id: int, project_id: Any) -> list[str]:
         asset = s.get(Asset, project.output_asset_id)
         if asset is None:
             return []
-        return [str(media.resolve(asset.path).resolve())]
+        path = asset.path
+    return [str(media.fetch(path).resolve())]  # S3 store: downloaded into MEDIA_DIR

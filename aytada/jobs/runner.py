@@ -18,7 +18,6 @@ import contextlib
 import importlib
 import logging
 import os
-import shutil
 import signal
 import socket
 import traceback
@@ -396,7 +395,10 @@ def run_generation(key: str) -> str:
         return "skipped (project deleted)"
     try:
         result = _registered(ctx.step).run(ctx)
-        _finish(ctx, result)
+        # outputs reach the store before the transaction that records them (S3: an upload; a
+        # failure removes what was uploaded, then the step fails like any other)
+        uploaded = media.publish(a.path for a in result.assets)
+        _finish(ctx, result, uploaded)
     except BaseException as exc:  # noqa: BLE001 - every failure must be recorded
         log.error(
             "generation %s (%s) failed:\n%s", ctx.generation_id, ctx.step, traceback.format_exc()
@@ -408,8 +410,11 @@ def run_generation(key: str) -> str:
     return "done"
 
 
-def _finish(ctx: StepContext, result: StepResult) -> None:
-    """One transaction: output, assets, the charge and the next status (the table's rule)."""
+def _finish(ctx: StepContext, result: StepResult, uploaded: list[str] | None = None) -> None:
+    """One transaction: output, assets, the charge and the next status (the table's rule).
+
+    `uploaded`: the keys this run put in an S3 store, removed again when the generation was
+    failed meanwhile (no file of a failed step stays in the store)."""
     follow_up: list[tuple[int, str]] = []
     with session_scope() as s:
         # first statement is a write: on SQLite it takes the write lock before reading
@@ -424,6 +429,10 @@ def _finish(ctx: StepContext, result: StepResult) -> None:
         ).rowcount
         if won != 1:
             log.warning("generation %s was already closed; result dropped", ctx.generation_id)
+            # a run queued again writes the same keys: only a failed generation's are nobody's
+            state = s.scalar(select(Generation.state).where(Generation.id == ctx.generation_id))
+            if uploaded and state is GenState.FAILED:
+                media.discard(uploaded)
             return
         project = s.get(Project, ctx.project_id, with_for_update=True, populate_existing=True)
         gen = s.get(Generation, ctx.generation_id, populate_existing=True)
@@ -563,9 +572,9 @@ def generation_id_for_job(job_id: str) -> int | None:
 
 
 def remove_workdir(workspace_id: int, project_id: int, key: str) -> None:
-    """Remove a generation's work folder (a failed or abandoned run leaves no files)."""
-    folder = media.media_root() / f"ws{workspace_id}" / f"p{project_id}" / key
-    shutil.rmtree(folder, ignore_errors=True)
+    """Remove a generation's work folder, and its keys in an S3 store (a failed or abandoned
+    run leaves no files)."""
+    media.remove_generation(workspace_id, project_id, key)
 
 
 def job_attempt(job: Job | None) -> int | None:

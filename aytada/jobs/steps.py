@@ -171,10 +171,11 @@ def button_text(call_to_action: str) -> str:
 
 
 def _uploads(ctx: StepContext) -> dict[str, str]:
-    """The campaign's logo and product photo as absolute paths ("" when not uploaded)."""
+    """The campaign's logo and product photo as absolute local paths ("" when not uploaded;
+    fetched into this machine's cache from an S3 store)."""
     brief = ctx.snapshot["brief"]
     return {
-        key: str(media.resolve(brief[field])) if brief.get(field) else ""
+        key: str(media.fetch(brief[field])) if brief.get(field) else ""
         for key, field in (("product_photo", "product_photo_path"), ("logo", "logo_path"))
     }
 
@@ -419,9 +420,9 @@ def stitch_run(ctx: StepContext) -> StepResult:
     stitcher = get_providers().stitch
     snap = ctx.snapshot
     out = stitcher.stitch(
-        [media.resolve(p) for p in snap["segments"]],
-        media.resolve(snap["voiceover"]) if snap.get("voiceover") else None,
-        media.resolve(snap["music"]) if snap.get("music") else None,
+        [media.fetch(p) for p in snap["segments"]],
+        media.fetch(snap["voiceover"]) if snap.get("voiceover") else None,
+        media.fetch(snap["music"]) if snap.get("music") else None,
         ctx.workdir / "final.mp4",
         music_under_db=float(snap.get("music_db") or ffmpeg.MUSIC_UNDER_VOICE_DB),
     )
@@ -505,7 +506,7 @@ def compose_run(ctx: StepContext) -> StepResult:
     uploads = _uploads(ctx)
     hero = uploads["product_photo"]
     if not hero and snap.get("hero"):
-        hero = str(media.resolve(snap["hero"]))
+        hero = str(media.fetch(snap["hero"]))
     out = compose_design(
         out_path=ctx.workdir / f"{snap['kind']}.png",
         width=snap["width"],

@@ -324,10 +324,12 @@ def status_summary(counts: dict[str, int]) -> dict[str, int]:
 
 
 def media_path(relative: str | None) -> Path | None:
+    """The local file of a stored path, or None. With an S3 store (MEDIA_URL) it is fetched
+    into this machine's cache, and only keys of the run's workspace are (a page never serves
+    another workspace's file); the page then streams its bytes as it does a local file."""
     if not relative:
         return None
-    path = media.resolve(relative)
-    return path if path.is_file() else None
+    return media.workspace_file(start_page() if media.remote() else None, relative)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

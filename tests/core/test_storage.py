@@ -150,10 +150,10 @@ def test_without_media_url_files_stay_in_the_media_folder(workspace_id: int, tmp
 
 
 def test_with_media_url_outputs_go_to_the_bucket_and_come_back(
-    s3: S3Bucket,
+    s3: S3Bucket,  # noqa: F811
     workspace_id: int,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ):
     assert media.remote() and isinstance(media.store(), S3Store)
     out = media.generation_dir(workspace_id, 7, "k1") / "final.mp4"
@@ -184,9 +184,9 @@ def test_publish_is_all_or_nothing(s3: S3Bucket, workspace_id: int):  # noqa: F8
 
 
 def test_a_page_never_fetches_another_workspaces_key(
-    s3: S3Bucket,
+    s3: S3Bucket,  # noqa: F811
     tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
 ):
     s3.put("ws1/p1/k/final.mp4", b"ws1's video")
     s3.put("ws2/p5/k/final.mp4", b"ws2's video")
