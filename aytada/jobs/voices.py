@@ -92,7 +92,8 @@ def available_voices(*, refresh: bool = False) -> VoiceList:
 
 
 def preview_path(provider: str, voice_id: str, speed: float) -> Path:
-    """Where the preview of (provider, voice, speed) is cached."""
+    """Where the preview of (provider, voice, speed) is cached: under this machine's MEDIA_DIR
+    even with an S3 store (MEDIA_URL), as the app process that makes a preview plays it."""
     raw = f"{provider}|{voice_id}|{speed:.2f}|{PREVIEW_TEXT}".encode()
     digest = hashlib.sha1(raw).hexdigest()[:16]
     suffix = ".wav" if provider == "offline" else ".mp3"
