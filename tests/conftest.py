@@ -308,7 +308,9 @@ def app_env(
         "MEDIA_DIR": str(tmp_path / "media"),
         "AYTADA_QUEUE": f"aytada-test-{run_id}",
     }
-    for key in ("OPENAI_API_KEY", "ELEVENLABS_API_KEY", "SHOTSTACK_API_KEY"):
+    # a developer's keys, provider overrides or shared media store never reach a test
+    developer = [k for k in os.environ if k.startswith("PROVIDER_")] + ["MEDIA_URL"]
+    for key in ("OPENAI_API_KEY", "ELEVENLABS_API_KEY", "SHOTSTACK_API_KEY", "FAL_KEY", *developer):
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -710,8 +710,8 @@ class OpenAIClips(_OpenAIBase):
     options = {"model": VIDEO_MODEL}
     chosen_by_default = False
     retired = (
-        "the OpenAI video API shuts down on 2026-09-24: clips are made offline from the scene "
-        "stills unless PROVIDER_CLIP=openai"
+        "the OpenAI video API was shut down on 2026-09-24: clips come from fal (FAL_KEY) or are "
+        "made offline from the scene stills; only PROVIDER_CLIP=openai still selects it"
     )
 
     default_timeout = 120
