@@ -363,7 +363,7 @@ def test_form_draft_needs_the_product_first(app, ws, ui_redis):
 
 
 def test_form_draft_suggests_pillars_accepted_one_by_one(app, ws, ui_redis, start_worker):
-    start_worker(AYTADA_QUEUE="aytada-ui-test")
+    start_worker()
     at = app(CAMPAIGNS)
     fill_form(at, cf_audience="My own audience text.", cf_messaging="", cf_goals="")
     at.selectbox(key="cf_awareness_stage").set_value("most_aware")
@@ -402,7 +402,7 @@ def test_form_draft_suggests_pillars_accepted_one_by_one(app, ws, ui_redis, star
 
 
 def test_hub_draft_is_saved_only_after_confirmation(app, ws, ui_redis, start_worker):
-    start_worker(AYTADA_QUEUE="aytada-ui-test")
+    start_worker()
     cid = make_campaign(ws)
     at = app(HUB, id=cid)
     at.button(key="hub-draft").click().run()

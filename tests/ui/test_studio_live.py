@@ -175,7 +175,7 @@ def test_the_studio_watches_a_real_step_and_stops_when_it_finished(app, ws, ui_r
     finished the page shows the ideas marked new and watches no more."""
     pid = make_project(ws)
     at = app(STUDIO, project=pid)
-    worker = start_worker(AYTADA_QUEUE="aytada-ui-test")
+    worker = start_worker()
     at.button(key="run-ideas").click().run()
     assert project_row(pid).status == "generating_ideas"
     assert fragments(at) == 1
@@ -199,7 +199,7 @@ def test_the_section_just_paid_for_stays_open_marked_new_with_the_next_step_unde
 ):
     pid = make_project(ws, status="ideas_ready", ideas=IDEAS, chosen_idea=0)
     at = app(STUDIO, project=pid)
-    worker = start_worker(AYTADA_QUEUE="aytada-ui-test")
+    worker = start_worker()
     at.button(key="run-script").click().run()
     wait_for(lambda: project_row(pid).status == "script_ready", 90, what=worker.output())
     at.run()
