@@ -25,10 +25,12 @@ import math
 import operator
 import random
 import re
-import struct
+import sys
 import wave
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from aytada.providers.offline.common import _Dice
@@ -472,13 +474,16 @@ _PART_LEVEL = {"lead": 1.0, "chords": 1.0, "bass": 0.7, "kick": 0.6, "snare": 0.
                "hat": 0.8, "crash": 0.8}  # fmt: skip
 
 
-def render(music: Plan, parts: Iterable[str] | None = None) -> list[float]:
-    """The plan's samples at :data:`SYNTH_RATE` (only ``parts``, if given), roughly -1..1."""
+def render(music: Plan, parts: Iterable[str] | None = None) -> array:
+    """The plan's samples at :data:`SYNTH_RATE` (only ``parts``, if given), roughly -1..1.
+
+    Buffers are `array('d')` (8 bytes a sample; a list of floats takes about 32): a 60 s bed
+    is 1.44 million samples, and the worker that renders it also runs ffmpeg."""
     wanted = set(parts) if parts is not None else None
     total = max(1, round(music.seconds * SYNTH_RATE))
-    mix = [0.0] * total
-    lead = [0.0] * total
-    cache: dict[tuple[str, int, int], list[float]] = {}
+    mix = array("d", bytes(8 * total))
+    lead = array("d", bytes(8 * total))
+    cache: dict[tuple[str, int, int], array] = {}
     rng = random.Random(f"drums|{music.tonic}")
     lead_timbre = "bell" if music.bed else music.style.lead
     chord_timbre = "pad" if music.style.chords == "pad" else "stab"
@@ -495,37 +500,39 @@ def render(music: Plan, parts: Iterable[str] | None = None) -> list[float]:
                 n = total - start
             key = (note.part, 0, n)
             if key not in cache:
-                cache[key] = _drum(note.part, n, rng)
+                cache[key] = array("d", _drum(note.part, n, rng))
         else:
             timbre = {"lead": lead_timbre, "chords": chord_timbre, "bass": "bass"}[note.part]
             n = min(total - start, max(1, round(note.length * SYNTH_RATE)))
             key = (timbre, note.midi, n)
             if key not in cache:
-                cache[key] = _tone(timbre, note.midi, n)
+                cache[key] = array("d", _tone(timbre, note.midi, n))
         gain = note.velocity * _PART_LEVEL[note.part]
         buf = cache[key]
         target = lead if note.part == "lead" else mix
         end = start + len(buf)
-        target[start:end] = map(operator.add, target[start:end],
-                                map(operator.mul, buf, [gain] * len(buf)))  # fmt: skip
+        scaled = map(operator.mul, buf, repeat(gain, len(buf)))
+        target[start:end] = array("d", map(operator.add, target[start:end], scaled))
     # a dotted-eighth echo on the lead, two taps
     delay = round(0.75 * music.bar_seconds / 4 * SYNTH_RATE)
     for tap, level in ((1, 0.28), (2, 0.12)):
         offset = delay * tap
         if offset < total:
-            echoed = map(operator.mul, lead[: total - offset], [level] * (total - offset))
-            mix[offset:] = map(operator.add, mix[offset:], echoed)
-    return list(map(operator.add, mix, lead))
+            echoed = map(operator.mul, lead[: total - offset], repeat(level, total - offset))
+            mix[offset:] = array("d", map(operator.add, mix[offset:], echoed))
+    return array("d", map(operator.add, mix, lead))
 
 
 def write_wav(samples: Sequence[float], path: Path, rate: int = SYNTH_RATE) -> Path:
     """Samples (peak-normalised to about -1 dBFS) as a 16-bit mono WAV."""
     peak = max((abs(v) for v in samples), default=0.0) or 1.0
     scale = 0.89 * 32767 / peak
-    ints = struct.pack(f"<{len(samples)}h", *(int(v * scale) for v in samples))
+    ints = array("h", (int(v * scale) for v in samples))
+    if sys.byteorder == "big":  # WAV is little-endian
+        ints.byteswap()
     with wave.open(str(path), "wb") as handle:
         handle.setnchannels(1)
         handle.setsampwidth(2)
         handle.setframerate(rate)
-        handle.writeframes(ints)
+        handle.writeframes(ints.tobytes())
     return Path(path)
