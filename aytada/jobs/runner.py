@@ -350,6 +350,23 @@ def readable_error(exc: BaseException) -> str:
     return f"Unexpected error in the step ({name}{': ' + text if text else ''})."[:1000]
 
 
+def claim(s: Session, key: str) -> Generation | str:
+    """Claim the queued generation with this key for this process (queued→running, a
+    compare-and-set): the row, or why it was skipped (another run has it, or it is gone)."""
+    claimed = s.execute(
+        update(Generation)
+        .where(Generation.key == key, Generation.state == GenState.QUEUED)
+        .values(state=GenState.RUNNING, started_at=utcnow(), worker_host=HOST,
+                worker_pid=os.getpid())
+    ).rowcount  # fmt: skip
+    if claimed != 1:
+        state = s.scalar(select(Generation.state).where(Generation.key == key))
+        return f"skipped (generation is {state or 'missing'})"
+    gen = s.scalar(select(Generation).where(Generation.key == key))
+    assert gen is not None
+    return gen
+
+
 def run_generation(key: str) -> str:
     """RQ entry point: run the generation with this key once."""
     with session_scope() as s:
@@ -361,21 +378,9 @@ def run_generation(key: str) -> str:
 
         return run_draft(key)
     with session_scope() as s:
-        claimed = s.execute(
-            update(Generation)
-            .where(Generation.key == key, Generation.state == GenState.QUEUED)
-            .values(
-                state=GenState.RUNNING,
-                started_at=utcnow(),
-                worker_host=HOST,
-                worker_pid=os.getpid(),
-            )
-        ).rowcount
-        if claimed != 1:
-            state = s.scalar(select(Generation.state).where(Generation.key == key))
-            return f"skipped (generation is {state or 'missing'})"
-        gen = s.scalar(select(Generation).where(Generation.key == key))
-        assert gen is not None
+        gen = claim(s, key)
+        if isinstance(gen, str):
+            return gen
         project = s.get(Project, gen.project_id)
         assert project is not None
         ctx = StepContext(

@@ -9,12 +9,11 @@ the reconciler, `runner.worker_died` and `runner.fail_generation` recover it lik
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import asdict
 from typing import Any
 
 from redis.exceptions import RedisError
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from aytada.core.campaigns import (
     PILLARS,
@@ -30,7 +29,7 @@ from aytada.core.models import Generation, utcnow
 from aytada.core.statuses import GenState
 from aytada.jobs.providers import brief_from_snapshot, get_providers
 from aytada.jobs.queue import check_redis, queue_error
-from aytada.jobs.runner import HOST, _enqueue, fail_generation, readable_error
+from aytada.jobs.runner import _enqueue, claim, fail_generation, readable_error
 from aytada.providers.base import ProviderError
 from aytada.providers.offline.common import sentences
 
@@ -75,21 +74,9 @@ def _fit(text: str, limit: int) -> str:
 def run_draft(key: str) -> str:
     """Run the draft with this key once (called by `runner.run_generation`)."""
     with session_scope() as s:
-        claimed = s.execute(
-            update(Generation)
-            .where(Generation.key == key, Generation.state == GenState.QUEUED)
-            .values(
-                state=GenState.RUNNING,
-                started_at=utcnow(),
-                worker_host=HOST,
-                worker_pid=os.getpid(),
-            )
-        ).rowcount
-        if claimed != 1:
-            state = s.scalar(select(Generation.state).where(Generation.key == key))
-            return f"skipped (generation is {state or 'missing'})"
-        gen = s.scalar(select(Generation).where(Generation.key == key))
-        assert gen is not None
+        gen = claim(s, key)
+        if isinstance(gen, str):
+            return gen
         gen_id, attempt = gen.id, gen.attempts or 0
         facts = dict((gen.input_snapshot or {}).get("facts") or {})
     try:
