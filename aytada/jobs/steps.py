@@ -54,22 +54,39 @@ def ideas_inputs(session: Session, project: Project, scene: int, params: dict) -
     # an A/B variant (core.projects.make_variant) continues its source's walk through the
     # ideas from a later round, so it starts from different ideas
     opts = project.options or {}
+    avoid: list[str] = []
+    source_id = opts.get("variant_of")
+    if isinstance(source_id, int):  # and never offers again an idea its source offered
+        source = session.get(Project, source_id)
+        if source is not None and source.workspace_id == project.workspace_id:
+            avoid = [str(i.get("hook", "")) for i in source.ideas or [] if isinstance(i, dict)]
     return {
         "length_s": project.length_s,
         "variant": int(runs or 0) + int(opts.get("idea_round") or 0),
         "seed": int(opts.get("idea_seed") or project.id),
+        "avoid_hooks": avoid,
     }
 
 
 def ideas_run(ctx: StepContext) -> StepResult:
     text = get_providers().text
-    ideas = text.ideas(
-        _brief(ctx),
-        count=3,
-        length_s=ctx.snapshot["length_s"],
-        variant=ctx.snapshot["variant"],
-        seed=int(ctx.snapshot.get("seed") or 0),
-    )
+    avoid = set(ctx.snapshot.get("avoid_hooks") or [])
+    ideas: list = []
+    # a variant's ideas differ from its source's: ideas it already offered are left out and
+    # the next rounds fill in (a few at most)
+    for extra in range(4 if avoid else 1):
+        for idea in text.ideas(
+            _brief(ctx),
+            count=3,
+            length_s=ctx.snapshot["length_s"],
+            variant=ctx.snapshot["variant"] + extra,
+            seed=int(ctx.snapshot.get("seed") or 0),
+        ):
+            if idea.hook not in avoid and all(idea.hook != i.hook for i in ideas):
+                ideas.append(idea)
+        if len(ideas) >= 3:
+            break
+    ideas = ideas[:3]
     if len(ideas) != 3:
         raise ValueError(f"expected 3 ideas, got {len(ideas)}")
     return StepResult({"ideas": [asdict(i) for i in ideas]}, text.name, text.model)

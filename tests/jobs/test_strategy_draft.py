@@ -148,3 +148,30 @@ def test_a_variant_runs_from_different_ideas_with_its_own_strategy(workspace_id,
     assert brief["overrides"] == {"creative_style": "Cinematic"}
     assert gens(source)[0].input_snapshot["brief"]["creative_style"] == "Direct Response"
     assert campaigns.get_campaign(workspace_id, cid).creative_style == "Direct Response"
+
+
+def test_a_variant_never_offers_an_idea_its_source_offered(workspace_id, tmp_path):
+    """Whatever the seed, a variant's ideas step leaves out its source's ideas (another
+    strategy alone can land on the same hook: an industry's problem, for instance)."""
+    from aytada.core.campaigns import brief_snapshot
+    from aytada.jobs import steps
+    from aytada.jobs.runner import StepContext
+
+    cid = make_campaign(workspace_id)
+    campaign = campaigns.get_campaign(workspace_id, cid)
+    plain = brief_snapshot(campaign)
+    styled = brief_snapshot(campaign, {"overrides": {"creative_style": "Cinematic"}})
+
+    def ideas(brief, seed, avoid=()):  # type: ignore[no-untyped-def]
+        ctx = StepContext(1, "0" * 32, "ideas", -1, workspace_id, 1,
+                          {"brief": brief, "length_s": 15, "variant": 1, "seed": seed,
+                           "avoid_hooks": list(avoid)}, tmp_path)  # fmt: skip
+        return [i["hook"] for i in steps.ideas_run(ctx).output["ideas"]]
+
+    overlapping = 0
+    for seed in range(1, 41):
+        source = ideas(plain, seed)
+        overlapping += bool(set(source) & set(ideas(styled, seed)))
+        variant = ideas(styled, seed, avoid=source)
+        assert len(set(variant)) == 3 and not set(variant) & set(source), seed
+    assert overlapping  # without the rule some seeds do repeat a hook
