@@ -34,10 +34,8 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from aytada.providers.adapter import ApiAdapter
 from aytada.providers.base import ProviderError, SegmentRequest
@@ -51,6 +49,9 @@ from aytada.providers.http_errors import (
 )
 from aytada.providers.retry import parse_retry_after, redact
 from aytada.providers.spec import FAL, Option
+
+if TYPE_CHECKING:  # imported where used: a worker on offline providers never loads httpx
+    import httpx
 
 PROVIDER = FAL.label
 DEFAULT_BASE_URL = "https://queue.fal.run"
@@ -169,6 +170,8 @@ def first_frame(still: Path, aspect_ratio: str) -> str:
 
 def _detail(response: httpx.Response) -> str:
     """The readable part of an error answer: ``detail`` (text, or a validation list)."""
+    import httpx
+
     try:
         response.read()
         body = response.json()
@@ -232,6 +235,8 @@ class FalClips(ApiAdapter):
         self.base_url = (self._base_url or DEFAULT_BASE_URL).rstrip("/")
         self.poll_interval = poll_interval
         self.max_wait = max_wait
+        import httpx
+
         self._http = httpx.Client(timeout=self._timeout, follow_redirects=True)
 
     def close(self) -> None:
@@ -240,6 +245,8 @@ class FalClips(ApiAdapter):
     # -- HTTP ---------------------------------------------------------------------------------
 
     def _translate(self, exc: Exception) -> ProviderError | Exception:
+        import httpx
+
         if isinstance(exc, httpx.TimeoutException):
             return timeout(PROVIDER, self._timeout)
         if isinstance(exc, httpx.TransportError):
@@ -382,6 +389,8 @@ class FalClips(ApiAdapter):
 
     def _cancel(self, cancel_url: str) -> None:
         """Best effort: a job still queued is not charged once cancelled."""
+        import httpx
+
         try:
             self._http.put(cancel_url, headers={"Authorization": f"Key {self._api_key}"})
         except httpx.HTTPError:

@@ -15,9 +15,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from aytada.providers.adapter import ApiAdapter
 from aytada.providers.base import ProviderError
@@ -30,6 +28,9 @@ from aytada.providers.http_errors import (
 )
 from aytada.providers.retry import parse_retry_after, redact
 from aytada.providers.spec import SHOTSTACK
+
+if TYPE_CHECKING:  # imported where used: a worker on offline providers never loads httpx
+    import httpx
 
 PROVIDER = SHOTSTACK.label
 DEFAULT_BASE_URL = "https://api.shotstack.io"
@@ -98,6 +99,8 @@ class ShotstackStitcher(ApiAdapter):
         self.timeout = timeout
         self.music_volume = music_volume
         self._probe = probe
+        import httpx
+
         self._http = httpx.Client(timeout=request_timeout, follow_redirects=True)
 
     def __repr__(self) -> str:  # never show the key
@@ -109,6 +112,8 @@ class ShotstackStitcher(ApiAdapter):
     # -- HTTP helpers -------------------------------------------------------------------------
 
     def _translate(self, exc: Exception) -> ProviderError | Exception:
+        import httpx
+
         if isinstance(exc, httpx.TimeoutException):
             return timeout(PROVIDER, self._timeout)
         if isinstance(exc, httpx.TransportError):
@@ -116,6 +121,8 @@ class ShotstackStitcher(ApiAdapter):
         return exc
 
     def _check(self, response: httpx.Response, *, api: bool) -> None:
+        import httpx
+
         status = response.status_code
         if status < 400:
             return

@@ -256,3 +256,18 @@ def test_probe_and_volume_of_audio(tmp_path: Path) -> None:
     assert info["duration"] == pytest.approx(1.0, abs=0.02)
     assert ff.mean_volume_db(tone) > -30
     assert ff.mean_volume_db(silent) < -80
+
+
+def test_segments_of_both_paths_encode_with_sliced_threads(
+    segments: list[Path], tmp_path: Path
+) -> None:
+    """x264 shares each frame between the cores (one frame in flight: ~45 MB less per ffmpeg at
+    1080×1920, bench/render_memory.py), and a provider's clip is finished with the same settings,
+    so the stitch can still copy every segment."""
+    raw = _lavfi(tmp_path / "raw.mp4", f"testsrc2=size={W}x{H}:rate=24", 1.0)
+    finished = ff.finalize_segment(
+        raw, tmp_path / "fin.mp4", seconds=1.0, width=W, height=H, caption="Clip"
+    )
+    for path in (segments[0], finished):
+        options = path.read_bytes().split(b"options: ", 1)[1].split(b"\x00", 1)[0]
+        assert b"sliced_threads=1" in options and b"bframes=0" in options, path.name
