@@ -18,6 +18,7 @@ from aytada.core.credits import MAX_TOP_UP
 from aytada.core.errors import UserError
 from aytada.core.inputs import MAX_ID
 from aytada.core.settings import ROOT, get_settings
+from aytada.storage import StorageError
 from aytada.vocabulary import SCRIPT_FIELDS
 
 
@@ -210,6 +211,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     busy = _port_in_use(args.address, args.port)
     if busy:
         raise UserError(f"{busy}. Stop that program or choose another --port.")
+    from aytada.core.media import check_store
+
+    check_store()
     migrate()
     _print("database migrated")
     children = Children(pid_file)
@@ -271,6 +275,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    from aytada.core.media import check_store
     from aytada.jobs.queue import check_redis, get_queue, redis_conn
     from aytada.jobs.reconcile import reconcile_once
     from aytada.jobs.runner import _load_steps
@@ -278,6 +283,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     check_redis()
+    check_store()  # a worker that cannot store files would fail every step it takes
     _load_steps()
     reconcile_once(queued_grace=0)  # queued work Redis lost runs again (the DB is the truth)
     worker = AytadaWorker([get_queue()], connection=redis_conn())
@@ -1029,7 +1035,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except UserError as exc:
+    except (UserError, StorageError) as exc:
         return _error(str(exc))
     except (ValueError, OverflowError) as exc:
         return _error(f"invalid input: {exc}")

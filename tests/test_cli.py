@@ -18,6 +18,7 @@ from aytada.core.workspaces import default_workspace_id
 from aytada.providers import ffmpeg
 from tests.conftest import ROOT, require_espeak, wait_for
 from tests.factories import make_project
+from tests.s3server import S3Bucket, s3, s3_server  # noqa: F401
 
 
 def aytada(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -45,6 +46,15 @@ def test_redis_down_is_a_clear_error_not_a_traceback(app_env):
     out = aytada({**app_env, "REDIS_URL": "redis://127.0.0.1:1/0"}, "worker")
     assert out.returncode == 2
     assert "not reachable" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_worker_without_its_bucket_refuses_to_start(app_env, s3: S3Bucket):  # noqa: F811
+    env = {**app_env, **s3.env, "MEDIA_URL": f"s3://no-such-{s3.name}/studio"}
+    out = aytada(env, "worker", "--burst")
+    assert out.returncode == 2, out.stderr
+    assert f"error: The media store s3://no-such-{s3.name}/studio cannot be used" in out.stderr
+    assert "create it first" in out.stderr and "Traceback" not in out.stderr
+    assert s3.env["AWS_SECRET_ACCESS_KEY"] not in out.stderr + out.stdout
 
 
 @pytest.mark.slow

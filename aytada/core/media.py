@@ -9,8 +9,10 @@ before the transaction that records them; a page fetches only keys of its own wo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -78,6 +80,13 @@ def store() -> MediaStore:
     return found
 
 
+def check_store() -> None:
+    """Raise :class:`StorageError` unless the configured store takes files now (the S3 bucket
+    exists and answers to the credentials, or the media folder can be written): `aytada worker`
+    and `aytada up` check it before they take any job."""
+    store().check()
+
+
 def _key(path: str | Path) -> str:
     """The store key of a stored relative path or of a file under MEDIA_DIR."""
     return check_key(relative(Path(path)) if Path(path).is_absolute() else str(path))
@@ -94,12 +103,55 @@ def fetch(path: str) -> Path:
     if p.is_absolute() or not remote():
         return resolve(path)
     local = media_root() / check_key(path)
+    if local.is_file():
+        try:
+            os.utime(local)  # in use: :func:`prune_cache` keeps it
+        except FileNotFoundError:  # pruned just now by another worker: download it again
+            pass
     if not local.is_file():
         try:
             store().download(path, local)
         except FileNotFoundError:
             pass
     return local
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
+
+
+def prune_cache(now: float | None = None) -> tuple[int, int]:
+    """With an S3 store: remove this machine's cached copies not used for MEDIA_CACHE_HOURS
+    (:func:`fetch` marks a copy used; a step's own files are new), and folders left empty.
+    Returns (files, bytes) removed. The local store is the media itself: never pruned."""
+    if not remote():
+        return 0, 0
+    root = media_root()
+    if not root.is_dir():
+        return 0, 0
+    cutoff = (time.time() if now is None else now) - get_settings().media_cache_hours * 3600
+    files = size = 0
+    old_folders = {f for f, _, _ in os.walk(root) if _mtime(Path(f)) < cutoff}  # before unlinks
+    for folder, _dirs, names in os.walk(root, topdown=False):
+        for name in names:
+            path = Path(folder) / name
+            try:
+                stat = path.lstat()
+                if stat.st_mtime < cutoff:
+                    path.unlink()
+                    files, size = files + 1, size + stat.st_size
+            except FileNotFoundError:
+                continue
+        if folder in old_folders and Path(folder) != root:
+            with contextlib.suppress(OSError):  # not empty: something in it is still used
+                Path(folder).rmdir()
+    if files:
+        log.info("media cache: %d file(s), %.1f MB unused for %g h removed", files,
+                 size / 1e6, get_settings().media_cache_hours)  # fmt: skip
+    return files, size
 
 
 def available(path: str) -> bool:

@@ -177,6 +177,8 @@ class Settings(BaseSettings):
     # empty: media in MEDIA_DIR; s3://bucket/prefix: in that bucket (boto3 reads AWS_* for the
     # rest) and MEDIA_DIR is this machine's cache of it
     media_url: str = Field(default="", alias="MEDIA_URL")
+    # with MEDIA_URL: cached copies untouched this long are removed by the workers
+    media_cache_hours: float = Field(default=24.0, gt=0, alias="MEDIA_CACHE_HOURS")
     workers: int = Field(default=2, ge=1, alias="AYTADA_WORKERS")
     starting_credits: int = Field(default=1000, ge=0, alias="STARTING_CREDITS")
     job_timeout: int = Field(default=900, gt=0, alias="JOB_TIMEOUT")

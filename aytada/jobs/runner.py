@@ -35,7 +35,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from aytada.core import credits, media, statuses
+from aytada.core import credits, media, statuses, timing
 from aytada.core.campaigns import brief_snapshot
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, QueueUnavailable, UserError
@@ -261,6 +261,10 @@ def start_step(
             gens = [_new_generation(s, project, step, i, params) for i in indexes]
             s.flush()
             started = [(g.id, g.job_id) for g in gens]
+            # the queue gets the long clips first, so the workers finish together
+            by_scene = dict(zip(indexes, started, strict=True))
+            order = timing.longest_first(project.scenes or [], indexes) if spec.per_scene else []
+            queued = [by_scene[i] for i in order] or started
     except IntegrityError as exc:  # a concurrent start won the "not twice at once" index
         if spec.per_scene:
             raise Conflict(_render_busy(scenes)) from exc
@@ -268,7 +272,7 @@ def start_step(
             f"This project is busy: {spec.label.lower()} is already queued or running."
         ) from exc
     try:
-        for gen_id, job_id in started:
+        for gen_id, job_id in queued:
             _enqueue(gen_id, job_id)
     except (RedisError, OSError) as exc:
         _undo_enqueue(project_id, [g for g, _ in started], spec.active.value, previous)

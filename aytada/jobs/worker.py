@@ -18,6 +18,7 @@ import signal
 
 from rq import Worker
 
+from aytada.core import media
 from aytada.jobs import runner
 from aytada.jobs.procs import die_with_parent
 
@@ -54,6 +55,15 @@ class AytadaWorker(Worker):
     def _horse_killed(self, job, retpid, ret_val, rusage) -> None:  # type: ignore[no-untyped-def]
         runner.kill_process_group(retpid or self._horse_pid)
         self._killed = (job.id, runner.job_attempt(job))
+
+    def run_maintenance_tasks(self) -> None:
+        """RQ's periodic upkeep (every ~10 minutes, between jobs), plus this machine's media
+        cache: copies unused for MEDIA_CACHE_HOURS go (only with an S3 store)."""
+        super().run_maintenance_tasks()
+        try:
+            media.prune_cache()
+        except OSError:
+            log.exception("could not prune the media cache")
 
     def monitor_work_horse(self, job, queue, execution) -> None:  # type: ignore[no-untyped-def]
         self._killed = None

@@ -58,6 +58,10 @@ class MediaStore(Protocol):
         """Where ``key`` is, for people: a local path or an ``s3://`` address."""
         ...
 
+    def check(self) -> None:
+        """Raise :class:`StorageError` (saying what to fix) unless files can be stored now."""
+        ...
+
 
 def check_key(key: str) -> str:
     """``key`` as a clean relative POSIX path; ``ValueError`` for an absolute path, ``..``,

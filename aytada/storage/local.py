@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from aytada.storage import check_key
+from aytada.storage import StorageError, check_key
 
 
 class LocalStore:
@@ -26,6 +26,17 @@ class LocalStore:
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
+
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(prefix=".check-", dir=self.root):
+                pass
+        except OSError as exc:
+            raise StorageError(
+                f"The media folder {str(self.root)!r} cannot be written: "
+                f"{exc.strerror or type(exc).__name__} (check MEDIA_DIR)"
+            ) from None
 
     def upload(self, path: Path, key: str) -> None:
         target = self.path(key)

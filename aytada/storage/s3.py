@@ -92,6 +92,27 @@ class S3Store:
 
     # ------------------------------------------------------------------ MediaStore
 
+    def check(self) -> None:
+        """The bucket answers to these credentials (HEAD bucket: no object is read)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        where = f"s3://{self.bucket}/{self.prefix}".rstrip("/")
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError as exc:
+            code = _code(exc)
+            hint = {
+                "404": "there is no such bucket: create it first (README, More machines)",
+                "NoSuchBucket": "there is no such bucket: create it first (README, More machines)",
+                "403": "access denied: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY",
+            }.get(code, _reason(exc))
+            raise StorageError(f"The media store {where} cannot be used: {hint}") from None
+        except BotoCoreError as exc:
+            raise StorageError(
+                f"The media store {where} is not reachable: {_reason(exc)} "
+                "(check AWS_ENDPOINT_URL)"
+            ) from None
+
     def exists(self, key: str) -> bool:
         from botocore.exceptions import BotoCoreError, ClientError
 

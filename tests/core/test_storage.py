@@ -198,3 +198,28 @@ def test_a_page_never_fetches_another_workspaces_key(
         assert media.workspace_file(None, "ws1/p1/k/final.mp4") is None
     assert not (get_settings().media_dir / "ws2").exists()  # not even downloaded
     assert media.workspace_file(1, "ws1/p1/k/missing.mp4") is None
+
+
+# --------------------------------------------------------------------------- the start-up check
+
+
+def test_a_usable_store_passes_its_check(store: MediaStore):
+    store.check()  # the bucket exists / the folder is made and written
+
+
+def test_a_missing_bucket_or_unwritable_folder_fails_the_check_saying_what_to_fix(
+    s3: S3Bucket,  # noqa: F811
+    tmp_path: Path,
+):
+    missing = open_store(f"s3://no-such-{s3.name}/media", tmp_path, s3.env)
+    with pytest.raises(StorageError, match="no such bucket: create it first") as caught:
+        missing.check()
+    assert f"s3://no-such-{s3.name}/media" in str(caught.value)
+    assert CREDENTIALS["AWS_SECRET_ACCESS_KEY"] not in str(caught.value)
+    unreachable = S3Store("bucket", endpoint_url="http://127.0.0.1:9", region="us-east-1")
+    with pytest.raises(StorageError, match="not reachable.*AWS_ENDPOINT_URL"):
+        unreachable.check()
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    with pytest.raises(StorageError, match="cannot be written.*MEDIA_DIR"):
+        LocalStore(a_file / "media").check()

@@ -98,3 +98,16 @@ def test_not_enough_credits_enqueues_nothing(workspace_id):
         runner.start_step(workspace_id, pid, "clip")  # 30 × 40 + 10 > 1000
     assert _gens(pid) == []
     assert projects.get_project(workspace_id, pid).status == "scenes_ready"
+
+
+def test_render_queues_the_longest_clips_first(workspace_id):
+    durations = [2.0, 4.5, 3.0, 4.5, 1.5]
+    pid = make_project(workspace_id, status="scenes_ready",
+                       scenes=[{"index": i, "visual": "v", "caption": "c", "voiceover": "v",
+                                "duration": d} for i, d in enumerate(durations)])  # fmt: skip
+    runner.start_step(workspace_id, pid, "clip")
+    scene_of = {g.rq_job_id: g.scene_index for g in _gens(pid)}
+    queued = [scene_of[j] for j in get_queue().job_ids if j in scene_of]
+    assert queued == [1, 3, 2, 0, 4]  # 4.5 s (scene order on a tie), 3, 2, 1.5
+    assert sorted(g.id for g in _gens(pid)) == [g.id for g in sorted(_gens(pid),
+                                                key=lambda g: g.scene_index)]  # fmt: skip
