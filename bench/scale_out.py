@@ -76,7 +76,8 @@ def clips_span(ws: int, pid: int, cores: list[int], stack: Stack) -> tuple[float
     span = (last - first).total_seconds()
     print(f"  clips span {span:6.2f} s; CPU time of the clips {cpu:6.2f} s = {cpu / span:.2f} "
           f"of {len(cores)} core(s) obtained (the rest went to the machine's other load)")
-    return span, [(g.finished_at - g.started_at).total_seconds() for g in clips]  # type: ignore[operator]
+    taken = sorted(clips, key=lambda g: g.started_at)  # the queue's order (longest first)
+    return span, [(g.finished_at - g.started_at).total_seconds() for g in taken]  # type: ignore[operator]
 
 
 def children_cpu(pid: int) -> float:
@@ -86,7 +87,8 @@ def children_cpu(pid: int) -> float:
 
 
 def fifo_bound(runs: list[float], workers: int) -> float:
-    """The span of these job lengths taken in order by ``workers`` workers (the queue's FIFO)."""
+    """The span of these job lengths taken in order by ``workers`` workers (the queue's FIFO;
+    the runner queues a render's clips longest scene first)."""
     free = [0.0] * workers
     for run in runs:
         free[free.index(min(free))] += run
@@ -117,7 +119,7 @@ def main() -> int:
         double, _ = clips_span(ws, two, [0, 1], stack)
         speedup = single / double
         bound = fifo_bound(runs, 2)
-        print(f"the 1-worker clip times taken in scene order by 2 workers would span {bound:.1f} "
+        print(f"the 1-worker clip times taken in queue order by 2 workers would span {bound:.1f} "
               f"s: {sum(runs) / bound:.2f}× is the most the job order allows")  # fmt: skip
         verdict(f"1 worker {single:.1f} s / 2 workers {double:.1f} s = {speedup:.2f}×",
                 f"≥ {TARGET}×", speedup >= TARGET)  # fmt: skip
