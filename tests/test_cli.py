@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -55,6 +56,20 @@ def test_a_worker_without_its_bucket_refuses_to_start(app_env, s3: S3Bucket):  #
     assert f"error: The media store s3://no-such-{s3.name}/studio cannot be used" in out.stderr
     assert "create it first" in out.stderr and "Traceback" not in out.stderr
     assert s3.env["AWS_SECRET_ACCESS_KEY"] not in out.stderr + out.stdout
+
+
+def test_a_worker_on_the_s3_store_prunes_its_cache_as_it_starts(app_env, s3: S3Bucket):  # noqa: F811
+    cache = Path(app_env["MEDIA_DIR"])
+    stale, used = cache / "ws1/p1/g1/clip.mp4", cache / "ws1/p1/g2/clip.mp4"
+    for path in (stale, used):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"clip")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    out = aytada({**app_env, **s3.env}, "worker", "--burst")
+    assert out.returncode == 0, out.stderr
+    assert not stale.exists() and used.read_bytes() == b"clip"
+    assert "media cache: 1 file(s)" in out.stderr
 
 
 @pytest.mark.slow
