@@ -470,6 +470,31 @@ def read_image(label: str, path: str) -> tuple[str, str, bytes]:
     return (p.name, mime, data)
 
 
+def cmd_workspace(args: argparse.Namespace) -> int:
+    """Workspaces and their people, for the first admin (before anyone can sign in)."""
+    from aytada.core import teams
+
+    if args.action == "create":
+        ws = teams.create_with_owner(args.name, args.owner)
+        _print(f"workspace {ws}")
+    elif args.action == "add-user":
+        _print(teams.add_user(args.workspace, args.email, args.role))
+    else:
+        spaces = teams.list_workspaces()
+        if not spaces:
+            _print("no workspace yet: `aytada workspace create --name … --owner …`")
+        for ws in spaces:
+            _print(f"{ws.id}  {ws.name}  ({ws.credit_balance} credits)")
+            for m in ws.members:
+                _print(f"    {m.role:<6}  {m.email}" + ("  (invited)" if m.invited else ""))
+            if not ws.members:
+                _print("    no members yet")
+        if spaces:
+            _print(f"sign-in is not configured: the app opens workspace {spaces[0].id} for "
+                   "everyone who reaches it (bound to 127.0.0.1)")  # fmt: skip
+    return 0
+
+
 def cmd_campaign(args: argparse.Namespace) -> int:
     from aytada.core import campaigns, workspaces
 
@@ -953,6 +978,18 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("amount", type=_top_up, help=f"1 to {MAX_TOP_UP} credits")
     add.add_argument("--reason", default="top-up")
     c.set_defaults(func=cmd_credits)
+
+    wp = sub.add_parser("workspace", help="create workspaces, add people, list them")
+    wsub = wp.add_subparsers(dest="action", required=True)
+    wc = wsub.add_parser("create", help="a workspace with its first owner; prints its id")
+    wc.add_argument("--name", required=True, help="the team's name")
+    wc.add_argument("--owner", required=True, help="the owner's e-mail address")
+    wa = wsub.add_parser("add-user", help="add (invite) someone by e-mail address")
+    wa.add_argument("workspace", type=_id, help="workspace id")
+    wa.add_argument("--email", required=True)
+    wa.add_argument("--role", choices=("member", "owner"), default="member")
+    wsub.add_parser("list", help="every workspace with its members")
+    wp.set_defaults(func=cmd_workspace)
 
     cp = sub.add_parser("campaign", help="create or list campaigns")
     cpsub = cp.add_subparsers(dest="action", required=True)

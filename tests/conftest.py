@@ -40,7 +40,10 @@ os.environ["AYTADA_IGNORE_FILES"] = "1"
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI") == "true"
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-TABLES = ("credit_ledger", "assets", "generations", "projects", "campaigns", "workspaces")
+TABLES = (
+    "credit_ledger", "assets", "generations", "projects", "campaigns", "memberships", "users",
+    "workspaces",
+)
 
 
 def _schema_url(base: str, schema: str) -> str:

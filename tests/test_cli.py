@@ -563,3 +563,29 @@ def test_project_run_reports_a_failure_and_retry_finishes_it(
     assert out.returncode == 0, out.stderr
     assert Path(out.stdout.strip()).is_file()
     assert projects.get_project(workspace_id, pid).status == "completed"
+
+
+def test_workspace_create_add_user_and_list_for_the_first_admin(app_env):
+    out = aytada(app_env, "workspace", "create", "--name", "Acme Growth", "--owner", "Ann@Acme.com")
+    assert out.returncode == 0, out.stderr
+    ws = int(out.stdout.strip().removeprefix("workspace "))
+    out = aytada(app_env, "workspace", "add-user", str(ws), "--email", "bob@acme.com")
+    assert (out.returncode, out.stdout.strip()) == (
+        0, "bob@acme.com added as member (invited: not signed in yet)")  # fmt: skip
+    bad = [
+        (("workspace", "add-user", "999", "--email", "x@y.io"), "Workspace 999 was not found"),
+        (("workspace", "add-user", str(ws), "--email", "nope"), "is not an e-mail address"),
+        (("workspace", "add-user", str(ws), "--email", "ann@acme.com", "--role", "member"),
+         "only owner"),
+        (("workspace", "create", "--name", " ", "--owner", "c@d.io"), "Give the workspace a name"),
+    ]  # fmt: skip
+    for args, message in bad:
+        out = aytada(app_env, *args)
+        assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+    out = aytada(app_env, "workspace", "list")
+    assert out.returncode == 0
+    lines = out.stdout.splitlines()
+    assert f"{ws}  Acme Growth  (1000 credits)" in lines
+    assert "    owner   ann@acme.com  (invited)" in lines
+    assert "    member  bob@acme.com  (invited)" in lines
+    assert len([line for line in lines if "credits)" in line]) == 1  # nothing half-made
