@@ -152,3 +152,30 @@ def test_other_kinds_deleted_and_foreign_projects(workspace_id: int) -> None:
         po.save_voice_options(workspace_id + 999, make_project(workspace_id), {"music": False})
     with pytest.raises(NotFound):
         po.save_voice_options(workspace_id, "1; DROP TABLE projects", {"music": False})
+
+
+def test_a_render_that_starts_while_the_voice_is_saved_keeps_the_old_voice(
+    workspace_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock is checked, then the render starts in another tab, then the save lands: the
+    save must lose (the voiceover would otherwise read options the user saw as locked)."""
+    from sqlalchemy import update
+
+    from aytada.core.db import session_scope
+    from aytada.core.models import Project
+
+    pid = make_project(workspace_id, status="scenes_ready")
+    checked = po.voice_lock
+
+    def lock_then_render_starts(project):  # type: ignore[no-untyped-def]
+        reason = checked(project)
+        with session_scope() as other:  # the Render click of another tab, committed meanwhile
+            other.execute(update(Project).where(Project.id == pid)
+                          .values(status="generating_video"))  # fmt: skip
+        return reason
+
+    monkeypatch.setattr(po, "voice_lock", lock_then_render_starts)
+    with pytest.raises(Conflict, match="changed meanwhile"):
+        po.save_voice_options(workspace_id, pid, {"speed": 0.9, "music": False})
+    project = projects.get_project(workspace_id, pid)
+    assert project.status == "generating_video" and project.options == {}
