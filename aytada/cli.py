@@ -277,7 +277,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from aytada.core.media import check_store
     from aytada.jobs.queue import check_redis, get_queue, redis_conn
-    from aytada.jobs.reconcile import reconcile_once
+    from aytada.jobs.reconcile import reconcile_at_start
     from aytada.jobs.runner import _load_steps
     from aytada.jobs.worker import AytadaWorker
 
@@ -285,7 +285,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     check_redis()
     check_store()  # a worker that cannot store files would fail every step it takes
     _load_steps()
-    reconcile_once(queued_grace=0)  # queued work Redis lost runs again (the DB is the truth)
+    reconcile_at_start()  # queued work Redis lost runs again (the DB is the truth)
     worker = AytadaWorker([get_queue()], connection=redis_conn())
     worker.work(with_scheduler=False, logging_level="INFO", burst=args.burst)
     return 0

@@ -15,6 +15,7 @@ Every transition is a compare-and-set, so passes may overlap with workers and ea
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from aytada.core.db import session_scope
 from aytada.core.models import Generation, utcnow
@@ -51,6 +53,31 @@ def _aware(when: datetime | None, now: datetime) -> datetime | None:
     if when is None:
         return None
     return when if when.tzinfo else when.replace(tzinfo=now.tzinfo)
+
+
+START_ATTEMPTS = 5
+
+
+def reconcile_at_start(sleep: Callable[[float], None] = time.sleep) -> None:
+    """The pass a worker makes as it starts (queued work Redis lost runs again), best effort.
+
+    Workers started together (`aytada up`) make it at the same moment, and on SQLite one of
+    them can find the database locked at once (a read that turns into a write after another
+    worker's commit is refused without waiting). That pass is tried again a few times, then
+    left to the reconciler's loop with a warning: a worker never dies of it. Any other database
+    error is raised (a wrong DATABASE_URL must stop the worker with its message)."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            reconcile_once(queued_grace=0)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc).lower():
+                raise
+            if attempt == START_ATTEMPTS:
+                log.warning("start-up reconcile skipped: the database stayed locked (the "
+                            "reconciler's next pass does it)")  # fmt: skip
+                return
+            sleep(0.25 * attempt + random.random() * 0.25)
 
 
 def reconcile_once(
