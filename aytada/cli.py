@@ -17,6 +17,7 @@ from typing import TextIO
 from aytada.core.credits import MAX_TOP_UP
 from aytada.core.errors import UserError
 from aytada.core.inputs import MAX_ID
+from aytada.core.models import ROLES
 from aytada.core.settings import ROOT, get_settings
 from aytada.storage import StorageError
 from aytada.vocabulary import SCRIPT_FIELDS
@@ -987,7 +988,7 @@ def build_parser() -> argparse.ArgumentParser:
     wa = wsub.add_parser("add-user", help="add (invite) someone by e-mail address")
     wa.add_argument("workspace", type=_id, help="workspace id")
     wa.add_argument("--email", required=True)
-    wa.add_argument("--role", choices=("member", "owner"), default="member")
+    wa.add_argument("--role", choices=ROLES, default="member")
     wsub.add_parser("list", help="every workspace with its members")
     wp.set_defaults(func=cmd_workspace)
 

@@ -123,7 +123,7 @@ def _mtime(path: Path) -> float:
         return float("inf")
 
 
-def prune_cache(now: float | None = None) -> tuple[int, int]:
+def prune_cache() -> tuple[int, int]:
     """With an S3 store: remove this machine's cached copies not used for MEDIA_CACHE_HOURS
     (:func:`fetch` marks a copy used; a step's own files are new), and folders left empty.
     Returns (files, bytes) removed. The local store is the media itself: never pruned."""
@@ -132,7 +132,7 @@ def prune_cache(now: float | None = None) -> tuple[int, int]:
     root = media_root()
     if not root.is_dir():
         return 0, 0
-    cutoff = (time.time() if now is None else now) - get_settings().media_cache_hours * 3600
+    cutoff = time.time() - get_settings().media_cache_hours * 3600
     files = size = 0
     old_folders = {f for f, _, _ in os.walk(root) if _mtime(Path(f)) < cutoff}  # before unlinks
     for folder, _dirs, names in os.walk(root, topdown=False):

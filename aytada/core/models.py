@@ -76,6 +76,7 @@ class Workspace(Base):
 
 ROLES = ("owner", "member")
 """A member's role in a workspace: an owner also tops up credits and manages members."""
+ROLES_SQL = ", ".join(f"'{r}'" for r in ROLES)
 
 
 class User(Base):
@@ -106,7 +107,7 @@ class Membership(Base):
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "user_id", name="uq_memberships_workspace_user"),
-        CheckConstraint("role IN ('owner', 'member')", name="known_role"),
+        CheckConstraint(f"role IN ({ROLES_SQL})", name="known_role"),
     )
 
 
