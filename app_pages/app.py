@@ -1,16 +1,23 @@
-"""The app's frame, run by Home.py on every run: page config, navigation, workspace, sidebar."""
+"""The app's frame, run by Home.py on every run: page config, who the run acts for (sign-in),
+navigation, workspace, sidebar."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
-from aytada.core.workspaces import default_workspace_id, get_balance
+from aytada.core.workspaces import get_balance
 from aytada.jobs.providers import provider_names
+from aytada.ui import access as acc
 from aytada.ui import widgets as w
 
 
 def main() -> None:
     st.set_page_config(page_title="Aytada Studio", page_icon="🎬", layout="wide")
+    access = acc.current()  # signed out, or in no workspace: that screen is drawn, nothing else
+    if access is None:
+        st.stop()
     pages = [
         st.Page(w.HOME, title="Home", icon=":material/home:", default=True),
         st.Page(w.CAMPAIGNS, title="Campaigns", icon=":material/campaign:", url_path="campaigns"),
@@ -20,17 +27,18 @@ def main() -> None:
         st.Page(w.SCRIPTS, title="My Scripts", icon=":material/description:", url_path="scripts"),
         st.Page(w.IMAGES, title="My Images", icon=":material/image:", url_path="images"),
         st.Page(w.CREDITS, title="Credits", icon=":material/toll:", url_path="credits"),
+        st.Page(w.TEAM, title="Workspace", icon=":material/group:", url_path="workspace"),
     ]
     page = st.navigation(pages)
     w.follow_goto()
 
-    workspace_id = default_workspace_id()
-    w.set_workspace(workspace_id)
+    w.set_access(access)
+    acc.account_sidebar(access, on_switch=partial(w.go, w.HOME))
     try:
         providers, provider_error = provider_names(), ""
     except Exception as exc:  # a bad PROVIDER_* override: say so, keep the app usable
         providers, provider_error = None, str(exc)
-    w.sidebar(get_balance(workspace_id), providers, provider_error)
+    w.sidebar(get_balance(access.workspace_id), providers, provider_error)
 
     if w.requested_unknown_page():  # a mistyped or old link: say so rather than show Home
         w.not_found("There is no page at this address.", w.HOME, "Go to Home")

@@ -65,7 +65,7 @@ def accept_pillar(field: str, text: str) -> bool:
 
 def start_draft() -> None:
     try:
-        st.session_state[DRAFT] = start_strategy_draft(ws, None, campaign.id)
+        st.session_state[DRAFT] = start_strategy_draft(ws, None, campaign.id, w.user_id())
     except UserError as exc:
         w.flash("error", str(exc))
 

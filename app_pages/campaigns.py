@@ -46,7 +46,7 @@ def start_draft() -> None:
     data = {field: s[f"cf_{field}"] or "" for field in c.DRAFT_FROM if f"cf_{field}" in s}
     s.pop(ERRORS, None)
     try:
-        s[DRAFT] = start_strategy_draft(ws, data)
+        s[DRAFT] = start_strategy_draft(ws, data, user_id=w.user_id())
     except ValidationFailed as exc:
         s[ERRORS] = exc.errors
         w.flash("error", "Fill in the highlighted fields to draft a strategy.")

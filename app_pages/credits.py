@@ -38,7 +38,7 @@ def confirm_top_up(amount: int) -> None:
         st.session_state[AMOUNT] = ""
         w.flash("success", f"Added {amount:,} credits. The balance is {balance:,}.")
 
-    w.run_action(lambda: add_credits(ws, amount), then=done)
+    w.run_action(lambda: add_credits(ws, amount, user_id=w.user_id()), then=done)
 
 
 def cancel_top_up() -> None:
@@ -64,7 +64,10 @@ if months:  # the latest month with any activity
 # ------------------------------------------------------------------------------- top-up
 st.subheader("Add credits")
 pending = st.session_state.get(PENDING)
-if pending is None:
+if not w.is_owner():
+    st.caption(":material/lock: Only an owner of this workspace adds credits. Ask one of them "
+               "(the Workspace page lists them).")  # fmt: skip
+elif pending is None:
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.text_input(
             "Credits to add",
@@ -120,6 +123,7 @@ else:
 
 st.subheader("Ledger")
 ledger = ledger_page(ws, st.session_state.get(LEDGER_PAGE, 1))
+people = any(row.by for row in ledger.rows)  # a signed-in team: who caused each row
 st.dataframe(
     [
         {
@@ -128,6 +132,7 @@ st.dataframe(
             "Balance": row.balance_after,
             "Project": project_label(row.project_title, row.project_deleted),
             "Step": row.step_label or row.reason,
+            **({"By": row.by or "—"} if people else {}),
         }
         for row in ledger.rows
     ],

@@ -56,7 +56,9 @@ class Children:
         self.procs.append((name, proc))
         self._record()
 
-    def start(self, name: str, args: list[str], *, death_signal: int = signal.SIGTERM, **kw) -> subprocess.Popen:  # type: ignore[no-untyped-def]  # noqa: E501
+    def start(
+        self, name: str, args: list[str], *, death_signal: int = signal.SIGTERM, **kw
+    ) -> subprocess.Popen:  # type: ignore[no-untyped-def]  # noqa: E501
         from aytada.jobs.procs import preexec_die_with_parent
 
         proc = subprocess.Popen(
@@ -368,7 +370,7 @@ def _seconds(text: str) -> float:
 def cmd_credits(args: argparse.Namespace) -> int:
     from aytada.core import workspaces
 
-    ws = workspaces.default_workspace_id()
+    ws = workspaces.cli_workspace_id(args.workspace)
     if args.action == "add":
         balance = workspaces.add_credits(ws, args.amount, reason=args.reason)
         _print(f"added {args.amount} credits; balance {balance}")
@@ -480,6 +482,8 @@ def cmd_workspace(args: argparse.Namespace) -> int:
         _print(f"workspace {ws}")
     elif args.action == "add-user":
         _print(teams.add_user(args.workspace, args.email, args.role))
+    elif args.action == "remove-user":
+        _print(teams.remove_user(args.workspace, args.email))
     else:
         spaces = teams.list_workspaces()
         if not spaces:
@@ -491,15 +495,15 @@ def cmd_workspace(args: argparse.Namespace) -> int:
             if not ws.members:
                 _print("    no members yet")
         if spaces:
-            _print(f"sign-in is not configured: the app opens workspace {spaces[0].id} for "
-                   "everyone who reaches it (bound to 127.0.0.1)")  # fmt: skip
+            _print(f"without sign-in ([auth] in .streamlit/secrets.toml) the app opens workspace "
+                   f"{spaces[0].id} for everyone on this machine (bound to 127.0.0.1)")  # fmt: skip
     return 0
 
 
 def cmd_campaign(args: argparse.Namespace) -> int:
     from aytada.core import campaigns, workspaces
 
-    ws = workspaces.default_workspace_id()
+    ws = workspaces.cli_workspace_id(args.workspace)
     if args.action == "create":
         data = read_campaign_file(args.file)
         logo = read_image("logo", args.logo) if args.logo else None
@@ -718,7 +722,7 @@ def _make_settings(args: argparse.Namespace, campaign_name: str) -> dict[str, ob
 def cmd_make(args: argparse.Namespace) -> int:
     from aytada.core import campaigns, projects, workspaces
 
-    ws = workspaces.default_workspace_id()
+    ws = workspaces.cli_workspace_id(args.workspace)
     campaign = campaigns.get_campaign(ws, args.campaign)
     settings = _make_settings(args, campaign.product_name)
     _require_worker()
@@ -797,7 +801,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 
     from aytada.core import projects, reports, workspaces
 
-    ws = workspaces.default_workspace_id()
+    ws = workspaces.cli_workspace_id(args.workspace)
     if args.action == "list":
         page = projects.list_projects(ws, page_size=10_000)
         for card in page.cards:
@@ -843,7 +847,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 def cmd_video(args: argparse.Namespace) -> int:
     from aytada.core import projects, workspaces
 
-    ws = workspaces.default_workspace_id()
+    ws = workspaces.cli_workspace_id(args.workspace)
     if args.action == "create":
         pid = projects.create_project(
             ws,
@@ -913,7 +917,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             logs.mkdir(parents=True, exist_ok=True)
             _print(f"no worker running: starting {args.workers} (logs in {logs})")
             _start_workers(children, args.workers, logs)
-        ws = workspaces.default_workspace_id()
+        ws = workspaces.cli_workspace_id(args.workspace)
         cid = campaigns.create_campaign(ws, SAMPLE_CAMPAIGN)
         pid = projects.create_project(
             ws, cid, title="Demo: Lumi 30 s story", fmt="9:16", length_s=30, quality="pro"
@@ -952,6 +956,14 @@ error is printed) or is still running at --timeout. Needs a running worker (`ayt
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="aytada", description="Aytada Studio")
+    p.add_argument(
+        "--workspace",
+        type=_id,
+        default=None,
+        metavar="ID",
+        help="the workspace campaigns, projects and credits commands work in "
+        "(needed once there are several: `aytada workspace list`)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     up = sub.add_parser("up", help="migrate, start Redis (embedded), workers, reconciler, UI")
@@ -989,6 +1001,9 @@ def build_parser() -> argparse.ArgumentParser:
     wa.add_argument("workspace", type=_id, help="workspace id")
     wa.add_argument("--email", required=True)
     wa.add_argument("--role", choices=ROLES, default="member")
+    wr = wsub.add_parser("remove-user", help="take someone out of a workspace")
+    wr.add_argument("workspace", type=_id, help="workspace id")
+    wr.add_argument("--email", required=True)
     wsub.add_parser("list", help="every workspace with its members")
     wp.set_defaults(func=cmd_workspace)
 

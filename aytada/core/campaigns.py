@@ -418,7 +418,10 @@ def draft_facts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def new_strategy_draft(
-    workspace_id: int, data: dict[str, Any], campaign_id: Any = None
+    workspace_id: int,
+    data: dict[str, Any] | None,
+    campaign_id: Any = None,
+    user_id: int | None = None,
 ) -> tuple[int, str]:
     """Record a queued strategy draft (a free generation of no project) for the facts in
     `data`, or for the campaign's saved fields when `data` is None and `campaign_id` is given.
@@ -441,6 +444,7 @@ def new_strategy_draft(
             state=GenState.QUEUED,
             input_snapshot={"facts": facts},
             credits=0,  # free, like the product's price list
+            user_id=user_id,
         )
         s.add(gen)
         s.flush()

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aytada.core.errors import UserError
-from aytada.core.models import CreditLedgerEntry, Generation, Project, Workspace
+from aytada.core.models import CreditLedgerEntry, Generation, Project, User, Workspace
 from aytada.core.pipeline import PIPELINE, STEPS, get_step, missing_scenes, steps_for
 from aytada.core.settings import get_settings
 from aytada.core.statuses import GenState
@@ -111,6 +111,7 @@ def charge(session: Session, generation: Generation, workspace_id: int) -> int:
                     delta=-amount,
                     balance_after=new_balance,
                     reason=f"{generation.step} (project {generation.project_id})",
+                    user_id=generation.user_id,
                 )
             )
             session.flush()
@@ -129,8 +130,15 @@ def _check_cap(current: int, amount: int) -> None:
         raise UserError(f"The balance cannot go above {MAX_BALANCE:,} credits.")
 
 
-def top_up(session: Session, workspace_id: int, amount: int, reason: str = "top-up") -> int:
-    """Add credits (a ledger row); returns the new balance."""
+def top_up(
+    session: Session,
+    workspace_id: int,
+    amount: int,
+    reason: str = "top-up",
+    user_id: int | None = None,
+) -> int:
+    """Add credits (a ledger row recording ``user_id``); returns the new balance. Who may top
+    up is decided by the caller (:func:`aytada.core.workspaces.add_credits`)."""
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_TOP_UP:
         raise UserError(f"A top-up must be a whole number of credits from 1 to {MAX_TOP_UP:,}.")
     _check_cap(balance(session, workspace_id), amount)
@@ -142,7 +150,11 @@ def top_up(session: Session, workspace_id: int, amount: int, reason: str = "top-
     ).scalar_one()
     session.add(
         CreditLedgerEntry(
-            workspace_id=workspace_id, delta=amount, balance_after=new_balance, reason=reason
+            workspace_id=workspace_id,
+            delta=amount,
+            balance_after=new_balance,
+            reason=reason,
+            user_id=user_id,
         )
     )
     return new_balance
@@ -260,6 +272,7 @@ class LedgerRow:
     project_deleted: bool
     step: str | None
     step_label: str | None
+    by: str = ""  # who caused it (name or address); "" for the CLI, the system or local mode
 
 
 @dataclass(frozen=True)
@@ -304,9 +317,12 @@ def ledger_page(workspace_id: int, page: int = 1, page_size: int = LEDGER_PAGE_S
                 Generation.step,
                 Generation.scene_index,
                 func.count().over().label("total"),
+                User.name,
+                User.email,
             )
             .outerjoin(Generation, Generation.id == CreditLedgerEntry.generation_id)
             .outerjoin(Project, Project.id == Generation.project_id)
+            .outerjoin(User, User.id == CreditLedgerEntry.user_id)
             .where(CreditLedgerEntry.workspace_id == workspace_id)
             .order_by(CreditLedgerEntry.id.desc())
             .limit(page_size)
@@ -338,6 +354,7 @@ def ledger_page(workspace_id: int, page: int = 1, page_size: int = LEDGER_PAGE_S
                 project_deleted=r[7] is not None,
                 step=r[8],
                 step_label=_step_label(r[8], r[9]),
+                by=r[11] or r[12] or "",
             )
             for r in rows
         ],

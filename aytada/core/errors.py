@@ -28,3 +28,7 @@ class Conflict(UserError):
 
 class QueueUnavailable(UserError):
     """Redis could not be reached; nothing was changed."""
+
+
+class NotAllowed(UserError):
+    """The signed-in person's role does not allow this (e.g. a member topping up)."""

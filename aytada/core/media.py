@@ -206,9 +206,9 @@ def remove_generation(workspace_id: int, project_id: int, generation_key: str) -
 def workspace_file(workspace_id: int | None, path: str | None) -> Path | None:
     """The local file of a stored path for a page of ``workspace_id``, or None when missing.
 
-    S3 store: only keys under the workspace's prefix (``ws<id>/``) are fetched, so a page never
-    serves another workspace's file whatever a row says. Local store: as before (the path under
-    MEDIA_DIR when it is a file)."""
+    Only paths under the workspace's folder (``ws<id>/``) are served, in either store, so a
+    page never shows or offers another workspace's file whatever a row or a link says. S3 store:
+    only such keys are fetched. ``workspace_id`` None (no page): any path under MEDIA_DIR."""
     if not path:
         return None
     if remote():
@@ -225,7 +225,11 @@ def workspace_file(workspace_id: int | None, path: str | None) -> Path | None:
             log.error("%s", exc)
             return None
         return local if local.is_file() else None
-    local = resolve(path)
+    local = resolve(path).resolve()
+    folder = media_root().resolve() / (f"ws{int(workspace_id)}" if workspace_id is not None else "")
+    if not local.is_relative_to(folder):
+        log.warning("refused media path %r outside workspace %s", path, workspace_id)
+        return None
     return local if local.is_file() else None
 
 

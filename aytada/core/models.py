@@ -70,6 +70,8 @@ class Workspace(Base):
     credit_balance: Mapped[int] = mapped_column(Integer, default=0)
     voice_id: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # set when an owner deletes the workspace: nobody reaches it any more
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     __table_args__ = (CheckConstraint("credit_balance >= 0", name="balance_not_negative"),)
 
@@ -89,9 +91,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # None: invited (added by address), has not signed in yet
-    last_sign_in_at: Mapped[datetime | None] = mapped_column(
-        DateTime(timezone=True), default=None
-    )
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class Membership(Base):
@@ -222,6 +222,8 @@ class Generation(Base):
     worker_pid: Mapped[int | None] = mapped_column(Integer, default=None)
     # runs whose worker died before the step finished (re-run once automatically, then failed)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # who started it (None: the CLI, the system, or single-user local mode)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
@@ -277,4 +279,6 @@ class CreditLedgerEntry(Base):
     delta: Mapped[int] = mapped_column(Integer)
     balance_after: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(200))
+    # who caused it: the top-up's owner, or the user who started the charged generation
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,4 +1,5 @@
-"""Workspaces: the default one (no sign-in configured) and its credit balance."""
+"""Workspaces: the default one (no sign-in configured), the CLI's, their credit balance, and
+the owner-only rule for what only an owner does."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from aytada.core import credits
 from aytada.core.db import session_scope
-from aytada.core.models import CreditLedgerEntry, Workspace
+from aytada.core.errors import NotAllowed, NotFound, UserError
+from aytada.core.models import CreditLedgerEntry, Membership, Workspace
 from aytada.core.settings import get_settings
 
 DEFAULT_NAME = "My team"
@@ -24,10 +26,13 @@ def create_workspace(session: Session, name: str, starting_credits: int | None =
     return ws
 
 
+_FIRST_LIVE = select(Workspace.id).where(Workspace.deleted_at.is_(None)).order_by(Workspace.id)
+
+
 def default_workspace_id() -> int:
-    """The first workspace, created with the starting credits on first use."""
+    """The first live workspace, created with the starting credits on first use."""
     with session_scope() as s:
-        ws_id = s.scalar(select(Workspace.id).order_by(Workspace.id).limit(1))
+        ws_id = s.scalar(_FIRST_LIVE.limit(1))
         if ws_id is not None:
             return ws_id
     try:
@@ -35,7 +40,40 @@ def default_workspace_id() -> int:
             return create_workspace(s, DEFAULT_NAME).id
     except IntegrityError:  # pragma: no cover - another process created it first
         with session_scope() as s:
-            return s.scalar(select(Workspace.id).order_by(Workspace.id).limit(1))  # type: ignore[return-value]
+            return s.scalar(_FIRST_LIVE.limit(1))  # type: ignore[return-value]
+
+
+def cli_workspace_id(wanted: int | None = None) -> int:
+    """The workspace a CLI command works in: ``wanted`` (``aytada --workspace ID``) when it is
+    live, else the only one. With several and none named it refuses rather than guess."""
+    with session_scope() as s:
+        if wanted is not None:
+            found = s.scalar(
+                select(Workspace.id).where(Workspace.id == wanted, Workspace.deleted_at.is_(None))
+            )
+            if found is None:
+                raise NotFound("Workspace", wanted)
+            return found
+        ids = list(s.scalars(_FIRST_LIVE.limit(2)))
+    if len(ids) > 1:
+        raise UserError(
+            "This database has several workspaces: say which with "
+            "`aytada --workspace ID …` (the ids: `aytada workspace list`)."
+        )
+    return ids[0] if ids else default_workspace_id()
+
+
+def require_owner(s: Session, workspace_id: int, user_id: int | None, doing: str) -> None:
+    """Raise NotAllowed unless ``user_id`` owns the workspace (None: the CLI or local mode)."""
+    if user_id is None:
+        return
+    role = s.scalar(
+        select(Membership.role).where(
+            Membership.workspace_id == workspace_id, Membership.user_id == user_id
+        )
+    )
+    if role != "owner":
+        raise NotAllowed(f"Only an owner of this workspace can {doing}.")
 
 
 def get_balance(workspace_id: int) -> int:
@@ -43,9 +81,13 @@ def get_balance(workspace_id: int) -> int:
         return credits.balance(s, workspace_id)
 
 
-def add_credits(workspace_id: int, amount: int, reason: str = "top-up") -> int:
+def add_credits(
+    workspace_id: int, amount: int, reason: str = "top-up", user_id: int | None = None
+) -> int:
+    """A top-up by ``user_id`` (owners only; None: the CLI or local mode); the new balance."""
     with session_scope() as s:
-        return credits.top_up(s, workspace_id, amount, reason)
+        require_owner(s, workspace_id, user_id, "add credits")
+        return credits.top_up(s, workspace_id, amount, reason, user_id=user_id)
 
 
 def ledger(workspace_id: int, limit: int = 50) -> list[CreditLedgerEntry]:

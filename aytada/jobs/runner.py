@@ -138,7 +138,12 @@ class Started:
 
 
 def _new_generation(
-    session: Session, project: Project, step: str, scene_index: int, params: dict[str, Any]
+    session: Session,
+    project: Project,
+    step: str,
+    scene_index: int,
+    params: dict[str, Any],
+    user_id: int | None = None,
 ) -> Generation:
     reg = _registered(step)
     campaign = project.campaign
@@ -158,6 +163,7 @@ def _new_generation(
         state=GenState.QUEUED,
         input_snapshot=snapshot,
         credits=credits.step_price(session, project, step),
+        user_id=user_id,
     )
     session.add(gen)
     session.flush()
@@ -185,8 +191,11 @@ def start_step(
     scenes: list[int] | None = None,
     params: dict[str, Any] | None = None,
     expected_status: str | None = None,
+    user_id: int | None = None,
 ) -> Started:
     """Start a step for a project: checks, cost, DB rows, then the RQ job(s).
+
+    ``user_id`` is who clicked (recorded on the generations, their follow-ups and charges).
 
     For `clip` (the Render button) it renders `scenes` or every scene without a clip, and the
     cost checked is the whole chain (clips + voiceover + stitching).
@@ -232,9 +241,7 @@ def start_step(
                 if any(not 0 <= i < len(project.scenes) for i in todo):
                     raise Conflict("There is no scene to render.")
                 if not todo:
-                    raise Conflict(
-                        _render_busy(scenes) if busy else "There is no scene to render."
-                    )
+                    raise Conflict(_render_busy(scenes) if busy else "There is no scene to render.")
                 indexes = todo
             else:
                 indexes = [-1]
@@ -258,7 +265,7 @@ def start_step(
                 project.segments = segments
             project.failed_step = None
             project.error = None
-            gens = [_new_generation(s, project, step, i, params) for i in indexes]
+            gens = [_new_generation(s, project, step, i, params, user_id) for i in indexes]
             s.flush()
             started = [(g.id, g.job_id) for g in gens]
             # the queue gets the long clips first, so the workers finish together
@@ -516,7 +523,7 @@ def _move_on(s: Session, project: Project, gen: Generation) -> list[tuple[int, s
     if target is not nxt.active:
         return []
     s.refresh(project)
-    g = _new_generation(s, project, nxt.name, -1, {})
+    g = _new_generation(s, project, nxt.name, -1, {}, gen.user_id)  # the chain is theirs
     return [(g.id, g.job_id)]
 
 
@@ -575,9 +582,7 @@ RUNS_BEFORE_FAILING = 2  # a step whose worker died is run again once, then fail
 
 def generation_id_for_job(job_id: str) -> int | None:
     with session_scope() as s:
-        return s.scalar(
-            select(Generation.id).where(Generation.key == job_id.removeprefix("gen-"))
-        )
+        return s.scalar(select(Generation.id).where(Generation.key == job_id.removeprefix("gen-")))
 
 
 def remove_workdir(workspace_id: int, project_id: int, key: str) -> None:
@@ -681,7 +686,10 @@ def resubmit(generation_id: int) -> bool:
         old = None
     if old is not None:
         if job_attempt(old) == (row[2] or 0) and old.get_status(refresh=False) in (
-            JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED,
+            JobStatus.QUEUED,
+            JobStatus.STARTED,
+            JobStatus.DEFERRED,
+            JobStatus.SCHEDULED,
         ):
             return False  # someone else enqueued this run already
         try:
@@ -702,11 +710,11 @@ def resubmit(generation_id: int) -> bool:
     return True
 
 
-def retry_failed(workspace_id: int, project_id: Any) -> Started:
+def retry_failed(workspace_id: int, project_id: Any, user_id: int | None = None) -> Started:
     """Re-run only the failed step (for render: only the missing or failed scenes)."""
     with session_scope() as s:
         project = load_project(s, workspace_id, project_id)
         if project.status != Status.FAILED.value or not project.failed_step:
             raise Conflict("Only a failed project can be retried.")
         step = project.failed_step
-    return start_step(workspace_id, project_id, step)
+    return start_step(workspace_id, project_id, step, user_id=user_id)

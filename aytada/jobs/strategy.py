@@ -37,7 +37,10 @@ log = logging.getLogger("aytada.jobs")
 
 
 def start_strategy_draft(
-    workspace_id: int, data: dict[str, Any] | None, campaign_id: Any = None
+    workspace_id: int,
+    data: dict[str, Any] | None,
+    campaign_id: Any = None,
+    user_id: int | None = None,
 ) -> int:
     """Enqueue a strategy draft for the facts in `data` (the new-campaign form), or for the
     saved campaign when `data` is None. Returns the draft's generation id; the page polls it.
@@ -46,7 +49,7 @@ def start_strategy_draft(
     if data is not None:
         draft_facts(data)
     check_redis()
-    gen_id, job_id = new_strategy_draft(workspace_id, data, campaign_id)
+    gen_id, job_id = new_strategy_draft(workspace_id, data, campaign_id, user_id)
     try:
         _enqueue(gen_id, job_id)
     except (RedisError, OSError) as exc:

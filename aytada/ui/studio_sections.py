@@ -41,6 +41,7 @@ from aytada.core.projects import (
     save_script,
     soft_delete,
 )
+from aytada.core.teams import user_labels
 from aytada.core.timing import overrun_messages
 from aytada.core.workspaces import get_balance
 from aytada.jobs.runner import StaleAction, Started, retry_failed, start_step
@@ -253,6 +254,7 @@ def _start(studio: Studio, step: str, scenes: list[int] | None, drawn_status: st
             step,
             scenes=scenes,
             expected_status=drawn_status,
+            user_id=w.user_id(),
         )
     except StaleAction as exc:
         st.session_state.get(_STARTED, {}).pop(studio.project.id, None)
@@ -402,7 +404,7 @@ def retry_button(studio: Studio, key: str) -> None:
     retry_cost = studio.costs["render"] if step == "clip" else studio.costs.get(step, 0)
     w.action_button(
         w.cost_label(f"Retry {spec.label.lower()}", retry_cost),
-        partial(retry_failed, studio.workspace_id, project.id),
+        partial(retry_failed, studio.workspace_id, project.id, w.user_id()),
         key=key,
         primary=True,
         icon=":material/refresh:",
@@ -520,9 +522,7 @@ def _scene_card(studio: Studio, i: int, scene: dict[str, Any], still: str | None
     with st.container(border=True):
         left, right = st.columns([1, 3])
         with left:
-            w.thumbnail(
-                still, "video", size=(270, 480) if project.format == "9:16" else (480, 270)
-            )
+            w.thumbnail(still, "video", size=(270, 480) if project.format == "9:16" else (480, 270))
             if rendered:
                 st.caption("Clip rendered")
             elif still is not None:
@@ -668,10 +668,11 @@ WIZARD_SECTIONS: dict[str, WizardSection] = {
     "clip": WizardSection(
         render_section,
         shown=lambda p: bool(p.scenes) and not p.scenes_stale,
-        finished=lambda studio: studio.project.output_asset_id is not None
-        and not studio.missing,
+        finished=lambda studio: studio.project.output_asset_id is not None and not studio.missing,
     ),
 }
+
+
 # From the user's side the scene-clip step is the whole render (voiceover and cut follow).
 def video_wizard(studio: Studio) -> None:
     """The stepper over the pipeline's user-started video steps, then each shown section: the
@@ -769,7 +770,7 @@ def step_history(generations: Sequence[Any]) -> None:
     """Every run of every step, newest first, as a static table: long errors wrap and are
     read whole (a data grid cuts them off); cells are plain text."""
     st.subheader("Step history")
-    rows = w.generation_rows(generations)
+    rows = w.generation_rows(generations, user_labels(g.user_id for g in generations))
     if rows:
         cells = [{k: w.md(str(v)) for k, v in row.items()} for row in rows]
         st.table(cells, hide_index=True, height="content" if len(rows) <= 15 else 560)

@@ -30,6 +30,7 @@ from aytada.core.formats import DESIGN_KINDS
 from aytada.core.pipeline import STEPS
 from aytada.core.projects import ProjectCard, axis_choices, variant_axes
 from aytada.core.statuses import Status
+from aytada.core.teams import Access, still_member
 
 # --------------------------------------------------------------------------- pages
 
@@ -41,7 +42,7 @@ VIDEOS = "app_pages/my_videos.py"
 SCRIPTS = "app_pages/my_scripts.py"
 IMAGES = "app_pages/my_images.py"
 CREDITS = "app_pages/credits.py"
-
+TEAM = "app_pages/workspace.py"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ KIND_LOOKS: dict[str, KindLook] = {
 KIND_LABELS = {kind: look.label for kind, look in KIND_LOOKS.items()}
 
 _WS = "workspace_id"
+_ACCESS = "_aytada_access"
 _GOTO = "_aytada_goto"
 _FLASH = "_aytada_flash"
 
@@ -69,9 +71,27 @@ _FLASH = "_aytada_flash"
 # --------------------------------------------------------------------------- run context
 
 
-def set_workspace(workspace_id: int) -> None:
-    """Home.py resolves the workspace once per run and hands it to the page it runs."""
-    st.session_state[_WS] = workspace_id
+def set_access(access: Access) -> None:
+    """The app's frame resolves who this run acts for, and in which workspace, once per run and
+    hands it to the page it runs (and to the callbacks of the next run)."""
+    st.session_state[_ACCESS] = access
+    st.session_state[_WS] = access.workspace_id
+
+
+def access() -> Access | None:
+    """The run's access (None for a page run on its own, outside the app's frame)."""
+    return st.session_state.get(_ACCESS)
+
+
+def user_id() -> int | None:
+    """The signed-in user (None in single-user local mode): recorded on what they start."""
+    current = access()
+    return current.user_id if current is not None else None
+
+
+def is_owner() -> bool:
+    current = access()
+    return current is None or current.is_owner
 
 
 def start_page() -> int:
@@ -137,6 +157,11 @@ def run_action(
     """
     if errors_key:
         st.session_state.pop(errors_key, None)
+    current = access()  # a callback runs before the frame: the membership is checked again
+    if current is not None and not still_member(current.workspace_id, current.user_id):
+        flash("error", "You no longer have access to this workspace: nothing was changed. "
+                       "Reload the page.")  # fmt: skip
+        return
     try:
         result = action()
     except ValidationFailed as exc:
@@ -329,7 +354,7 @@ def media_path(relative: str | None) -> Path | None:
     another workspace's file); the page then streams its bytes as it does a local file."""
     if not relative:
         return None
-    return media.workspace_file(start_page() if media.remote() else None, relative)
+    return media.workspace_file(start_page(), relative)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -511,6 +536,20 @@ def _set_flag(key: str, value: bool) -> None:
     st.session_state[key] = value
 
 
+def start_confirm(flag: str) -> None:
+    """Callback of a "Delete…"-style button: the page now asks before it acts."""
+    st.session_state[flag] = True
+
+
+def cancel_confirm(flag: str) -> None:
+    st.session_state[flag] = False
+
+
+def danger_zone(key: str) -> Any:
+    """A container whose primary button is red (a destructive confirmation)."""
+    return st.container(key=f"danger-{key}")
+
+
 def _confirm_delete(
     flag: str, delete: Callable[[], Any], title: str, then: Callable[[Any], None] | None
 ) -> None:
@@ -628,7 +667,7 @@ def _create_variant(key: str, variant: Callable[[str, Any], int]) -> None:
 
 
 def variant_picker(card: ProjectCard, *, key: str, variant: Callable[[str, Any], int]) -> None:
-    """"Make a variant": which axis changes (awareness stage, creative style, persuasion
+    """ "Make a variant": which axis changes (awareness stage, creative style, persuasion
     trigger, length, format/size, voice — as the kind has them) and its new value."""
     axes = variant_axes(card.kind)
     with st.container(border=True):
@@ -701,9 +740,13 @@ def stepper(names: Sequence[str], done: Sequence[bool]) -> int:
     return current
 
 
-def generation_rows(generations: Iterable[Any]) -> list[dict[str, Any]]:
-    """The Studio's step history (newest first); errors whole, never cut."""
+def generation_rows(
+    generations: Iterable[Any], people: dict[int, str] | None = None
+) -> list[dict[str, Any]]:
+    """The Studio's step history (newest first) with who started each run (``people``: user
+    id → name; the column shows when anyone is named); errors whole, never cut."""
     rows = []
+    people = people or {}
     for g in generations:
         spec = STEPS.get(g.step)
         name = spec.label if spec else g.step
@@ -713,17 +756,18 @@ def generation_rows(generations: Iterable[Any]) -> list[dict[str, Any]]:
         if g.started_at and g.finished_at:
             duration = f"{(g.finished_at - g.started_at).total_seconds():.1f} s"
         provider = g.provider + (f" ({g.model})" if g.model else "")
-        rows.append(
-            {
-                "Step": name,
-                "Provider": provider or "—",
-                "State": g.state,
-                "Duration": duration,
-                "Credits": g.credits_charged,
-                "Started": fmt_date(g.started_at or g.created_at),
-                "Error": g.error or (g.notice or ""),
-            }
-        )
+        row: dict[str, Any] = {
+            "Step": name,
+            "Provider": provider or "—",
+            "State": g.state,
+            "Duration": duration,
+            "Credits": g.credits_charged,
+            "Started": fmt_date(g.started_at or g.created_at),
+        }
+        if people:  # signed-in teams: who started it (the CLI and the system show "—")
+            row["By"] = people.get(g.user_id, "—")
+        row["Error"] = g.error or (g.notice or "")
+        rows.append(row)
     return rows
 
 

@@ -7,10 +7,12 @@ import pytest
 from sqlalchemy import func, select
 
 from aytada.core import teams
+from aytada.core.credits import ledger_page
 from aytada.core.db import session_scope
-from aytada.core.errors import NotFound, UserError
-from aytada.core.models import Membership, User
-from aytada.core.workspaces import get_balance
+from aytada.core.errors import NotAllowed, NotFound, UserError
+from aytada.core.models import Membership, Project, User
+from aytada.core.workspaces import add_credits, get_balance
+from tests.factories import make_project
 
 
 def _counts() -> tuple[int, int]:
@@ -75,3 +77,117 @@ def test_unknown_workspace_role_or_name_is_refused(app_env):
             teams.create_with_owner(name, "bob@acme.com")
     assert _counts() == (1, 1)
     assert teams.create_with_owner("Ünïcode 团队 🚀", "bob@acme.com") > ws  # names as typed
+
+
+# --------------------------------------------------------------------------- signing in
+
+
+def test_an_invitation_becomes_a_member_at_the_first_sign_in_with_that_address(app_env):
+    acme = teams.create_with_owner("Acme", "ann@acme.com")
+    teams.add_user(acme, "bob@acme.com")
+    assert teams.record_sign_in("  BOB@acme.com ", "Bob Builder") is True
+    (summary,) = teams.list_workspaces()
+    assert [(m.email, m.invited) for m in summary.members] == [
+        ("ann@acme.com", True), ("bob@acme.com", False)]  # fmt: skip
+    access = teams.access_for("bob@acme.com")
+    assert access is not None
+    assert (access.workspace_id, access.role, access.name, access.is_owner) == (
+        acme, "member", "Bob Builder", False)  # fmt: skip
+    assert access.workspace_name == "Acme"
+
+
+def test_an_address_no_workspace_added_gets_no_access_and_leaves_no_row(app_env):
+    teams.create_with_owner("Acme", "ann@acme.com")
+    before = _counts()
+    assert teams.record_sign_in("eve@evil.example", "Eve") is False
+    assert teams.access_for("eve@evil.example") is None
+    assert teams.access_for("") is None and teams.access_for(None) is None
+    assert teams.access_for("not an address") is None
+    assert _counts() == before
+
+
+def test_someone_in_two_workspaces_opens_the_one_they_chose_and_only_theirs(app_env):
+    acme = teams.create_with_owner("Acme", "ann@acme.com")
+    beta = teams.create_with_owner("Beta", "bo@beta.io")
+    other = teams.create_with_owner("Other", "olga@other.org")
+    teams.add_user(beta, "ann@acme.com")
+    first = teams.access_for("ann@acme.com")
+    assert first is not None and first.workspace_id == acme  # by name: Acme before Beta
+    assert [(p.workspace_id, p.role) for p in first.places] == [(acme, "owner"), (beta, "member")]
+    chosen = teams.access_for("ann@acme.com", str(beta))
+    assert chosen is not None and (chosen.workspace_id, chosen.role) == (beta, "member")
+    foreign = teams.access_for("ann@acme.com", other)  # not hers: her first workspace instead
+    assert foreign is not None and foreign.workspace_id == acme
+    assert teams.access_for("ann@acme.com", "junk").workspace_id == acme  # type: ignore[union-attr]
+
+
+def test_a_removed_member_loses_access_at_once_and_the_last_owner_stays(app_env):
+    acme = teams.create_with_owner("Acme", "ann@acme.com")
+    teams.add_user(acme, "bob@acme.com")
+    bob = teams.access_for("bob@acme.com")
+    ann = teams.access_for("ann@acme.com")
+    assert bob is not None and ann is not None
+    assert teams.still_member(acme, bob.user_id)
+    with pytest.raises(NotAllowed, match="Only an owner of this workspace can remove people"):
+        teams.remove_user(acme, "ann@acme.com", by_user_id=bob.user_id)
+    with pytest.raises(UserError, match="only owner"):
+        teams.remove_user(acme, "ann@acme.com", by_user_id=ann.user_id)
+    with pytest.raises(UserError, match="is not in this workspace"):
+        teams.remove_user(acme, "zed@acme.com", by_user_id=ann.user_id)
+    assert teams.remove_user(acme, "bob@acme.com", by_user_id=ann.user_id) == (
+        "bob@acme.com was removed from this workspace")  # fmt: skip
+    assert not teams.still_member(acme, bob.user_id)
+    assert teams.access_for("bob@acme.com") is None
+
+
+def test_only_an_owner_adds_people_and_credits(app_env):
+    acme = teams.create_with_owner("Acme", "ann@acme.com")
+    teams.add_user(acme, "bob@acme.com")
+    bob = teams.access_for("bob@acme.com")
+    ann = teams.access_for("ann@acme.com")
+    assert bob is not None and ann is not None
+    with pytest.raises(NotAllowed, match="Only an owner of this workspace can add people"):
+        teams.add_user(acme, "carl@acme.com", by_user_id=bob.user_id)
+    with pytest.raises(NotAllowed, match="Only an owner of this workspace can add credits"):
+        add_credits(acme, 500, user_id=bob.user_id)
+    assert get_balance(acme) == 1000
+    assert add_credits(acme, 500, user_id=ann.user_id) == 1500
+    assert teams.add_user(acme, "carl@acme.com", by_user_id=ann.user_id).startswith("carl@")
+    (row, *_) = ledger_page(acme).rows
+    assert (row.delta, row.by) == (500, "ann@acme.com")  # no name yet: the address
+
+
+def test_a_member_cannot_delete_the_workspace_and_an_owner_must_type_its_name(app_env):
+    acme = teams.create_with_owner("Acme", "ann@acme.com")
+    beta = teams.create_with_owner("Beta", "ann@acme.com")
+    teams.add_user(acme, "bob@acme.com")
+    pid = make_project(acme, status="generating_video")
+    bob, ann = teams.access_for("bob@acme.com"), teams.access_for("ann@acme.com")
+    assert bob is not None and ann is not None
+    with pytest.raises(NotAllowed, match="Only an owner of this workspace can delete"):
+        teams.delete_workspace(acme, "Acme", by_user_id=bob.user_id)
+    with pytest.raises(UserError, match="Type the workspace's name, 'Acme'"):
+        teams.delete_workspace(acme, "acme", by_user_id=ann.user_id)
+    assert teams.access_for("bob@acme.com") is not None  # nothing changed
+    assert teams.delete_workspace(acme, " Acme ", by_user_id=ann.user_id) == "Acme"
+    assert teams.access_for("bob@acme.com") is None
+    left = teams.access_for("ann@acme.com")
+    assert left is not None and [p.workspace_id for p in left.places] == [beta]
+    with session_scope() as s:
+        assert s.get(Project, pid).deleted_at is not None  # its running jobs finish unpaid
+    assert [w.id for w in teams.list_workspaces()] == [beta]
+    with pytest.raises(NotFound):
+        teams.add_user(acme, "carl@acme.com")
+    with pytest.raises(NotFound):
+        teams.delete_workspace(acme, "Acme")
+
+
+def test_user_labels_name_people_by_name_else_address(app_env):
+    acme = teams.create_with_owner("Acme", "ann@acme.com")
+    teams.add_user(acme, "bob@acme.com")
+    teams.record_sign_in("bob@acme.com", "Bob Builder")
+    ann, bob = teams.access_for("ann@acme.com"), teams.access_for("bob@acme.com")
+    assert ann is not None and bob is not None
+    assert teams.user_labels([ann.user_id, bob.user_id, None]) == {
+        ann.user_id: "ann@acme.com", bob.user_id: "Bob Builder"}  # fmt: skip
+    assert teams.user_labels([None]) == {}

@@ -57,7 +57,7 @@ def test_scripts_list_search_copy_and_download(app, ws):
 
 
 def _image(ws: int, pid: int, role: str, name: str) -> int:
-    folder = get_settings().media_dir / "imgs"
+    folder = get_settings().media_dir / f"ws{ws}" / "imgs"
     folder.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (64, 40), (200, 100, 50)).save(folder / name)
     with session_scope() as s:
@@ -66,7 +66,7 @@ def _image(ws: int, pid: int, role: str, name: str) -> int:
             project_id=pid,
             kind="image",
             role=role,
-            path=f"imgs/{name}",
+            path=f"ws{ws}/imgs/{name}",
             mime_type="image/png",
         )
         s.add(asset)

@@ -286,7 +286,7 @@ def test_completed_video_shows_player_download_and_stills(app, ws):
     from aytada.core.settings import get_settings
 
     pid = video_with_scenes(ws, status="completed", segments=SEGMENTS)
-    media = get_settings().media_dir / "p"
+    media = get_settings().media_dir / f"ws{ws}" / "p"  # the workspace's folder, as the app stores
     media.mkdir(parents=True)
     (media / "final.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     from PIL import Image
@@ -294,9 +294,9 @@ def test_completed_video_shows_player_download_and_stills(app, ws):
     Image.new("RGB", (90, 160), (10, 120, 200)).save(media / "s0.png")
     with session_scope() as s:
         owner = {"workspace_id": ws, "project_id": pid}
-        still = Asset(**owner, kind="image", role="scene_still", path="p/s0.png")
+        still = Asset(**owner, kind="image", role="scene_still", path=f"ws{ws}/p/s0.png")
         still.mime_type, still.meta = "image/png", {"scene": 0}
-        final = Asset(**owner, kind="video", role="final", path="p/final.mp4")
+        final = Asset(**owner, kind="video", role="final", path=f"ws{ws}/p/final.mp4")
         final.mime_type = "video/mp4"
         s.add_all([still, final])
         s.flush()

@@ -234,13 +234,13 @@ def test_an_unreachable_voice_api_gives_a_readable_message_quickly(app, ws, elev
 
 def _completed_with_timeline(ws: int, timeline: list[dict] | None) -> int:
     pid = video(ws, status="completed", segments={"0": 1, "1": 2, "2": 3})
-    media = get_settings().media_dir / "p"
+    media = get_settings().media_dir / f"ws{ws}" / "p"
     media.mkdir(parents=True, exist_ok=True)
     (media / "final.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     with session_scope() as s:
         meta = {"duration": 15.0, **({"timeline": timeline} if timeline else {})}
         final = Asset(workspace_id=ws, project_id=pid, kind="video", role="final",
-                      path="p/final.mp4", mime_type="video/mp4", meta=meta)  # fmt: skip
+                      path=f"ws{ws}/p/final.mp4", mime_type="video/mp4", meta=meta)  # fmt: skip
         s.add(final)
         s.flush()
         s.get(Project, pid).output_asset_id = final.id

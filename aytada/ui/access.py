@@ -1,0 +1,147 @@
+"""Who a run acts for, decided once per run by the app's frame (``app_pages/app.py``).
+
+With an ``[auth]`` table in ``.streamlit/secrets.toml`` every page needs Streamlit's own sign-in
+(``st.login``, OpenID Connect); the address the provider reports is matched against the
+workspaces that added it (:func:`aytada.core.teams.access_for`). Without it the app is in
+single-user local mode: one workspace, its owner, on this machine only (the config file binds
+Streamlit to 127.0.0.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from aytada.core import teams
+from aytada.core.teams import Access
+
+SIGNED_IN_AS = "_aytada_signed_in_as"  # the address whose sign-in this session recorded
+CHOICE = "_aytada_workspace_choice"  # the workspace chosen in the sidebar (checked every run)
+SWITCHER = "workspace-switcher"  # the sidebar's selectbox
+
+
+def _auth_section() -> dict[str, Any] | None:
+    try:
+        if "auth" not in st.secrets:
+            return None
+        section = st.secrets["auth"]
+    except (StreamlitSecretNotFoundError, FileNotFoundError):
+        return None
+    return section.to_dict() if hasattr(section, "to_dict") else dict(section)
+
+
+def sign_in_configured() -> bool:
+    return _auth_section() is not None
+
+
+def providers() -> list[str | None]:
+    """The sign-in buttons: None for the ``[auth]`` table's own provider, then each named
+    ``[auth.<name>]`` provider (Streamlit's two ways of configuring them)."""
+    section = _auth_section() or {}
+    found: list[str | None] = [None] if "client_id" in section else []
+    found += [k for k, v in section.items() if isinstance(v, dict) and "client_id" in v]
+    return found or [None]
+
+
+def provider_label(name: str | None) -> str:
+    if name is None:
+        return "Sign in"
+    known = {"google": "Google", "microsoft": "Microsoft", "okta": "Okta", "auth0": "Auth0"}
+    return f"Sign in with {known.get(name.lower(), name.replace('-', ' ').title())}"
+
+
+def current() -> Access | None:
+    """The run's access, or None after drawing the sign-in screen (or the reason there is no
+    access) for the caller to stop on."""
+    if not sign_in_configured():
+        return teams.local_access()
+    user = st.user
+    if not user.is_logged_in:
+        _sign_in_screen()
+        return None
+    email = str(user.get("email") or "")
+    if not email:
+        _refused(
+            "Your sign-in did not tell us an e-mail address, so we cannot match it to a "
+            "workspace. Ask your admin to include the `email` claim (scope `email`)."
+        )
+        return None
+    if user.get("email_verified") is False:
+        _refused(f"Your identity provider has not verified **{email}**. Verify the address "
+                 "with your provider, then sign in again.")  # fmt: skip
+        return None
+    if st.session_state.get(SIGNED_IN_AS) != email:  # once per session: a write per sign-in
+        teams.record_sign_in(email, user.get("name") or "")
+        st.session_state[SIGNED_IN_AS] = email
+    access = teams.access_for(email, st.session_state.get(CHOICE))
+    if access is None:
+        _refused(
+            f"You are signed in as **{email}**, but no workspace here has added this address. "
+            "Ask an owner of your team's workspace to invite you (Workspace page → Invite), "
+            "or the admin to run `aytada workspace add-user ID --email "
+            f"{email}`. Then reload this page."
+        )
+    return access
+
+
+def _sign_in_screen() -> None:
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title("Aytada Studio")
+        st.subheader("Sign in to your team's workspace")
+        st.write("Campaigns in, ads out. Use the account your team signs in with.")
+        for i, name in enumerate(providers()):
+            if st.button(provider_label(name), key=f"sign-in-{i}", type="primary",
+                         icon=":material/login:"):  # fmt: skip
+                if name is None:
+                    st.login()
+                else:
+                    st.login(name)
+
+
+def _refused(message: str) -> None:
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title("Aytada Studio")
+        st.error(message, icon=":material/lock:")
+        sign_out_button("refused-sign-out")
+
+
+def sign_out_button(key: str) -> None:
+    if st.button("Sign out", key=key, icon=":material/logout:"):
+        st.session_state.pop(SIGNED_IN_AS, None)
+        st.logout()
+
+
+def _switch(then: Any) -> None:
+    """The switcher's callback: remember the choice (a plain key, which outlives the widget
+    on a page change) and go on (to Home: the open page belongs to the other workspace)."""
+    st.session_state[CHOICE] = st.session_state.get(SWITCHER)
+    then()
+
+
+def account_sidebar(access: Access, on_switch: Any) -> None:
+    """The sidebar's top: the workspace (a switcher for people in several), who is signed in
+    and "Sign out". Single-user local mode says so instead."""
+    with st.sidebar:
+        if access.user_id is None:
+            st.caption(":material/computer: Single-user local mode (no sign-in configured).")
+            return
+        places = {p.workspace_id: p for p in access.places}
+        if len(places) > 1:
+            st.selectbox(
+                "Workspace",
+                list(places),
+                index=list(places).index(access.workspace_id),
+                format_func=lambda i: f"{places[i].name} ({places[i].role})",
+                key=SWITCHER,
+                on_change=_switch,
+                args=(on_switch,),
+            )
+        else:
+            st.markdown(f"**{access.workspace_name}**")
+        who = access.name or access.email
+        st.caption(f"Signed in as {who}" + (f" ({access.email})" if access.name else "")
+                   + f" · {access.role}")  # fmt: skip
+        sign_out_button("sidebar-sign-out")
