@@ -20,7 +20,7 @@ DELETE_NAME, DELETING = "ws_delete_name", "ws_deleting"
 def invite() -> None:
     def done(message: str) -> None:
         st.session_state[INVITE_EMAIL] = ""
-        w.flash("success", message[0].upper() + message[1:] + ".")
+        w.flash("success", message + ".")
 
     w.run_action(
         lambda: teams.add_user(
@@ -35,7 +35,7 @@ def remove(email: str) -> None:
     st.session_state[REMOVING] = False
     w.run_action(
         lambda: teams.remove_user(ws, email, by_user_id=w.user_id()),
-        then=lambda message: w.flash("success", message[0].upper() + message[1:] + "."),
+        then=lambda message: w.flash("success", message + "."),
     )
 
 

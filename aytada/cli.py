@@ -203,6 +203,26 @@ def _recover() -> None:
         _print(f"generation {gen_id} {what}")
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _sign_in_configured() -> bool:
+    """Whether Streamlit will find an ``[auth]`` table: the secrets files it reads (the
+    project's and the user's `.streamlit/secrets.toml`, or STREAMLIT_SECRETS_FILES)."""
+    import tomllib
+
+    named = os.environ.get("STREAMLIT_SECRETS_FILES", "")
+    files = [Path(f) for f in named.split(",") if f] if named else [
+        ROOT / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"]  # fmt: skip
+    for path in files:
+        try:
+            if "auth" in tomllib.loads(path.read_text()):
+                return True
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+    return False
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from aytada.core.db import migrate
 
@@ -211,6 +231,10 @@ def cmd_up(args: argparse.Namespace) -> int:
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     pid_file = settings.data_dir / "up.pids"
     _clean_stale(pid_file)
+    if args.address not in LOOPBACK and not _sign_in_configured():
+        _print(f"warning: --address {args.address} with no [auth] in .streamlit/secrets.toml: "
+               "anyone who reaches this port opens the workspace without signing in "
+               "(README, Teams)", err=True)  # fmt: skip
     busy = _port_in_use(args.address, args.port)
     if busy:
         raise UserError(f"{busy}. Stop that program or choose another --port.")

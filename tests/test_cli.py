@@ -589,3 +589,16 @@ def test_workspace_create_add_user_and_list_for_the_first_admin(app_env):
     assert "    owner   ann@acme.com  (invited)" in lines
     assert "    member  bob@acme.com  (invited)" in lines
     assert len([line for line in lines if "credits)" in line]) == 1  # nothing half-made
+
+
+def test_up_knows_whether_sign_in_is_configured_before_it_opens_the_port(tmp_path, monkeypatch):
+    from aytada.cli import _sign_in_configured
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('OPENAI_API_KEY = "sk-x"\n')
+    monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(secrets))
+    assert _sign_in_configured() is False  # keys only: single-user local mode
+    secrets.write_text('[auth]\nclient_id = "x"\n')
+    assert _sign_in_configured() is True
+    secrets.write_text("[auth\n")  # a broken file is not sign-in
+    assert _sign_in_configured() is False

@@ -46,15 +46,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextlib.contextmanager
-def running_app(data: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """`scripts/up.sh` on a fresh data folder (its SQLite database is `data/aytada.db`);
-    yields the app's URL and stops everything afterwards."""
-    port = _free_port()
+def app_env(data: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of an app (and its CLI) on the data folder `data`, embedded defaults."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "MEDIA_DIR", "AYTADA_QUEUE")}
     env["AYTADA_DATA_DIR"] = str(data)
     env.update(extra_env or {})
+    return env
+
+
+@contextlib.contextmanager
+def running_app(
+    data: Path, extra_env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
+    """`scripts/up.sh` on a fresh data folder (its SQLite database is `data/aytada.db`);
+    yields the app's URL and stops everything afterwards."""
+    port = port or _free_port()
+    env = app_env(data, extra_env)
     data.parent.mkdir(parents=True, exist_ok=True)
     log_path = data.parent / "up.log"
     log = open(log_path, "wb")  # noqa: SIM115

@@ -9,9 +9,9 @@ from PIL import Image
 from sqlalchemy import select
 
 import tests.jobs.fault_steps  # noqa: F401
-from aytada.core import campaigns, media, projects, workspaces
+from aytada.core import campaigns, media, projects, teams, workspaces
 from aytada.core.db import session_scope
-from aytada.core.models import Asset, Generation
+from aytada.core.models import Asset, CreditLedgerEntry, Generation
 from aytada.jobs.runner import retry_failed, start_step
 from aytada.providers import ffmpeg
 from tests.conftest import IN_CI, wait_for
@@ -59,7 +59,10 @@ def test_a_15_second_9_16_ad_ends_as_a_real_mp4(workspace_id, start_worker, tmp_
     _to_scenes(workspace_id, pid)
     project = projects.get_project(workspace_id, pid)
     assert abs(sum(sc["duration"] for sc in project.scenes) - 15) < 1e-6
-    start_step(workspace_id, pid, "clip")
+    teams.add_user(workspace_id, "ann@acme.com", "owner")
+    ann = teams.access_for("ann@acme.com")
+    assert ann is not None
+    start_step(workspace_id, pid, "clip", user_id=ann.user_id)  # Ann clicks Render
     assert len(_gens(pid, "clip")) == len(project.scenes)  # one job per scene
     wait_for(lambda: _status(workspace_id, pid) in ("completed", "failed"), timeout=300,
              what="completed")
@@ -84,6 +87,16 @@ def test_a_15_second_9_16_ad_ends_as_a_real_mp4(workspace_id, start_worker, tmp_
     assert ("voiceover", "succeeded") in steps and ("stitch", "succeeded") in steps
     expected = 0 + 2 + 0 + 40 * len(project.scenes) + 5 + 5
     assert workspaces.get_balance(workspace_id) == 1000 - expected
+    # who did it: the render's clips and the voiceover and stitching they chained are Ann's,
+    # and so are their charges; the steps started without a user (the CLI) name nobody
+    render = [g for g in _gens(pid) if g.step in ("clip", "voiceover", "stitch")]
+    assert {g.user_id for g in render} == {ann.user_id}
+    assert {g.user_id for g in _gens(pid) if g.step not in ("clip", "voiceover", "stitch")} == {
+        None}  # fmt: skip
+    with session_scope() as s:
+        rows = s.execute(select(CreditLedgerEntry.generation_id, CreditLedgerEntry.user_id))
+        by = dict(rows.all())
+    assert {by[g.id] for g in render} == {ann.user_id}
 
 
 def _lower_third_differs(frame_png, still_png) -> bool:

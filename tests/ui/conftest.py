@@ -74,3 +74,41 @@ def app(ui_env: Path) -> Callable[..., AppTest]:
         return at
 
     return open_page
+
+
+# --------------------------------------------------------------------------- sign-in
+
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret-0123456789abcdef",
+    "client_id": "aytada-test",
+    "client_secret": "not-a-real-secret",
+    "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
+}
+
+
+@pytest.fixture
+def signed(ui_env) -> Callable[..., AppTest]:  # type: ignore[no-untyped-def]
+    """open(email or None, page, **query) → an AppTest of Home.py with sign-in configured,
+    signed in as ``email`` (None: signed out), on ``page``."""
+
+    def open_as(email: str | None, page: str | None = None, name: str = "",
+                **params: Any) -> AppTest:  # fmt: skip
+        at = AppTest.from_file(str(HOME), default_timeout=30)
+        at.secrets["auth"] = AUTH
+        at.user = (
+            {"is_logged_in": True, "email": email, "name": name, "email_verified": True}
+            if email is not None
+            else {"is_logged_in": False}
+        )
+        at.run()
+        assert not at.exception, at.exception
+        if page is not None:
+            at.switch_page(page)
+            for key, value in params.items():
+                at.query_params[key] = str(value)
+            at.run()
+            assert not at.exception, at.exception
+        return at
+
+    return open_as

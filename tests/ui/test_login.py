@@ -6,9 +6,6 @@ provider runs in Chromium: ``tests/e2e/test_login_flow.py``.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,43 +15,8 @@ from aytada.core.models import User
 from aytada.ui import widgets as w
 from aytada.ui.access import SWITCHER
 from tests.factories import make_campaign, make_project
-from tests.ui.conftest import HOME
+from tests.ui.conftest import AUTH, HOME
 from tests.ui.helpers import texts
-
-AUTH = {
-    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-    "cookie_secret": "test-cookie-secret-0123456789abcdef",
-    "client_id": "aytada-test",
-    "client_secret": "not-a-real-secret",
-    "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
-}
-
-
-@pytest.fixture
-def signed(ui_env) -> Callable[..., AppTest]:  # type: ignore[no-untyped-def]
-    """open(email or None, page, **query) → an AppTest of Home.py with sign-in configured,
-    signed in as ``email`` (None: signed out), on ``page``."""
-
-    def open_as(email: str | None, page: str | None = None, name: str = "",
-                **params: Any) -> AppTest:  # fmt: skip
-        at = AppTest.from_file(str(HOME), default_timeout=30)
-        at.secrets["auth"] = AUTH
-        at.user = (
-            {"is_logged_in": True, "email": email, "name": name, "email_verified": True}
-            if email is not None
-            else {"is_logged_in": False}
-        )
-        at.run()
-        assert not at.exception, at.exception
-        if page is not None:
-            at.switch_page(page)
-            for key, value in params.items():
-                at.query_params[key] = str(value)
-            at.run()
-            assert not at.exception, at.exception
-        return at
-
-    return open_as
 
 
 @pytest.fixture
@@ -144,7 +106,7 @@ def test_an_owner_invites_by_address_and_bad_addresses_change_nothing(signed, te
     at.text_input(key="ws_invite_email").set_value("Carl@Acme.com")
     at.button(key="ws-invite").click()
     at.run()
-    assert "Carl@acme.com added as member (invited: not signed in yet)." in at.success[0].value
+    assert "carl@acme.com added as member (invited: not signed in yet)." in at.success[0].value
     table = at.table[0].value
     assert list(table["E-mail address"]) == ["ann@acme.com", "bob@acme.com", "carl@acme.com"]
     assert list(table["Status"])[2] == "Invited · has not signed in yet"
