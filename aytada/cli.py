@@ -18,7 +18,7 @@ from aytada.core.credits import MAX_TOP_UP
 from aytada.core.errors import UserError
 from aytada.core.inputs import MAX_ID
 from aytada.core.models import ROLES
-from aytada.core.settings import ROOT, get_settings
+from aytada.core.settings import ROOT, SECRETS_TOML, get_settings
 from aytada.storage import StorageError
 from aytada.vocabulary import SCRIPT_FIELDS
 
@@ -212,8 +212,8 @@ def _sign_in_configured() -> bool:
     import tomllib
 
     named = os.environ.get("STREAMLIT_SECRETS_FILES", "")
-    files = [Path(f) for f in named.split(",") if f] if named else [
-        ROOT / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"]  # fmt: skip
+    home = Path.home() / ".streamlit" / "secrets.toml"
+    files = [Path(f) for f in named.split(",") if f] if named else [SECRETS_TOML, home]
     for path in files:
         try:
             if "auth" in tomllib.loads(path.read_text()):
