@@ -226,11 +226,14 @@ def test_timeout_is_a_provider_timeout_naming_openai(stub: StubServer) -> None:
     assert str(info.value) == "OpenAI is unavailable after 2 attempts: did not answer within 0.3 s"
     assert len(stub.calls()) == 2  # a timeout is transient: retried
 
+    import httpx
     import openai
 
     from aytada.providers.openai_provider import translate_openai_error
 
-    mapped = translate_openai_error(openai.APITimeoutError(request=None), KEY, 60)  # type: ignore[arg-type]
+    # openai 3.60 reads the request's headers: the error carries a real request, as the SDK's do
+    request = httpx.Request("POST", "https://api.openai.com/v1/responses")
+    mapped = translate_openai_error(openai.APITimeoutError(request=request), KEY, 60)
     assert isinstance(mapped, ProviderTimeout) and isinstance(mapped, TransientError)
     assert str(mapped) == "OpenAI did not answer within 60 s"
 
