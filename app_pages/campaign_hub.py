@@ -64,6 +64,8 @@ def accept_pillar(field: str, text: str) -> bool:
 
 
 def start_draft() -> None:
+    if not w.may_act():
+        return
     try:
         st.session_state[DRAFT] = start_strategy_draft(ws, None, campaign.id, w.user_id())
     except UserError as exc:

@@ -43,6 +43,8 @@ def upload(key: str) -> tuple[str, str, bytes] | None:
 def start_draft() -> None:
     """The form's "Draft strategy with AI": a free background draft from what is filled in."""
     s = st.session_state
+    if not w.may_act():
+        return
     data = {field: s[f"cf_{field}"] or "" for field in c.DRAFT_FROM if f"cf_{field}" in s}
     s.pop(ERRORS, None)
     try:
@@ -56,6 +58,8 @@ def start_draft() -> None:
 
 def submit() -> None:
     s = st.session_state
+    if not w.may_act():
+        return
     data = {field: s[f"cf_{field}"] for field in FIELDS}
     data |= {field: s[f"cf_{field}"] or "" for field in OPTIONAL_CHOICES}
     data["brand_colors"] = [s.cf_color1, s.cf_color2]

@@ -18,7 +18,7 @@ from aytada.core.credits import MAX_TOP_UP
 from aytada.core.errors import UserError
 from aytada.core.inputs import MAX_ID
 from aytada.core.models import ROLES
-from aytada.core.settings import ROOT, SECRETS_TOML, get_settings
+from aytada.core.settings import LOOPBACK, ROOT, SECRETS_TOML, get_settings
 from aytada.storage import StorageError
 from aytada.vocabulary import SCRIPT_FIELDS
 
@@ -203,9 +203,6 @@ def _recover() -> None:
         _print(f"generation {gen_id} {what}")
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
 def _sign_in_configured() -> bool:
     """Whether Streamlit will find an ``[auth]`` table: the secrets files it reads (the
     project's and the user's `.streamlit/secrets.toml`, or STREAMLIT_SECRETS_FILES)."""
@@ -232,9 +229,11 @@ def cmd_up(args: argparse.Namespace) -> int:
     pid_file = settings.data_dir / "up.pids"
     _clean_stale(pid_file)
     if args.address not in LOOPBACK and not _sign_in_configured():
-        _print(f"warning: --address {args.address} with no [auth] in .streamlit/secrets.toml: "
-               "anyone who reaches this port opens the workspace without signing in "
-               "(README, Teams)", err=True)  # fmt: skip
+        raise UserError(
+            f"--address {args.address} lets other machines in, and sign-in is not configured "
+            "(no [auth] table in .streamlit/secrets.toml): anyone would open the workspace. "
+            "Configure sign-in first (README, Teams), or leave --address at 127.0.0.1."
+        )
     busy = _port_in_use(args.address, args.port)
     if busy:
         raise UserError(f"{busy}. Stop that program or choose another --port.")

@@ -602,3 +602,16 @@ def test_up_knows_whether_sign_in_is_configured_before_it_opens_the_port(tmp_pat
     assert _sign_in_configured() is True
     secrets.write_text("[auth\n")  # a broken file is not sign-in
     assert _sign_in_configured() is False
+
+
+def test_up_refuses_an_address_others_reach_while_sign_in_is_not_configured(
+    app_env, tmp_path, monkeypatch, capsys
+):
+    from aytada.cli import main
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('OPENAI_API_KEY = "sk-x"\n')
+    monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(secrets))
+    assert main(["up", "--address", "0.0.0.0", "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "--address 0.0.0.0 lets other machines in, and sign-in is not configured" in err

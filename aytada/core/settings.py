@@ -41,6 +41,8 @@ from aytada.core.errors import UserError
 ROOT = Path(__file__).resolve().parents[2]
 DOTENV = ROOT / ".env"
 SECRETS_TOML = ROOT / ".streamlit" / "secrets.toml"
+# addresses only this machine reaches: the one place single-user local mode (no sign-in) runs
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 IGNORE_FILES = "AYTADA_IGNORE_FILES"
 
 # Default prices (credits) follow the product's public price list; every one is configurable
@@ -186,6 +188,9 @@ class Settings(BaseSettings):
     reconcile_interval: float = Field(default=15.0, gt=0, alias="RECONCILE_INTERVAL")
     # lists and the Studio rerun every POLL_MS ms while anything is active (the seeds: 8 s)
     poll_ms: int = Field(default=8000, ge=1000, alias="POLL_MS")
+    # sign-in: accept an address whose provider sends no `email_verified` claim (Microsoft
+    # Entra, single-tenant: its directory owns the addresses). An explicit false is refused.
+    sign_in_trust_email: bool = Field(default=False, alias="SIGN_IN_TRUST_EMAIL")
     openai_api_key: SecretStr = Field(default=SecretStr(""), alias="OPENAI_API_KEY")
     openai_base_url: str = Field(default="", alias="OPENAI_BASE_URL")
     elevenlabs_api_key: SecretStr = Field(default=SecretStr(""), alias="ELEVENLABS_API_KEY")

@@ -8,12 +8,14 @@ Streamlit to 127.0.0.1)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from aytada.core import teams
+from aytada.core.settings import LOOPBACK, get_settings
 from aytada.core.teams import Access
 
 SIGNED_IN_AS = "_aytada_signed_in_as"  # the address whose sign-in this session recorded
@@ -21,12 +23,21 @@ CHOICE = "_aytada_workspace_choice"  # the workspace chosen in the sidebar (chec
 SWITCHER = "workspace-switcher"  # the sidebar's selectbox
 
 
+class SecretsUnreadable(Exception):
+    """A secrets file exists but cannot be read: the app must not guess it has no sign-in."""
+
+
 def _auth_section() -> dict[str, Any] | None:
     try:
         if "auth" not in st.secrets:
             return None
         section = st.secrets["auth"]
-    except (StreamlitSecretNotFoundError, FileNotFoundError):
+    except (StreamlitSecretNotFoundError, FileNotFoundError) as exc:
+        # Streamlit says "not found" for a missing file and for one that does not parse: only
+        # the first means "no sign-in configured"
+        files = [f for f in st.get_option("secrets.files") or [] if Path(f).exists()]
+        if files:
+            raise SecretsUnreadable(", ".join(files)) from exc
         return None
     return section.to_dict() if hasattr(section, "to_dict") else dict(section)
 
@@ -53,8 +64,26 @@ def provider_label(name: str | None) -> str:
 
 def current() -> Access | None:
     """The run's access, or None after drawing the sign-in screen (or the reason there is no
-    access) for the caller to stop on."""
-    if not sign_in_configured():
+    access) for the caller to stop on. It fails closed: an unreadable secrets file, or no
+    sign-in on an address other machines reach, opens nothing."""
+    try:
+        configured = sign_in_configured()
+    except SecretsUnreadable as exc:
+        _refused(f"The secrets file ({exc}) cannot be read, so this app cannot tell whether "
+                 "sign-in is configured and opens nothing. Fix the file's TOML and restart.",
+                 sign_out=False)  # fmt: skip
+        return None
+    if not configured:
+        address = str(st.get_option("server.address") or "")
+        if address not in LOOPBACK:
+            _refused(
+                f"Sign-in is not configured, and this app listens on "
+                f"{address or 'every network interface'}: it would open the workspace to "
+                "anyone who reaches it. Add an `[auth]` table to `.streamlit/secrets.toml` "
+                "(README, Teams), or start it with `scripts/up.sh` (127.0.0.1 only).",
+                sign_out=False,
+            )
+            return None
         return teams.local_access()
     user = st.user
     if not user.is_logged_in:
@@ -67,9 +96,14 @@ def current() -> Access | None:
             "workspace. Ask your admin to include the `email` claim (scope `email`)."
         )
         return None
-    if user.get("email_verified") is False:
-        _refused(f"Your identity provider has not verified **{email}**. Verify the address "
-                 "with your provider, then sign in again.")  # fmt: skip
+    verified = user.get("email_verified")
+    if verified is not True and not (verified is None and get_settings().sign_in_trust_email):
+        _refused(
+            f"Your identity provider has not confirmed that **{email}** is verified, so it "
+            "cannot be matched to a workspace. Verify the address with your provider and sign "
+            "in again. (Admins: a provider that never sends `email_verified`, such as "
+            "Microsoft Entra, needs `SIGN_IN_TRUST_EMAIL=1`; README, Teams.)"
+        )
         return None
     if st.session_state.get(SIGNED_IN_AS) != email:  # once per session: a write per sign-in
         teams.record_sign_in(email, user.get("name") or "")
@@ -100,12 +134,13 @@ def _sign_in_screen() -> None:
                     st.login(name)
 
 
-def _refused(message: str) -> None:
+def _refused(message: str, sign_out: bool = True) -> None:
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title("Aytada Studio")
         st.error(message, icon=":material/lock:")
-        sign_out_button("refused-sign-out")
+        if sign_out:
+            sign_out_button("refused-sign-out")
 
 
 def sign_out_button(key: str) -> None:

@@ -32,6 +32,8 @@ def _key(studio: Any, name: str) -> str:
 
 def _save_voice(studio: Any, field: str) -> None:
     """on_change of a voice/music widget: store its value; on refusal, show the stored one."""
+    if not w.may_act():
+        return
     value = st.session_state[_key(studio, field)]
     if field == "voice" and value is None:
         value = ""
@@ -44,6 +46,8 @@ def _save_voice(studio: Any, field: str) -> None:
 
 
 def _save_captions(studio: Any) -> None:
+    if not w.may_act():
+        return
     values = {
         name: st.session_state.get(_key(studio, f"cap-{name}")) for name in po.CAPTION_CHOICES
     }

@@ -144,6 +144,18 @@ def show_flash() -> None:
             st.info(message)
 
 
+def may_act() -> bool:
+    """First thing in every callback that changes something. A callback runs before the app's
+    frame, with the previous run's access: the membership (and the workspace) is checked
+    again, so a removed member or a deleted workspace changes nothing."""
+    current = access()
+    if current is None or still_member(current.workspace_id, current.user_id):
+        return True
+    flash("error", "You no longer have access to this workspace: nothing was changed. "
+                   "Reload the page.")  # fmt: skip
+    return False
+
+
 def run_action(
     action: Callable[[], Any],
     success: str | None = None,
@@ -157,10 +169,7 @@ def run_action(
     """
     if errors_key:
         st.session_state.pop(errors_key, None)
-    current = access()  # a callback runs before the frame: the membership is checked again
-    if current is not None and not still_member(current.workspace_id, current.user_id):
-        flash("error", "You no longer have access to this workspace: nothing was changed. "
-                       "Reload the page.")  # fmt: skip
+    if not may_act():
         return
     try:
         result = action()

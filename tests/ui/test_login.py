@@ -64,12 +64,16 @@ def test_a_stranger_signed_in_gets_no_workspace_and_a_way_out(signed, teams_ab):
         assert s.query(User).filter_by(email="eve@evil.example").count() == 0
 
 
-def test_an_unverified_address_is_refused_even_when_invited(signed, teams_ab, ui_env):
+def test_an_unverified_address_is_refused_even_when_invited(signed, teams_ab, ui_env, monkeypatch):
+    monkeypatch.setenv("SIGN_IN_TRUST_EMAIL", "1")  # trusting a missing claim is not this
+    from aytada.core.settings import reset_settings
+
+    reset_settings()
     at = AppTest.from_file(str(HOME), default_timeout=30)
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": True, "email": "bob@acme.com", "email_verified": False}
     at.run()
-    assert "has not verified **bob@acme.com**" in at.error[0].value
+    assert "has not confirmed that **bob@acme.com** is verified" in at.error[0].value
     assert not at.metric
 
 
@@ -151,3 +155,77 @@ def test_a_member_removed_mid_session_can_change_nothing_and_then_sees_nothing(s
     from aytada.core.workspaces import get_balance
 
     assert get_balance(teams_ab["acme"]) == 1000
+
+
+def test_a_provider_that_sends_no_email_verified_is_refused_unless_the_admin_trusts_it(
+    teams_ab, ui_env, monkeypatch
+):
+    from aytada.core.settings import reset_settings
+
+    def open_bob() -> AppTest:
+        at = AppTest.from_file(str(HOME), default_timeout=30)
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "email": "bob@acme.com"}  # e.g. Microsoft Entra
+        at.run()
+        return at
+
+    at = open_bob()
+    assert "has not confirmed that **bob@acme.com** is verified" in at.error[0].value
+    assert "SIGN_IN_TRUST_EMAIL=1" in at.error[0].value and not at.metric
+    monkeypatch.setenv("SIGN_IN_TRUST_EMAIL", "1")
+    reset_settings()
+    at = open_bob()
+    assert not at.error and "Signed in as bob@acme.com · member" in texts(at)
+
+
+def test_without_sign_in_the_app_opens_nothing_on_an_address_others_reach(ws, ui_env):
+    from streamlit import config
+
+    make_campaign(ws, name="Local launch")
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = AppTest.from_file(str(HOME), default_timeout=30)
+        at.switch_page(w.CAMPAIGNS)
+        at.run()
+    finally:
+        config.set_option("server.address", before)
+    assert "Sign-in is not configured, and this app listens on 0.0.0.0" in at.error[0].value
+    assert "Local launch" not in texts(at) and not at.metric
+    at = AppTest.from_file(str(HOME), default_timeout=30)  # 127.0.0.1 (the config file): opens
+    at.switch_page(w.CAMPAIGNS)
+    at.run()
+    assert "Local launch" in texts(at)
+
+
+def test_a_secrets_file_that_cannot_be_read_opens_nothing(ws, ui_env, tmp_path):
+    from streamlit import config
+
+    broken = tmp_path / "secrets.toml"
+    broken.write_text("[auth\nclient_id = 'x'\n")
+    make_campaign(ws, name="Local launch")
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(broken)])
+    try:
+        at = AppTest.from_file(str(HOME), default_timeout=30)
+        at.run()
+    finally:
+        config.set_option("secrets.files", before)
+    assert f"The secrets file ({broken}) cannot be read" in at.error[0].value
+    assert "Local launch" not in texts(at) and not at.metric and not at.button
+
+
+def test_a_removed_member_cannot_create_a_campaign_from_an_open_form(signed, teams_ab):
+    from aytada.core.campaigns import list_campaigns
+
+    at = signed("bob@acme.com", w.CAMPAIGNS)
+    for key, text in [("cf_name", "Late launch"), ("cf_product_name", "Mug"),
+                      ("cf_product_description", "A mug."), ("cf_audience", "People."),
+                      ("cf_messaging", "Hot."), ("cf_goals", "Sales.")]:  # fmt: skip
+        at.text_input(key=key).set_value(text) if key in ("cf_name", "cf_product_name") else (
+            at.text_area(key=key).set_value(text))  # fmt: skip
+    teams.remove_user(teams_ab["acme"], "bob@acme.com")
+    at.button(key="cf_submit").click()
+    at.run()
+    assert list_campaigns(teams_ab["acme"]) == []
+    assert "no workspace here has added this address" in at.error[0].value
