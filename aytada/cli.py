@@ -765,7 +765,9 @@ def cmd_make(args: argparse.Namespace) -> int:
     log = logs / f"make-project{pid}.log"
     with open(log, "ab") as out:
         subprocess.Popen(
-            [_python(), "-m", "aytada", "project", "run", str(pid), "--timeout", str(args.timeout)],
+            # in this command's workspace, named: never a guess (or a new one) of its own
+            [_python(), "-m", "aytada", "--workspace", str(ws), "project", "run", str(pid),
+             "--timeout", str(args.timeout)],  # fmt: skip
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -506,8 +506,12 @@ def test_make_without_wait_returns_and_the_pipeline_runs_on(
     app_env, workspace_id, start_worker, tmp_path
 ):
     cid = str(_campaign(app_env, tmp_path))
+    from aytada.core import teams
+
+    teams.create_with_owner("Other team", "olga@other.org")  # two workspaces: name the one
     _worker_listening(start_worker)
-    out = aytada(app_env, "make", "flyer", "--campaign", cid, "--size", "1080x1350")
+    out = aytada(app_env, "--workspace", str(workspace_id), "make", "flyer", "--campaign", cid,
+                 "--size", "1080x1350")  # fmt: skip
     assert out.returncode == 0, out.stderr
     pid = int(out.stdout.split()[1])
     assert "aytada project show" in out.stderr
@@ -515,6 +519,11 @@ def test_make_without_wait_returns_and_the_pipeline_runs_on(
              timeout=300, what="the flyer")
     project = projects.get_project(workspace_id, pid)
     assert project.status == "completed", project.error
+    # the background run works in the command's workspace too: it ends with the file's path
+    log = Path(app_env["AYTADA_DATA_DIR"]) / "logs" / f"make-project{pid}.log"
+    wait_for(lambda: log.exists() and ".png" in log.read_text(), timeout=120,
+             what="the background run's output path")  # fmt: skip
+    assert "error:" not in log.read_text()
 
 
 @pytest.mark.slow
