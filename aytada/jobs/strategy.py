@@ -25,7 +25,7 @@ from aytada.core.campaigns import (
 from aytada.core.db import session_scope
 from aytada.core.errors import QueueUnavailable
 from aytada.core.inputs import text_problem
-from aytada.core.models import Generation, utcnow
+from aytada.core.models import Generation, Workspace, utcnow
 from aytada.core.statuses import GenState
 from aytada.jobs.providers import brief_from_snapshot, get_providers
 from aytada.jobs.queue import check_redis, queue_error
@@ -82,6 +82,11 @@ def run_draft(key: str) -> str:
             return gen
         gen_id, attempt = gen.id, gen.attempts or 0
         facts = dict((gen.input_snapshot or {}).get("facts") or {})
+        space = s.get(Workspace, gen.workspace_id) if gen.workspace_id is not None else None
+        gone = space is not None and space.deleted_at is not None
+    if gone:  # its workspace was deleted while it waited: no provider call for nobody
+        fail_generation(gen_id, "The workspace was deleted.")
+        return "failed"
     try:
         text = get_providers().text
         draft = asdict(text.strategy(brief_from_snapshot(facts)))

@@ -175,3 +175,18 @@ def test_a_variant_never_offers_an_idea_its_source_offered(workspace_id, tmp_pat
         variant = ideas(styled, seed, avoid=source)
         assert len(set(variant)) == 3 and not set(variant) & set(source), seed
     assert overlapping  # without the rule some seeds do repeat a hook
+
+
+def test_a_draft_of_a_workspace_deleted_while_it_waited_fails_without_a_provider_call(
+    workspace_id, start_worker
+):
+    from aytada.core import teams
+
+    cid = make_campaign(workspace_id)
+    gen_id = start_strategy_draft(workspace_id, None, cid)  # queued: no worker yet
+    teams.delete_workspace(workspace_id, "My team")
+    start_worker()
+    row = wait_for(lambda: (r := _draft_row(gen_id)).state != GenState.QUEUED
+                   and r.state != GenState.RUNNING and r, what="the draft to close")  # fmt: skip
+    assert (row.state, row.error, row.provider, row.output) == (
+        GenState.FAILED, "The workspace was deleted.", "", None)  # fmt: skip

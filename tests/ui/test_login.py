@@ -229,3 +229,19 @@ def test_a_removed_member_cannot_create_a_campaign_from_an_open_form(signed, tea
     at.run()
     assert list_campaigns(teams_ab["acme"]) == []
     assert "no workspace here has added this address" in at.error[0].value
+
+
+def test_an_owner_deletes_the_workspace_from_its_page_after_typing_its_name(signed, teams_ab):
+    teams.add_user(teams_ab["beta"], "ann@acme.com")
+    at = signed("ann@acme.com", w.TEAM)
+    at.button(key="ws-delete").click().run()
+    at.text_input(key="ws_delete_name").set_value("acme")
+    at.button(key="ws-delete-yes").click().run()
+    assert "Type the workspace's name, 'Acme', to delete it." in at.error[0].value
+    assert teams.access_for("bob@acme.com") is not None  # nothing changed
+    at.button(key="ws-delete").click().run()
+    at.text_input(key="ws_delete_name").set_value("Acme")
+    at.button(key="ws-delete-yes").click().run()
+    assert "The workspace “Acme” was deleted." in at.success[0].value
+    assert "Signed in as ann@acme.com · member" in texts(at)  # now in Beta, her other one
+    assert teams.access_for("bob@acme.com") is None
