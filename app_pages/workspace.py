@@ -113,7 +113,7 @@ if others:
     st.subheader("Remove someone")
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox("Person", others, key=REMOVE)
-        st.button("Remove…", key="ws-remove", on_click=w.start_confirm, args=(REMOVING,),
+        st.button("Remove…", key="ws-remove", on_click=w.set_flag, args=(REMOVING, True),
                   icon=":material/person_remove:")  # fmt: skip
     chosen = st.session_state.get(REMOVE)
     if st.session_state.get(REMOVING) and chosen:
@@ -122,7 +122,7 @@ if others:
             with w.danger_zone("ws-remove"):
                 st.button("Yes, remove", key="ws-remove-yes", type="primary", on_click=remove,
                           args=(chosen,))  # fmt: skip
-            st.button("Cancel", key="ws-remove-no", on_click=w.cancel_confirm, args=(REMOVING,))
+            st.button("Cancel", key="ws-remove-no", on_click=w.set_flag, args=(REMOVING, False))
 
 st.subheader("Delete this workspace")
 st.caption(
@@ -130,7 +130,7 @@ st.caption(
     "without charging. This cannot be undone from the app."
 )
 if not st.session_state.get(DELETING):
-    st.button("Delete workspace…", key="ws-delete", on_click=w.start_confirm, args=(DELETING,),
+    st.button("Delete workspace…", key="ws-delete", on_click=w.set_flag, args=(DELETING, True),
               icon=":material/delete_forever:")  # fmt: skip
 else:
     st.text_input(f"Type “{name}” to confirm", key=DELETE_NAME, max_chars=teams.MAX_NAME)
@@ -138,4 +138,4 @@ else:
         with w.danger_zone("ws-delete"):
             st.button("Yes, delete the workspace", key="ws-delete-yes", type="primary",
                       on_click=delete)  # fmt: skip
-        st.button("Cancel", key="ws-delete-no", on_click=w.cancel_confirm, args=(DELETING,))
+        st.button("Cancel", key="ws-delete-no", on_click=w.set_flag, args=(DELETING, False))

@@ -541,21 +541,14 @@ def open_studio(project_id: int) -> None:
     go(STUDIO, {"project": project_id})
 
 
-def _set_flag(key: str, value: bool) -> None:
+def set_flag(key: str, value: bool) -> None:
+    """Callback of a "Delete…"-style button (True: the page now asks first) and of Cancel."""
     st.session_state[key] = value
 
 
-def start_confirm(flag: str) -> None:
-    """Callback of a "Delete…"-style button: the page now asks before it acts."""
-    st.session_state[flag] = True
-
-
-def cancel_confirm(flag: str) -> None:
-    st.session_state[flag] = False
-
-
 def danger_zone(key: str) -> Any:
-    """A container whose primary button is red (a destructive confirmation)."""
+    """A container whose primary button is red (a destructive confirmation; the page CSS
+    styles .st-key-danger-*)."""
     return st.container(key=f"danger-{key}")
 
 
@@ -572,7 +565,7 @@ def delete_button(key: str, *, disabled: bool = False) -> None:
         "Delete",
         key=f"{key}-del",
         icon=":material/delete:",
-        on_click=_set_flag,
+        on_click=set_flag,
         args=(f"{key}-confirm", True),
         disabled=disabled,
     )
@@ -591,7 +584,7 @@ def delete_confirmation(
         "records and credit history are kept."
     )
     yes, no = st.columns(2)
-    with yes.container(key=f"danger-{key}"):  # red: see .st-key-danger-* in the page CSS
+    with yes, danger_zone(key):
         st.button(
             "Yes, delete",
             key=f"{key}-yes",
@@ -600,7 +593,7 @@ def delete_confirmation(
             on_click=_confirm_delete,
             args=(flag, delete, title, then),
         )
-    no.button("Cancel", key=f"{key}-no", on_click=_set_flag, args=(flag, False))
+    no.button("Cancel", key=f"{key}-no", on_click=set_flag, args=(flag, False))
     return True
 
 
@@ -648,7 +641,7 @@ def project_card(
                     "Make a variant",
                     key=f"{key}-variant",
                     icon=":material/call_split:",
-                    on_click=_set_flag,
+                    on_click=set_flag,
                     args=(f"{key}-vpick", True),
                     help="A new project that changes one thing: an A/B test.",
                 )
@@ -695,7 +688,7 @@ def variant_picker(card: ProjectCard, *, key: str, variant: Callable[[str, Any],
         yes, no = st.columns(2)
         yes.button("Create the variant", key=f"{key}-vcreate", type="primary",
                    on_click=_create_variant, args=(key, variant))  # fmt: skip
-        no.button("Cancel", key=f"{key}-vcancel", on_click=_set_flag,
+        no.button("Cancel", key=f"{key}-vcancel", on_click=set_flag,
                   args=(f"{key}-vpick", False))  # fmt: skip
 
 

@@ -121,12 +121,17 @@ def test_someone_in_two_workspaces_opens_the_one_they_chose_and_only_theirs(app_
     assert teams.access_for("ann@acme.com", "junk").workspace_id == acme  # type: ignore[union-attr]
 
 
-def test_a_removed_member_loses_access_at_once_and_the_last_owner_stays(app_env):
+def _acme_with_bob() -> tuple[int, teams.Access, teams.Access]:
+    """Acme, owned by Ann, with Bob as a member: (workspace, Ann's access, Bob's access)."""
     acme = teams.create_with_owner("Acme", "ann@acme.com")
     teams.add_user(acme, "bob@acme.com")
-    bob = teams.access_for("bob@acme.com")
-    ann = teams.access_for("ann@acme.com")
-    assert bob is not None and ann is not None
+    ann, bob = teams.access_for("ann@acme.com"), teams.access_for("bob@acme.com")
+    assert ann is not None and bob is not None
+    return acme, ann, bob
+
+
+def test_a_removed_member_loses_access_at_once_and_the_last_owner_stays(app_env):
+    acme, ann, bob = _acme_with_bob()
     assert teams.still_member(acme, bob.user_id)
     with pytest.raises(NotAllowed, match="Only an owner of this workspace can remove people"):
         teams.remove_user(acme, "ann@acme.com", by_user_id=bob.user_id)
@@ -141,11 +146,7 @@ def test_a_removed_member_loses_access_at_once_and_the_last_owner_stays(app_env)
 
 
 def test_only_an_owner_adds_people_and_credits(app_env):
-    acme = teams.create_with_owner("Acme", "ann@acme.com")
-    teams.add_user(acme, "bob@acme.com")
-    bob = teams.access_for("bob@acme.com")
-    ann = teams.access_for("ann@acme.com")
-    assert bob is not None and ann is not None
+    acme, ann, bob = _acme_with_bob()
     with pytest.raises(NotAllowed, match="Only an owner of this workspace can add people"):
         teams.add_user(acme, "carl@acme.com", by_user_id=bob.user_id)
     with pytest.raises(NotAllowed, match="Only an owner of this workspace can add credits"):

@@ -63,17 +63,25 @@ def app(ui_env: Path) -> Callable[..., AppTest]:
     """open_page(w.STUDIO, **query_params) → an AppTest that ran that page through Home.py."""
 
     def open_page(page: str | None = None, **params: Any) -> AppTest:
-        at = AppTest.from_file(str(HOME), default_timeout=30)
-        at.run()
-        assert not at.exception, at.exception
-        if page is not None:
-            at.switch_page(page)
-            for key, value in params.items():
-                at.query_params[key] = str(value)
-            at.run()
-        return at
+        return _opened(AppTest.from_file(str(HOME), default_timeout=30), page, params, False)
 
     return open_page
+
+
+def _opened(
+    at: AppTest, page: str | None, params: dict[str, Any], check_page: bool = True
+) -> AppTest:
+    """Run Home.py, then (when asked) switch to ``page`` with its query parameters;
+    ``check_page`` False leaves the page's own exception to the test."""
+    at.run()
+    assert not at.exception, at.exception
+    if page is not None:
+        at.switch_page(page)
+        for key, value in params.items():
+            at.query_params[key] = str(value)
+        at.run()
+        assert not (check_page and at.exception), at.exception
+    return at
 
 
 # --------------------------------------------------------------------------- sign-in
@@ -101,14 +109,6 @@ def signed(ui_env) -> Callable[..., AppTest]:  # type: ignore[no-untyped-def]
             if email is not None
             else {"is_logged_in": False}
         )
-        at.run()
-        assert not at.exception, at.exception
-        if page is not None:
-            at.switch_page(page)
-            for key, value in params.items():
-                at.query_params[key] = str(value)
-            at.run()
-            assert not at.exception, at.exception
-        return at
+        return _opened(at, page, params)
 
     return open_as
