@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import IN_CI, ROOT
 
@@ -218,7 +219,9 @@ def test_from_empty_database_to_a_finished_ad_and_back(  # type: ignore[no-untyp
     _shot(page, "05-my-videos-processing")
     # no reload by the test: the page's own autorefresh (POLL_MS) brings the new status
     page.get_by_role("button", name="View Ad").first.wait_for(state="visible", timeout=300_000)
-    assert page.get_by_text("Processing", exact=True).count() == 0
+    # the button can come before the rerun that draws it has cleared the old card's badge:
+    # wait for the run to finish rather than read the page mid-run
+    expect(page.get_by_text("Processing", exact=True)).to_have_count(0, timeout=WATCHED_MS)
     _shot(page, "06-my-videos-completed")
     _click(page, "View Ad")
     video = page.locator("video").first
@@ -236,7 +239,8 @@ def test_from_empty_database_to_a_finished_ad_and_back(  # type: ignore[no-untyp
     _shot(page, "08-my-videos-confirm-delete")
     yes.click()
     _wait_text(page, "No projects yet")
-    assert page.get_by_role("button", name="View Ad").count() == 0  # the card is gone
+    # the card is gone (once the run that drew the empty state has cleared what it replaced)
+    expect(page.get_by_role("button", name="View Ad")).to_have_count(0, timeout=WATCHED_MS)
     _shot(page, "08-my-videos-deleted")
 
     page.goto(f"{app}/no-such-page")
