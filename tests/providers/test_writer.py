@@ -237,6 +237,25 @@ def test_business_type_shapes_the_body(stage: str) -> None:
     assert len(bodies) == 4, bodies
 
 
+def test_a_physical_product_is_used_the_way_its_category_is() -> None:
+    """A serum is smoothed on and a bike part fitted, not "unboxed"; a category without a
+    use line keeps the generic one."""
+    writer = OfflineWriter()
+
+    def spoken(industry: str) -> str:
+        brief = Brief(name="x", product_name="Acme Drops", business_type="Physical Product",
+                      industry=industry, awareness_stage="problem_aware")  # fmt: skip
+        return " ".join(
+            writer.script(brief, idea, length_s=30).voiceover
+            for idea in writer.ideas(brief, count=3, length_s=30)
+        )
+
+    assert "Smooth it on, and get on with your day." in spoken("Beauty & Skincare")
+    assert "Unbox it" not in spoken("Beauty & Skincare")
+    assert "Fit it once, then just ride." in spoken("cycling")
+    assert "Unbox it, and it's ready to go." in spoken("Finance")
+
+
 @pytest.mark.parametrize("length_s", [6, 10, 15, 20, 30, 45, 60])
 def test_scenes_fit_the_length_and_the_speaking_budget(length_s: int) -> None:
     writer = OfflineWriter()

@@ -116,7 +116,8 @@ def scene_layout(visual: str) -> str:
 
 # Industry vocabulary: what the problem feels like, what winning looks like, where the product
 # lives on screen. ``thing`` is a plural noun for the category, ``routine`` a noun that reads
-# after "your". None of it states an offer, a number or a proof.
+# after "your"; ``use`` (optional) is how a physical product of the category is used, said
+# instead of the generic "Unbox it". None of it states an offer, a number or a proof.
 _INDUSTRY: dict[str, dict[str, str]] = {
     "skincare": {
         "thing": "skincare products", "routine": "skincare routine",
@@ -128,6 +129,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "story": "Morning light, a mirror, a few quiet minutes.",
         "setting": "a bright bathroom in soft morning light",
         "detail": "the texture of the product on skin",
+        "use": "Smooth it on, and get on with your day.",
     },
     "fitness": {
         "thing": "workout plans", "routine": "training",
@@ -139,6 +141,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "story": "Alarm, trainers, out the door.",
         "setting": "a sunlit gym floor",
         "detail": "the product in hand mid-workout",
+        "use": "Grab it, and get moving.",
     },
     "saas": {
         "thing": "project tools", "routine": "workday",
@@ -161,6 +164,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "story": "Evening, an open fridge, and no ideas.",
         "setting": "a warm kitchen table set for sharing",
         "detail": "the product, fresh and appetising",
+        "use": "Open it up, and enjoy.",
     },
     "fashion": {
         "thing": "wardrobe basics", "routine": "morning outfit hunt",
@@ -172,6 +176,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "story": "The mirror, the pile of clothes, the clock.",
         "setting": "a bright bedroom with a full-length mirror",
         "detail": "the fabric and stitching of the product",
+        "use": "Put it on, and you're set.",
     },
     "wellness": {
         "thing": "wellness routines", "routine": "daily routine",
@@ -183,6 +188,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "story": "Another early start on too little sleep.",
         "setting": "a calm, sunlit living room",
         "detail": "the product in hand",
+        "use": "Keep it close, and make it part of your day.",
     },
     "home": {
         "thing": "home products", "routine": "home",
@@ -194,6 +200,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "story": "Keys in the bowl, shoes off, finally home.",
         "setting": "a bright, lived-in living room",
         "detail": "the materials and finish of the product",
+        "use": "Set it up once, and enjoy it every day.",
     },
     "finance": {
         "thing": "money apps", "routine": "money",
@@ -216,6 +223,7 @@ _INDUSTRY: dict[str, dict[str, str]] = {
         "story": "Saturday morning, the bike is out, and something sounds wrong.",
         "setting": "a bright workshop with bikes on stands",
         "detail": "hands tuning a bike's gears",
+        "use": "Fit it once, then just ride.",
     },
     "generic": {
         "thing": "the usual options", "routine": "routine",
@@ -355,7 +363,8 @@ class _Campaign:
             "Offer": self.offer[:1].upper() + self.offer[1:],
             "free_thing": self.free_thing,
             "cta": self.cta,
-            "how": _BUSINESS[self.business]["how"],
+            "how": (self.vocab.get("use") if self.business == "product" else None)
+            or _BUSINESS[self.business]["how"],
         }
         if not self.same_brand:
             slots["other_brand"] = self.brand
@@ -814,10 +823,12 @@ _LINES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "first_person": {
         "story": ("Okay, so here's what happened.", "Real talk about my {routine}."),
-        "problem": ("I tried everything, and nothing really stuck.",),
-        "agitate": ("Honestly? It was getting frustrating.",),
-        "reveal": ("Then I found {product}.",),
-        "solution": ("Then I tried {product}, and it clicked.",),
+        "problem": ("I tried everything, and nothing really stuck.",
+                    "I kept trying {thing}, and none of them worked for me."),
+        "agitate": ("Honestly? It was getting frustrating.", "And I was tired of starting over."),
+        "reveal": ("Then I found {product}.", "That's when I found {product}."),
+        "solution": ("Then I tried {product}, and it clicked.",
+                     "So I gave {product} a real try."),
         "compare": ("I've tried the others. This one is different.",),
         "reminder": ("I kept seeing {product}, so I finally tried it.",),
         "difference": ("What got me? {claim}",),
