@@ -30,6 +30,12 @@ def main() -> None:
         st.Page(w.TEAM, title="Workspace", icon=":material/group:", url_path="workspace"),
     ]
     page = st.navigation(pages)
+    back = acc.pop_return()  # the page asked for before signing in (Streamlit returns to "/")
+    if back is not None:
+        path, params = back
+        asked = next((p for p in pages if p.url_path == path), None)
+        if asked is not None and asked.url_path != page.url_path:
+            st.switch_page(asked, query_params=params or None)
     w.follow_goto()
 
     w.set_access(access)

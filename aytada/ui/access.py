@@ -8,8 +8,12 @@ Streamlit to 127.0.0.1)."""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -21,6 +25,17 @@ from aytada.core.teams import Access
 SIGNED_IN_AS = "_aytada_signed_in_as"  # the address whose sign-in this session recorded
 CHOICE = "_aytada_workspace_choice"  # the workspace chosen in the sidebar (checked every run)
 SWITCHER = "workspace-switcher"  # the sidebar's selectbox
+RETURN_TO = "_aytada_return_to"  # (url path, query params) to open after this sign-in
+
+# Streamlit brings every sign-in back to the app's base URL, in a new session. The page a
+# browser asked for when it clicked "Sign in" is kept here, in this server's memory, under the
+# browser's XSRF cookie (a per-browser random value that survives the round trip), for
+# RETURN_TTL_S seconds: one entry per browser, taken back once.
+BROWSER_COOKIE = "_streamlit_xsrf"
+RETURN_TTL_S = 900.0
+RETURN_MAX = 2000
+_returns: dict[str, tuple[float, str, dict[str, str]]] = {}
+_returns_lock = threading.Lock()
 
 
 class SecretsUnreadable(Exception):
@@ -108,6 +123,9 @@ def current() -> Access | None:
     if st.session_state.get(SIGNED_IN_AS) != email:  # once per session: a write per sign-in
         teams.record_sign_in(email, user.get("name") or "")
         st.session_state[SIGNED_IN_AS] = email
+        back = _take_return()
+        if back is not None:
+            st.session_state[RETURN_TO] = back
     access = teams.access_for(email, st.session_state.get(CHOICE))
     if access is None:
         _refused(
@@ -128,10 +146,81 @@ def _sign_in_screen() -> None:
         for i, name in enumerate(providers()):
             if st.button(provider_label(name), key=f"sign-in-{i}", type="primary",
                          icon=":material/login:"):  # fmt: skip
+                _keep_return()
                 if name is None:
                     st.login()
                 else:
                     st.login(name)
+
+
+def browser_key(cookie: str) -> str:
+    """The browser behind an XSRF cookie: a digest of its token. The cookie's text changes on
+    every response (version 2 masks the token with 4 fresh bytes); the token does not."""
+    value = cookie.strip("\"' ")
+    if not value:
+        return ""
+    parts = value.split("|")
+    token = value.encode()
+    if parts[0] == "2" and len(parts) == 4:
+        try:
+            mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+        except ValueError:
+            return ""
+        if not mask:
+            return ""
+        token = bytes(b ^ mask[i % len(mask)] for i, b in enumerate(masked))
+    return hashlib.sha256(token).hexdigest()
+
+
+def _browser() -> str:
+    try:
+        return browser_key(str(st.context.cookies.get(BROWSER_COOKIE) or ""))
+    except Exception:  # no browser behind this run (a script run, a test harness)
+        return ""
+
+
+def _requested_path() -> str:
+    """The page's URL path inside the app ("" for Home, "studio", …)."""
+    path = urlparse(st.context.url or "").path.strip("/")
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):].strip("/")
+    return path
+
+
+def _keep_return() -> None:
+    """Before ``st.login``: remember the page (and its deep-link parameters) this browser
+    asked for, so the first run after the sign-in can open it."""
+    browser = _browser()
+    if not browser:
+        return
+    path, params = _requested_path(), st.query_params.to_dict()
+    now = time.monotonic()
+    with _returns_lock:
+        for key in [k for k, (at, _, _) in _returns.items() if now - at > RETURN_TTL_S]:
+            del _returns[key]
+        if len(_returns) >= RETURN_MAX:
+            del _returns[min(_returns, key=lambda k: _returns[k][0])]
+        if path or params:
+            _returns[browser] = (now, path, params)
+        else:
+            _returns.pop(browser, None)
+
+
+def _take_return() -> tuple[str, dict[str, str]] | None:
+    browser = _browser()
+    if not browser:
+        return None
+    with _returns_lock:
+        kept = _returns.pop(browser, None)
+    if kept is None or time.monotonic() - kept[0] > RETURN_TTL_S:
+        return None
+    return kept[1], kept[2]
+
+
+def pop_return() -> tuple[str, dict[str, str]] | None:
+    """The (url path, query params) the signed-in browser asked for before signing in, once."""
+    return st.session_state.pop(RETURN_TO, None)
 
 
 def _refused(message: str, sign_out: bool = True) -> None:

@@ -39,8 +39,8 @@ def _cli(data: Path, *args: str) -> str:
     return done.stdout
 
 
-def _sign_in(page, app: str, email: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(app)
+def _sign_in(page, app: str, email: str, name: str, start: str = "") -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{app}{start}")
     _click(page, "Sign in")
     page.wait_for_url(re.compile(r"/authorize\?"))  # the issuer's own page
     page.locator("#email").fill(email)
@@ -69,6 +69,9 @@ def test_sign_in_through_an_openid_provider_invite_and_sign_out(  # type: ignore
     (tmp_path / "beta.toml").write_text(
         re.sub(r'(?m)^name = ".*"$', 'name = "Beta launch"', campaign, count=1))  # fmt: skip
     _cli(data, "--workspace", "2", "campaign", "create", "--file", str(tmp_path / "beta.toml"))
+    acme_toml = tmp_path / "acme.toml"
+    acme_toml.write_text(
+        re.sub(r'(?m)^name = ".*"$', 'name = "Acme launch"', campaign, count=1))  # fmt: skip
     assert "Beta launch" in _cli(data, "--workspace", "2", "campaign", "list")
     assert "Beta launch" not in _cli(data, "--workspace", "1", "campaign", "list")
 
@@ -106,8 +109,15 @@ def test_sign_in_through_an_openid_provider_invite_and_sign_out(  # type: ignore
             _wait_text(page, SIGN_IN)
             _signed_out_everywhere(page, app)
 
-            _sign_in(page, app, "bob@acme.com", "Bob Member")
+            # Bob opens a link to Acme's campaign hub: after the sign-in (which Streamlit ends
+            # on the base URL) he is on that hub, its ?id= kept
+            acme_id = _cli(data, "--workspace", "1", "campaign", "create", "--file",
+                           str(acme_toml)).strip()  # fmt: skip
+            _sign_in(page, app, "bob@acme.com", "Bob Member", start=f"/campaign?id={acme_id}")
             _wait_text(page, "· member")
+            page.wait_for_url(re.compile(rf"/campaign\?id={acme_id}$"))
+            _wait_text(page, "Acme launch")
+            _shot(page, "22b-back-to-the-deep-link")
             page.goto(f"{app}/credits")
             _wait_text(page, "Only an owner of this workspace adds credits")
             assert page.get_by_role("button", name="Add credits…").count() == 0
