@@ -316,6 +316,20 @@ def test_scenes_speak_the_edited_hook_body_and_cta() -> None:
     assert " ".join(s.voiceover for s in scenes).split() == only.split()
 
 
+def test_a_scenes_caption_names_the_product_when_its_line_does() -> None:
+    """A line too long for one caption shows its sentence with the product in it, even when
+    another sentence is longer: the muted viewer reads what is sold."""
+    writer = OfflineWriter()
+    brief = Brief(name="x", product_name="Lumi Glow Serum", brand_name="Lumi",
+                  business_type="Physical Product", industry="Beauty & Skincare")  # fmt: skip
+    idea = writer.ideas(brief, count=3, length_s=30)[0]
+    line = "So I gave Lumi Glow Serum a real try. Smooth it on, and get on with your day."
+    script = _edited(writer.script(brief, idea, length_s=15), hook="Tight skin by lunch?",
+                     body=line, call_to_action="Claim 20% off.")  # fmt: skip
+    (scene,) = [s for s in writer.scenes(brief, script, length_s=15) if s.voiceover == line]
+    assert scene.caption == "So I gave Lumi Glow Serum a real try"
+
+
 def test_scene_durations_follow_the_spoken_length() -> None:
     script = Script(
         hook="Short hook.",

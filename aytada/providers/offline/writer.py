@@ -1213,13 +1213,21 @@ def _lead_phrases(sentence: str) -> list[str]:
     return out
 
 
-def _caption(line: str, frames: Sequence[str] = (), *, prefer_first: bool = False) -> str:
+def _caption(
+    line: str, frames: Sequence[str] = (), *, prefer_first: bool = False, name: str = ""
+) -> str:
     """A caption made of whole phrases of the scene's spoken ``line``: the whole line when it
     fits two rows of ~32 characters, else its longest sentence that fits (the first one for
-    an end card), else its longest standalone clause; never a cut phrase."""
+    an end card; one that says ``name``, the product, before any other), else its longest
+    standalone clause; never a cut phrase."""
     text = _strip_frame(_clean(line), frames)
     if not text:
         return ""
+
+    def best(options: Sequence[str]) -> str:
+        said = name.lower()
+        return max(options, key=lambda o: (bool(said) and said in o.lower(), len(o)))
+
     if prefer_first:  # an end card shows the call to action itself: "Claim 20% off"
         first = (sentences(text) or [text])[0]
         for phrase in (*_lead_phrases(first), first):
@@ -1230,14 +1238,14 @@ def _caption(line: str, frames: Sequence[str] = (), *, prefer_first: bool = Fals
     units = sentences(text)
     fitting = [u for u in units if fits_caption(_caption_text(u), CAPTION_WIDTH, CAPTION_ROWS)]
     if fitting:
-        return _caption_text(fitting[0] if prefer_first else max(fitting, key=len))
+        return _caption_text(fitting[0] if prefer_first else best(fitting))
     parts = [c for u in units for c in (*clauses(u), *_lead_phrases(u))]
     fitting = [c for c in parts if fits_caption(_caption_text(c), CAPTION_WIDTH, CAPTION_ROWS)]
     if fitting:
-        return _caption_text(fitting[0] if prefer_first else max(fitting, key=len))
+        return _caption_text(fitting[0] if prefer_first else best(fitting))
     loose = [u for u in units if fits_caption(_caption_text(u), CAPTION_WIDTH + 4, CAPTION_ROWS)]
     if loose:  # "~32 characters": a whole sentence a little over is better than a cut one
-        return _caption_text(max(loose, key=len))
+        return _caption_text(best(loose))
     heads = [u.split(",")[0].strip() for u in units if "," in u]  # last resort: "Meet X"
     fitting = [h for h in heads if _words(h) >= 2 and ends_whole(h) and fits_caption(h)]
     if fitting:
@@ -1524,7 +1532,8 @@ class OfflineWriter:
         scenes = []
         for index, (text, secs, layout) in enumerate(zip(lines, seconds, layouts, strict=True)):
             caption = _caption(text, frames if index == 0 else (),
-                               prefer_first=layout == "end_card")  # fmt: skip
+                               prefer_first=layout == "end_card",
+                               name=ctx.slots["product"])  # fmt: skip
             scenes.append(
                 Scene(
                     index=index,
