@@ -328,6 +328,11 @@ def test_a_scenes_caption_names_the_product_when_its_line_does() -> None:
                      body=line, call_to_action="Claim 20% off.")  # fmt: skip
     (scene,) = [s for s in writer.scenes(brief, script, length_s=15) if s.voiceover == line]
     assert scene.caption == "So I gave Lumi Glow Serum a real try"
+    # a one-word aside before a long claim is not the caption: the claim is
+    line = "Honestly? One serum, 30 seconds each morning, visibly brighter skin in two weeks."
+    script = _edited(script, body=line)
+    (scene,) = [s for s in writer.scenes(brief, script, length_s=15) if s.voiceover == line]
+    assert scene.caption == "One serum, 30 seconds each morning, visibly brighter skin in two weeks"
 
 
 def test_scene_durations_follow_the_spoken_length() -> None:

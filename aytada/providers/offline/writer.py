@@ -605,7 +605,7 @@ _HOOKS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("Agitation", "It doesn't have to be this hard", ("It doesn't have to be this hard.",)),
         ("Why question", "Why is this still so hard?",
          ("Why is your {routine} still hard?", "Why is this still hard?")),
-        ("Empathy", "If this keeps happening", ("Keeps happening? Keep watching.",)),
+        ("Empathy", "If this keeps happening", ("Does this keep happening to you?",)),
         ("Hidden cost", "The real cost", ("This costs more than you think.",)),
         ("Relief", "Never again",
          ("Imagine never dealing with that again.", "Imagine never again.")),
@@ -1236,6 +1236,14 @@ def _caption(
     if fits_caption(_caption_text(text), CAPTION_WIDTH, CAPTION_ROWS):
         return _caption_text(text)
     units = sentences(text)
+    # an aside ("Honestly?", "What got me?", "That's the key.") says nothing on its own
+    # beside a longer sentence: the caption is the rest (a short line naming the product stays)
+    said = [u for u in units if _words(u) > 3 or (name and name.lower() in u.lower())]
+    said = said or units
+    if len(said) < len(units):
+        units, rest = said, " ".join(said)
+        if fits_caption(_caption_text(rest), CAPTION_WIDTH, CAPTION_ROWS):
+            return _caption_text(rest)
     fitting = [u for u in units if fits_caption(_caption_text(u), CAPTION_WIDTH, CAPTION_ROWS)]
     if fitting:
         return _caption_text(fitting[0] if prefer_first else best(fitting))
