@@ -28,9 +28,9 @@ SWITCHER = "workspace-switcher"  # the sidebar's selectbox
 RETURN_TO = "_aytada_return_to"  # (url path, query params) to open after this sign-in
 
 # Streamlit brings every sign-in back to the app's base URL, in a new session. The page a
-# browser asked for when it clicked "Sign in" is kept here, in this server's memory, under the
-# browser's XSRF cookie (a per-browser random value that survives the round trip), for
-# RETURN_TTL_S seconds: one entry per browser, taken back once.
+# browser asked for when it clicked "Sign in" is kept here, in this server's memory, under a
+# digest of the token in the browser's XSRF cookie (a per-browser random value that survives
+# the round trip), for RETURN_TTL_S seconds: one entry per browser, taken back once.
 BROWSER_COOKIE = "_streamlit_xsrf"
 RETURN_TTL_S = 900.0
 RETURN_MAX = 2000
