@@ -14,13 +14,11 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from aytada.core.credits import MAX_TOP_UP
+# Only light modules at the top: `aytada --help`, argument errors and the fast commands must not
+# pay for SQLAlchemy, Redis, RQ or pydantic; each command imports what it uses.
 from aytada.core.errors import UserError
-from aytada.core.inputs import MAX_ID
-from aytada.core.models import ROLES
-from aytada.core.settings import LOOPBACK, ROOT, SECRETS_TOML, get_settings
-from aytada.storage import StorageError
-from aytada.vocabulary import SCRIPT_FIELDS
+from aytada.core.inputs import MAX_ID, MAX_TOP_UP
+from aytada.vocabulary import ROLES, SCRIPT_FIELDS
 
 
 def _print(msg: str, *, err: bool = False) -> None:
@@ -170,6 +168,7 @@ def _port_holder(port: int) -> tuple[int, str] | None:
 
 
 def _ensure_redis(children: Children) -> None:
+    from aytada.core.settings import get_settings
     from aytada.jobs.queue import check_redis, start_embedded_redis
 
     settings = get_settings()
@@ -208,6 +207,8 @@ def _sign_in_configured() -> bool:
     project's and the user's `.streamlit/secrets.toml`, or STREAMLIT_SECRETS_FILES)."""
     import tomllib
 
+    from aytada.core.settings import SECRETS_TOML
+
     named = os.environ.get("STREAMLIT_SECRETS_FILES", "")
     home = Path.home() / ".streamlit" / "secrets.toml"
     files = [Path(f) for f in named.split(",") if f] if named else [SECRETS_TOML, home]
@@ -222,6 +223,7 @@ def _sign_in_configured() -> bool:
 
 def cmd_up(args: argparse.Namespace) -> int:
     from aytada.core.db import migrate
+    from aytada.core.settings import LOOPBACK, ROOT, get_settings
 
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -744,6 +746,7 @@ def _make_settings(args: argparse.Namespace, campaign_name: str) -> dict[str, ob
 
 def cmd_make(args: argparse.Namespace) -> int:
     from aytada.core import campaigns, projects, workspaces
+    from aytada.core.settings import get_settings
 
     ws = workspaces.cli_workspace_id(args.workspace)
     campaign = campaigns.get_campaign(ws, args.campaign)
@@ -766,8 +769,18 @@ def cmd_make(args: argparse.Namespace) -> int:
     with open(log, "ab") as out:
         subprocess.Popen(
             # in this command's workspace, named: never a guess (or a new one) of its own
-            [_python(), "-m", "aytada", "--workspace", str(ws), "project", "run", str(pid),
-             "--timeout", str(args.timeout)],  # fmt: skip
+            [
+                _python(),
+                "-m",
+                "aytada",
+                "--workspace",
+                str(ws),
+                "project",
+                "run",
+                str(pid),
+                "--timeout",
+                str(args.timeout),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -928,6 +941,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from aytada.core import campaigns, projects, workspaces
     from aytada.core.db import migrate
     from aytada.core.media import fetch
+    from aytada.core.settings import get_settings
     from aytada.jobs.queue import get_queue, redis_conn
 
     started_at = time.monotonic()
@@ -1107,23 +1121,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command. Anything the user can fix ends as `error: …` on stderr and exit 2."""
-    from redis.exceptions import RedisError
-    from sqlalchemy.exc import OperationalError
-
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (UserError, StorageError) as exc:
-        return _error(str(exc))
-    except (ValueError, OverflowError) as exc:
-        return _error(f"invalid input: {exc}")
-    except RedisError as exc:
-        return _error(f"the job queue (Redis) is not reachable: {type(exc).__name__}")
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        return _error(f"database error: {reason} (is DATABASE_URL right? try `aytada migrate`)")
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        message = _user_message(exc)
+        if message is None:
+            raise
+        return _error(message)
+
+
+def _user_message(exc: Exception) -> str | None:
+    """What to tell the user about ``exc`` (None: a bug, shown as a traceback). The queue's and
+    the database's errors are checked only when the command loaded those libraries."""
+    from aytada.storage import StorageError
+
+    if isinstance(exc, UserError | StorageError):
+        return str(exc)
+    if isinstance(exc, ValueError | OverflowError):
+        return f"invalid input: {exc}"
+    if "redis" in sys.modules:
+        from redis.exceptions import RedisError
+
+        if isinstance(exc, RedisError):
+            return f"the job queue (Redis) is not reachable: {type(exc).__name__}"
+    if "sqlalchemy" in sys.modules:
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            return f"database error: {reason} (is DATABASE_URL right? try `aytada migrate`)"
+    return None
 
 
 def _error(message: str) -> int:

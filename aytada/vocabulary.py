@@ -36,6 +36,9 @@ SCRIPT_FIELDS: dict[str, Field] = {
     "voiceover": Field("Voiceover"),
 }
 
+# A workspace member's role (the memberships' CHECK constraint and the CLI's choices).
+ROLES: tuple[str, ...] = ("owner", "member")
+
 AWARENESS_STAGES: dict[str, str] = {
     "unaware": "Unaware",
     "problem_aware": "Problem aware",
@@ -44,17 +47,45 @@ AWARENESS_STAGES: dict[str, str] = {
     "most_aware": "Most aware",
 }
 BUSINESS_TYPES: tuple[str, ...] = (
-    "Physical Product", "SaaS", "Service", "E-commerce Brand", "Mobile App", "Local Business",
-    "Course / Info Product", "Agency", "Marketplace", "Subscription Box", "Non-profit",
+    "Physical Product",
+    "SaaS",
+    "Service",
+    "E-commerce Brand",
+    "Mobile App",
+    "Local Business",
+    "Course / Info Product",
+    "Agency",
+    "Marketplace",
+    "Subscription Box",
+    "Non-profit",
 )
 INDUSTRIES: tuple[str, ...] = (
-    "Beauty & Skincare", "Fitness", "Tech/SaaS", "Food & Beverage", "Fashion", "Health & Wellness",
-    "Home & Living", "Finance",
+    "Beauty & Skincare",
+    "Fitness",
+    "Tech/SaaS",
+    "Food & Beverage",
+    "Fashion",
+    "Health & Wellness",
+    "Home & Living",
+    "Finance",
 )
 CREATIVE_STYLES: tuple[str, ...] = (
-    "Direct Response", "UGC Style", "Cinematic", "Storytelling", "Problem-Solution",
-    "Testimonial", "Educational", "Humor", "Luxury", "Minimalist",
+    "Direct Response",
+    "UGC Style",
+    "Cinematic",
+    "Storytelling",
+    "Problem-Solution",
+    "Testimonial",
+    "Educational",
+    "Humor",
+    "Luxury",
+    "Minimalist",
 )
 PERSUASION_TRIGGERS: tuple[str, ...] = (
-    "Reciprocity", "Commitment & Consistency", "Social Proof", "Authority", "Liking", "Scarcity",
+    "Reciprocity",
+    "Commitment & Consistency",
+    "Social Proof",
+    "Authority",
+    "Liking",
+    "Scarcity",
 )

@@ -72,8 +72,10 @@ def main() -> int:
             newest = i >= TOTAL - ACTIVE_COUNT
             status = active[i % len(active)] if newest else others[i % len(others)]
             deleted = "2025-01-01 00:00:00+00" if not newest and i % 20 == 0 else r"\N"
-            buf.write(f"{ws}\t{cid}\tvideo\tProject {i}\t9:16\t30\tpro\t{status}\t[]\t[]\t{{}}"
-                      f"\t{{}}\tf\t2025-01-01 00:00:00+00\t2025-01-01 00:00:00+00\t{deleted}\n")
+            buf.write(
+                f"{ws}\t{cid}\tvideo\tProject {i}\t9:16\t30\tpro\t{status}\t[]\t[]\t{{}}"
+                f"\t{{}}\tf\t2025-01-01 00:00:00+00\t2025-01-01 00:00:00+00\t{deleted}\n"
+            )
         t0 = time.perf_counter()
         raw = db.get_engine().raw_connection()
         try:
@@ -100,8 +102,10 @@ def main() -> int:
             cpu.append((time.process_time() - c0) * 1000)
         median = statistics.median(times)
         p95 = statistics.quantiles(times, n=20)[-1]
-        print(f"has_active(): median {median:.3f} ms, p95 {p95:.3f} ms over {args.runs} calls "
-              "(pool check-out with pre-ping, then the SELECT in autocommit: 2 round trips)")
+        print(
+            f"has_active(): median {median:.3f} ms, p95 {p95:.3f} ms over {args.runs} calls "
+            "(pool check-out with pre-ping, then the SELECT in autocommit: 2 round trips)"
+        )
         print(f"  of which this process's CPU: median {statistics.median(cpu):.3f} ms (the rest "
               "is waiting for the server: round trips, and CPU time the machine's other load "
               "takes)")  # fmt: skip
@@ -137,7 +141,8 @@ def main() -> int:
             # shows the one it picked
             statuses_ = sorted(a.value for a in ACTIVE)
             prep = sql.replace(f"workspace_id = {ws}", "workspace_id = $1").replace(
-                "LIMIT 1", f"LIMIT ${len(statuses_) + 2}")
+                "LIMIT 1", f"LIMIT ${len(statuses_) + 2}"
+            )
             for i, value in enumerate(statuses_):
                 prep = prep.replace(f"'{value}'", f"${i + 2}")
             types = ", ".join(["integer", *["varchar"] * len(statuses_), "integer"])
@@ -145,14 +150,20 @@ def main() -> int:
             conn.exec_driver_sql(f"PREPARE active_check ({types}) AS {prep}")
             for _ in range(10):
                 conn.exec_driver_sql(f"EXECUTE active_check ({values})").all()
-            rows = conn.exec_driver_sql(
-                f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE active_check ({values})").scalars().all()
+            rows = (
+                conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE active_check ({values})")
+                .scalars()
+                .all()
+            )
             plans["prepared, after 10 runs (PostgreSQL's own choice)"] = "\n".join(rows)
             # for the record: the generic plan, had PostgreSQL chosen it (not part of the
             # verdict; see bench/README.md)
             conn.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
-            rows = conn.exec_driver_sql(
-                f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE active_check ({values})").scalars().all()
+            rows = (
+                conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE active_check ({values})")
+                .scalars()
+                .all()
+            )
             forced = "\n".join(rows)
             conn.exec_driver_sql("RESET plan_cache_mode")
             conn.exec_driver_sql("DEALLOCATE active_check")
@@ -163,7 +174,8 @@ def main() -> int:
             print(f"--- EXPLAIN (ANALYZE, BUFFERS), {name} plan:\n{plan}")
             uses_index = "ix_projects_workspace_active" in plan and "Seq Scan" not in plan
             index_scan = index_scan and uses_index
-            print(f"    → {'index scan on ix_projects_workspace_active' if uses_index else 'NOT the partial index'}")  # noqa: E501
+            where = "index scan on ix_projects_workspace_active" if uses_index else "NOT the index"
+            print(f"    → {where}")
         print("--- for the record, the generic plan (plan_cache_mode = force_generic_plan; "
               f"not chosen by PostgreSQL here):\n{forced}")  # fmt: skip
         met = median <= TARGET_MS and index_scan

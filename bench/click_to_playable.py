@@ -118,9 +118,11 @@ def generation_report(pid: int) -> None:
         if g.started_at is None or g.finished_at is None:
             continue
         scene = f" {g.scene_index + 1}" if g.scene_index >= 0 else ""
-        print(f"  {g.step + scene:<11} enqueued +{(g.created_at - first).total_seconds():6.2f} s, "
-              f"waited {(g.started_at - g.created_at).total_seconds():6.2f} s, ran "
-              f"{(g.finished_at - g.started_at).total_seconds():6.2f} s on pid {g.worker_pid}")
+        print(
+            f"  {g.step + scene:<11} enqueued +{(g.created_at - first).total_seconds():6.2f} s, "
+            f"waited {(g.started_at - g.created_at).total_seconds():6.2f} s, ran "
+            f"{(g.finished_at - g.started_at).total_seconds():6.2f} s on pid {g.worker_pid}"
+        )
 
 
 def render_direct(pid: int, workers: int, out: Path) -> float:
@@ -166,8 +168,10 @@ def render_direct(pid: int, workers: int, out: Path) -> float:
     }  # fmt: skip
     final = stitch_run(ctx(stitch, snapshot))
     total = time.perf_counter() - t0
-    print(f"  clips {t_clips:6.2f} s, voiceover {t_voice:6.2f} s, stitch "
-          f"{total - t_clips - t_voice:6.2f} s; output {media.resolve(final.output['video'])}")
+    print(
+        f"  clips {t_clips:6.2f} s, voiceover {t_voice:6.2f} s, stitch "
+        f"{total - t_clips - t_voice:6.2f} s; output {media.resolve(final.output['video'])}"
+    )
     return total
 
 

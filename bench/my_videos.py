@@ -35,8 +35,12 @@ def main() -> None:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = f"{args.url}?options=-csearch_path%3D{schema}"
     tmp = tempfile.mkdtemp()
-    os.environ.update(DATABASE_URL=url, AYTADA_DATA_DIR=tmp, MEDIA_DIR=f"{tmp}/media",
-                      REDIS_URL="redis://127.0.0.1:6379/14")
+    os.environ.update(
+        DATABASE_URL=url,
+        AYTADA_DATA_DIR=tmp,
+        MEDIA_DIR=f"{tmp}/media",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+    )
     from aytada.core import db
     from aytada.core.models import Project
     from aytada.core.settings import reset_settings
@@ -48,13 +52,22 @@ def main() -> None:
         ws = default_workspace_id()
         from aytada.core.campaigns import create_campaign
 
-        cid = create_campaign(ws, {
-            "name": "Bench", "product_name": "P", "product_description": "d",
-            "audience": "a", "messaging": "m", "goals": "g"})
+        cid = create_campaign(
+            ws,
+            {
+                "name": "Bench",
+                "product_name": "P",
+                "product_description": "d",
+                "audience": "a",
+                "messaging": "m",
+                "goals": "g",
+            },
+        )
         engine = db.get_engine()
         statements: list[str] = []
-        event.listen(engine, "before_cursor_execute",
-                     lambda conn, cur, stmt, *a: statements.append(stmt))
+        event.listen(
+            engine, "before_cursor_execute", lambda conn, cur, stmt, *a: statements.append(stmt)
+        )
 
         from streamlit.testing.v1 import AppTest
 
@@ -62,13 +75,26 @@ def main() -> None:
             rows = []
             for i in range(existing, total):
                 status = "generating_video" if i < 10 else ("completed" if i % 3 else "draft")
-                rows.append(dict(workspace_id=ws, campaign_id=cid, kind="video",
-                                 title=f"Project {i}", format="9:16", length_s=30,
-                                 quality="pro", status=status, ideas=[], scenes=[],
-                                 segments={}, options={}, scenes_stale=False))
+                rows.append(
+                    dict(
+                        workspace_id=ws,
+                        campaign_id=cid,
+                        kind="video",
+                        title=f"Project {i}",
+                        format="9:16",
+                        length_s=30,
+                        quality="pro",
+                        status=status,
+                        ideas=[],
+                        scenes=[],
+                        segments={},
+                        options={},
+                        scenes_stale=False,
+                    )
+                )
             with engine.begin() as conn:
                 for start in range(0, len(rows), 2000):
-                    conn.execute(insert(Project), rows[start:start + 2000])
+                    conn.execute(insert(Project), rows[start : start + 2000])
 
         def measure(n: int) -> tuple[float, int]:
             times, counts = [], []
@@ -89,8 +115,10 @@ def main() -> None:
         t10k, s10k = measure(10_000)
         print(f"100 projects:    {t100 * 1000:7.1f} ms per run, {s100} SQL statements")
         print(f"10,000 projects: {t10k * 1000:7.1f} ms per run, {s10k} SQL statements")
-        print(f"ratio: {t10k / t100:.2f} (target ≤ 1.5); statements equal: {s100 == s10k} "
-              f"(target ≤ 5)")
+        print(
+            f"ratio: {t10k / t100:.2f} (target ≤ 1.5); statements equal: {s100 == s10k} "
+            f"(target ≤ 5)"
+        )
     finally:
         db.dispose_all()
         with admin.begin() as conn:

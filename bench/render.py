@@ -106,8 +106,9 @@ def main(argv: list[str] | None = None) -> int:
          for r, s in zip(spoken, scenes, strict=True)],
         workdir / "voice.wav",
     ))  # fmt: skip
-    music = phase("music (synth)", lambda: offline.music.compose(idea.title, length,
-                                                               workdir / "music.wav"))
+    music = phase(
+        "music (synth)", lambda: offline.music.compose(idea.title, length, workdir / "music.wav")
+    )
     final = phase("stitch (copy + AAC)", lambda: offline.stitch.stitch(
         segments, fitted, music.path, workdir / "final.mp4"))  # fmt: skip
 
@@ -121,12 +122,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"voice notice: {spoken[0].notice or '-'}; mean volume {ff.mean_volume_db(final):.1f} dB")
     print(f"total wall time   {total:6.2f} s = {total / length:.2f}× the video length")
     print(f"  without stills  {without_stills:6.2f} s = {without_stills / length:.2f}×")
-    print(f"CPU time          {cpu_total:6.2f} s (all processes; "
-          f"{cpu_total / (os.cpu_count() or 1) / length:.2f}× the length spread over all cores)")
+    print(
+        f"CPU time          {cpu_total:6.2f} s (all processes; "
+        f"{cpu_total / (os.cpu_count() or 1) / length:.2f}× the length spread over all cores)"
+    )
     print("load average after: {:.2f} {:.2f} {:.2f} (other load skews the wall times)".format(
         *os.getloadavg()))  # fmt: skip
-    print(f"peak RSS ffmpeg children {_mb(children):6.0f} MB (largest single child; "
-          f"{args.workers} at once)")
+    print(
+        f"peak RSS ffmpeg children {_mb(children):6.0f} MB (largest single child; "
+        f"{args.workers} at once)"
+    )
     print(f"peak RSS python          {_mb(own):6.0f} MB")
     return 0
 

@@ -122,11 +122,17 @@ def main() -> int:
         print(f"render {time.perf_counter() - t0:.1f} s, {sampler.samples} samples")
         print("at the peak: " + ", ".join(f"{name} {rss / 1024:.0f} MB"
                                           for name, rss in sampler.at_peak))  # fmt: skip
-        print("peak RSS of each kind of process: " + ", ".join(
-            f"{name} {rss / 1024:.0f} MB" for name, rss in sorted(sampler.by_name.items())))
+        print(
+            "peak RSS of each kind of process: "
+            + ", ".join(
+                f"{name} {rss / 1024:.0f} MB" for name, rss in sorted(sampler.by_name.items())
+            )
+        )
         for phase, (total, procs) in sampler.by_phase.items():
-            print(f"  while {phase or 'starting'}: peak {total / 1024:.0f} MB = " + " + ".join(
-                f"{name} {rss / 1024:.0f}" for name, rss in procs))
+            print(
+                f"  while {phase or 'starting'}: peak {total / 1024:.0f} MB = "
+                + " + ".join(f"{name} {rss / 1024:.0f}" for name, rss in procs)
+            )
         peak = sampler.peak_rss / 1024
         print(f"peak summed PSS {sampler.peak_pss / 1024:.0f} MB (shared pages shared out)")
         verdict(f"peak summed RSS {peak:.0f} MB", f"≤ {TARGET_MB:.0f} MB", peak <= TARGET_MB)

@@ -74,8 +74,10 @@ def clips_span(ws: int, pid: int, cores: list[int], stack: Stack) -> tuple[float
     first = min(g.created_at for g in clips)
     last = max(g.finished_at for g in clips if g.finished_at)
     span = (last - first).total_seconds()
-    print(f"  clips span {span:6.2f} s; CPU time of the clips {cpu:6.2f} s = {cpu / span:.2f} "
-          f"of {len(cores)} core(s) obtained (the rest went to the machine's other load)")
+    print(
+        f"  clips span {span:6.2f} s; CPU time of the clips {cpu:6.2f} s = {cpu / span:.2f} "
+        f"of {len(cores)} core(s) obtained (the rest went to the machine's other load)"
+    )
     taken = sorted(clips, key=lambda g: g.started_at)  # the queue's order (longest first)
     return span, [(g.finished_at - g.started_at).total_seconds() for g in taken]  # type: ignore[operator]
 

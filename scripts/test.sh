@@ -1,13 +1,38 @@
 #!/usr/bin/env bash
-# Run the tests: the default run uses SQLite and the embedded Redis. Set TEST_DATABASE_URL
-# (PostgreSQL) and TEST_REDIS_URL to run the same suite against servers: a TEST_REDIS_URL without
-# a db number (redis://127.0.0.1:6379) gets a free db claimed for the run; with one
-# (redis://127.0.0.1:6379/5) the run uses that db and stops if another live run holds it.
-# With CI=true a skipped test fails the run (tests/conftest.py, CI_ALLOWED_SKIPS).
+# Run the tests. The default run uses SQLite and the embedded Redis; set TEST_DATABASE_URL
+# (PostgreSQL) and TEST_REDIS_URL to run against servers: a TEST_REDIS_URL without a db number
+# (redis://127.0.0.1:6379) gets a free db claimed for each test process; with one
+# (redis://127.0.0.1:6379/5) there can be only one test process, and it stops if another live
+# run holds that db. With CI=true a skipped test fails the run (tests/conftest.py).
+#
+#   scripts/test.sh              everything: lint, formatting, import contracts, types, all tiers
+#   scripts/test.sh --fast       the unit tier only (no worker process, browser or full render)
+#   scripts/test.sh --db-only    only the tests that use the database or the queue (CI's
+#                                PostgreSQL run: the others do not depend on the database)
+#   scripts/test.sh [--fast] ARGS   ARGS go to pytest (e.g. tests/core -k ledger)
+#
+# Tests run in parallel (pytest-xdist), one process per core; TEST_PROCESSES=N sets another
+# number (1: no parallelism, as when a Redis db number is given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+tier=()
+checks=1
+case "${1:-}" in
+  --fast) tier=(-m unit); checks=0; shift ;;
+  --db-only) tier=(-m "db and not e2e"); checks=0; shift ;;
+esac
 scripts/bootstrap.sh dev
 scripts/system-packages.sh
 .venv/bin/ruff check .
-.venv/bin/lint-imports
-exec .venv/bin/python -m pytest "$@"
+if [ "$checks" = 1 ]; then
+  .venv/bin/ruff format --check --quiet . || {
+    echo "ruff format would change the files above: run .venv/bin/ruff format ." >&2; exit 1; }
+  .venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
+  .venv/bin/mypy
+fi
+processes=${TEST_PROCESSES:-$(nproc 2>/dev/null || echo 2)}
+parallel=()
+if [ "$processes" -gt 1 ]; then
+  parallel=(-n "$processes")
+fi
+exec .venv/bin/python -m pytest "${parallel[@]}" "${tier[@]}" "$@"

@@ -41,7 +41,13 @@ ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI") == "true"
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TABLES = (
-    "credit_ledger", "assets", "generations", "projects", "campaigns", "memberships", "users",
+    "credit_ledger",
+    "assets",
+    "generations",
+    "projects",
+    "campaigns",
+    "memberships",
+    "users",
     "workspaces",
 )
 
@@ -196,8 +202,11 @@ class RedisDbClaim:
 
         wanted = redis_db_of(self.base_url)
         if wanted == CLAIM_DB:
-            pytest.exit(f"TEST_REDIS_URL names db {CLAIM_DB}, which holds the test runs' claims"
-                        ": name another db, or none to get a free one", returncode=4)
+            pytest.exit(
+                f"TEST_REDIS_URL names db {CLAIM_DB}, which holds the test runs' claims"
+                ": name another db, or none to get a free one",
+                returncode=4,
+            )
         candidates = [wanted] if wanted is not None else range(self._databases() - 1, 0, -1)
         for number in candidates:
             lock = self._lock(number)
@@ -210,17 +219,20 @@ class RedisDbClaim:
             self.lock, self.number = lock, number
             db.flushdb()
             db.set(MARKER, self.token)
-            self._thread = threading.Thread(target=self._renew, daemon=True,
-                                            name="redis-db-claim")
+            self._thread = threading.Thread(target=self._renew, daemon=True, name="redis-db-claim")
             self._thread.start()
             return with_redis_db(self.base_url, number)
         if wanted is not None:
-            pytest.exit(f"Redis db {wanted} (TEST_REDIS_URL) is in use by another test run "
-                        f"({self._holder(wanted)}); name another db, or none to get a free one",
-                        returncode=4)
-        pytest.exit("no free Redis db for this run: every db is claimed by a live test run or "
-                    "holds data that is not a test run's (flush a db you know is unused)",
-                    returncode=4)
+            pytest.exit(
+                f"Redis db {wanted} (TEST_REDIS_URL) is in use by another test run "
+                f"({self._holder(wanted)}); name another db, or none to get a free one",
+                returncode=4,
+            )
+        pytest.exit(
+            "no free Redis db for this run: every db is claimed by a live test run or "
+            "holds data that is not a test run's (flush a db you know is unused)",
+            returncode=4,
+        )
 
     def _renew(self) -> None:
         from redis.exceptions import LockNotOwnedError
@@ -235,8 +247,9 @@ class RedisDbClaim:
                 continue
             try:
                 if not self.lock.acquire(blocking=False, token=self.token):  # type: ignore[union-attr]
-                    self.lost = (f"lost the claim on Redis db {self.number} to "
-                                 f"{self._holder(self.number)}")
+                    self.lost = (
+                        f"lost the claim on Redis db {self.number} to {self._holder(self.number)}"
+                    )
             except Exception:  # noqa: BLE001 - as above
                 continue
 
@@ -282,9 +295,21 @@ def redis_url(run_dir: Path, redis_claim: RedisDbClaim | None) -> Iterator[str]:
 
     sock = run_dir / "redis.sock"
     proc = subprocess.Popen(
-        [redis_server_binary(), "--port", "0", "--unixsocket", str(sock), "--save", "",
-         "--appendonly", "no", "--dir", str(run_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            redis_server_binary(),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(run_dir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(200):
         if sock.exists():
@@ -295,13 +320,54 @@ def redis_url(run_dir: Path, redis_claim: RedisDbClaim | None) -> Iterator[str]:
     proc.wait(10)
 
 
+# A test that never asked for the database gets a URL that cannot be opened, so a pure function
+# that reaches for it fails loudly instead of writing into some other test's rows.
+NO_DATABASE = "not_marked_db://a-test-that-uses-the-database-is-marked-db-or-asks-for-app_env"
+NO_REDIS = "redis://127.0.0.1:1/0"  # nothing listens there
+
+
 @pytest.fixture(autouse=True)
+def test_env(
+    request: pytest.FixtureRequest,
+    run_id: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Iterator[dict[str, str]]:
+    """Every test: no developer keys, files under the test's own folder, the run's queue name.
+
+    A test marked ``db`` (by module, by folder or by asking for ``app_env``) also gets the run's
+    database and Redis db, emptied; any other test gets addresses where nothing answers."""
+    developer = [k for k in os.environ if k.startswith("PROVIDER_")] + ["MEDIA_URL"]
+    for key in ("OPENAI_API_KEY", "ELEVENLABS_API_KEY", "SHOTSTACK_API_KEY", "FAL_KEY", *developer):
+        monkeypatch.delenv(key, raising=False)
+    env = {
+        "DATABASE_URL": NO_DATABASE,
+        "REDIS_URL": NO_REDIS,
+        "AYTADA_DATA_DIR": str(tmp_path / "data"),
+        "MEDIA_DIR": str(tmp_path / "media"),
+        "AYTADA_QUEUE": f"aytada-test-{run_id}",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    reset_settings()
+    if request.node.get_closest_marker("db") is not None:
+        env = request.getfixturevalue("app_env")
+    yield env
+    reset_settings()
+
+
+@pytest.fixture
 def app_env(
-    run_dir: Path, database_url: str, redis_url: str, redis_claim: RedisDbClaim | None,
-    run_id: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    run_dir: Path,
+    database_url: str,
+    redis_url: str,
+    redis_claim: RedisDbClaim | None,
+    run_id: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> Iterator[dict[str, str]]:
     """Point the app at the run's database, Redis db and queue, with empty tables and a
-    flushed db."""
+    flushed db (a test asking for it is marked ``db``)."""
     if redis_claim is not None and redis_claim.lost:
         pytest.fail(redis_claim.lost)
     env = {
@@ -311,10 +377,6 @@ def app_env(
         "MEDIA_DIR": str(tmp_path / "media"),
         "AYTADA_QUEUE": f"aytada-test-{run_id}",
     }
-    # a developer's keys, provider overrides or shared media store never reach a test
-    developer = [k for k in os.environ if k.startswith("PROVIDER_")] + ["MEDIA_URL"]
-    for key in ("OPENAI_API_KEY", "ELEVENLABS_API_KEY", "SHOTSTACK_API_KEY", "FAL_KEY", *developer):
-        monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     reset_settings()
@@ -331,6 +393,33 @@ def app_env(
     yield env
     db.dispose_all()
     reset_settings()
+
+
+# ---------------------------------------------------------------------------------------------
+# Tiers: every test is unit, integration or e2e (scripts/test.sh --fast runs the unit tier)
+
+#: Fixtures that make a test an integration test: a real worker process, a PostgreSQL schema of
+#: its own, a local S3 server.
+INTEGRATION_FIXTURES = frozenset({"start_worker", "s3_server", "s3"})
+#: Folders whose every test uses the database and the queue.
+DB_FOLDERS = ("jobs", "ui")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        folder = Path(str(item.path)).parent.name
+        if "app_env" in names or "database_url" in names or folder in DB_FOLDERS:
+            item.add_marker(pytest.mark.db)
+        if item.get_closest_marker("e2e") is not None:
+            continue
+        if (item.get_closest_marker("slow") is not None
+                or item.get_closest_marker("integration") is not None
+                or names & INTEGRATION_FIXTURES):  # fmt: skip
+            if item.get_closest_marker("integration") is None:
+                item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture
@@ -381,7 +470,10 @@ class WorkerProcess:
         self.log = Path(env["MEDIA_DIR"]).parent / f"worker-{uuid.uuid4().hex[:6]}.log"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "aytada", "worker"],
-            env=full, cwd=root, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            env=full,
+            cwd=root,
+            stdout=open(self.log, "wb"),
+            stderr=subprocess.STDOUT,  # noqa: SIM115
             start_new_session=True,
         )
 
@@ -489,7 +581,8 @@ def ci_forbidden_skips() -> list[tuple[str, str]]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if ci_forbidden_skips() and session.exitstatus in (
-        pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED
+        pytest.ExitCode.OK,
+        pytest.ExitCode.NO_TESTS_COLLECTED,
     ):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -498,9 +591,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     forbidden = ci_forbidden_skips()
     if not forbidden:
         return
-    terminalreporter.write_sep("=", f"CI=true: {len(forbidden)} skipped test(s) fail the run",
-                               red=True, bold=True)
+    terminalreporter.write_sep(
+        "=", f"CI=true: {len(forbidden)} skipped test(s) fail the run", red=True, bold=True
+    )
     for node, why in forbidden:
         terminalreporter.write_line(f"SKIPPED IN CI {node}: {why}", red=True)
-    terminalreporter.write_line("Fix the cause (install the tool, start the server) or add the "
-                                "test to CI_ALLOWED_SKIPS in tests/conftest.py with a reason.")
+    terminalreporter.write_line(
+        "Fix the cause (install the tool, start the server) or add the "
+        "test to CI_ALLOWED_SKIPS in tests/conftest.py with a reason."
+    )

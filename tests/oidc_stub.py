@@ -157,8 +157,10 @@ def _handler(issuer: Issuer) -> type[BaseHTTPRequestHandler]:
                     "redirect_uri": form.get("redirect_uri", ""),
                     "used": False,
                 }
-                target = form["redirect_uri"] + "?" + urlencode(
-                    {"code": code, "state": form.get("state", "")}
+                target = (
+                    form["redirect_uri"]
+                    + "?"
+                    + urlencode({"code": code, "state": form.get("state", "")})
                 )
                 self._send(302, b"", "text/plain", {"Location": target})
             elif url.path == "/token":
@@ -170,8 +172,10 @@ def _handler(issuer: Issuer) -> type[BaseHTTPRequestHandler]:
                 grant = issuer.codes.get(form.get("code", ""))
                 if not client_ok:
                     self._json({"error": "invalid_client"}, 401)
-                elif grant is None or grant["used"] or grant["redirect_uri"] != form.get(
-                    "redirect_uri"
+                elif (
+                    grant is None
+                    or grant["used"]
+                    or grant["redirect_uri"] != form.get("redirect_uri")
                 ):
                     self._json({"error": "invalid_grant"}, 400)
                 else:

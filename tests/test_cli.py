@@ -21,11 +21,19 @@ from tests.conftest import ROOT, require_espeak, wait_for
 from tests.factories import make_project
 from tests.s3server import S3Bucket, s3, s3_server  # noqa: F401
 
+pytestmark = pytest.mark.integration  # `aytada` in a subprocess, as a user runs it
+
 
 def aytada(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     full = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "aytada", *args], env=full, text=True,
-                          capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "aytada", *args],
+        env=full,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_credits_show_and_add(app_env):
@@ -76,8 +84,16 @@ def test_a_worker_on_the_s3_store_prunes_its_cache_as_it_starts(app_env, s3: S3B
 def test_demo_makes_a_30_second_ad_through_the_queue(app_env):
     out = aytada(app_env, "demo", "--workers", "2", timeout=600)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
-    for status in ("generating_ideas", "ideas_ready", "script_ready", "scenes_ready",
-                   "generating_video", "generating_voiceover", "stitching", "completed"):
+    for status in (
+        "generating_ideas",
+        "ideas_ready",
+        "script_ready",
+        "scenes_ready",
+        "generating_video",
+        "generating_voiceover",
+        "stitching",
+        "completed",
+    ):
         assert f"status: {status}" in out.stdout
     path = out.stdout.split("final video: ", 1)[1].splitlines()[0]
     info = ffmpeg.probe(media.resolve(path))
@@ -175,8 +191,11 @@ def _worker_listening(start_worker) -> None:  # type: ignore[no-untyped-def]
     from aytada.jobs.queue import get_queue, redis_conn
 
     start_worker()
-    wait_for(lambda: Worker.all(connection=redis_conn(), queue=get_queue()), timeout=60,
-             what="the worker to register")
+    wait_for(
+        lambda: Worker.all(connection=redis_conn(), queue=get_queue()),
+        timeout=60,
+        what="the worker to register",
+    )
 
 
 # --------------------------------------------------------------------------- campaigns
@@ -187,8 +206,17 @@ def test_campaign_create_stores_every_field_and_both_images(app_env, workspace_i
     toml.write_text(_full_toml())
     logo = _png(tmp_path / "logo.png")
     photo = _png(tmp_path / "bottle.jpeg", (10, 120, 200), "JPEG")
-    out = aytada(app_env, "campaign", "create", "--file", str(toml), "--logo", str(logo),
-                 "--product-photo", str(photo))
+    out = aytada(
+        app_env,
+        "campaign",
+        "create",
+        "--file",
+        str(toml),
+        "--logo",
+        str(logo),
+        "--product-photo",
+        str(photo),
+    )
     assert out.returncode == 0, out.stderr
     cid = int(out.stdout.strip())  # the id alone, for scripts
     campaign = campaigns.get_campaign(workspace_id, cid)
@@ -225,20 +253,27 @@ def _bad_campaign_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
         (["--file", str(tmp_path)], "directory"),
         (["--file", toml("bad.toml", 'name = "unclosed\n')], "not valid TOML"),
         (["--file", toml("unknown.toml", MINIMAL_TOML + 'budget = "100"\n')], "budget"),
-        (["--file", toml("type.toml", MINIMAL_TOML.replace('"Trail launch"', "5"))],
-         "name must be text"),
+        (
+            ["--file", toml("type.toml", MINIMAL_TOML.replace('"Trail launch"', "5"))],
+            "name must be text",
+        ),
         (["--file", toml("table.toml", MINIMAL_TOML + "[extra]\nx = 1\n")], "extra"),
-        (["--file", toml("colors.toml",
-                         MINIMAL_TOML.replace('"#0B6E4F, #F2C14E"', "[1, 2]"))], "brand_colors"),
+        (
+            ["--file", toml("colors.toml", MINIMAL_TOML.replace('"#0B6E4F, #F2C14E"', "[1, 2]"))],
+            "brand_colors",
+        ),
         (["--file", toml("hex.toml", MINIMAL_TOML.replace("#0B6E4F", "green"))], "brand_colors"),
-        (["--file", toml("stage.toml", MINIMAL_TOML + 'awareness_stage = "bored"\n')],
-         "awareness_stage"),
-        (["--file", toml("missing_field.toml", MINIMAL_TOML.replace("goals", "# goals"))],
-         "goals"),
+        (
+            ["--file", toml("stage.toml", MINIMAL_TOML + 'awareness_stage = "bored"\n')],
+            "awareness_stage",
+        ),
+        (["--file", toml("missing_field.toml", MINIMAL_TOML.replace("goals", "# goals"))], "goals"),
         (["--file", str(good), "--logo", str(tmp_path / "nope.png")], "no such file"),
         (["--file", str(good), "--logo", toml("fake.png", "not an image")], "not a readable"),
-        (["--file", str(good), "--product-photo",
-          str(_png(tmp_path / "anim.gif", fmt="GIF"))], "PNG, JPEG or WebP"),
+        (
+            ["--file", str(good), "--product-photo", str(_png(tmp_path / "anim.gif", fmt="GIF"))],
+            "PNG, JPEG or WebP",
+        ),
     ]
     return cases
 
@@ -292,8 +327,9 @@ def test_make_without_a_worker_says_how_to_start_one(app_env, tmp_path):
 
 def test_make_without_redis_is_a_clear_error(app_env, tmp_path):
     cid = str(_campaign(app_env, tmp_path))
-    out = aytada({**app_env, "REDIS_URL": "redis://127.0.0.1:1/0"}, "make", "jingle",
-                 "--campaign", cid)
+    out = aytada(
+        {**app_env, "REDIS_URL": "redis://127.0.0.1:1/0"}, "make", "jingle", "--campaign", cid
+    )
     _fails_cleanly(out, "not reachable")
     assert _counts()[1] == 0
 
@@ -382,14 +418,35 @@ SCRIPT = {
     "call_to_action": "Buy yours today.",
     "voiceover": "Muddy trail? Trailblazer holds. Buy yours today.",
 }
-JSON_KEYS = ["id", "kind", "status", "title", "format", "length_s", "quality", "ideas",
-             "chosen_idea", "script", "scenes", "assets", "credits", "generations", "error"]
+JSON_KEYS = [
+    "id",
+    "kind",
+    "status",
+    "title",
+    "format",
+    "length_s",
+    "quality",
+    "ideas",
+    "chosen_idea",
+    "script",
+    "scenes",
+    "assets",
+    "credits",
+    "generations",
+    "error",
+]
 
 
 def test_project_show_json_has_exactly_the_documented_keys(app_env, workspace_id):
     ideas = [{"title": "Grip test", "angle": "demo"}, {"title": "Mud run", "angle": "story"}]
-    pid = make_project(workspace_id, status="script_ready", ideas=ideas, chosen_idea=1,
-                       script=dict(SCRIPT), title="Trail ad")
+    pid = make_project(
+        workspace_id,
+        status="script_ready",
+        ideas=ideas,
+        chosen_idea=1,
+        script=dict(SCRIPT),
+        title="Trail ad",
+    )
     out = aytada(app_env, "project", "show", str(pid), "--json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
@@ -415,8 +472,16 @@ def test_project_show_of_a_missing_or_bad_id_is_an_error(app_env):
 
 def test_edit_script_changes_one_field_and_show_reflects_it(app_env, workspace_id):
     pid = make_project(workspace_id, status="script_ready", script=dict(SCRIPT))
-    out = aytada(app_env, "project", "edit-script", str(pid), "--field", "call_to_action",
-                 "--text", "Start your free trial.")
+    out = aytada(
+        app_env,
+        "project",
+        "edit-script",
+        str(pid),
+        "--field",
+        "call_to_action",
+        "--text",
+        "Start your free trial.",
+    )
     assert out.returncode == 0, out.stderr
     report = json.loads(aytada(app_env, "project", "show", str(pid), "--json").stdout)
     assert report["script"]["call_to_action"] == "Start your free trial."
@@ -427,8 +492,9 @@ def test_edit_script_changes_one_field_and_show_reflects_it(app_env, workspace_i
 def test_edit_script_after_scenes_returns_the_project_to_script_ready(app_env, workspace_id):
     scenes = [{"caption": "Mud", "voiceover": "Muddy trail?", "visual": "mud", "duration": 15}]
     pid = make_project(workspace_id, status="scenes_ready", script=dict(SCRIPT), scenes=scenes)
-    out = aytada(app_env, "project", "edit-script", str(pid), "--field", "hook", "--text",
-                 "Slipping on mud?")
+    out = aytada(
+        app_env, "project", "edit-script", str(pid), "--field", "hook", "--text", "Slipping on mud?"
+    )
     assert out.returncode == 0, out.stderr
     project = projects.get_project(workspace_id, pid)
     assert project.status == "script_ready" and project.scenes_stale
@@ -472,8 +538,9 @@ def test_make_banner_wait_prints_the_png_and_show_lists_it(
 ):
     cid = str(_campaign(app_env, tmp_path))
     _worker_listening(start_worker)
-    out = aytada(app_env, "make", "banner", "--campaign", cid, "--size", "300X250", "--wait",
-                 timeout=300)
+    out = aytada(
+        app_env, "make", "banner", "--campaign", cid, "--size", "300X250", "--wait", timeout=300
+    )
     pid, path = _made(out)
     with Image.open(path) as img:
         assert img.size == (300, 250)
@@ -492,8 +559,9 @@ def test_make_banner_wait_prints_the_png_and_show_lists_it(
 def test_make_jingle_wait_prints_the_audio_file(app_env, start_worker, tmp_path):
     cid = str(_campaign(app_env, tmp_path))
     _worker_listening(start_worker)
-    out = aytada(app_env, "make", "jingle", "--campaign", cid, "--length", "15", "--wait",
-                 timeout=300)
+    out = aytada(
+        app_env, "make", "jingle", "--campaign", cid, "--length", "15", "--wait", timeout=300
+    )
     pid, path = _made(out)
     info = ffmpeg.probe(path)
     assert abs(info["duration"] - 15) <= 1.0
@@ -515,8 +583,11 @@ def test_make_without_wait_returns_and_the_pipeline_runs_on(
     assert out.returncode == 0, out.stderr
     pid = int(out.stdout.split()[1])
     assert "aytada project show" in out.stderr
-    wait_for(lambda: projects.get_project(workspace_id, pid).status in ("completed", "failed"),
-             timeout=300, what="the flyer")
+    wait_for(
+        lambda: projects.get_project(workspace_id, pid).status in ("completed", "failed"),
+        timeout=300,
+        what="the flyer",
+    )
     project = projects.get_project(workspace_id, pid)
     assert project.status == "completed", project.error
     # the background run works in the command's workspace too: it ends with the file's path
@@ -534,8 +605,23 @@ def test_make_video_15s_wait_picks_the_first_idea_and_prints_the_mp4(
     cid = str(_campaign(app_env, tmp_path))
     _worker_listening(start_worker)
     _worker_listening(start_worker)
-    out = aytada(app_env, "make", "video", "--campaign", cid, "--length", "15", "--format",
-                 "1:1", "--quality", "standard", "--title", "CLI ad", "--wait", timeout=600)
+    out = aytada(
+        app_env,
+        "make",
+        "video",
+        "--campaign",
+        cid,
+        "--length",
+        "15",
+        "--format",
+        "1:1",
+        "--quality",
+        "standard",
+        "--title",
+        "CLI ad",
+        "--wait",
+        timeout=600,
+    )
     pid, path = _made(out)
     info = ffmpeg.probe(path)
     assert (info["width"], info["height"]) == (720, 720)
@@ -562,8 +648,11 @@ def test_project_run_reports_a_failure_and_retry_finishes_it(
     start_worker(AYTADA_EXTRA_STEPS="tests.jobs.fault_steps")
     pid = make_project(workspace_id, cid, kind="banner", fmt="300x250")
     start_step(workspace_id, pid, "design", params={"fault": "raise"})
-    wait_for(lambda: projects.get_project(workspace_id, pid).status == "failed", timeout=120,
-             what="the failure")
+    wait_for(
+        lambda: projects.get_project(workspace_id, pid).status == "failed",
+        timeout=120,
+        what="the failure",
+    )
     out = aytada(app_env, "project", "run", str(pid))
     assert out.returncode == 1 and out.stdout == ""
     assert f"project {pid} failed at design" in out.stderr and "boom" in out.stderr

@@ -33,6 +33,8 @@ from tests.jobs.helpers import gens, status
 from tests.providers.stub_server import StubServer
 from tests.pytest_subrun import subrun_command, subrun_env
 
+pytestmark = [pytest.mark.db, pytest.mark.integration]  # nested pytest runs and Redis claims
+
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 
 
@@ -100,8 +102,11 @@ def test_a_db_named_in_the_url_is_used_but_never_shared_with_a_live_run(private_
     holder.claim()
     try:
         assert holder.number == 3
-        with pytest.raises(pytest.exit.Exception, match=r"db 3 .* in use by another test run "
-                           r"\(run-a pid \d+ on "):
+        with pytest.raises(
+            pytest.exit.Exception,
+            match=r"db 3 .* in use by another test run "
+            r"\(run-a pid \d+ on ",
+        ):
             RedisDbClaim(with_redis_db(private_redis, 3), "run-b").claim()
         with pytest.raises(pytest.exit.Exception, match="db 0, which holds the test runs'"):
             RedisDbClaim(with_redis_db(private_redis, 0), "run-b").claim()
@@ -146,7 +151,7 @@ def test_a_claim_is_renewed_while_the_run_lasts_and_expires_after_it_dies(
 def test_two_concurrent_runs_keep_their_own_queue_and_redis_db(private_redis, tmp_path):
     """Two real pytest runs at once on one Redis server (URL without a db): the second run's
     per-test flush and its jobs never touch the first run's."""
-    source = '''
+    source = """
 import os
 import time
 from pathlib import Path
@@ -169,7 +174,7 @@ def test_run(app_env):
     time.sleep(1)
     queue = "rq:queue:" + app_env["AYTADA_QUEUE"]
     assert redis.lrange(queue, 0, -1) == [b"job-of-" + me.encode()]
-'''
+"""
     runs = {}
     for name in ("a", "b"):
         test_file = tmp_path / name / f"test_run_{name}.py"
@@ -217,8 +222,10 @@ def _write_key_file(root: Path, where: str, base_url: str) -> None:
 def _text_provider_in(root: Path, env: dict[str, str]) -> str:
     """Where `aytada` is imported from and the text provider it picks, in a process started
     as WorkerProcess starts the worker (same interpreter, import path and folder)."""
-    code = ("import aytada; from aytada.jobs.providers import provider_names; "
-            "print(aytada.__file__, provider_names()['text'])")
+    code = (
+        "import aytada; from aytada.jobs.providers import provider_names; "
+        "print(aytada.__file__, provider_names()['text'])"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=root,
                          env={**env, "PYTHONPATH": str(root)},
                          capture_output=True, text=True, timeout=60)  # fmt: skip
@@ -259,8 +266,12 @@ def test_a_worker_never_reads_a_key_from_the_developers_files(
 
 def _busy_horse(workspace_id: int, worker: WorkerProcess) -> tuple[int, int]:
     """Start a step whose work-horse waits on a child process (as on ffmpeg): (horse, child)."""
-    pid = make_project(workspace_id, status="ideas_ready", chosen_idea=0,
-                       ideas=[{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3)
+    pid = make_project(
+        workspace_id,
+        status="ideas_ready",
+        chosen_idea=0,
+        ideas=[{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3,
+    )
     start_step(workspace_id, pid, "script", params={"fault": "child-first:120"})
     pid_file = media.media_root() / "child.pid"
     child = int(wait_for(lambda: pid_file.exists() and pid_file.read_text(), what="child"))
@@ -281,9 +292,7 @@ def test_stop_ends_the_worker_its_horse_and_the_horses_children(workspace_id, st
     assert worker.processes() == []
 
 
-def test_stop_ends_a_horse_that_cannot_react_to_signals_and_its_child(
-    workspace_id, start_worker
-):
+def test_stop_ends_a_horse_that_cannot_react_to_signals_and_its_child(workspace_id, start_worker):
     """A horse stuck where its signal handlers never run (here: stopped) does not take its
     child down when its worker dies; stop() itself must end both."""
     worker = start_worker(**FAULTS)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aytada.core.errors import UserError
+from aytada.core.inputs import MAX_TOP_UP
 from aytada.core.models import CreditLedgerEntry, Generation, Project, User, Workspace
 from aytada.core.pipeline import PIPELINE, STEPS, get_step, missing_scenes, steps_for
 from aytada.core.settings import get_settings
@@ -121,7 +122,6 @@ def charge(session: Session, generation: Generation, workspace_id: int) -> int:
     return amount
 
 
-MAX_TOP_UP = 1_000_000
 MAX_BALANCE = 2**31 - 1  # the balance column is a 32-bit integer on PostgreSQL
 
 

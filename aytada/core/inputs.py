@@ -7,6 +7,7 @@ import re
 from aytada.core.errors import NotFound
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database we support
+MAX_TOP_UP = 1_000_000  # credits one top-up may add
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

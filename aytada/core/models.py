@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from aytada.core.statuses import ACTIVE, OPEN_STATES, GenState, Status
+from aytada.vocabulary import ROLES
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -76,7 +77,6 @@ class Workspace(Base):
     __table_args__ = (CheckConstraint("credit_balance >= 0", name="balance_not_negative"),)
 
 
-ROLES = ("owner", "member")
 """A member's role in a workspace: an owner also tops up credits and manages members."""
 ROLES_SQL = ", ".join(f"'{r}'" for r in ROLES)
 

@@ -6,19 +6,45 @@ the credit quote, the CLI and the Studio read this table; `tests/core/test_pipel
 every edge is a legal transition in `aytada.core.statuses` and every active status has a way
 out. The step *work* (inputs / run / apply) lives in `aytada.jobs.steps`.
 
-To add a step: add a row here and register its inputs/run/apply in a job module.
+To add a step: add a row here and register its inputs/run/apply in a job module (and, when it
+is priced, its default price in `aytada.core.settings.DEFAULT_PRICES`). The statuses' sets,
+transitions, progress and the seeds' order are derived from this table
+(`aytada.core.statuses`), and so are the database's active-project index (migrations compare
+against it in `tests/core/test_migrations.py`) and the Studio's cost captions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
-
-from aytada.core.statuses import Status
 
 if TYPE_CHECKING:  # models import statuses only; keep this module importable from anywhere
     from aytada.core.models import Project
+
+
+class Status(StrEnum):
+    """A project's status. The names are the product's public docs' (the seeds), exactly; the
+    sets, transitions and progress built on them are derived from the table below, in
+    `aytada.core.statuses`."""
+
+    DRAFT = "draft"
+    GENERATING_IDEAS = "generating_ideas"
+    IDEAS_READY = "ideas_ready"
+    GENERATING_SCRIPT = "generating_script"
+    SCRIPT_READY = "script_ready"
+    GENERATING_SCENES = "generating_scenes"
+    SCENES_READY = "scenes_ready"
+    GENERATING_VIDEO = "generating_video"
+    GENERATING_VOICEOVER = "generating_voiceover"
+    STITCHING = "stitching"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    # banner / flyer / jingle projects
+    GENERATING = "generating"
+    RENDERING = "rendering"
+
 
 S = Status
 VIDEO = frozenset({"video"})
@@ -134,7 +160,7 @@ class Step:
 
 PIPELINE: tuple[Step, ...] = (
     Step("ideas", "Ideas", VIDEO, S.GENERATING_IDEAS, S.IDEAS_READY,
-         Price(first="ideas_first", again="ideas_reroll"), progress=0.08),
+         Price(first="ideas_first", again="ideas_reroll"), progress=0.05),
     Step("script", "Script", VIDEO, S.GENERATING_SCRIPT, S.SCRIPT_READY, flat("script"),
          requires=(HAS_CHOSEN_IDEA,), progress=0.25),
     Step("scenes", "Scenes", VIDEO, S.GENERATING_SCENES, S.SCENES_READY, flat("scenes"),
@@ -156,6 +182,16 @@ PIPELINE: tuple[Step, ...] = (
 )  # fmt: skip
 
 STEPS: dict[str, Step] = {step.name: step for step in PIPELINE}
+
+# Moves that are no step: a user's edit takes a project back to a ready status (editing the
+# script of a project with scenes marks them stale; a finished or failed ad can be edited).
+# Every other transition follows from the table (`aytada.core.statuses.TRANSITIONS`).
+EDITS: dict[Status, frozenset[Status]] = {
+    S.IDEAS_READY: frozenset({S.SCRIPT_READY}),  # saving a script written before new ideas
+    S.SCENES_READY: frozenset({S.SCRIPT_READY}),
+    S.COMPLETED: frozenset({S.SCRIPT_READY, S.SCENES_READY}),
+    S.FAILED: frozenset({S.SCRIPT_READY, S.SCENES_READY}),
+}
 
 
 def steps_for(kind: str) -> list[Step]:

@@ -68,8 +68,7 @@ def project_report(workspace_id: int, project_id: Any) -> dict[str, Any]:
             "script": dict(project.script) if project.script is not None else None,
             "scenes": [dict(sc) for sc in project.scenes or []],
             "assets": [
-                {"role": a.role, "kind": a.kind, "path": media.location(a.path)}
-                for a in assets
+                {"role": a.role, "kind": a.kind, "path": media.location(a.path)} for a in assets
             ],
             "credits": int(charged or 0),
             "generations": [

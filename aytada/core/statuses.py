@@ -1,30 +1,23 @@
-"""The one home of project statuses: names, sets, transitions, labels and progress.
+"""Status sets, transitions, labels and progress: every one derived from the pipeline table.
 
-Names follow the product's public docs exactly. Everything else asks this module.
+The status names live beside the table (`aytada.core.pipeline.Status`, the seeds' names); this
+module turns the table into the questions the rest of the app asks ("is it active?", "may it
+move from A to B?", "how far along is it?"). Nothing here is written twice: a step added to
+`PIPELINE` is active, enterable, retryable and on the progress bar without an edit here.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from aytada.core.pipeline import EDITS, PIPELINE, STEPS, Status, Step, wizard_steps
 
-class Status(StrEnum):
-    DRAFT = "draft"
-    GENERATING_IDEAS = "generating_ideas"
-    IDEAS_READY = "ideas_ready"
-    GENERATING_SCRIPT = "generating_script"
-    SCRIPT_READY = "script_ready"
-    GENERATING_SCENES = "generating_scenes"
-    SCENES_READY = "scenes_ready"
-    GENERATING_VIDEO = "generating_video"
-    GENERATING_VOICEOVER = "generating_voiceover"
-    STITCHING = "stitching"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    # banner / flyer / jingle projects
-    GENERATING = "generating"
-    RENDERING = "rendering"
-
+__all__ = [
+    "ACTIVE", "CONTINUE_IN_STUDIO", "GenState", "LABELS", "OPEN_STATES", "PROGRESS", "RESUMABLE",
+    "SEED_VIDEO_STATUSES", "Status", "TERMINAL", "TRANSITIONS", "VIEW_AD", "VIEW_AND_RETRY",
+    "action_label", "can_transition", "is_active", "is_resumable", "label", "progress",
+    "sources_for",
+]  # fmt: skip
 
 S = Status
 
@@ -41,83 +34,86 @@ class GenState(StrEnum):
 # Generations that hold the "not twice at once" slot and that the reconciler watches.
 OPEN_STATES: tuple[GenState, ...] = (GenState.QUEUED, GenState.RUNNING)
 
-# The seeds' My Videos table, in its order.
-SEED_VIDEO_STATUSES: tuple[Status, ...] = (
-    S.DRAFT,
-    S.GENERATING_IDEAS,
-    S.IDEAS_READY,
-    S.GENERATING_SCRIPT,
-    S.SCRIPT_READY,
-    S.GENERATING_SCENES,
-    S.SCENES_READY,
-    S.GENERATING_VIDEO,
-    S.GENERATING_VOICEOVER,
-    S.STITCHING,
-    S.COMPLETED,
-    S.FAILED,
-)
+_KINDS: tuple[str, ...] = tuple(dict.fromkeys(k for step in PIPELINE for k in sorted(step.kinds)))
 
-ACTIVE: frozenset[Status] = frozenset(
-    {
-        S.GENERATING_IDEAS,
-        S.GENERATING_SCRIPT,
-        S.GENERATING_SCENES,
-        S.GENERATING_VIDEO,
-        S.GENERATING_VOICEOVER,
-        S.STITCHING,
-        S.GENERATING,
-        S.RENDERING,
-    }
+
+def _after(step: Step) -> Status:
+    """Where a success of ``step`` leads (a fan-in leads to the step that follows it)."""
+    if step.done is not None:
+        return step.done
+    assert step.then is not None, f"{step.name}: a fan-in step names the step that follows"
+    return STEPS[step.then].active
+
+
+def _ready(status: Status) -> bool:
+    """A status a project rests in between steps (the Studio's Continue)."""
+    return status not in ACTIVE and status not in (S.COMPLETED, S.FAILED)
+
+
+# Active: a step runs (polled, progress bar, no action button).
+ACTIVE: frozenset[Status] = frozenset(step.active for step in PIPELINE)
+# Resumable ("Continue in Studio"): a new project and every status between two steps.
+RESUMABLE: frozenset[Status] = frozenset(
+    {S.DRAFT} | {_after(step) for step in PIPELINE if _ready(_after(step))}
 )
-RESUMABLE: frozenset[Status] = frozenset({S.DRAFT, S.IDEAS_READY, S.SCRIPT_READY, S.SCENES_READY})
 # "terminal" in the seeds: any status that is not active (polling stops).
 TERMINAL: frozenset[Status] = frozenset(set(Status) - ACTIVE)
+
+
+def _transitions() -> dict[Status, frozenset[Status]]:
+    moves: dict[Status, set[Status]] = {s: set() for s in Status}
+    for step in PIPELINE:
+        moves[step.active] |= {_after(step), S.FAILED}
+        moves[S.FAILED].add(step.active)  # retry runs only the failed step
+    for kind in _KINDS:
+        wizard = wizard_steps(kind)
+        moves[S.DRAFT].add(wizard[0].active)
+        # a finished asset can have its last user step run again (one scene re-rendered, a new
+        # banner picture)
+        moves[S.COMPLETED].add(wizard[-1].active)
+        # between steps: the one before again, the same one again, or the next one
+        for i, step in enumerate(wizard):
+            if step.done is None or not _ready(step.done):
+                continue
+            for other in wizard[max(0, i - 1) : i + 2]:
+                moves[step.done].add(other.active)
+    for source, targets in EDITS.items():
+        moves[source] |= targets
+    return {s: frozenset(t) for s, t in moves.items()}
+
+
+TRANSITIONS: dict[Status, frozenset[Status]] = _transitions()
+
+
+def _video_order() -> tuple[Status, ...]:
+    """The seeds' My Videos table order: the video pipeline walked from draft, then failed."""
+    order = [S.DRAFT]
+    for step in (s for s in PIPELINE if "video" in s.kinds):
+        order += [x for x in (step.active, step.done) if x is not None and x not in order]
+    return (*order, S.FAILED)
+
+
+SEED_VIDEO_STATUSES: tuple[Status, ...] = _video_order()
+
+
+def _progress() -> dict[Status, float]:
+    """While a step runs: its table share; resting between two steps: halfway between them."""
+    shares: dict[Status, float] = {S.DRAFT: 0.0, S.COMPLETED: 1.0, S.FAILED: 0.0}
+    for step in PIPELINE:
+        shares[step.active] = step.progress
+    for kind in _KINDS:
+        wizard = wizard_steps(kind)
+        for step, following in zip(wizard, wizard[1:], strict=False):
+            if step.done is not None and _ready(step.done):
+                shares[step.done] = round((step.progress + following.progress) / 2, 2)
+    return shares
+
+
+PROGRESS: dict[Status, float] = _progress()
 
 CONTINUE_IN_STUDIO = "Continue in Studio"
 VIEW_AD = "View Ad"
 VIEW_AND_RETRY = "View & Retry"
-
-# Statuses a retry of a failed step may move to (the failed step's active status).
-_RETRY_TARGETS = ACTIVE
-
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    S.DRAFT: frozenset({S.GENERATING_IDEAS, S.GENERATING}),
-    S.GENERATING_IDEAS: frozenset({S.IDEAS_READY, S.FAILED}),
-    # saving an edited, already written script after new ideas were made
-    S.IDEAS_READY: frozenset({S.GENERATING_IDEAS, S.GENERATING_SCRIPT, S.SCRIPT_READY}),
-    S.GENERATING_SCRIPT: frozenset({S.SCRIPT_READY, S.FAILED}),
-    S.SCRIPT_READY: frozenset({S.GENERATING_IDEAS, S.GENERATING_SCRIPT, S.GENERATING_SCENES}),
-    S.GENERATING_SCENES: frozenset({S.SCENES_READY, S.FAILED}),
-    # editing the script of a project with scenes returns it to script_ready
-    S.SCENES_READY: frozenset(
-        {S.SCRIPT_READY, S.GENERATING_SCRIPT, S.GENERATING_SCENES, S.GENERATING_VIDEO}
-    ),
-    S.GENERATING_VIDEO: frozenset({S.GENERATING_VOICEOVER, S.FAILED}),
-    S.GENERATING_VOICEOVER: frozenset({S.STITCHING, S.FAILED}),
-    S.STITCHING: frozenset({S.COMPLETED, S.FAILED}),
-    # a finished ad can be edited (back to a ready state) or have one scene re-rendered
-    S.COMPLETED: frozenset({S.SCRIPT_READY, S.SCENES_READY, S.GENERATING_VIDEO, S.GENERATING}),
-    S.FAILED: frozenset(_RETRY_TARGETS | {S.SCRIPT_READY, S.SCENES_READY}),
-    S.GENERATING: frozenset({S.RENDERING, S.COMPLETED, S.FAILED}),
-    S.RENDERING: frozenset({S.COMPLETED, S.FAILED}),
-}
-
-PROGRESS: dict[Status, float] = {
-    S.DRAFT: 0.0,
-    S.GENERATING_IDEAS: 0.08,
-    S.IDEAS_READY: 0.15,
-    S.GENERATING_SCRIPT: 0.25,
-    S.SCRIPT_READY: 0.35,
-    S.GENERATING_SCENES: 0.45,
-    S.SCENES_READY: 0.55,
-    S.GENERATING_VIDEO: 0.65,
-    S.GENERATING_VOICEOVER: 0.8,
-    S.STITCHING: 0.9,
-    S.COMPLETED: 1.0,
-    S.FAILED: 0.0,
-    S.GENERATING: 0.35,
-    S.RENDERING: 0.75,
-}
 
 LABELS: dict[Status, str] = {s: s.value.replace("_", " ").capitalize() for s in Status}
 

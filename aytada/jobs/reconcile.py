@@ -178,9 +178,7 @@ def reconcile_once(
     return acted
 
 
-def reconcile_loop(
-    interval: float | None = None, stop: Callable[[], bool] | None = None
-) -> None:
+def reconcile_loop(interval: float | None = None, stop: Callable[[], bool] | None = None) -> None:
     interval = interval or get_settings().reconcile_interval
     while not (stop and stop()):
         try:

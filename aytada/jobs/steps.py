@@ -222,8 +222,7 @@ def clip_run(ctx: StepContext) -> StepResult:
     aspect = ctx.snapshot.get("aspect") or f"{w}:{h}"
     still = providers.image.image(
         ImageRequest(
-            prompt=f"{visual} — {brief.product_name} by {brief.brand_name}, "
-            f"{aspect} frame".strip(),
+            prompt=f"{visual} — {brief.product_name} by {brief.brand_name}, {aspect} frame".strip(),
             width=w,
             height=h,
             caption="",

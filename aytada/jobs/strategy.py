@@ -1,4 +1,4 @@
-""""Draft strategy with AI": a background job that drafts a campaign's three pillars.
+""" "Draft strategy with AI": a background job that drafts a campaign's three pillars.
 
 The draft is a generation of no project (step `strategy`, free): the row is written first
 (`aytada.core.campaigns.new_strategy_draft`), then one RQ job through the runner's queue, so

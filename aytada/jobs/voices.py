@@ -54,9 +54,7 @@ _lists: dict[str, tuple[float, VoiceList]] = {}
 
 def _voice_provider() -> Any:
     """The voice provider in use, built to answer a waiting page quickly (one attempt)."""
-    return build_provider(
-        provider_config(), "voice", timeout=QUICK_TIMEOUT_S, attempts=1
-    )
+    return build_provider(provider_config(), "voice", timeout=QUICK_TIMEOUT_S, attempts=1)
 
 
 def available_voices(*, refresh: bool = False) -> VoiceList:

@@ -86,7 +86,7 @@ def split_layout(visual: str) -> tuple[str, str]:
     """(the composition named by the visual's leading tag or "", the visual without it)."""
     match = _LAYOUT_TAG.match(visual or "")
     if match and match.group(1).lower() in LAYOUTS:
-        return match.group(1).lower(), visual[match.end():]
+        return match.group(1).lower(), visual[match.end() :]
     return "", visual or ""
 
 

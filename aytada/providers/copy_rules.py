@@ -103,8 +103,7 @@ def rules_text(brief: Brief) -> str:
         )
     else:
         rules.append(
-            "The call-to-action verb follows the goal: sign up, start a trial, buy, book or "
-            "visit."
+            "The call-to-action verb follows the goal: sign up, start a trial, buy, book or visit."
         )
     return "Copy rules\n" + "\n".join(f"- {rule}" for rule in rules)
 

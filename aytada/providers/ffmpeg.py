@@ -427,7 +427,13 @@ def render_segment_from_still(
         *after,
     ]
     return _encode_segment(
-        still, out, chain, frames, (width, height), caption, what="rendering the scene segment",
+        still,
+        out,
+        chain,
+        frames,
+        (width, height),
+        caption,
+        what="rendering the scene segment",
         caption_style=caption_style,
     )
 
@@ -458,7 +464,13 @@ def finalize_segment(
         f"tpad=stop_mode=clone:stop_duration={float(seconds):.3f}",
     ]
     return _encode_segment(
-        raw_clip, out, chain, frames, (width, height), caption, what="finishing the video clip",
+        raw_clip,
+        out,
+        chain,
+        frames,
+        (width, height),
+        caption,
+        what="finishing the video clip",
         caption_style=caption_style,
     )
 
@@ -874,8 +886,7 @@ def mix_voice_and_music(
         args = ["-i", str(voice), "-i", str(music)]
         graph = (
             _mono("[0:a]") + f",volume={voice_gain:.2f}dB,asplit=2[vmix][vkey0];"
-            "[vkey0]apad[vkey];"
-            + _mono("[1:a]") + f",volume={music_gain:.2f}dB,{music_fade}[bed];"
+            "[vkey0]apad[vkey];" + _mono("[1:a]") + f",volume={music_gain:.2f}dB,{music_fade}[bed];"
             "[bed][vkey]sidechaincompress=threshold=0.035:ratio=4:attack=15:release=350"
             ":makeup=1[ducked];"
             "[vmix][ducked]amix=inputs=2:duration=longest:dropout_transition=0:normalize=0,"

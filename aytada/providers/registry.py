@@ -63,8 +63,7 @@ OFFLINE_ADAPTERS: dict[str, str] = {
 
 #: Real choices each capability accepts (besides offline/local).
 REAL_CHOICES: dict[str, tuple[str, ...]] = {
-    cap: tuple(a.service.name for a in REAL_ADAPTERS if a.capability == cap)
-    for cap in CAPABILITIES
+    cap: tuple(a.service.name for a in REAL_ADAPTERS if a.capability == cap) for cap in CAPABILITIES
 }
 _DEFAULT_REAL: dict[str, str] = {
     a.capability: a.service.name for a in REAL_ADAPTERS if a.chosen_by_default

@@ -109,8 +109,7 @@ class S3Store:
             raise StorageError(f"The media store {where} cannot be used: {hint}") from None
         except BotoCoreError as exc:
             raise StorageError(
-                f"The media store {where} is not reachable: {_reason(exc)} "
-                "(check AWS_ENDPOINT_URL)"
+                f"The media store {where} is not reachable: {_reason(exc)} (check AWS_ENDPOINT_URL)"
             ) from None
 
     def exists(self, key: str) -> bool:

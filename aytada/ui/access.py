@@ -184,7 +184,7 @@ def _requested_path() -> str:
     path = urlparse(st.context.url or "").path.strip("/")
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     if base and (path == base or path.startswith(base + "/")):
-        path = path[len(base):].strip("/")
+        path = path[len(base) :].strip("/")
     return path
 
 

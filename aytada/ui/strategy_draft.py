@@ -1,4 +1,4 @@
-""""Draft strategy with AI" as the pages show it: the pending draft, then one suggestion per
+""" "Draft strategy with AI" as the pages show it: the pending draft, then one suggestion per
 pillar that the user accepts one at a time — never over typed text without a confirmation.
 
 Used by the new-campaign form (`app_pages/campaigns.py`, the pillars are form fields) and the

@@ -102,7 +102,9 @@ def _voice_picker(studio: Any, chosen: po.VoiceOptions, listed: voices.VoiceList
         format_func=lambda v: (
             f"{names[v].name} — {names[v].description}"
             if v in names and names[v].description
-            else names[v].name if v in names else DEFAULT_VOICE_LABEL
+            else names[v].name
+            if v in names
+            else DEFAULT_VOICE_LABEL
         ),
         on_change=_save_voice,
         args=(studio, "voice"),
@@ -210,12 +212,8 @@ def options_panel(studio: Any) -> None:
         if voice_locked and captions_locked:
             chosen = po.voice_options(project.options)
             name = voices.PROVIDER_LABELS.get(chosen.voice_provider, "")
-            voice_name = (
-                f"{chosen.voice} ({name})" if chosen.voice else DEFAULT_VOICE_LABEL.lower()
-            )
-            st.markdown(
-                _summary(chosen, po.caption_style(project.options), w.md(voice_name))
-            )
+            voice_name = f"{chosen.voice} ({name})" if chosen.voice else DEFAULT_VOICE_LABEL.lower()
+            st.markdown(_summary(chosen, po.caption_style(project.options), w.md(voice_name)))
             st.caption(voice_locked)
             return
         left, right = st.columns(2, gap="large")

@@ -38,7 +38,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("role IN ('owner', 'member')", name=op.f("ck_memberships_known_role")),
         sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspaces.id"],
+            ["workspace_id"],
+            ["workspaces.id"],
             name=op.f("fk_memberships_workspace_id_workspaces"),
         ),
         sa.ForeignKeyConstraint(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import update
 
 from aytada.core import projects
@@ -11,6 +12,8 @@ from aytada.core.db import session_scope
 from aytada.core.models import Project, Workspace
 from aytada.core.statuses import ACTIVE
 from tests.factories import make_project
+
+pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
 
 
 def test_only_a_live_active_project_of_this_workspace_counts(workspace_id):

@@ -12,6 +12,8 @@ from aytada.core import campaigns, projects
 from aytada.core.errors import NotFound, ValidationFailed
 from tests.factories import make_campaign, make_project
 
+pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
+
 
 def _png() -> bytes:
     buf = io.BytesIO()

@@ -14,11 +14,19 @@ from aytada.core.models import CreditLedgerEntry, Generation, Project, Workspace
 from tests.conftest import PgSchema, require_pg
 from tests.factories import make_project
 
+pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
+
 
 def _gen(project_id: int, price: int, step: str = "script", scene: int = -1) -> int:
     with session_scope() as s:
-        g = Generation(project_id=project_id, step=step, scene_index=scene, state="running",
-                       credits=price, rq_job_id="x")
+        g = Generation(
+            project_id=project_id,
+            step=step,
+            scene_index=scene,
+            state="running",
+            credits=price,
+            rq_job_id="x",
+        )
         s.add(g)
         s.flush()
         return g.id
@@ -136,8 +144,11 @@ def test_concurrent_charges_take_each_generation_once_and_never_below_zero(
     assert results.count("charged") == 1
     assert results.count("already") == 19
     with session_scope() as s:
-        rows = s.scalar(select(func.count()).select_from(CreditLedgerEntry)
-                        .where(CreditLedgerEntry.generation_id == same))
+        rows = s.scalar(
+            select(func.count())
+            .select_from(CreditLedgerEntry)
+            .where(CreditLedgerEntry.generation_id == same)
+        )
         assert rows == 1
         assert s.get(Workspace, ws).credit_balance == 990
 
@@ -148,8 +159,11 @@ def test_concurrent_charges_take_each_generation_once_and_never_below_zero(
     assert results.count("poor") == 10
     with session_scope() as s:
         assert s.get(Workspace, ws).credit_balance == 0
-        charged = s.scalar(select(func.count()).select_from(CreditLedgerEntry)
-                           .where(CreditLedgerEntry.delta == -99))
+        charged = s.scalar(
+            select(func.count())
+            .select_from(CreditLedgerEntry)
+            .where(CreditLedgerEntry.delta == -99)
+        )
         assert charged == 10
         last = s.scalar(select(func.min(CreditLedgerEntry.balance_after)))
         assert last == 0

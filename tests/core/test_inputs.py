@@ -8,6 +8,8 @@ from aytada.core import campaigns, projects
 from aytada.core.errors import NotFound, ValidationFailed
 from tests.factories import CAMPAIGN, make_campaign, make_project
 
+pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
+
 
 @pytest.mark.parametrize(
     "ident", ["abc", "", "1.5", "-1", "0", str(2**63), str(2**63 + 5), "9" * 40, True, None]

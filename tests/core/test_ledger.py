@@ -20,6 +20,8 @@ from aytada.core.settings import reset_settings
 from aytada.core.workspaces import create_workspace
 from tests.factories import make_campaign, make_project
 
+pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
+
 SCRIPT = {
     "hook": "Muddy trail? No problem.",
     "body": "Trailblazer grips where others slip.",

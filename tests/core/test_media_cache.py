@@ -7,9 +7,13 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from aytada.core import media
 from aytada.core.settings import reset_settings
 from tests.s3server import S3Bucket, s3, s3_server  # noqa: F401
+
+pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
 
 DAY = 24 * 3600
 

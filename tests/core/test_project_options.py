@@ -11,6 +11,8 @@ from aytada.providers import ffmpeg
 from aytada.providers.offline.voice import SPEED_RANGE as ESPEAK_SPEEDS
 from tests.factories import make_project
 
+pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
+
 
 def test_defaults_are_todays_ad() -> None:
     assert po.voice_options({}) == po.VoiceOptions("", "", 1.0, True, 5)

@@ -23,8 +23,14 @@ def test_defaults_are_embedded(tmp_path: Path) -> None:
 
 
 def test_prices_and_overrides_are_configurable(tmp_path: Path) -> None:
-    s = load_settings({"AYTADA_DATA_DIR": str(tmp_path), "PRICE_CLIP_PRO": "0",
-                       "PROVIDER_CLIP": "OpenAI", "AYTADA_WORKERS": "4"})
+    s = load_settings(
+        {
+            "AYTADA_DATA_DIR": str(tmp_path),
+            "PRICE_CLIP_PRO": "0",
+            "PROVIDER_CLIP": "OpenAI",
+            "AYTADA_WORKERS": "4",
+        }
+    )
     assert s.prices["clip_pro"] == 0 and s.prices["clip_standard"] == 15
     assert s.provider_overrides == {"clip": "openai"} and s.workers == 4
 
@@ -49,8 +55,13 @@ def test_sources_in_order_and_keys_never_shown(
     monkeypatch.setenv("AYTADA_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("AYTADA_WORKERS", "5")
     monkeypatch.setenv("DATABASE_URL", "postgresql://ad:hunter2@db/aytada")
-    for name in ("OPENAI_API_KEY", "ELEVENLABS_API_KEY", "STARTING_CREDITS", "AYTADA_QUEUE",
-                 settings_module.IGNORE_FILES):
+    for name in (
+        "OPENAI_API_KEY",
+        "ELEVENLABS_API_KEY",
+        "STARTING_CREDITS",
+        "AYTADA_QUEUE",
+        settings_module.IGNORE_FILES,
+    ):
         monkeypatch.delenv(name, raising=False)
     s = load_settings()
     assert s.openai_api_key.get_secret_value() == "sk-test-123"  # secrets.toml

@@ -9,10 +9,18 @@ from aytada.core.statuses import Status
 
 # My Videos seed table: status → active polling
 SEED_POLLING = {
-    "draft": False, "generating_ideas": True, "ideas_ready": False, "generating_script": True,
-    "script_ready": False, "generating_scenes": True, "scenes_ready": False,
-    "generating_video": True, "generating_voiceover": True, "stitching": True,
-    "completed": False, "failed": False,
+    "draft": False,
+    "generating_ideas": True,
+    "ideas_ready": False,
+    "generating_script": True,
+    "script_ready": False,
+    "generating_scenes": True,
+    "scenes_ready": False,
+    "generating_video": True,
+    "generating_voiceover": True,
+    "stitching": True,
+    "completed": False,
+    "failed": False,
 }
 
 
@@ -33,7 +41,11 @@ def test_campaign_seed_statuses() -> None:
 
 def test_resumable_are_exactly_the_four_continue_in_studio_statuses() -> None:
     assert {s.value for s in statuses.RESUMABLE} == {
-        "draft", "ideas_ready", "script_ready", "scenes_ready"}
+        "draft",
+        "ideas_ready",
+        "script_ready",
+        "scenes_ready",
+    }
 
 
 @pytest.mark.parametrize("status", [s.value for s in Status])
@@ -55,9 +67,19 @@ def test_terminal_means_not_active() -> None:
 
 
 def test_pipeline_order_is_allowed_and_skipping_is_not() -> None:
-    chain = ["draft", "generating_ideas", "ideas_ready", "generating_script", "script_ready",
-             "generating_scenes", "scenes_ready", "generating_video", "generating_voiceover",
-             "stitching", "completed"]
+    chain = [
+        "draft",
+        "generating_ideas",
+        "ideas_ready",
+        "generating_script",
+        "script_ready",
+        "generating_scenes",
+        "scenes_ready",
+        "generating_video",
+        "generating_voiceover",
+        "stitching",
+        "completed",
+    ]
     for a, b in zip(chain, chain[1:], strict=False):
         assert statuses.can_transition(a, b), (a, b)
     assert not statuses.can_transition("draft", "completed")

@@ -15,6 +15,8 @@ from aytada.storage.local import LocalStore
 from aytada.storage.s3 import S3Store
 from tests.s3server import CREDENTIALS, S3Bucket, s3, s3_server  # noqa: F401
 
+pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
+
 BACKENDS = ["local", "s3"]
 
 

@@ -14,6 +14,8 @@ from aytada.core.models import Membership, Project, User
 from aytada.core.workspaces import add_credits, get_balance
 from tests.factories import make_project
 
+pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
+
 
 def _counts() -> tuple[int, int]:
     with session_scope() as s:

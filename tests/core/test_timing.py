@@ -1,5 +1,3 @@
-
-
 def test_longest_first_orders_by_scene_length_then_index_and_tolerates_bad_rows():
     from aytada.core.timing import longest_first
 

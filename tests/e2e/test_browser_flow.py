@@ -49,8 +49,11 @@ def _free_port() -> int:
 
 def app_env(data: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of an app (and its CLI) on the data folder `data`, embedded defaults."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "MEDIA_DIR", "AYTADA_QUEUE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "MEDIA_DIR", "AYTADA_QUEUE")
+    }
     env["AYTADA_DATA_DIR"] = str(data)
     env.update(extra_env or {})
     return env
@@ -67,9 +70,14 @@ def running_app(
     data.parent.mkdir(parents=True, exist_ok=True)
     log_path = data.parent / "up.log"
     log = open(log_path, "wb")  # noqa: SIM115
-    proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "up.sh"), "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        ["bash", str(ROOT / "scripts" / "up.sh"), "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     try:
@@ -161,9 +169,11 @@ def test_from_empty_database_to_a_finished_ad_and_back(  # type: ignore[no-untyp
     page.get_by_label(re.compile(r"^Campaign name")).fill("Autumn launch")
     page.get_by_label(re.compile(r"^Product name")).fill("Ember mug")
     page.get_by_label(re.compile(r"^Product description")).fill(
-        "A self-heating mug that keeps coffee at 55 °C for two hours.")
+        "A self-heating mug that keeps coffee at 55 °C for two hours."
+    )
     page.get_by_label(re.compile(r"^Audience")).fill(
-        "Remote workers whose coffee goes cold during calls.")
+        "Remote workers whose coffee goes cold during calls."
+    )
     page.get_by_label(re.compile(r"^Messaging")).fill("Every sip as hot as the first.")
     page.get_by_label(re.compile(r"^Goals")).fill("Pre-orders from cold traffic.")
     _shot(page, "01-campaign-form")

@@ -21,15 +21,24 @@ def status(ws: int, pid: int) -> str:
 
 def gens(pid: int) -> list[Generation]:
     with session_scope() as s:
-        return list(s.scalars(select(Generation).where(Generation.project_id == pid)
-                              .order_by(Generation.id)))
+        return list(
+            s.scalars(
+                select(Generation).where(Generation.project_id == pid).order_by(Generation.id)
+            )
+        )
 
 
 def charges() -> int:
     """Ledger rows that charged a generation."""
     with session_scope() as s:
-        return s.scalar(select(func.count()).select_from(CreditLedgerEntry)
-                        .where(CreditLedgerEntry.generation_id.is_not(None))) or 0
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(CreditLedgerEntry)
+                .where(CreditLedgerEntry.generation_id.is_not(None))
+            )
+            or 0
+        )
 
 
 VOICE_RATE = 8000  # Hz: speech's band, and few enough samples to compare in pure Python

@@ -39,8 +39,16 @@ from tests.jobs.helpers import status as _status
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 IDEAS = [{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3
-SCENES = [{"index": i, "visual": f"A runner on a muddy trail, shot {i}", "caption": f"Grip {i}",
-           "voiceover": f"Line {i} of the ad.", "duration": 5.0} for i in range(3)]
+SCENES = [
+    {
+        "index": i,
+        "visual": f"A runner on a muddy trail, shot {i}",
+        "caption": f"Grip {i}",
+        "voiceover": f"Line {i} of the ad.",
+        "duration": 5.0,
+    }
+    for i in range(3)
+]
 DELETED_RUNNING = "The project was deleted; the result was discarded and not charged."
 DELETED_QUEUED = "The project was deleted; the step was skipped."
 ELSEWHERE = "another-host"
@@ -83,8 +91,9 @@ def _job(gen: Generation) -> Job:
 
 def _ledger_consistent(ws: int) -> None:
     with session_scope() as s:
-        total = s.scalar(select(func.sum(CreditLedgerEntry.delta))
-                         .where(CreditLedgerEntry.workspace_id == ws))
+        total = s.scalar(
+            select(func.sum(CreditLedgerEntry.delta)).where(CreditLedgerEntry.workspace_id == ws)
+        )
         lowest = s.scalar(select(func.min(CreditLedgerEntry.balance_after)))
     assert total == workspaces.get_balance(ws) >= 0 and lowest >= 0
 
@@ -109,7 +118,10 @@ def test_a_project_deleted_while_its_step_runs_gets_no_result_no_charge_no_statu
     assert gen.output is None and _assets(pid) == []
     project = _raw(pid)
     assert (project.status, project.script, project.failed_step) == (
-        "generating_script", None, None)  # hidden as it was, not moved
+        "generating_script",
+        None,
+        None,
+    )  # hidden as it was, not moved
     assert _charges() == 0 and workspaces.get_balance(workspace_id) == 1000
     assert not _workdir(workspace_id, pid, gen).exists()
     assert "Traceback" not in worker.output()
@@ -135,8 +147,14 @@ def _spend_all_but(ws: int, keep: int) -> None:
     other = make_project(ws, title="Other ad")
     with session_scope() as s:
         spent = credits.balance(s, ws) - keep
-        gen = Generation(project_id=other, step="script", scene_index=-1, state="running",
-                         rq_job_id="gen-other", credits=spent)
+        gen = Generation(
+            project_id=other,
+            step="script",
+            scene_index=-1,
+            state="running",
+            rq_job_id="gen-other",
+            credits=spent,
+        )
         s.add(gen)
         s.flush()
         assert credits.charge(s, gen, ws) == spent
@@ -177,8 +195,14 @@ def test_redis_flushed_mid_render_loses_no_clip_and_charges_each_once(
     workspace_id, start_worker, redis_url
 ):
     workers = [start_worker(**FAULTS) for _ in range(2)]
-    pid = make_project(workspace_id, status="scenes_ready", scenes=SCENES, segments={},
-                       quality="standard", fmt="1:1")
+    pid = make_project(
+        workspace_id,
+        status="scenes_ready",
+        scenes=SCENES,
+        segments={},
+        quality="standard",
+        fmt="1:1",
+    )
     start_step(workspace_id, pid, "clip", params={"fault": "gate:flush"})
     wait_for(lambda: len(arrivals("flush")) == 2, timeout=120, what="two clips rendered")
     clips = _gens(pid)
@@ -189,16 +213,20 @@ def test_redis_flushed_mid_render_loses_no_clip_and_charges_each_once(
     # a running clip whose job is gone but whose work-horse is alive here is left alone even
     # with no grace at all; the queued clip Redis lost is enqueued again
     assert reconcile_once(grace_seconds=0, queued_grace=0) == [
-        (waiting, "enqueued again: its job was gone from Redis")]
+        (waiting, "enqueued again: its job was gone from Redis")
+    ]
     assert reconcile_once(grace_seconds=0, queued_grace=0) == []
     open_gate("flush")
-    wait_for(lambda: _status(workspace_id, pid) in ("completed", "failed"), timeout=300,
-             what="render end")
+    wait_for(
+        lambda: _status(workspace_id, pid) in ("completed", "failed"),
+        timeout=300,
+        what="render end",
+    )
     project = projects.get_project(workspace_id, pid)
     assert project.status == "completed", project.error
     assert sorted((g.step, g.state, g.attempts) for g in _gens(pid)) == sorted(
-        [("clip", "succeeded", 0)] * 3 + [("voiceover", "succeeded", 0),
-                                          ("stitch", "succeeded", 0)])
+        [("clip", "succeeded", 0)] * 3 + [("voiceover", "succeeded", 0), ("stitch", "succeeded", 0)]
+    )
     assert sorted(project.segments) == ["0", "1", "2"]
     assert _charges() == 5 and workspaces.get_balance(workspace_id) == 1000 - 3 * 15 - 5 - 5
     for w in workers:
@@ -221,8 +249,9 @@ def test_redis_flushed_while_another_host_runs_a_step_runs_it_again_after_the_gr
     assert jobqueue.get_queue().job_ids == [gen.rq_job_id]  # run again: same row, same job id
     # the first run was only cut off from Redis: it finishes now, and its result is dropped
     open_gate("lost")
-    wait_for(lambda: _status(workspace_id, pid) != "generating_script", timeout=60,
-             what="the second run")
+    wait_for(
+        lambda: _status(workspace_id, pid) != "generating_script", timeout=60, what="the second run"
+    )
     assert _status(workspace_id, pid) == "script_ready"
     (gen,) = _gens(pid)
     assert (gen.state, gen.attempts, gen.credits_charged) == ("succeeded", 1, 2)
@@ -250,17 +279,23 @@ def test_a_live_worker_on_another_host_is_left_alone(workspace_id, start_worker)
     assert (gen.state, gen.attempts, gen.credits_charged, _charges()) == ("succeeded", 0, 2, 1)
 
 
-def test_a_job_stopped_in_rq_on_another_host_runs_again_once_then_fails(
-    workspace_id, start_worker
-):
+def test_a_job_stopped_in_rq_on_another_host_runs_again_once_then_fails(workspace_id, start_worker):
     start_worker(**FAULTS)
     pid = _script_project(workspace_id)
     start_step(workspace_id, pid, "script", params={"fault": "sleep:120"})
     conn = jobqueue.redis_conn()
-    for run, outcome in ((0, "requeued: its worker stopped"), (1, "failed: its worker stopped"
-                                                                   " twice")):
-        wait_for(lambda r=run: (g := _gens(pid)[0]).state == "running" and g.attempts == r
-                 and _job(g).get_status() == JobStatus.STARTED, what=f"run {run + 1}")
+    for run, outcome in (
+        (0, "requeued: its worker stopped"),
+        (1, "failed: its worker stopped twice"),
+    ):
+        wait_for(
+            lambda r=run: (
+                (g := _gens(pid)[0]).state == "running"
+                and g.attempts == r
+                and _job(g).get_status() == JobStatus.STARTED
+            ),
+            what=f"run {run + 1}",
+        )
         (gen,) = _gens(pid)
         _elsewhere(gen.id)  # the reconciler cannot look at the pid: only RQ's registry tells
         send_stop_job_command(conn, gen.rq_job_id)  # RQ's own stop: it kills the work-horse
@@ -287,7 +322,9 @@ def test_a_queued_job_canceled_in_rq_fails_its_step_readably(workspace_id, start
     assert reconcile_once() == [(gen.id, "failed: the job failed before the step started")]
     project = projects.get_project(workspace_id, pid)
     assert (project.status, project.error) == (
-        "failed", "Script failed: The job failed before the step started.")
+        "failed",
+        "Script failed: The job failed before the step started.",
+    )
     assert _charges() == 0 and reconcile_once() == []
     start_worker(**FAULTS)
     retry_failed(workspace_id, pid)
@@ -295,9 +332,7 @@ def test_a_queued_job_canceled_in_rq_fails_its_step_readably(workspace_id, start
     assert workspaces.get_balance(workspace_id) == 998
 
 
-def test_a_job_that_finished_without_storing_a_result_fails_its_step(
-    workspace_id, start_worker
-):
+def test_a_job_that_finished_without_storing_a_result_fails_its_step(workspace_id, start_worker):
     pid = _script_project(workspace_id)
     start_step(workspace_id, pid, "script")
     (gen,) = _gens(pid)
@@ -310,7 +345,10 @@ def test_a_job_that_finished_without_storing_a_result_fails_its_step(
     assert reconcile_once() == [(gen.id, "failed: ended without storing a result")]
     project = projects.get_project(workspace_id, pid)
     assert (project.status, project.failed_step, project.error) == (
-        "failed", "script", "Script failed: The step ended without storing a result.")
+        "failed",
+        "script",
+        "Script failed: The step ended without storing a result.",
+    )
     assert _gens(pid)[0].credits_charged == 0 and _charges() == 0
     assert "Traceback" not in worker.output()
 
@@ -328,8 +366,10 @@ def test_a_step_running_past_its_timeout_on_another_host_fails_and_its_late_resu
     assert reconcile_once() == [(gen.id, "failed: job timeout")]
     project = projects.get_project(workspace_id, pid)
     assert (project.status, project.failed_step, project.error) == (
-        "failed", "script", "Script failed: The step took too long and was stopped "
-                            "(job timeout).")
+        "failed",
+        "script",
+        "Script failed: The step took too long and was stopped (job timeout).",
+    )
     open_gate("late")  # the overrunning run ends after all: nothing of it is kept
     wait_for(lambda: _job(gen).get_status() == JobStatus.FINISHED, what="late run ended")
     (gen,) = _gens(pid)
@@ -347,14 +387,20 @@ def test_the_reconcile_loop_enqueues_lost_work_until_stopped(workspace_id, start
         s.get(Generation, gen.id).created_at = utcnow() - timedelta(minutes=1)
     _job(gen).delete()
     log = Path(app_env["MEDIA_DIR"]).parent / "reconciler.log"
-    env = {**os.environ, **app_env, **FAULTS, "RECONCILE_INTERVAL": "0.5",
-           "PYTHONPATH": str(ROOT)}
-    loop = subprocess.Popen([sys.executable, "-m", "aytada", "reconcile", "--loop"], env=env,
-                            stdout=open(log, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
-                            start_new_session=True)
+    env = {**os.environ, **app_env, **FAULTS, "RECONCILE_INTERVAL": "0.5", "PYTHONPATH": str(ROOT)}
+    loop = subprocess.Popen(
+        [sys.executable, "-m", "aytada", "reconcile", "--loop"],
+        env=env,
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,  # noqa: SIM115
+        start_new_session=True,
+    )
     try:
-        wait_for(lambda: jobqueue.get_queue().job_ids == [gen.rq_job_id], timeout=30,
-                 what=f"the loop's pass\n{log.read_text(errors='replace')}")
+        wait_for(
+            lambda: jobqueue.get_queue().job_ids == [gen.rq_job_id],
+            timeout=30,
+            what=f"the loop's pass\n{log.read_text(errors='replace')}",
+        )
         start_worker(**FAULTS)
         wait_for(lambda: _status(workspace_id, pid) == "script_ready", what="script_ready")
         assert loop.poll() is None  # still looping
@@ -381,8 +427,9 @@ def test_a_job_that_fails_before_its_step_starts_is_recorded_by_the_failure_call
     wait_for(lambda: _status(workspace_id, pid) == "failed", what="failed")
     project = projects.get_project(workspace_id, pid)
     assert project.failed_step == "script"
-    assert project.error.startswith("Script failed: Unexpected error in the step "
-                                    "(NotADirectoryError")
+    assert project.error.startswith(
+        "Script failed: Unexpected error in the step (NotADirectoryError"
+    )
     assert "Traceback" not in project.error
     (gen,) = _gens(pid)
     assert (gen.state, gen.credits_charged, _charges()) == ("failed", 0, 0)
@@ -392,4 +439,3 @@ def test_a_job_that_fails_before_its_step_starts_is_recorded_by_the_failure_call
     retry_failed(workspace_id, pid)
     wait_for(lambda: _status(workspace_id, pid) == "script_ready", what="retried")
     assert _charges() == 1
-

@@ -13,14 +13,22 @@ from aytada.jobs import runner, steps
 from aytada.jobs.queue import safe_url
 from tests.factories import make_project
 
-SCENES = [{"index": i, "visual": f"v{i}", "caption": f"c{i}", "voiceover": f"l{i}",
-           "duration": 5.0} for i in range(3)]
+SCENES = [
+    {"index": i, "visual": f"v{i}", "caption": f"c{i}", "voiceover": f"l{i}", "duration": 5.0}
+    for i in range(3)
+]
 
 
 def test_editing_a_scene_of_a_failed_project_returns_it_to_render(workspace_id):
-    pid = make_project(workspace_id, status="failed", scenes=SCENES, failed_step="stitch",
-                       error="Stitching failed: x", segments={"0": 1, "1": 2, "2": 3},
-                       voiceover_asset_id=4)
+    pid = make_project(
+        workspace_id,
+        status="failed",
+        scenes=SCENES,
+        failed_step="stitch",
+        error="Stitching failed: x",
+        segments={"0": 1, "1": 2, "2": 3},
+        voiceover_asset_id=4,
+    )
     projects.save_scene(workspace_id, pid, 1, {"caption": "New caption"})
     project = projects.get_project(workspace_id, pid)
     assert project.status == "scenes_ready"
@@ -35,8 +43,14 @@ def test_a_late_clip_for_a_changed_scene_is_not_linked(workspace_id):
     with session_scope() as s:
         project = s.get(Project, pid)
         old_scene = dict(SCENES[1], caption="Old caption")
-        gen = Generation(project_id=pid, step="clip", scene_index=1, state="running",
-                         rq_job_id="x", input_snapshot={"scene": old_scene})
+        gen = Generation(
+            project_id=pid,
+            step="clip",
+            scene_index=1,
+            state="running",
+            rq_job_id="x",
+            input_snapshot={"scene": old_scene},
+        )
         s.add(gen)
         s.flush()
         result = runner.StepResult({"still": "a.png"})
@@ -48,8 +62,9 @@ def test_a_late_clip_for_a_changed_scene_is_not_linked(workspace_id):
 
 
 def test_a_retry_that_cannot_reach_redis_keeps_the_failure_to_retry(workspace_id, monkeypatch):
-    pid = make_project(workspace_id, status="failed", failed_step="ideas",
-                       error="Ideas failed: boom")
+    pid = make_project(
+        workspace_id, status="failed", failed_step="ideas", error="Ideas failed: boom"
+    )
 
     def refuse(*args, **kwargs):
         raise RedisConnectionError("connection refused")
@@ -59,7 +74,10 @@ def test_a_retry_that_cannot_reach_redis_keeps_the_failure_to_retry(workspace_id
         runner.retry_failed(workspace_id, pid)
     project = projects.get_project(workspace_id, pid)
     assert (project.status, project.failed_step, project.error) == (
-        "failed", "ideas", "Ideas failed: boom")
+        "failed",
+        "ideas",
+        "Ideas failed: boom",
+    )
 
 
 def test_redis_passwords_never_reach_messages():

@@ -91,9 +91,14 @@ def test_wrong_state_and_foreign_ids_are_refused(workspace_id):
 def test_not_enough_credits_enqueues_nothing(workspace_id):
     from aytada.core.credits import NotEnoughCredits
 
-    pid = make_project(workspace_id, status="scenes_ready",
-                       scenes=[{"index": i, "visual": "v", "caption": "c", "voiceover": "v",
-                                "duration": 1.0} for i in range(30)])
+    pid = make_project(
+        workspace_id,
+        status="scenes_ready",
+        scenes=[
+            {"index": i, "visual": "v", "caption": "c", "voiceover": "v", "duration": 1.0}
+            for i in range(30)
+        ],
+    )
     with pytest.raises(NotEnoughCredits, match="Not enough credits"):
         runner.start_step(workspace_id, pid, "clip")  # 30 × 40 + 10 > 1000
     assert _gens(pid) == []

@@ -23,8 +23,6 @@ from tests.jobs.helpers import status as _status
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 
 
-
-
 def test_success_path_stores_output_charges_and_moves_status(workspace_id, start_worker):
     start_worker(**FAULTS)
     pid = make_project(workspace_id)
@@ -45,9 +43,12 @@ def test_success_path_stores_output_charges_and_moves_status(workspace_id, start
 
 def test_exception_fails_project_with_error_and_charges_nothing(workspace_id, start_worker):
     start_worker(**FAULTS)
-    pid = make_project(workspace_id, status="ideas_ready",
-                       ideas=[{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3,
-                       chosen_idea=0)
+    pid = make_project(
+        workspace_id,
+        status="ideas_ready",
+        ideas=[{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3,
+        chosen_idea=0,
+    )
     start_step(workspace_id, pid, "script", params={"fault": "raise"})
     wait_for(lambda: _status(workspace_id, pid) == "failed", what="failed")
     project = projects.get_project(workspace_id, pid)
@@ -78,8 +79,13 @@ def test_job_timeout_fails_the_project(workspace_id, start_worker, monkeypatch):
 
 def _reconcile(env: dict[str, str]) -> str:
     full = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-m", "aytada", "reconcile"], env=full,
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "aytada", "reconcile"],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout
 
@@ -89,9 +95,12 @@ def test_sigkill_mid_step_runs_it_again_once_and_charges_once(
     workspace_id, start_worker, app_env, victim
 ):
     worker = start_worker(**FAULTS)
-    pid = make_project(workspace_id, status="ideas_ready",
-                       ideas=[{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3,
-                       chosen_idea=0)
+    pid = make_project(
+        workspace_id,
+        status="ideas_ready",
+        ideas=[{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3,
+        chosen_idea=0,
+    )
     start_step(workspace_id, pid, "script", params={"fault": "sleep-first:60"})
     wait_for(lambda: _gens(pid)[0].state == "running", what="running")
     horses = wait_for(worker.horse_pids, what="work-horse")
@@ -104,12 +113,14 @@ def test_sigkill_mid_step_runs_it_again_once_and_charges_once(
     if victim != "work-horse":
         # the horse followed its worker; the reconciler hands the step back, a new worker runs it
         assert _status(workspace_id, pid) == "generating_script"
-        out = wait_for(lambda: "1 generation(s) run again" in (o := _reconcile(app_env)) and o,
-                       timeout=30, what="reconcile")
+        out = wait_for(
+            lambda: "1 generation(s) run again" in (o := _reconcile(app_env)) and o,
+            timeout=30,
+            what="reconcile",
+        )
         assert "requeued" in out
         start_worker(**FAULTS)
-    wait_for(lambda: _status(workspace_id, pid) == "script_ready", timeout=60,
-             what="script_ready")
+    wait_for(lambda: _status(workspace_id, pid) == "script_ready", timeout=60, what="script_ready")
     (gen,) = _gens(pid)  # the same generation row, run a second time
     assert (gen.state, gen.attempts, gen.credits_charged) == ("succeeded", 1, 2)
     assert _charges() == 1

@@ -23,15 +23,30 @@ from tests.jobs.helpers import gens as _gens
 from tests.jobs.helpers import status as _status
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
-SCENES = [{"index": i, "visual": f"A runner on a muddy trail, shot {i}", "caption": f"Grip {i}",
-           "voiceover": f"Line {i} of the ad.", "duration": 5.0} for i in range(3)]
+SCENES = [
+    {
+        "index": i,
+        "visual": f"A runner on a muddy trail, shot {i}",
+        "caption": f"Grip {i}",
+        "voiceover": f"Line {i} of the ad.",
+        "duration": 5.0,
+    }
+    for i in range(3)
+]
 CLIP = 15  # a standard-quality clip; voiceover and stitching cost 5 each
 pytestmark = pytest.mark.slow
 
 
 def _render_project(ws: int) -> int:
-    return make_project(ws, status="scenes_ready", scenes=SCENES, segments={},
-                        quality="standard", fmt="1:1", length_s=15)
+    return make_project(
+        ws,
+        status="scenes_ready",
+        scenes=SCENES,
+        segments={},
+        quality="standard",
+        fmt="1:1",
+        length_s=15,
+    )
 
 
 def _settled(ws: int, pid: int) -> bool:
@@ -49,11 +64,15 @@ def _ledger_consistent(ws: int) -> None:
     """The balance is the sum of the ledger, never negative, and every charge matches its
     generation's `credits_charged`."""
     with session_scope() as s:
-        total = s.scalar(select(func.sum(CreditLedgerEntry.delta))
-                         .where(CreditLedgerEntry.workspace_id == ws))
+        total = s.scalar(
+            select(func.sum(CreditLedgerEntry.delta)).where(CreditLedgerEntry.workspace_id == ws)
+        )
         lowest = s.scalar(select(func.min(CreditLedgerEntry.balance_after)))
-        rows = s.execute(select(CreditLedgerEntry.delta, Generation.credits_charged)
-                         .join(Generation, Generation.id == CreditLedgerEntry.generation_id)).all()
+        rows = s.execute(
+            select(CreditLedgerEntry.delta, Generation.credits_charged).join(
+                Generation, Generation.id == CreditLedgerEntry.generation_id
+            )
+        ).all()
     assert total == workspaces.get_balance(ws) >= 0 and lowest >= 0
     assert all(-delta == charged for delta, charged in rows)
 
@@ -78,9 +97,10 @@ def test_clips_finishing_at_the_same_moment_move_the_project_on_exactly_once(
     clips = [g for g in _gens(pid) if g.step == "clip"]
     assert len(arrivals("fan-in")) == 3 and len({g.worker_pid for g in clips}) == 3
     # one move out of generating_video: one voiceover generation, one stitching, nothing else
-    assert sorted(_steps(pid)) == sorted([("clip", i, "succeeded") for i in range(3)]
-                                         + [("voiceover", -1, "succeeded"),
-                                            ("stitch", -1, "succeeded")])
+    assert sorted(_steps(pid)) == sorted(
+        [("clip", i, "succeeded") for i in range(3)]
+        + [("voiceover", -1, "succeeded"), ("stitch", -1, "succeeded")]
+    )
     # every clip's segment is linked (no lost update of the segments map)
     with session_scope() as s:
         linked = {k: s.get(Asset, v).generation_id for k, v in project.segments.items()}
@@ -102,18 +122,20 @@ def test_a_one_scene_re_render_started_while_the_other_clips_finish_ends_consist
     wait_for(lambda: len(arrivals("late")) == 2, timeout=240, what="siblings at the barrier")
     assert "scene 2" in projects.get_project(workspace_id, pid).error
     # the user re-renders scene 2 now; its clip joins the two that are finishing
-    started = start_step(workspace_id, pid, "clip", scenes=[1],
-                         params={"fault": "barrier:late:3"})
+    started = start_step(workspace_id, pid, "clip", scenes=[1], params={"fault": "barrier:late:3"})
     assert len(started.generation_ids) == 1
     assert started.credits == CLIP + 5 + 5
     wait_for(lambda: _settled(workspace_id, pid), timeout=300, what="render settled")
     project = projects.get_project(workspace_id, pid)
     assert project.status == "completed", project.error
     assert (project.failed_step, project.error) == (None, None)
-    assert _steps(pid)[:4] == [("clip", 0, "succeeded"), ("clip", 1, "failed"),
-                               ("clip", 2, "succeeded"), ("clip", 1, "succeeded")]
-    assert sorted(_steps(pid)[4:]) == [("stitch", -1, "succeeded"),
-                                       ("voiceover", -1, "succeeded")]
+    assert _steps(pid)[:4] == [
+        ("clip", 0, "succeeded"),
+        ("clip", 1, "failed"),
+        ("clip", 2, "succeeded"),
+        ("clip", 1, "succeeded"),
+    ]
+    assert sorted(_steps(pid)[4:]) == [("stitch", -1, "succeeded"), ("voiceover", -1, "succeeded")]
     clips = [g for g in _gens(pid) if g.step == "clip" and g.state == "succeeded"]
     with session_scope() as s:
         linked = {k: s.get(Asset, v).generation_id for k, v in project.segments.items()}
@@ -130,8 +152,14 @@ def _spend_all_but(ws: int, keep: int) -> None:
     other = make_project(ws, title="Other ad")
     with session_scope() as s:
         spent = credits.balance(s, ws) - keep
-        gen = Generation(project_id=other, step="script", scene_index=-1, state="running",
-                         rq_job_id="gen-other", credits=spent)
+        gen = Generation(
+            project_id=other,
+            step="script",
+            scene_index=-1,
+            state="running",
+            rq_job_id="gen-other",
+            credits=spent,
+        )
         s.add(gen)
         s.flush()
         assert credits.charge(s, gen, ws) == spent
@@ -154,14 +182,16 @@ def test_clips_charging_together_against_a_drained_balance_take_only_what_is_the
     clips = [g for g in _gens(pid) if g.step == "clip"]
     paid = [g for g in clips if g.state == "succeeded"]
     assert len(paid) == 1 and paid[0].credits_charged == CLIP
-    assert all(g.credits_charged == 0 and "Not enough credits" in g.error
-               for g in clips if g not in paid)
+    assert all(
+        g.credits_charged == 0 and "Not enough credits" in g.error for g in clips if g not in paid
+    )
     assert [g.step for g in _gens(pid)].count("voiceover") == 0
     assert workspaces.get_balance(workspace_id) == CLIP - 1
     _ledger_consistent(workspace_id)
     # only the paid clip is linked and has files; the unpaid ones left nothing behind
-    assert project.segments == {str(paid[0].scene_index): project.segments[
-        str(paid[0].scene_index)]}
+    assert project.segments == {
+        str(paid[0].scene_index): project.segments[str(paid[0].scene_index)]
+    }
     with session_scope() as s:
         assets = s.scalars(select(Asset).where(Asset.project_id == pid)).all()
         assert {a.generation_id for a in assets} == {paid[0].id}

@@ -290,8 +290,12 @@ def test_banner_and_jingle_through_workers_with_the_real_adapters(
     assert abs(ffmpeg.measure_loudness(audio) - ffmpeg.TARGET_LUFS) < 1.5
     assert tone_share(audio, MUSIC_HZ[0]) > 0.05  # the song the API made, not a local synth
 
-    assert assert_charged(workspace_id, banner, lambda step: {"design": "banner",
-                                                              "compose": None}[step]) == 9
+    assert (
+        assert_charged(
+            workspace_id, banner, lambda step: {"design": "banner", "compose": None}[step]
+        )
+        == 9
+    )
     assert assert_charged(workspace_id, jingle, lambda step: "jingle") == credits.price("jingle")
     assert workspaces.get_balance(workspace_id) == 1000 - 9 - credits.price("jingle")
     assert_clean(apis, workers)

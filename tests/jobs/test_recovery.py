@@ -37,6 +37,8 @@ from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
 from tests.jobs.helpers import status as _status
 
+pytestmark = pytest.mark.integration  # `up`, workers and Redis restarted
+
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 IDEAS = [{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3
 SCENES = [{"index": i, "visual": f"v{i}", "caption": f"c{i}", "voiceover": f"l{i}",

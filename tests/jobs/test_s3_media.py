@@ -71,7 +71,10 @@ def _studio(pid: int) -> AppTest:
 
 
 def test_two_workers_with_their_own_caches_render_one_video_into_the_bucket(
-    s3: S3Bucket, workspace_id: int, start_worker, tmp_path: Path  # noqa: F811
+    s3: S3Bucket,  # noqa: F811
+    workspace_id: int,
+    start_worker,
+    tmp_path: Path,
 ):
     if shutil.which("espeak-ng") is None:
         if IN_CI:
@@ -155,7 +158,10 @@ def test_two_workers_with_their_own_caches_render_one_video_into_the_bucket(
 
 
 def test_a_step_whose_generation_was_failed_meanwhile_leaves_nothing_in_the_bucket(
-    s3: S3Bucket, workspace_id: int, start_worker, tmp_path: Path  # noqa: F811
+    s3: S3Bucket,  # noqa: F811
+    workspace_id: int,
+    start_worker,
+    tmp_path: Path,
 ):
     ws = workspace_id
     pid = make_project(ws, status="scenes_ready", quality="standard", script=SCRIPT,

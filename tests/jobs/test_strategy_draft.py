@@ -1,4 +1,4 @@
-""""Draft strategy with AI" and A/B variants through real `aytada worker` processes: the draft
+""" "Draft strategy with AI" and A/B variants through real `aytada worker` processes: the draft
 is a recorded, free generation of no project that recovery handles like any step; a variant
 runs from different ideas and its snapshot carries its own strategy."""
 
@@ -44,9 +44,7 @@ def _done(ws: int, gen_id: int):  # type: ignore[no-untyped-def]
     return draft if not draft.open else None
 
 
-def test_a_campaign_draft_is_recorded_as_a_free_generation_and_appears(
-    workspace_id, start_worker
-):
+def test_a_campaign_draft_is_recorded_as_a_free_generation_and_appears(workspace_id, start_worker):
     start_worker()
     cid = make_campaign(workspace_id)
     balance = workspaces.get_balance(workspace_id)
@@ -67,9 +65,7 @@ def test_a_campaign_draft_is_recorded_as_a_free_generation_and_appears(
     assert campaigns.get_campaign(workspace_id, cid).audience.startswith("Weekend runners")
 
 
-def test_a_form_draft_needs_the_product_and_writes_nothing_when_refused(
-    workspace_id, start_worker
-):
+def test_a_form_draft_needs_the_product_and_writes_nothing_when_refused(workspace_id, start_worker):
     start_worker()
     try:
         start_strategy_draft(workspace_id, {**FORM, "product_description": "  "})

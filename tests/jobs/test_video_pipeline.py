@@ -64,8 +64,9 @@ def test_a_15_second_9_16_ad_ends_as_a_real_mp4(workspace_id, start_worker, tmp_
     assert ann is not None
     start_step(workspace_id, pid, "clip", user_id=ann.user_id)  # Ann clicks Render
     assert len(_gens(pid, "clip")) == len(project.scenes)  # one job per scene
-    wait_for(lambda: _status(workspace_id, pid) in ("completed", "failed"), timeout=300,
-             what="completed")
+    wait_for(
+        lambda: _status(workspace_id, pid) in ("completed", "failed"), timeout=300, what="completed"
+    )
     project = projects.get_project(workspace_id, pid)
     assert project.status == "completed", project.error
     asset = projects.get_asset(workspace_id, project.output_asset_id)
@@ -78,8 +79,9 @@ def test_a_15_second_9_16_ad_ends_as_a_real_mp4(workspace_id, start_worker, tmp_
     assert_voice_heard(video, voice)  # the voice is there, not only the music
     # caption pixels: the middle of scene 1 shows its caption in the lower third
     frame = ffmpeg.extract_frame(video, project.scenes[0]["duration"] / 2, tmp_path / "f.png")
-    still = media.resolve(next(a.path for a in projects.assets_of(workspace_id, pid)
-                               if a.role == "scene_still"))
+    still = media.resolve(
+        next(a.path for a in projects.assets_of(workspace_id, pid) if a.role == "scene_still")
+    )
     assert _lower_third_differs(frame, still)
     # every step recorded, succeeded and charged once
     steps = [(g.step, g.state) for g in _gens(pid)]
@@ -136,8 +138,11 @@ def test_a_failing_scene_fails_the_render_and_retry_renders_only_that_scene(
     start_step(workspace_id, pid, "clip", params={"fault": "raise-scene:1"})
     wait_for(lambda: _status(workspace_id, pid) == "failed", timeout=240, what="failed")
     # let the siblings finish: they store and charge their output but move no status
-    wait_for(lambda: all(g.state in ("succeeded", "failed") for g in _gens(pid, "clip")),
-             timeout=240, what="sibling clips")
+    wait_for(
+        lambda: all(g.state in ("succeeded", "failed") for g in _gens(pid, "clip")),
+        timeout=240,
+        what="sibling clips",
+    )
     project = projects.get_project(workspace_id, pid)
     assert project.failed_step == "clip" and "scene 2" in project.error
     assert project.status == "failed"
@@ -148,17 +153,20 @@ def test_a_failing_scene_fails_the_render_and_retry_renders_only_that_scene(
     retry_failed(workspace_id, pid)
     clips = _gens(pid, "clip")
     assert [g.scene_index for g in clips[n:]] == [1]  # only the failed scene again
-    wait_for(lambda: _status(workspace_id, pid) in ("completed", "failed"), timeout=240,
-             what="completed")
+    wait_for(
+        lambda: _status(workspace_id, pid) in ("completed", "failed"), timeout=240, what="completed"
+    )
     project = projects.get_project(workspace_id, pid)
     assert project.status == "completed", project.error
     assert workspaces.get_balance(workspace_id) == balance_after_fail - 15 - 5 - 5
-    info = ffmpeg.probe(media.resolve(projects.get_asset(workspace_id,
-                                                         project.output_asset_id).path))
+    info = ffmpeg.probe(
+        media.resolve(projects.get_asset(workspace_id, project.output_asset_id).path)
+    )
     assert (info["width"], info["height"]) == (720, 720)
     with session_scope() as s:
-        stills = s.scalars(select(Asset).where(Asset.project_id == pid,
-                                               Asset.role == "scene_still")).all()
+        stills = s.scalars(
+            select(Asset).where(Asset.project_id == pid, Asset.role == "scene_still")
+        ).all()
     assert len(stills) == n
 
 

@@ -367,8 +367,13 @@ def picture_png(width: int, height: int) -> bytes:
     img = Image.merge("RGB", (backdrop, backdrop.rotate(180), Image.new("L", (width, height), 90)))
     draw = ImageDraw.Draw(img)
     cx, cy, r = width // 2, height // 2, min(width, height) // 4
-    draw.rounded_rectangle((cx - r // 2, cy - r, cx + r // 2, cy + r), radius=r // 5,
-                           fill=(240, 200, 60), outline=(30, 30, 30), width=max(2, r // 30))
+    draw.rounded_rectangle(
+        (cx - r // 2, cy - r, cx + r // 2, cy + r),
+        radius=r // 5,
+        fill=(240, 200, 60),
+        outline=(30, 30, 30),
+        width=max(2, r // 30),
+    )
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()
@@ -576,7 +581,7 @@ class FakeOpenAI(_FakeApi):
         body = request.json or {}
         model = str(body.get("model") or "")
         prompt = str(body.get("input") or "")
-        fmt = ((body.get("text") or {}).get("format") or {})
+        fmt = (body.get("text") or {}).get("format") or {}
         _need(bool(model), "you must provide a model parameter")
         _need(bool(prompt.strip()) and bool(body.get("instructions")), "input is empty")
         _need(fmt.get("type") == "json_schema", "expected a structured output format")
@@ -659,8 +664,14 @@ class FakeOpenAI(_FakeApi):
         with self._lock:
             video["polls"] += 1
             video["status"] = "in_progress" if video["polls"] == 1 else "completed"
-        self._record(ApiCall("videos.retrieve", request.path, model=video["model"],
-                             fields={"video_id": video["id"], "status": video["status"]}))
+        self._record(
+            ApiCall(
+                "videos.retrieve",
+                request.path,
+                model=video["model"],
+                fields={"video_id": video["id"], "status": video["status"]},
+            )
+        )
         return Reply(200, self._video_json(video))
 
     def _content(self, request: Recorded) -> Reply:
@@ -715,8 +726,15 @@ class FakeElevenLabs(_FakeApi):
         _need(re.fullmatch(r"[A-Za-z0-9]{8,40}", voice_id) is not None,
               f"A voice with voice_id {voice_id} was not found")  # fmt: skip
         fmt = self._format(request)
-        self._record(ApiCall("tts", request.path, model=str(body.get("model_id") or ""),
-                             voice_id=voice_id, fields={"text": text, "output_format": fmt}))
+        self._record(
+            ApiCall(
+                "tts",
+                request.path,
+                model=str(body.get("model_id") or ""),
+                voice_id=voice_id,
+                fields={"text": text, "output_format": fmt},
+            )
+        )
         return Reply(200, speech_mp3(speech_seconds(text)), content_type="audio/mpeg")
 
     def _music(self, request: Recorded) -> Reply:
@@ -726,11 +744,20 @@ class FakeElevenLabs(_FakeApi):
               "music_length_ms must be between 3000 and 600000")  # fmt: skip
         _need(bool(str(body.get("prompt") or "").strip()), "prompt must not be empty")
         fmt = self._format(request)
-        self._record(ApiCall("music", request.path, model=str(body.get("model_id") or ""),
-                             seconds=f"{length / 1000:g}",
-                             fields={"prompt": body.get("prompt"), "output_format": fmt,
-                                     "music_length_ms": length,
-                                     "force_instrumental": body.get("force_instrumental")}))
+        self._record(
+            ApiCall(
+                "music",
+                request.path,
+                model=str(body.get("model_id") or ""),
+                seconds=f"{length / 1000:g}",
+                fields={
+                    "prompt": body.get("prompt"),
+                    "output_format": fmt,
+                    "music_length_ms": length,
+                    "force_instrumental": body.get("force_instrumental"),
+                },
+            )
+        )
         return Reply(200, music_mp3(length / 1000), content_type="audio/mpeg")
 
 
@@ -748,10 +775,27 @@ def tone_share(path: Path, hz: float, *, start: float = 0.0, seconds: float | No
 
     from aytada.providers.ffmpeg import ffmpeg_exe
 
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-ss", f"{start}",
-           "-i", str(path), "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"]
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-ss",
+        f"{start}",
+        "-i",
+        str(path),
+        "-vn",
+        "-ac",
+        "1",
+        "-ar",
+        str(rate),
+        "-f",
+        "s16le",
+        "-",
+    ]
     if seconds is not None:
-        cmd[cmd.index("-vn"):cmd.index("-vn")] = ["-t", f"{seconds}"]
+        cmd[cmd.index("-vn") : cmd.index("-vn")] = ["-t", f"{seconds}"]
     raw = subprocess.run(cmd, check=True, capture_output=True, timeout=120).stdout
     samples = array.array("h", raw)
     n = len(samples)

@@ -190,8 +190,14 @@ LYRICS = "Glow up, glow on\nLumen in the morning sun"
 def test_lyrics_are_sung_unless_instrumental_is_asked(stub: StubServer, tmp_path: Path) -> None:
     stub.add("POST", "/v1/music", Reply(200, MP3, content_type="audio/mpeg"))
     provider = ElevenLabsMusic(KEY, base_url=stub.url, sleep=no_sleep)
-    provider.compose("bright pop jingle", 15, tmp_path / "sung.mp3", lyrics=LYRICS,
-                     instrumental=False, mood="playful")
+    provider.compose(
+        "bright pop jingle",
+        15,
+        tmp_path / "sung.mp3",
+        lyrics=LYRICS,
+        instrumental=False,
+        mood="playful",
+    )
     provider.compose("bright pop jingle", 15, tmp_path / "bed.mp3", lyrics=LYRICS)
     sung, bed = stub.calls("POST", "/v1/music")
     assert sung.json["force_instrumental"] is False

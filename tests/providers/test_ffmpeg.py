@@ -69,7 +69,12 @@ def segments(still: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path
     lengths = (1.0, 2.0, 1.5)
     return [
         ff.render_segment_from_still(
-            still, folder / f"seg{i}.mp4", seconds=s, width=W, height=H, caption=f"Scene {i}",
+            still,
+            folder / f"seg{i}.mp4",
+            seconds=s,
+            width=W,
+            height=H,
+            caption=f"Scene {i}",
             seed=i,
         )
         for i, s in enumerate(lengths)

@@ -83,7 +83,7 @@ def test_jingle_has_a_motif_over_chords_bass_and_beat() -> None:
     assert last.start + last.length == pytest.approx(15, abs=0.01)
     # the motif comes back: its opening intervals recur at least twice more
     lead = sorted(music.part("lead"), key=lambda note: note.start)
-    shape = [b.midi - a.midi for a, b in zip(lead, lead[1:len(music.motif)], strict=False)]
+    shape = [b.midi - a.midi for a, b in zip(lead, lead[1 : len(music.motif)], strict=False)]
     openings = sum(
         [b.midi - a.midi for a, b in zip(lead[i:], lead[i + 1 : i + len(music.motif)],
                                          strict=False)] == shape

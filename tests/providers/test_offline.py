@@ -279,8 +279,15 @@ def test_offline_pipeline_end_to_end(tmp_path: Path) -> None:
                          seed=scene.index),
             tmp_path / f"still{scene.index}.png",
         )  # fmt: skip
-        request = SegmentRequest(still=still, prompt=scene.visual, seconds=scene.duration,
-                                 width=W, height=H, caption=scene.caption, seed=scene.index)
+        request = SegmentRequest(
+            still=still,
+            prompt=scene.visual,
+            seconds=scene.duration,
+            width=W,
+            height=H,
+            caption=scene.caption,
+            seed=scene.index,
+        )
         segments.append(FfmpegMotionClips().segment(request, tmp_path / f"seg{scene.index}.mp4"))
         spoken = EspeakVoice().speak(scene.voiceover, tmp_path / f"line{scene.index}.wav")
         lines.append(ff.fit_audio(spoken.path, tmp_path / f"fit{scene.index}.wav",

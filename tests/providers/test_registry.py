@@ -28,6 +28,7 @@ def cfg(overrides: dict[str, str] | None = None, **values: str) -> ProviderConfi
     """A registry config from variable values, as the settings would hand them over."""
     return ProviderConfig(values=values, overrides=overrides or {})
 
+
 OFFLINE = {
     "text": "offline",
     "image": "offline",
@@ -72,9 +73,7 @@ def test_shotstack_only_by_override() -> None:
 
 
 def test_override_to_offline_beats_a_key() -> None:
-    config = cfg(
-        OPENAI_API_KEY=OPENAI_KEY, overrides={"clip": "offline", "Image": " LOCAL "}
-    )
+    config = cfg(OPENAI_API_KEY=OPENAI_KEY, overrides={"clip": "offline", "Image": " LOCAL "})
     chosen = describe(config)
     assert chosen["text"] == "openai"
     assert chosen["clip"] == "offline" and chosen["image"] == "offline"
@@ -102,9 +101,7 @@ def test_override_to_real_without_key_is_a_clear_error() -> None:
     ],
 )
 def test_impossible_overrides(overrides: dict[str, str], fragment: str) -> None:
-    config = cfg(
-        OPENAI_API_KEY=OPENAI_KEY, ELEVENLABS_API_KEY=ELEVEN_KEY, overrides=overrides
-    )
+    config = cfg(OPENAI_API_KEY=OPENAI_KEY, ELEVENLABS_API_KEY=ELEVEN_KEY, overrides=overrides)
     with pytest.raises(ProviderError, match=fragment):
         build_providers(config)
 

@@ -1,4 +1,4 @@
-""""Draft strategy with AI" in the text providers: the offline writer drafts a campaign-specific
+""" "Draft strategy with AI" in the text providers: the offline writer drafts a campaign-specific
 strategy in whole sentences that invents nothing; OpenAI gets the facts and its answer is parsed."""
 
 from __future__ import annotations

@@ -164,8 +164,9 @@ def test_empty_state_says_what_to_do(app, ws):
 
 
 def test_failed_card_shows_the_error(app, ws):
-    pid = make_project(ws, status="failed", error="Script failed: the model timed out",
-                       title="Broken ad")
+    pid = make_project(
+        ws, status="failed", error="Script failed: the model timed out", title="Broken ad"
+    )
     make_project(ws, status="completed", title="Fine ad")
     at = app(PAGE)
     body = texts(at)

@@ -375,9 +375,7 @@ def test_the_loser_of_a_double_render_reads_busy_not_no_scene(app, ws, ui_redis)
     assert "Render is already running for this project." in [e.value for e in tab_b.error]
     # every clip done, the voiceover running: still busy (it used to read "no scene")
     with session_scope() as s:
-        s.execute(
-            update(Generation).where(Generation.project_id == pid).values(state="succeeded")
-        )
+        s.execute(update(Generation).where(Generation.project_id == pid).values(state="succeeded"))
         from aytada.core.models import Project
 
         s.execute(
@@ -467,9 +465,7 @@ def test_an_unknown_page_path_shows_not_found(app, ws):
 
 
 @pytest.mark.parametrize("failed_step", ["clip", "voiceover", "stitch"])
-def test_a_failed_render_shows_a_clear_failed_state_in_its_section(
-    app, ws, ui_redis, failed_step
-):
+def test_a_failed_render_shows_a_clear_failed_state_in_its_section(app, ws, ui_redis, failed_step):
     segments = {"0": 1, "1": 2} if failed_step == "clip" else SEGMENTS
     pid = video_with_scenes(
         ws, status="failed", failed_step=failed_step, segments=segments,

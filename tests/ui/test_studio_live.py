@@ -53,9 +53,7 @@ def watcher_page(workspace_id, project_id, finish_during_first_run):  # type: ig
     st.session_state["drawn"] = project.status
     if finish_during_first_run and st.session_state["runs"] == 1:
         with session_scope() as s:
-            s.execute(
-                update(Project).where(Project.id == project_id).values(status="ideas_ready")
-            )
+            s.execute(update(Project).where(Project.id == project_id).values(status="ideas_ready"))
     live.status_watcher(workspace_id, project)
 
 
@@ -245,4 +243,3 @@ def test_a_reopened_project_keeps_its_last_output_open_without_the_new_marker(ap
     assert any(v for k, v in opened.items() if k.startswith("**2 · Script"))
     assert not any("New" in k for k in opened)
     assert "Your new script is ready" not in texts(at)
-

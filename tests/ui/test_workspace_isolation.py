@@ -103,7 +103,10 @@ def test_media_files_are_served_only_from_the_pages_workspace(two):
     acme, beta = two["acme"], two["beta"]
     assert workspace_file(acme["ws"], acme["final"]) is not None
     assert workspace_file(acme["ws"], beta["final"]) is None  # a row or a link naming Beta's
-    assert workspace_file(acme["ws"], f"ws{acme['ws']}/../ws{beta['ws']}/p{beta['pid']}/final.mp4") is None  # noqa: E501
+    assert (
+        workspace_file(acme["ws"], f"ws{acme['ws']}/../ws{beta['ws']}/p{beta['pid']}/final.mp4")
+        is None
+    )  # noqa: E501
     absolute = str(get_settings().media_dir / beta["final"])
     assert workspace_file(acme["ws"], absolute) is None
     assert workspace_file(beta["ws"], beta["final"]) is not None

@@ -35,9 +35,10 @@ class FfmpegMotionClips:
             known = ", ".join(m for m in ff.MOTIONS if m)
             raise ProviderError(f"unknown camera motion {request.motion!r} (use {known})")
         if not motion:
-            motion = MOTION_FOR_LAYOUT.get(layout) or _SEEDED_MOTIONS[
-                int(request.seed) % len(_SEEDED_MOTIONS)
-            ]
+            motion = (
+                MOTION_FOR_LAYOUT.get(layout)
+                or _SEEDED_MOTIONS[int(request.seed) % len(_SEEDED_MOTIONS)]
+            )
         return ff.render_segment_from_still(
             request.still,
             out_path,

@@ -214,7 +214,7 @@ class _Palette:
 
 
 def frame_shape(width: int, height: int) -> str:
-    """"tall" (9:16 and other portraits), "wide" (16:9, landscape) or "square" (around 1:1)."""
+    """ "tall" (9:16 and other portraits), "wide" (16:9, landscape) or "square" (around 1:1)."""
     ratio = height / width
     return "tall" if ratio >= 1.25 else "wide" if ratio <= 0.8 else "square"
 
@@ -445,8 +445,12 @@ class _Job:
         if drawn:
             self.result.boxes["name"] = drawn
             if brand_line and self.brand and self.brand.lower() != self.title.lower():
-                below = (area[0], drawn[3] + round(self.h * 0.012), area[2],
-                         drawn[3] + round(self.h * 0.012) + round(self.unit() * 0.06))
+                below = (
+                    area[0],
+                    drawn[3] + round(self.h * 0.012),
+                    area[2],
+                    drawn[3] + round(self.h * 0.012) + round(self.unit() * 0.06),
+                )
                 done = _draw_text(canvas, self.brand, below, round(self.unit() * 0.042),
                                   align=align, max_lines=1)  # fmt: skip
                 if done:
@@ -486,8 +490,11 @@ class _Job:
                                max_lines=2 if has_photo else 3)  # fmt: skip
             if drawn:
                 self.result.boxes["name"] = drawn
-        show_brand = self.brand and self.brand.lower() != self.title.lower() and (
-            self.logo is not None or has_photo)
+        show_brand = (
+            self.brand
+            and self.brand.lower() != self.title.lower()
+            and (self.logo is not None or has_photo)
+        )
         if show_brand:
             drawn = _draw_text(canvas, self.brand, self.px(self.spec["brand"]),
                                round(self.unit() * 0.042), align="center", max_lines=1)  # fmt: skip
@@ -776,8 +783,9 @@ def _gradient(width: int, height: int, start: RGB, end: RGB, angle: int) -> Imag
         (angle % 70) - 35, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=None
     )
     mask = mask.crop((40, 40, 216, 216)).resize((width, height), Image.Resampling.BICUBIC)
-    return Image.composite(Image.new("RGB", (width, height), end),
-                           Image.new("RGB", (width, height), start), mask).convert("RGBA")
+    return Image.composite(
+        Image.new("RGB", (width, height), end), Image.new("RGB", (width, height), start), mask
+    ).convert("RGBA")
 
 
 def _soft_shapes(canvas: Image.Image, dice: _Dice, accent: RGB, end: RGB) -> Image.Image:

@@ -41,9 +41,7 @@ class SynthMusic(MusicProvider):
     name = "offline"
     model = "synth"
 
-    def plan(
-        self, prompt: str, seconds: float, *, lyrics: str = "", mood: str = ""
-    ) -> melody.Plan:
+    def plan(self, prompt: str, seconds: float, *, lyrics: str = "", mood: str = "") -> melody.Plan:
         """The notes :meth:`compose` plays for these arguments."""
         return melody.plan(
             prompt,

@@ -157,11 +157,20 @@ class EspeakVoice:
         with ff.atomic_output(out) as part:
             if raw is None:
                 samples = round(float(seconds or 0.5) * ff.AUDIO_RATE)
-                source = ["-f", "lavfi", "-i", f"anullsrc=r={ff.AUDIO_RATE}:cl=mono",
-                          "-filter:a", f"atrim=end_sample={samples}"]
+                source = [
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    f"anullsrc=r={ff.AUDIO_RATE}:cl=mono",
+                    "-filter:a",
+                    f"atrim=end_sample={samples}",
+                ]
             else:
-                source = ["-i", str(raw), "-filter:a",
-                          f"aresample={ff.AUDIO_RATE},aformat=channel_layouts=mono"]
+                source = [
+                    "-i",
+                    str(raw),
+                    "-filter:a",
+                    f"aresample={ff.AUDIO_RATE},aformat=channel_layouts=mono",
+                ]
             ff.run_ffmpeg([*source, *codec, *fmt, str(part)], what="writing the voiceover")
         return out
-

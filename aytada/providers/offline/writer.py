@@ -737,6 +737,7 @@ _STYLES: dict[str, _Style] = {  # by creative style (:data:`STYLES`)
     ),
 }
 
+
 def _unknown_style(name: str) -> _Style:
     """A style the writer has no table for: no frames, a generic approach and look."""
     approach = f"A {name} treatment that keeps the product front and centre."
@@ -823,12 +824,13 @@ _LINES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "first_person": {
         "story": ("Okay, so here's what happened.", "Real talk about my {routine}."),
-        "problem": ("I tried everything, and nothing really stuck.",
-                    "I kept trying {thing}, and none of them worked for me."),
+        "problem": (
+            "I tried everything, and nothing really stuck.",
+            "I kept trying {thing}, and none of them worked for me.",
+        ),
         "agitate": ("Honestly? It was getting frustrating.", "And I was tired of starting over."),
         "reveal": ("Then I found {product}.", "That's when I found {product}."),
-        "solution": ("Then I tried {product}, and it clicked.",
-                     "So I gave {product} a real try."),
+        "solution": ("Then I tried {product}, and it clicked.", "So I gave {product} a real try."),
         "compare": ("I've tried the others. This one is different.",),
         "reminder": ("I kept seeing {product}, so I finally tried it.",),
         "difference": ("What got me? {claim}",),
