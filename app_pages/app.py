@@ -11,6 +11,7 @@ from aytada.core.workspaces import get_balance
 from aytada.jobs.providers import provider_names
 from aytada.ui import access as acc
 from aytada.ui import widgets as w
+from aytada.ui.streamlit_compat import requested_unknown_page
 
 
 def main() -> None:
@@ -46,6 +47,6 @@ def main() -> None:
         providers, provider_error = None, str(exc)
     w.sidebar(get_balance(access.workspace_id), providers, provider_error)
 
-    if w.requested_unknown_page():  # a mistyped or old link: say so rather than show Home
+    if requested_unknown_page():  # a mistyped or old link: say so rather than show Home
         w.not_found("There is no page at this address.", w.HOME, "Go to Home")
     page.run()

@@ -16,11 +16,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 
 from aytada.core import teams
 from aytada.core.settings import LOOPBACK, get_settings
 from aytada.core.teams import Access
+from aytada.ui import streamlit_compat
 
 SIGNED_IN_AS = "_aytada_signed_in_as"  # the address whose sign-in this session recorded
 CHOICE = "_aytada_workspace_choice"  # the workspace chosen in the sidebar (checked every run)
@@ -31,7 +31,6 @@ RETURN_TO = "_aytada_return_to"  # (url path, query params) to open after this s
 # browser asked for when it clicked "Sign in" is kept here, in this server's memory, under a
 # digest of the token in the browser's XSRF cookie (a per-browser random value that survives
 # the round trip), for RETURN_TTL_S seconds: one entry per browser, taken back once.
-BROWSER_COOKIE = "_streamlit_xsrf"
 RETURN_TTL_S = 900.0
 RETURN_MAX = 2000
 _returns: dict[str, tuple[float, str, dict[str, str]]] = {}
@@ -47,7 +46,7 @@ def _auth_section() -> dict[str, Any] | None:
         if "auth" not in st.secrets:
             return None
         section = st.secrets["auth"]
-    except (StreamlitSecretNotFoundError, FileNotFoundError) as exc:
+    except (streamlit_compat.SecretNotFoundError, FileNotFoundError) as exc:
         # Streamlit says "not found" for a missing file and for one that does not parse: only
         # the first means "no sign-in configured"
         files = [f for f in st.get_option("secrets.files") or [] if Path(f).exists()]
@@ -154,29 +153,14 @@ def _sign_in_screen() -> None:
 
 
 def browser_key(cookie: str) -> str:
-    """The browser behind an XSRF cookie: a digest of its token. The cookie's text changes on
-    every response (version 2 masks the token with 4 fresh bytes); the token does not."""
-    value = cookie.strip("\"' ")
-    if not value:
-        return ""
-    parts = value.split("|")
-    token = value.encode()
-    if parts[0] == "2" and len(parts) == 4:
-        try:
-            mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
-        except ValueError:
-            return ""
-        if not mask:
-            return ""
-        token = bytes(b ^ mask[i % len(mask)] for i, b in enumerate(masked))
-    return hashlib.sha256(token).hexdigest()
+    """The browser behind an XSRF cookie: a digest of its token ("" for none), the same
+    whichever response set the cookie."""
+    token = streamlit_compat.xsrf_token(cookie)
+    return hashlib.sha256(token).hexdigest() if token else ""
 
 
 def _browser() -> str:
-    try:
-        return browser_key(str(st.context.cookies.get(BROWSER_COOKIE) or ""))
-    except Exception:  # no browser behind this run (a script run, a test harness)
-        return ""
+    return browser_key(streamlit_compat.xsrf_cookie())
 
 
 def _requested_path() -> str:

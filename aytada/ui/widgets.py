@@ -472,22 +472,6 @@ def not_found(message: str, back_page: str, back_label: str) -> NoReturn:
     raise AssertionError("unreachable")  # st.stop() raises
 
 
-def requested_unknown_page() -> bool:
-    """True when the browser asked for a page `st.navigation` does not have (Streamlit would
-    quietly run the default page, Home, instead). Call after `st.navigation`."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    manager = getattr(get_script_run_ctx(), "pages_manager", None)
-    if manager is None:
-        return False
-    pages = manager.get_pages()
-    wanted_hash = manager.intended_page_script_hash
-    if wanted_hash:
-        return wanted_hash not in pages and wanted_hash != manager.main_script_hash
-    wanted = (manager.intended_page_name or "").strip("/")
-    return bool(wanted) and all(info.get("url_pathname") != wanted for info in pages.values())
-
-
 def load_or_not_found(
     loader: Callable[..., Any], *args: Any, back_page: str, back_label: str
 ) -> Any:

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from aytada.ui.streamlit_compat import HEALTH_PATH
 from tests.conftest import IN_CI, ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -83,7 +84,7 @@ def running_app(
     try:
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                with urllib.request.urlopen(url + HEALTH_PATH, timeout=2) as resp:
                     if resp.status == 200:
                         break
             except OSError:

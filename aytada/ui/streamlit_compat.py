@@ -1,0 +1,84 @@
+"""Every use of Streamlit's internals, in one place: what the documented API does not offer.
+
+- :data:`XSRF_COOKIE`, :func:`xsrf_cookie`, :func:`xsrf_token`: the browser's XSRF cookie
+  (its name and its "version 2" format, ``2|mask|masked token|timestamp``), whose token is a
+  per-browser random value that outlives the sign-in round trip (``aytada.ui.access``).
+- :func:`requested_unknown_page`: the page the browser asked for, read from the run's
+  ``ScriptRunContext.pages_manager`` (``app_pages/app.py``).
+- :data:`SecretNotFoundError`: what ``st.secrets`` raises for a missing or unparseable file
+  (``aytada.ui.access``).
+- :data:`HEALTH_PATH`: the server's health check (``tests/e2e``).
+
+Checked against Streamlit 1.50.0 (its Tornado server: the page checks of
+``tests/ui/test_streamlit_compat.py``, and the cookies a running server set, by hand) and
+1.67.0 (its Starlette server: the installed version, run by that whole test).
+``requirements.txt`` allows that range (``streamlit>=1.50,<1.68``): before raising the
+ceiling, install the new version and run that test, which fails when the installed Streamlit
+is outside the range."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+__all__ = [
+    "HEALTH_PATH",
+    "XSRF_COOKIE",
+    "SecretNotFoundError",
+    "requested_unknown_page",
+    "xsrf_cookie",
+    "xsrf_token",
+]
+
+#: Set on every page response (Tornado's ``xsrf_cookie_name`` setting up to the Tornado server,
+#: ``starlette_server_config.XSRF_COOKIE_NAME`` since).
+XSRF_COOKIE = "_streamlit_xsrf"
+#: Answers 200 "ok" once the server is up.
+HEALTH_PATH = "/_stcore/health"
+#: ``st.secrets`` raises it for a file that is missing and for one that does not parse.
+SecretNotFoundError = StreamlitSecretNotFoundError
+
+
+def xsrf_cookie() -> str:
+    """The run's XSRF cookie as the browser sent it ("" with no browser behind the run: a
+    script run, a test harness, whose cookies may be mocks)."""
+    try:
+        value = st.context.cookies.get(XSRF_COOKIE)
+    except Exception:
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def xsrf_token(cookie: str) -> bytes:
+    """The token in an XSRF cookie (b"" for none or a malformed one). The cookie's text
+    changes on every response (version 2 masks the token with 4 fresh bytes); the token does
+    not. A cookie without the version prefix is the token itself (version 1)."""
+    value = cookie.strip("\"' ")
+    if not value.startswith("2|"):
+        return value.encode()
+    parts = value.split("|")
+    if len(parts) != 4:
+        return b""
+    try:
+        mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+    except ValueError:
+        return b""
+    if not mask:
+        return b""
+    return bytes(b ^ mask[i % len(mask)] for i, b in enumerate(masked))
+
+
+def requested_unknown_page() -> bool:
+    """True when the browser asked for a page `st.navigation` does not have (Streamlit would
+    quietly run the default page, Home, instead). Call after `st.navigation`."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    manager = getattr(get_script_run_ctx(), "pages_manager", None)
+    if manager is None:
+        return False
+    pages = manager.get_pages()
+    wanted_hash = manager.intended_page_script_hash
+    if wanted_hash:
+        return wanted_hash not in pages and wanted_hash != manager.main_script_hash
+    wanted = (manager.intended_page_name or "").strip("/")
+    return bool(wanted) and all(info.get("url_pathname") != wanted for info in pages.values())
