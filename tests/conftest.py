@@ -423,6 +423,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
+def small_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Videos render at half their size (a quarter of the pixels) in this test and its workers:
+    for tests of the orchestration. One test per path renders full size (test_video_pipeline,
+    test_creative_pipeline, test_fal_clips_worker, the 9:16 real-adapter run, the e2e flow)."""
+    monkeypatch.setenv("AYTADA_RENDER_SCALE", "0.5")
+    reset_settings()
+
+
+@pytest.fixture
 def workspace_id() -> int:
     from aytada.core.workspaces import default_workspace_id
 

@@ -22,6 +22,7 @@ from aytada.core.models import CreditLedgerEntry, Generation, Project, User, Wor
 from aytada.core.pipeline import PIPELINE, STEPS, get_step, missing_scenes, steps_for
 from aytada.core.settings import get_settings
 from aytada.core.statuses import GenState
+from aytada.standards import scene_count
 
 
 class NotEnoughCredits(UserError):
@@ -181,17 +182,12 @@ def quote(workspace_id: int, project_id: object) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- prices of a choice
 
-# Scenes a video of each length is planned with before its scenes exist (the offline writer's
-# rule: 15 s → 3, 30 s → 6, 60 s → 10; tests/core/test_ledger.py keeps the two in step). The
-# Render button always charges for the scenes the project really has.
-PLANNED_SCENES = {15: 3, 30: 6, 60: 10}
-
 
 def planned_scenes(length_s: int) -> int:
-    """How many scene clips a video of `length_s` seconds is expected to need."""
-    if length_s in PLANNED_SCENES:
-        return PLANNED_SCENES[length_s]
-    return max(1, min(10, round(length_s / (5 if length_s <= 30 else 6))))
+    """How many scene clips a video of `length_s` seconds is expected to need before its scenes
+    exist (the writer's rule, `aytada.standards.scene_count`). The Render button always charges
+    for the scenes the project really has."""
+    return scene_count(length_s)
 
 
 @dataclass(frozen=True)
@@ -428,10 +424,10 @@ def monthly_usage(workspace_id: int, months: int = 24) -> list[MonthUsage]:
 
     with session_scope() as s:
         if s.get_bind().dialect.name == "postgresql":
-            month = func.to_char(func.timezone("UTC", CreditLedgerEntry.created_at), "YYYY-MM")
+            expr = func.to_char(func.timezone("UTC", CreditLedgerEntry.created_at), "YYYY-MM")
         else:  # SQLite keeps the UTC time as text
-            month = func.strftime("%Y-%m", CreditLedgerEntry.created_at)
-        month = month.label("month")
+            expr = func.strftime("%Y-%m", CreditLedgerEntry.created_at)
+        month = expr.label("month")
         rows = s.execute(
             select(
                 month,

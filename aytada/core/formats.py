@@ -35,13 +35,20 @@ LENGTHS = (15, 30, 60)
 QUALITIES = {"standard": "Standard (720p)", "pro": "Pro (1080p)"}
 
 
-def frame_size(kind: str, fmt: str, quality: str = "pro") -> tuple[int, int]:
-    """Pixel size of a project's output. Standard video quality renders at 720p."""
+def frame_size(kind: str, fmt: str, quality: str = "pro", scale: float = 1.0) -> tuple[int, int]:
+    """Pixel size of a project's output. Standard video quality renders at 720p.
+
+    ``scale`` (``AYTADA_RENDER_SCALE``, 1 by default) shrinks a video's frame, kept even for
+    x264: the test suite renders its orchestration tests small."""
     if kind == "video":
         w, h = VIDEO_FORMATS[fmt]
         if quality == "standard":
-            return (w * 2 // 3) // 2 * 2, (h * 2 // 3) // 2 * 2
-        return w, h
+            w, h = w * 2 // 3, h * 2 // 3
+        return _even(w * scale), _even(h * scale)
     if kind in DESIGN_KINDS:
         return DESIGN_FORMATS[fmt]
     return (0, 0)
+
+
+def _even(pixels: float) -> int:
+    return max(2, int(pixels) // 2 * 2)

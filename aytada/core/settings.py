@@ -184,6 +184,8 @@ class Settings(BaseSettings):
     workers: int = Field(default=2, ge=1, alias="AYTADA_WORKERS")
     starting_credits: int = Field(default=1000, ge=0, alias="STARTING_CREDITS")
     job_timeout: int = Field(default=900, gt=0, alias="JOB_TIMEOUT")
+    # a video's frame as a fraction of its format's size (the test suite renders small)
+    render_scale: float = Field(default=1.0, gt=0, le=1, alias="AYTADA_RENDER_SCALE")
     queue_name: str = Field(default="aytada", min_length=1, alias="AYTADA_QUEUE")
     reconcile_interval: float = Field(default=15.0, gt=0, alias="RECONCILE_INTERVAL")
     # lists and the Studio rerun every POLL_MS ms while anything is active (the seeds: 8 s)

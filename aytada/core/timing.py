@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-WORDS_PER_SECOND = 2.5  # ≈150 spoken words a minute
-MAX_SPEEDUP = 1.15
-MIN_SCENE_SECONDS = 2.0
+from aytada.standards import MAX_SPEEDUP, WORDS_PER_SECOND
+from aytada.standards import MIN_SCENE_SECONDS as _MIN_SCENE
+
+__all__ = ["MAX_SPEEDUP", "MIN_SCENE_SECONDS", "WORDS_PER_SECOND", "retime", "spoken_seconds"]
+
+MIN_SCENE_SECONDS = float(_MIN_SCENE)
 BREATH_SECONDS = 0.4  # a short pause around each line
 STEP = 0.1  # scene lengths are multiples of a tenth of a second
 

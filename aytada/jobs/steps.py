@@ -19,6 +19,7 @@ from aytada.core import media, project_options, timing
 from aytada.core.errors import UserError
 from aytada.core.formats import frame_size
 from aytada.core.models import Asset, Generation, Project, Workspace
+from aytada.core.settings import get_settings
 from aytada.jobs.providers import brief_from_snapshot, get_providers, provider_names
 from aytada.jobs.runner import NewAsset, StepContext, StepResult, register_step
 from aytada.providers import ffmpeg
@@ -34,7 +35,7 @@ from aytada.providers.base import (
 from aytada.providers.typography import compose_design
 
 
-def _brief(ctx: StepContext):  # type: ignore[no-untyped-def]
+def _brief(ctx: StepContext):
     return brief_from_snapshot(ctx.snapshot["brief"])
 
 
@@ -198,7 +199,8 @@ def _uploads(ctx: StepContext) -> dict[str, str]:
 
 
 def clip_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
-    width, height = frame_size("video", project.format, project.quality)
+    scale = get_settings().render_scale
+    width, height = frame_size("video", project.format, project.quality, scale)
     return {
         "scene": project.scenes[scene],
         "scene_count": len(project.scenes),

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from aytada.standards import MUSIC_UNDER_VOICE_DB
+
 
 class ProviderError(Exception):
     """A provider failed with a message that is safe and readable for the user."""
@@ -292,7 +294,7 @@ class Stitcher(Protocol):
         music: Path | None,
         out_path: Path,
         *,
-        music_under_db: float = 5.0,
+        music_under_db: float = MUSIC_UNDER_VOICE_DB,
     ) -> Path:
         """The segments joined, with the voice over the music; the music bed sits
         ``music_under_db`` dB under the voice where nobody speaks."""

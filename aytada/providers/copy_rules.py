@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 
 from aytada.providers.base import Brief
+from aytada.standards import WORDS_PER_SECOND as MAX_WORDS_PER_SECOND
 
 HOOK_MAX_WORDS = 8
 #: Spoken words per second of a scene that a voice can say without rushing.
-MAX_WORDS_PER_SECOND = 2.5
 
 # Offers a campaign can state (in its goals or messaging): a discount, a free trial, ...
 _OFFER_PATTERNS: tuple[str, ...] = (

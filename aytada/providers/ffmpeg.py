@@ -19,6 +19,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
+from aytada import standards
 from aytada.providers import textfit
 from aytada.providers.base import CaptionStyle, ProviderError
 
@@ -63,24 +64,26 @@ WAV_ARGS: tuple[str, ...] = (
     "-c:a", "pcm_s16le", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS),
 )  # fmt: skip
 
-MAX_ATEMPO = 1.15  # the most a voiceover line is sped up (aytada.core.timing.MAX_SPEEDUP)
+MAX_ATEMPO = standards.MAX_SPEEDUP  # the most a voiceover line is sped up
 DEFAULT_TIMEOUT_S = 900.0
 
 # Caption layout, as fractions of the frame.
 _CAPTION_FONT_FRACTION = 0.058  # of the width: 63 px at 1080 wide
 _CAPTION_TEXT_WIDTH = 0.84  # of the width
-_CAPTION_CENTER_Y = 0.78  # of the height: the lower third, above the platforms' bottom UI
 _CAPTION_MAX_LINES = 3
 CAPTION_SIZES: dict[str, float] = {"small": 0.05, "medium": _CAPTION_FONT_FRACTION, "large": 0.07}
 """Caption font size per choice, as a fraction of the width (54, 63, 76 px at 1080 wide: all
 above the craft sheet's 48 px)."""
-CAPTION_POSITIONS: dict[str, tuple[str, str]] = {
-    # (tall frames, other frames): drawtext y expressions. Tall (9:16): the text starts under
-    # the top 15 % (status bar, handle) and ends above the bottom ~14 % (buttons, progress bar)
-    # — the stills keep the band at 72-86 % free for the bottom caption.
-    "top": ("h*0.16", "h*0.07"),
-    "middle": ("(h-text_h)/2", "(h-text_h)/2"),
-    "bottom": (f"h*{_CAPTION_CENTER_Y}-text_h/2", "h*0.80-text_h/2"),
+CAPTION_POSITIONS: dict[str, dict[str, str]] = {
+    # position → frame shape → drawtext y expression, from the shared safe zones and caption
+    # bands (aytada.standards): a top caption starts just inside the safe zone (under the
+    # platforms' status bar and handle), a bottom one is centred in its band above their bottom
+    # UI; the stills keep that band free of text.
+    "top": {shape: f"h*{standards.caption_top_y(shape)}" for shape in standards.SHAPES},
+    "middle": {shape: "(h-text_h)/2" for shape in standards.SHAPES},
+    "bottom": {
+        shape: f"h*{standards.caption_center_y(shape)}-text_h/2" for shape in standards.SHAPES
+    },
 }
 CAPTION_COLORS: dict[str, tuple[str, str]] = {
     # text colour, contrasting colour (the box or the outline)
@@ -260,7 +263,7 @@ def layout_caption_styled(
     return _layout_caption(caption, width, fraction)
 
 
-def _caption_filter(
+def caption_filter(
     caption: str, width: int, height: int, workdir: Path, style: CaptionStyle | None = None
 ) -> str | None:
     """A ``drawtext`` filter drawing ``caption`` as ``style`` says (default: white on a dark
@@ -274,7 +277,6 @@ def _caption_filter(
     textfile.write_text("\n".join(lines), encoding="utf-8")
     pad = max(6, round(size * 0.45))
     ink, contrast = CAPTION_COLORS[style.color]
-    tall = height > width * 1.2
     options = {
         "fontfile": _filter_value(FONT_PATH),
         "textfile": _filter_value(textfile),
@@ -298,7 +300,8 @@ def _caption_filter(
             shadowx=str(max(1, size // 24)),
             shadowy=str(max(1, size // 24)),
         )
-    options.update(x="(w-text_w)/2", y=CAPTION_POSITIONS[style.position][0 if tall else 1])
+    shape = standards.frame_shape(width, height)
+    options.update(x="(w-text_w)/2", y=CAPTION_POSITIONS[style.position][shape])
     return "drawtext=" + ":".join(f"{key}={value}" for key, value in options.items())
 
 
@@ -490,8 +493,8 @@ def _encode_segment(
     burnt-in caption, into exactly ``frames`` frames of H.264 at ``out``, no audio."""
     width, height = size
     with tempfile.TemporaryDirectory(prefix="aytada-seg-") as tmp:
-        caption_filter = _caption_filter(caption, width, height, Path(tmp), caption_style)
-        filters = [*chain, caption_filter] if caption_filter else [*chain]
+        drawtext = caption_filter(caption, width, height, Path(tmp), caption_style)
+        filters = [*chain, drawtext] if drawtext else [*chain]
         with atomic_output(out) as part:
             run_ffmpeg(
                 [
@@ -840,7 +843,7 @@ def loudnorm(
 
 
 _VOICE_LUFS = -18.0  # the voice's level in the mix, before the final normalisation
-MUSIC_UNDER_VOICE_DB = 5.0  # the music under the voice's loudness where nobody speaks
+MUSIC_UNDER_VOICE_DB = float(standards.MUSIC_UNDER_VOICE_DB)  # where nobody speaks
 MUSIC_UNDER_VOICE_RANGE = (3.0, 20.0)  # what a project may choose (dB)
 _AAC_PEAK_MARGIN = 0.5  # dB of true-peak headroom for the AAC encoder's overshoot
 

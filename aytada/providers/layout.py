@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from aytada import standards
 from aytada.providers.textfit import FittedText, drawable, line_height, measure
 
 RGB = tuple[int, int, int]
@@ -262,12 +263,14 @@ def margin_for(width: int, height: int) -> int:
 
 
 def content_rect(width: int, height: int, cls: str) -> Rect:
-    """The area boxes may use: inside the margins, and for 9:16 inside the video safe zone
-    (clear of the top 14 %, the bottom 30 % and ~13 % of the right edge's action rail)."""
+    """The area boxes may use: inside the margins, and for 9:16 inside the platforms' safe zone
+    (`aytada.standards.SAFE_ZONES`: clear of the top 14 %, the bottom 30 % and the right edge's
+    action rail)."""
     m = margin_for(width, height)
     if cls == "story":
-        x0, y0 = max(m, round(width * 0.074)), max(m, round(height * 0.14))
-        x1, y1 = min(width - m, round(width * 0.87)), min(height - m, round(height * 0.70))
+        left, top, right, bottom = standards.SAFE_ZONES["tall"]
+        x0, y0 = max(m, round(width * left)), max(m, round(height * top))
+        x1, y1 = min(width - m, round(width * right)), min(height - m, round(height * bottom))
         return Rect(x0, y0, x1 - x0, y1 - y0)
     return Rect(m, m, width - 2 * m, height - 2 * m)
 

@@ -28,6 +28,7 @@ from aytada.providers.http_errors import (
 )
 from aytada.providers.retry import parse_retry_after, redact
 from aytada.providers.spec import SHOTSTACK
+from aytada.standards import MUSIC_UNDER_VOICE_DB
 
 if TYPE_CHECKING:  # imported where used: a worker on offline providers never loads httpx
     import httpx
@@ -281,10 +282,10 @@ class ShotstackStitcher(ApiAdapter):
         music: Path | None,
         out_path: Path,
         *,
-        music_under_db: float = 5.0,
+        music_under_db: float = MUSIC_UNDER_VOICE_DB,
     ) -> Path:
-        # the default volume is the 5 dB mix; each dB more under the voice lowers it by 1 dB
-        volume = self.music_volume * 10 ** (-(float(music_under_db) - 5.0) / 20)
+        # the default volume is the standard mix; each dB more under the voice lowers it by 1 dB
+        volume = self.music_volume * 10 ** (-(float(music_under_db) - MUSIC_UNDER_VOICE_DB) / 20)
         with only_provider_errors(PROVIDER, self._api_key):
             return self._stitch(segments, voice, music, out_path, volume)
 

@@ -17,6 +17,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from redis import Redis
 from rq.command import send_stop_job_command
 from rq.job import Job, JobStatus
@@ -36,6 +37,8 @@ from tests.jobs.fault_steps import arrivals, open_gate
 from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
 from tests.jobs.helpers import status as _status
+
+pytestmark = pytest.mark.usefixtures("small_renders")  # orchestration: half-size frames
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 IDEAS = [{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3

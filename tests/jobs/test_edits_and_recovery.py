@@ -13,6 +13,8 @@ from aytada.jobs import runner, steps
 from aytada.jobs.queue import safe_url
 from tests.factories import make_project
 
+pytestmark = pytest.mark.usefixtures("small_renders")  # orchestration: half-size frames
+
 SCENES = [
     {"index": i, "visual": f"v{i}", "caption": f"c{i}", "voiceover": f"l{i}", "duration": 5.0}
     for i in range(3)

@@ -34,7 +34,7 @@ SCENES = [
     for i in range(3)
 ]
 CLIP = 15  # a standard-quality clip; voiceover and stitching cost 5 each
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("small_renders")]
 
 
 def _render_project(ws: int) -> int:

@@ -51,13 +51,16 @@ WORKSPACE_VOICE = "pNInz6obpgDQGcFmaJgB"  # not the adapter's default voice
 # non-default prices: the charges must follow the price list, not constants
 PRICES = {"PRICE_CLIP_STANDARD": "12", "PRICE_VOICEOVER": "6", "PRICE_BANNER": "9"}
 
-# what each video format asks of the APIs: the frame, the image size, the clip size
+# what each video format asks of the APIs: the frame, the image size, the clip size; 9:16
+# renders full size, the others at half size (AYTADA_RENDER_SCALE: the APIs are asked the same)
 FORMATS = {
-    "9:16": {"quality": "pro", "frame": (1080, 1920), "image": "1024x1536", "video": "720x1280"},
-    "16:9": {"quality": "standard", "frame": (1280, 720), "image": "1536x1024",
-             "video": "1280x720"},
+    "9:16": {"quality": "pro", "frame": (1080, 1920), "image": "1024x1536", "video": "720x1280",
+             "scale": "1"},
+    "16:9": {"quality": "standard", "frame": (640, 360), "image": "1536x1024",
+             "video": "1280x720", "scale": "0.5"},
     # no PROVIDER_CLIP: the default, clips made locally from the OpenAI stills
-    "1:1": {"quality": "standard", "frame": (720, 720), "image": "1024x1024", "video": None},
+    "1:1": {"quality": "standard", "frame": (360, 360), "image": "1024x1024", "video": None,
+            "scale": "0.5"},
 }  # fmt: skip
 STEP_PRICE = {"ideas": "ideas_first", "script": "script", "scenes": "scenes",
               "voiceover": "voiceover", "stitch": "stitch"}  # fmt: skip
@@ -146,6 +149,7 @@ def test_video_through_workers_with_the_real_adapters(
     openai, elevenlabs = apis
     spec = FORMATS[fmt]
     clip_override = {"PROVIDER_CLIP": "openai"} if spec["video"] else {}
+    clip_override["AYTADA_RENDER_SCALE"] = spec["scale"]
     workers = [start_worker(**real_env(apis, **clip_override)) for _ in range(2)]
     set_workspace_voice(workspace_id, WORKSPACE_VOICE)
     pid = make_project(workspace_id, length_s=15, fmt=fmt, quality=spec["quality"])

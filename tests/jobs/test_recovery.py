@@ -37,19 +37,19 @@ from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
 from tests.jobs.helpers import status as _status
 
-pytestmark = pytest.mark.integration  # `up`, workers and Redis restarted
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("small_renders")]  # `up`, workers
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 IDEAS = [{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3
-SCENES = [{"index": i, "visual": f"v{i}", "caption": f"c{i}", "voiceover": f"l{i}",
-           "duration": 5.0} for i in range(3)]
+SCENES = [
+    {"index": i, "visual": f"v{i}", "caption": f"c{i}", "voiceover": f"l{i}", "duration": 5.0}
+    for i in range(3)
+]
 
 
 def _script_project(ws: int) -> int:
     """A project whose next step (script, 2 credits) is charged."""
     return make_project(ws, status="ideas_ready", ideas=IDEAS, chosen_idea=0)
-
-
 
 
 def _workdir(ws: int, pid: int, gen: Generation) -> Path:
@@ -84,8 +84,9 @@ def test_the_reconciler_enqueues_a_lost_queued_job_again(workspace_id, start_wor
     (gen,) = _gens(pid)
     Job.fetch(gen.rq_job_id, connection=jobqueue.redis_conn()).delete()  # Redis was flushed
     assert reconcile_once() == []  # a row created a moment ago may still be being enqueued
-    assert reconcile_once(queued_grace=0) == [(gen.id, "enqueued again: its job was gone "
-                                                       "from Redis")]
+    assert reconcile_once(queued_grace=0) == [
+        (gen.id, "enqueued again: its job was gone from Redis")
+    ]
     assert jobqueue.get_queue().job_ids == [gen.rq_job_id]  # same job id scheme
     assert reconcile_once(queued_grace=0) == []  # enqueued once, not on every pass
     start_worker(**FAULTS)
@@ -104,8 +105,11 @@ def test_a_step_whose_worker_dies_twice_fails_readably_leaves_no_files_and_retry
     (_workdir(workspace_id, pid, gen) / "half.partial.mp4").write_bytes(b"\0" * 1024)
     first = _kill_horse(worker)
     # the worker hands the step back at once and runs it again: a new work-horse
-    wait_for(lambda: (g := _gens(pid)[0]).state == "running" and g.attempts == 1,
-             timeout=30, what="second run")
+    wait_for(
+        lambda: (g := _gens(pid)[0]).state == "running" and g.attempts == 1,
+        timeout=30,
+        what="second run",
+    )
     assert not (_workdir(workspace_id, pid, gen) / "half.partial.mp4").exists()
     second = _kill_horse(worker)
     assert second != first
@@ -172,7 +176,8 @@ def test_a_worker_dead_on_another_host_is_found_by_its_missed_heartbeats(
 
 def test_readable_messages():
     assert "OpenAI did not answer within 60 s" in runner.readable_error(
-        ProviderTimeout("OpenAI", 60))
+        ProviderTimeout("OpenAI", 60)
+    )
     from redis.exceptions import ReadOnlyError, ResponseError
 
     assert "refuses writes" in jobqueue.queue_error(ResponseError("MISCONF Redis is configured"))
@@ -184,9 +189,23 @@ def test_a_redis_that_refuses_writes_is_reported_as_such(workspace_id, tmp_path,
     # a private redis-server: the machine's Redis is shared with other runs, never reconfigured
     sock = tmp_path / "ro-redis.sock"
     server = subprocess.Popen(
-        [jobqueue.redis_server_binary(), "--port", "0", "--unixsocket", str(sock), "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path), "--min-replicas-to-write", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            jobqueue.redis_server_binary(),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+            "--min-replicas-to-write",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for(sock.exists, timeout=20, what="the private redis-server")
@@ -216,8 +235,13 @@ def test_the_loser_of_a_concurrent_render_is_told_it_is_already_rendering(worksp
 def _embedded_env(tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
     data = tmp_path / "d"
     data.mkdir()
-    full = {**os.environ, **env, "AYTADA_DATA_DIR": str(data), "REDIS_URL": "",
-            "PYTHONPATH": str(ROOT)}
+    full = {
+        **os.environ,
+        **env,
+        "AYTADA_DATA_DIR": str(data),
+        "REDIS_URL": "",
+        "PYTHONPATH": str(ROOT),
+    }
     return full
 
 
@@ -241,9 +265,13 @@ def test_the_embedded_redis_keeps_its_queue_across_a_restart(
         assert proc is not None
         assert jobqueue.get_queue().job_ids == [job_id]  # the queue came back from data/
         assert (get_settings().data_dir / "redis.aof").stat().st_size > 0
-        worker = subprocess.Popen([sys.executable, "-m", "aytada", "worker", "--burst"],
-                                  env={**env, **FAULTS}, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, start_new_session=True)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "aytada", "worker", "--burst"],
+            env={**env, **FAULTS},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         assert worker.wait(60) == 0
         assert _status(workspace_id, pid) == "script_ready"
     finally:
@@ -261,7 +289,9 @@ def _free_port() -> int:
 def _start_up(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "aytada", "up", "--port", str(port), "--workers", "1"],
-        env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT,  # noqa: SIM115
+        env=env,
+        stdout=open(log, "ab"),
+        stderr=subprocess.STDOUT,  # noqa: SIM115
         start_new_session=True,
     )
 
@@ -281,8 +311,11 @@ def test_up_killed_with_sigkill_leaves_no_process_and_the_next_up_finishes_the_w
     pid_file, log, port = data / "up.pids", tmp_path / "up.log", _free_port()
     up = _start_up(env, port, log)
     try:
-        kids = wait_for(lambda: len(c := _children(pid_file)) == 4 and c, timeout=60,
-                        what=f"up's children\n{log.read_text(errors='replace')}")
+        kids = wait_for(
+            lambda: len(c := _children(pid_file)) == 4 and c,
+            timeout=60,
+            what=f"up's children\n{log.read_text(errors='replace')}",
+        )
         conn = Redis(unix_socket_path=str(data / "redis.sock"))
         wait_for(lambda: conn.ping(), what="embedded redis")
         # a step is running in a work-horse when `up` is SIGKILLed
@@ -297,13 +330,19 @@ def test_up_killed_with_sigkill_leaves_no_process_and_the_next_up_finishes_the_w
             os.kill(up.pid, signal.SIGKILL)
             up.wait(10)
             everyone = [*kids.values(), horse]
-            wait_for(lambda: not any(pid_alive(p) for p in everyone), timeout=20,
-                     what=f"children gone: {[p for p in everyone if pid_alive(p)]}")
+            wait_for(
+                lambda: not any(pid_alive(p) for p in everyone),
+                timeout=20,
+                what=f"children gone: {[p for p in everyone if pid_alive(p)]}",
+            )
             jobqueue._conns.clear()
             # the next `up` starts (no "port not available"), runs the step again and finishes
             up = _start_up(env, port, log)
-            wait_for(lambda: _status(workspace_id, pid) == "script_ready", timeout=90,
-                     what=f"script_ready\n{log.read_text(errors='replace')}")
+            wait_for(
+                lambda: _status(workspace_id, pid) == "script_ready",
+                timeout=90,
+                what=f"script_ready\n{log.read_text(errors='replace')}",
+            )
             (gen,) = _gens(pid)
             assert (gen.attempts, gen.credits_charged, _charges()) == (1, 2, 1)
             kids = _children(pid_file)

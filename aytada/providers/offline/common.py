@@ -6,8 +6,8 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-WORDS_PER_SECOND = 2.5
-"""Speaking pace the writer budgets for (espeak-ng speaks ~2.9 words/s, so lines fit)."""
+# the speaking pace the writer budgets for (espeak-ng speaks ~2.9 words/s, so lines fit)
+from aytada.standards import WORDS_PER_SECOND as WORDS_PER_SECOND
 
 
 class _Dice:

@@ -36,6 +36,7 @@ from PIL import (
     PngImagePlugin,
 )
 
+from aytada import standards
 from aytada.providers import ffmpeg as ff
 from aytada.providers.base import (
     ImageRequest,
@@ -58,30 +59,28 @@ WHITE: RGB = (255, 255, 255)
 INK: RGB = (17, 19, 26)  # near-black text
 _DEFAULT_BRAND: RGB = (31, 58, 147)
 
-# Where text and logos may go (fractions of the frame): out of the platforms' UI (top ~14 %,
-# right ~8 % on 9:16) and above the caption the clip step burns at 78 % of the height.
-SAFE_ZONE: dict[str, Box] = {
-    "tall": (0.074, 0.14, 0.92, 0.72),
-    "square": (0.06, 0.06, 0.94, 0.68),
-    "wide": (0.05, 0.07, 0.95, 0.67),
-}
+# Where text and logos may go (fractions of the frame): out of the platforms' UI and above the
+# band where the clip step burns the bottom caption (aytada.standards, shared with the caption
+# renderer and the banner layouts).
+SAFE_ZONE: dict[str, Box] = {shape: standards.still_text_zone(shape) for shape in standards.SHAPES}
 _CORNER_LOGO: dict[str, Box] = {  # the largest box of the small corner logo
-    "tall": (0.09, 0.155, 0.40, 0.198),
+    "tall": (0.089, 0.155, 0.38, 0.198),
     "square": (0.06, 0.06, 0.30, 0.12),
     "wide": (0.05, 0.07, 0.20, 0.145),
 }
-# Element boxes per (layout, shape) with a product photo.
+# Element boxes per (layout, shape) with a product photo. Tall text stays left of the 9:16
+# action rail (the safe zone's right edge, 0.87): a centred end card's words are 0.13–0.87.
 _PHOTO_BOXES: dict[tuple[str, str], dict[str, Box]] = {
     ("hero", "tall"): {"product": (0.10, 0.21, 0.90, 0.69)},
     ("hero", "square"): {"product": (0.17, 0.14, 0.83, 0.68)},
     ("hero", "wide"): {"name": (0.05, 0.24, 0.44, 0.60), "product": (0.49, 0.07, 0.95, 0.69)},
-    ("context", "tall"): {"name": (0.09, 0.22, 0.90, 0.37), "product": (0.36, 0.39, 0.90, 0.70)},
+    ("context", "tall"): {"name": (0.09, 0.22, 0.85, 0.37), "product": (0.36, 0.39, 0.90, 0.70)},
     ("context", "square"): {"name": (0.06, 0.14, 0.94, 0.30), "product": (0.44, 0.33, 0.92, 0.68)},
     ("context", "wide"): {"product": (0.07, 0.19, 0.38, 0.67), "name": (0.46, 0.20, 0.94, 0.58)},
     ("end_card", "tall"): {
         "logo": (0.22, 0.148, 0.78, 0.235), "product": (0.16, 0.25, 0.84, 0.505),
-        "name": (0.08, 0.515, 0.92, 0.585), "brand": (0.08, 0.59, 0.92, 0.615),
-        "cta": (0.12, 0.632, 0.88, 0.70),
+        "name": (0.13, 0.515, 0.87, 0.585), "brand": (0.13, 0.59, 0.87, 0.615),
+        "cta": (0.13, 0.632, 0.87, 0.70),
     },
     ("end_card", "square"): {
         "product": (0.06, 0.10, 0.50, 0.68), "logo": (0.55, 0.08, 0.94, 0.22),
@@ -96,18 +95,18 @@ _PHOTO_BOXES: dict[tuple[str, str], dict[str, Box]] = {
 }  # fmt: skip
 # Element boxes per (layout, shape) for the typographic design (no photo).
 _TYPE_BOXES: dict[tuple[str, str], dict[str, Box]] = {
-    ("hero", "tall"): {"name": (0.074, 0.22, 0.92, 0.62), "brand": (0.074, 0.63, 0.92, 0.67)},
+    ("hero", "tall"): {"name": (0.074, 0.22, 0.87, 0.62), "brand": (0.074, 0.63, 0.87, 0.67)},
     ("hero", "square"): {"name": (0.06, 0.15, 0.94, 0.58), "brand": (0.06, 0.60, 0.94, 0.65)},
     ("hero", "wide"): {"name": (0.05, 0.17, 0.95, 0.56), "brand": (0.05, 0.58, 0.95, 0.64)},
     ("detail", "tall"): {"name": (0.074, 0.21, 0.80, 0.33)},
     ("detail", "square"): {"name": (0.06, 0.14, 0.80, 0.30)},
     ("detail", "wide"): {"name": (0.05, 0.18, 0.55, 0.40)},
-    ("context", "tall"): {"name": (0.074, 0.26, 0.92, 0.50), "brand": (0.074, 0.51, 0.92, 0.55)},
+    ("context", "tall"): {"name": (0.074, 0.26, 0.87, 0.50), "brand": (0.074, 0.51, 0.87, 0.55)},
     ("context", "square"): {"name": (0.06, 0.16, 0.80, 0.46), "brand": (0.06, 0.47, 0.80, 0.52)},
     ("context", "wide"): {"name": (0.05, 0.18, 0.60, 0.52), "brand": (0.05, 0.53, 0.60, 0.59)},
     ("end_card", "tall"): {
-        "logo": (0.20, 0.16, 0.80, 0.29), "name": (0.08, 0.31, 0.92, 0.52),
-        "brand": (0.08, 0.53, 0.92, 0.57), "cta": (0.12, 0.60, 0.88, 0.67),
+        "logo": (0.20, 0.16, 0.80, 0.29), "name": (0.13, 0.31, 0.87, 0.52),
+        "brand": (0.13, 0.53, 0.87, 0.57), "cta": (0.13, 0.60, 0.87, 0.67),
     },
     ("end_card", "square"): {
         "logo": (0.28, 0.06, 0.72, 0.20), "name": (0.08, 0.22, 0.92, 0.46),
@@ -213,10 +212,7 @@ class _Palette:
 # the composer
 
 
-def frame_shape(width: int, height: int) -> str:
-    """ "tall" (9:16 and other portraits), "wide" (16:9, landscape) or "square" (around 1:1)."""
-    ratio = height / width
-    return "tall" if ratio >= 1.25 else "wide" if ratio <= 0.8 else "square"
+frame_shape = standards.frame_shape
 
 
 class PillowImages:

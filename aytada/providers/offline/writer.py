@@ -41,9 +41,9 @@ from aytada.providers.offline.common import (
     fits_caption,
     sentences,
 )
+from aytada.standards import MIN_SCENE_SECONDS, scene_count
 from aytada.vocabulary import AWARENESS_STAGES, CREATIVE_STYLES, PERSUASION_TRIGGERS
 
-MIN_SCENE_SECONDS = 2
 HOOK_WORDS = 8
 """A hook is at most this many words (craft sheet), the style's opening words included."""
 CAPTION_WIDTH = 32
@@ -984,14 +984,6 @@ def _who(brief: Brief, business: str) -> str:
             if phrase:
                 return phrase[:1].upper() + phrase[1:]
     return _WHO.get(business, "People")
-
-
-def scene_count(length_s: int) -> int:
-    """Scenes for a video length: 15 s → 3, 30 s → 6, 60 s → 10 (each at least 2 s)."""
-    length = max(1, int(length_s))
-    per_scene = 5 if length <= 30 else 6
-    count = round(length / per_scene)
-    return max(1, min(10, length // MIN_SCENE_SECONDS, count))
 
 
 def split_seconds(length_s: int, weights: Sequence[float]) -> list[int]:
