@@ -9,6 +9,7 @@ a generation is charged at most once.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,6 +77,22 @@ def chain_cost(session: Session, project: Project, step: str, runs: int = 1) -> 
         total += step_price(session, project, nxt)
         nxt = get_step(nxt).then
     return total
+
+
+def chain_text(costs: Mapping[str, int], step: str, runs: int = 1) -> str:
+    """What a chain costs, part by part, in the words of the pipeline table: e.g. "6 scene
+    clips × 40 + voiceover 5 + stitching 5 credits" for a render (``costs``: a :func:`quote`)."""
+    spec = get_step(step)
+    noun = spec.label.lower()
+    if spec.per_scene:
+        parts = [f"{runs} {noun}{'s' if runs != 1 else ''} × {costs[step]}"]
+    else:
+        parts = [f"{noun} {costs[step]}"]
+    follower = spec.then
+    while follower is not None:
+        parts.append(f"{get_step(follower).label.lower()} {costs[follower]}")
+        follower = get_step(follower).then
+    return " + ".join(parts) + " credits"
 
 
 def balance(session: Session, workspace_id: int) -> int:

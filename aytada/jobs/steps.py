@@ -478,7 +478,7 @@ def design_run(ctx: StepContext) -> StepResult:
     output: dict[str, Any] = {"copy": asdict(copy), "hero": None}
     assets: list[NewAsset] = []
     provider, model = providers.text.name, providers.text.model
-    if not uploads["product_photo"] and providers.image.name != "offline":
+    if not uploads["product_photo"] and providers.image.draws_products:
         hero = providers.image.image(
             ImageRequest(
                 prompt=f"Product photo of {brief.product_name} by {brief.brand_name}: "

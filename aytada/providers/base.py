@@ -222,6 +222,9 @@ class TextProvider(Protocol):
 class ImageProvider(Protocol):
     name: str
     model: str
+    # draws a product from its description alone (a real image model); False: it can only
+    # compose the uploads and the campaign's words (the offline compositions)
+    draws_products: bool
 
     def image(self, request: ImageRequest, out_path: Path) -> Path: ...
 

@@ -628,6 +628,8 @@ class OpenAIImages(_OpenAIBase):
     it is asked for and the answer is scaled and cropped to exactly width × height.
     """
 
+    draws_products = True
+
     capability = "image"
     options = {"model": IMAGE_MODEL}
     default_timeout = 240

@@ -21,7 +21,7 @@ from aytada.core.campaigns import (
     OVERRIDABLE,
     PERSUASION_TRIGGERS,
 )
-from aytada.core.credits import choice_price
+from aytada.core.credits import chain_text, choice_price
 from aytada.core.formats import (
     DESIGN_FORMAT_LABELS,
     DESIGN_FORMATS,
@@ -620,10 +620,8 @@ def render_section(studio: Studio, title: str, expanded: bool) -> None:
         voice_captions.options_panel(studio)
         if missing and project.status != statuses.Status.FAILED.value:
             st.caption(
-                f"{len(missing)} scene clip{'s' if len(missing) != 1 else ''} × {costs['clip']} "
-                f"+ voiceover {costs['voiceover']} + stitching {costs['stitch']} credits. "
-                "Scene images and clips render in parallel, then the voiceover and the final "
-                "cut follow by themselves."
+                f"{chain_text(costs, 'clip', len(missing))}. Scene images and clips render in "
+                "parallel, then the voiceover and the final cut follow by themselves."
             )
             studio.step_button("Render video", costs["render"], "clip", "run-render")
         output = studio.output()

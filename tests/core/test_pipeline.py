@@ -120,3 +120,13 @@ def test_requirements_say_what_to_do() -> None:
     assert STEPS["clip"].target_after(ready) is None
     done = _project(scenes=[{}, {}], segments={"0": 1, "1": 2})
     assert STEPS["clip"].target_after(done) is Status.GENERATING_VOICEOVER
+
+
+def test_the_render_cost_caption_is_built_from_the_table() -> None:
+    from aytada.core.credits import chain_text
+
+    costs = {"clip": 40, "voiceover": 5, "stitch": 5, "design": 10, "compose": 0}
+    assert chain_text(costs, "clip", 6) == (
+        "6 scene clips × 40 + voiceover 5 + stitching 5 credits")  # fmt: skip
+    assert chain_text(costs, "clip", 1).startswith("1 scene clip × 40 + ")
+    assert chain_text(costs, "design") == "copy & image 10 + typography 0 credits"

@@ -219,6 +219,7 @@ class PillowImages:
     """Product-first compositions: the product photo as hero, detail, in context, end card."""
 
     name = "offline"
+    draws_products = False  # compositions of the uploads and the words, no invented product
     model = "pillow-composition"
 
     def image(self, request: ImageRequest, out_path: Path) -> Path:
