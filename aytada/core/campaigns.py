@@ -19,7 +19,6 @@ from aytada.core.db import session_scope
 from aytada.core.errors import NotFound, ValidationFailed
 from aytada.core.inputs import parse_id, text_problem
 from aytada.core.models import Campaign, Generation, Project, new_key
-from aytada.core.settings import get_settings
 from aytada.core.statuses import OPEN_STATES, GenState
 from aytada.vocabulary import (  # noqa: F401  (re-exported for the UI)
     AWARENESS_STAGES,
@@ -178,7 +177,7 @@ def _store_upload(workspace_id: int, campaign_id: int, role: str, upload: tuple)
     whose snapshots name it."""
     name, mime_type, data = upload
     suffix = check_upload(name, mime_type, data)
-    folder = get_settings().media_dir / f"ws{workspace_id}" / f"campaign{campaign_id}"
+    folder = media.media_root() / f"ws{workspace_id}" / f"campaign{campaign_id}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{role}-{uuid.uuid4().hex[:8]}{suffix}"
     path.write_bytes(data)

@@ -16,7 +16,7 @@ _engines: dict[tuple[int, str], Engine] = {}
 _makers: dict[tuple[int, str], sessionmaker[Session]] = {}
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")

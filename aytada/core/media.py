@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from aytada.core.settings import get_settings
+from aytada.core.settings import Settings, get_settings
 from aytada.storage import S3_VARIABLES, MediaStore, StorageError, check_key, open_store
 
 log = logging.getLogger("aytada.media")
@@ -34,7 +34,14 @@ MIME_BY_SUFFIX = {
 
 
 def media_root() -> Path:
-    return get_settings().media_dir
+    return _media_dir(get_settings())
+
+
+def _media_dir(settings: Settings) -> Path:
+    """MEDIA_DIR (the setting is optional: when unset, Settings derives it while validating)."""
+    if settings.media_dir is None:
+        raise RuntimeError("settings.media_dir is unset: Settings derives it while validating")
+    return settings.media_dir
 
 
 def resolve(path: str) -> Path:
@@ -76,7 +83,7 @@ def store() -> MediaStore:
     found = _stores.get(ident)
     if found is None:
         options = settings.lookup_many(S3_VARIABLES) if settings.media_url else {}
-        found = _stores[ident] = open_store(settings.media_url, settings.media_dir, options)
+        found = _stores[ident] = open_store(settings.media_url, _media_dir(settings), options)
     return found
 
 

@@ -51,7 +51,7 @@ class GenStateType(TypeDecorator[GenState]):
     impl = String(20)
     cache_ok = True
 
-    def process_bind_param(self, value: object, dialect: object) -> str | None:
+    def process_bind_param(self, value: GenState | str | None, dialect: object) -> str | None:
         return None if value is None else GenState(value).value
 
     def process_result_value(self, value: str | None, dialect: object) -> GenState | None:

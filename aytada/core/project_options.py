@@ -20,9 +20,9 @@ import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, ValidationFailed
@@ -128,7 +128,7 @@ def caption_style(options: Mapping[str, Any] | None) -> CaptionStyle:
     """The project's caption style; the default for any missing or unknown value."""
     raw = (options or {}).get("captions")
     raw = raw if isinstance(raw, Mapping) else {}
-    values = {
+    values: dict[str, Any] = {
         key: raw.get(key) if raw.get(key) in allowed else getattr(DEFAULT_CAPTIONS, key)
         for key, allowed in CAPTION_CHOICES.items()
     }
@@ -251,7 +251,7 @@ def captions_lock(project: Any) -> str | None:
     return locked
 
 
-def _save(workspace_id: int, project_id: Any, changes: dict[str, Any], lock) -> None:  # type: ignore[no-untyped-def]
+def _save(workspace_id: int, project_id: Any, changes: dict[str, Any], lock) -> None:
     with session_scope() as s:
         project = load_project(s, workspace_id, project_id)
         reason = lock(project)
@@ -269,7 +269,7 @@ def _save(workspace_id: int, project_id: Any, changes: dict[str, Any], lock) -> 
             .values(options=options, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        if done.rowcount != 1:
+        if cast(CursorResult[Any], done).rowcount != 1:  # an UPDATE's result
             raise Conflict("The project changed meanwhile; reload and try again.")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from aytada import vocabulary
@@ -174,7 +174,8 @@ def cas_status(
         )
         .values(status=target, updated_at=utcnow())
     )
-    return result.rowcount == 1
+    # an UPDATE's result is a CursorResult (Session.execute is typed as returning a Result)
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
 def list_projects(
@@ -368,7 +369,7 @@ def save_scene(workspace_id: int, project_id: Any, index: int, fields: dict[str,
         scenes = [dict(sc) for sc in project.scenes or []]
         if not 0 <= index < len(scenes):
             raise NotFound("Scene", index + 1)
-        errors = {}
+        errors: dict[str, str] = {}
         for key in ("visual", "caption", "voiceover"):
             if key in fields:
                 value = fields[key]
@@ -450,6 +451,7 @@ def _variant_change(options: dict[str, Any], fmt: str, length_s: int) -> str:
     axis = options.get("variant_axis")
     if axis not in VARIANT_AXES:
         return ""
+    value: str | int
     if axis in OVERRIDABLE:
         value = project_overrides(options).get(axis, "")
     elif axis == "voice":
@@ -662,8 +664,9 @@ def change_settings(
     with session_scope() as s:
         project = load_project(s, workspace_id, project_id)
         # serialise with a step starting at the same moment (PostgreSQL row lock)
-        project = s.get(Project, project.id, with_for_update=True, populate_existing=True)
-        assert project is not None
+        locked = s.get(Project, project.id, with_for_update=True, populate_existing=True)
+        assert locked is not None
+        project = locked
         given = {"format": fmt, "length_s": length_s, "quality": quality}
         fields = settings_fields(project.kind)
         names = {"format": "format", "length_s": "length", "quality": "quality"}

@@ -192,7 +192,7 @@ def _vtt_text(text: str) -> str:
 
 def to_srt(cues: Sequence[Cue]) -> str:
     """The cues as a SubRip (.srt) file."""
-    blocks = []
+    blocks: list[str] = []
     for cue in cues:
         text = _srt_text(cue.text)
         if text:

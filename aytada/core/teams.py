@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -241,7 +242,8 @@ def access_for(email: object, wanted_workspace_id: object = None) -> Access | No
         return None
     places = tuple(Place(ws_id, ws_name, role) for _, _, ws_id, ws_name, role in rows)
     try:
-        wanted = int(wanted_workspace_id) if wanted_workspace_id is not None else None
+        # any object may come in: int() raises TypeError or ValueError for what is not an id
+        wanted = int(cast(Any, wanted_workspace_id)) if wanted_workspace_id is not None else None
     except (TypeError, ValueError):
         wanted = None
     place = next((p for p in places if p.workspace_id == wanted), places[0])

@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import overload
 
 from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
@@ -49,6 +50,10 @@ QUEUED_GRACE = 10.0  # a just-created row whose job is being enqueued right now 
 __all__ = ["pid_alive", "reconcile_once", "reconcile_loop"]
 
 
+@overload
+def _aware(when: datetime, now: datetime) -> datetime: ...
+@overload
+def _aware(when: datetime | None, now: datetime) -> datetime | None: ...
 def _aware(when: datetime | None, now: datetime) -> datetime | None:
     if when is None:
         return None
@@ -122,19 +127,20 @@ def reconcile_once(
 
     for gen_id, job_id, state, created, started, host, pid, attempts in open_gens:
         created, started = _aware(created, now), _aware(started, now)
+        job: Job | None
         try:
-            job: Job | None = Job.fetch(job_id, connection=conn)
+            job = Job.fetch(job_id, connection=conn)
             status = job.get_status(refresh=True)
         except NoSuchJobError:
             job, status = None, None
         if state is GenState.RUNNING:
             died = False
-            same_host = host == HOST and bool(pid)
-            if same_host and not pid_alive(pid):
-                kill_process_group(pid)  # ffmpeg left by the dead work-horse
+            local_pid = pid if host == HOST and pid else None  # its work-horse ran here
+            if local_pid is not None and not pid_alive(local_pid):
+                kill_process_group(local_pid)  # ffmpeg left by the dead work-horse
                 died = True
             elif job is None:
-                alive_here = same_host and pid_alive(pid)
+                alive_here = local_pid is not None and pid_alive(local_pid)
                 since = started or created
                 died = not alive_here and now - since > timedelta(seconds=grace_seconds)
             elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):

@@ -24,14 +24,14 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from redis.exceptions import RedisError
 from rq import Callback
 from rq.exceptions import AbandonedJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.timeouts import JobTimeoutException
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -212,8 +212,9 @@ def start_step(
         with session_scope() as s:
             project = load_project(s, workspace_id, project_id)
             # serialise with finishing jobs of this project (PostgreSQL row lock)
-            project = s.get(Project, project.id, with_for_update=True, populate_existing=True)
-            assert project is not None
+            locked = s.get(Project, project.id, with_for_update=True, populate_existing=True)
+            assert locked is not None
+            project = locked
             if statuses.is_active(project.status):  # the loser of a concurrent start
                 raise Conflict(_busy_message(project.status, spec.per_scene, scenes))
             if expected_status is not None and project.status != expected_status:
@@ -364,12 +365,13 @@ def readable_error(exc: BaseException) -> str:
 def claim(s: Session, key: str) -> Generation | str:
     """Claim the queued generation with this key for this process (queued→running, a
     compare-and-set): the row, or why it was skipped (another run has it, or it is gone)."""
-    claimed = s.execute(
+    # an UPDATE's result is a CursorResult (Session.execute is typed as returning a Result)
+    claimed = cast(CursorResult[Any], s.execute(
         update(Generation)
         .where(Generation.key == key, Generation.state == GenState.QUEUED)
         .values(state=GenState.RUNNING, started_at=utcnow(), worker_host=HOST,
                 worker_pid=os.getpid())
-    ).rowcount  # fmt: skip
+    )).rowcount  # fmt: skip
     if claimed != 1:
         state = s.scalar(select(Generation.state).where(Generation.key == key))
         return f"skipped (generation is {state or 'missing'})"
@@ -434,14 +436,17 @@ def _finish(ctx: StepContext, result: StepResult, uploaded: list[str] | None = N
     follow_up: list[tuple[int, str]] = []
     with session_scope() as s:
         # first statement is a write: on SQLite it takes the write lock before reading
-        won = s.execute(
-            update(Generation)
-            .where(
-                Generation.id == ctx.generation_id,
-                Generation.state == GenState.RUNNING,
-                Generation.attempts == ctx.attempt,  # not a run already given up for dead
-            )
-            .values(state=GenState.SUCCEEDED, finished_at=utcnow())
+        won = cast(
+            CursorResult[Any],
+            s.execute(
+                update(Generation)
+                .where(
+                    Generation.id == ctx.generation_id,
+                    Generation.state == GenState.RUNNING,
+                    Generation.attempts == ctx.attempt,  # not a run already given up for dead
+                )
+                .values(state=GenState.SUCCEEDED, finished_at=utcnow())
+            ),
         ).rowcount
         if won != 1:
             log.warning("generation %s was already closed; result dropped", ctx.generation_id)
@@ -530,10 +535,13 @@ def _move_on(s: Session, project: Project, gen: Generation) -> list[tuple[int, s
 def fail_generation(generation_id: int, error: str) -> bool:
     """Close an open generation as failed and fail its project's step (idempotent)."""
     with session_scope() as s:
-        closed = s.execute(
-            update(Generation)
-            .where(Generation.id == generation_id, Generation.state.in_(OPEN_STATES))
-            .values(state=GenState.FAILED, error=error[:4000], finished_at=utcnow())
+        closed = cast(
+            CursorResult[Any],
+            s.execute(
+                update(Generation)
+                .where(Generation.id == generation_id, Generation.state.in_(OPEN_STATES))
+                .values(state=GenState.FAILED, error=error[:4000], finished_at=utcnow())
+            ),
         ).rowcount
         if closed != 1:
             return False
@@ -559,7 +567,7 @@ def fail_generation(generation_id: int, error: str) -> bool:
     return True
 
 
-def on_job_failure(job, connection, exc_type, exc_value, tb) -> None:  # type: ignore[no-untyped-def]
+def on_job_failure(job, connection, exc_type, exc_value, tb) -> None:
     """RQ failure callback (exceptions that escaped, job timeouts, and abandoned jobs: RQ's
     started-job registry cleanup calls it when a worker on any host stopped heartbeating)."""
     gen_id = generation_id_for_job(str(job.id))
@@ -632,20 +640,23 @@ def worker_died(generation_id: int, attempt: int | None = None) -> str | None:
         if attempt is not None and attempt != attempts:
             return None
         if attempts + 1 < RUNS_BEFORE_FAILING:
-            moved = s.execute(
-                update(Generation)
-                .where(
-                    Generation.id == generation_id,
-                    Generation.state == GenState.RUNNING,
-                    Generation.attempts == attempts,
-                )
-                .values(
-                    state=GenState.QUEUED,
-                    attempts=attempts + 1,
-                    started_at=None,
-                    worker_host="",
-                    worker_pid=None,
-                )
+            moved = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(Generation)
+                    .where(
+                        Generation.id == generation_id,
+                        Generation.state == GenState.RUNNING,
+                        Generation.attempts == attempts,
+                    )
+                    .values(
+                        state=GenState.QUEUED,
+                        attempts=attempts + 1,
+                        started_at=None,
+                        worker_host="",
+                        worker_pid=None,
+                    )
+                ),
             ).rowcount
             if moved != 1:
                 return None
@@ -653,10 +664,13 @@ def worker_died(generation_id: int, attempt: int | None = None) -> str | None:
                 remove_workdir(ws, project_id, key)
             log.warning("generation %s: its worker died; queued again", generation_id)
             return "requeued"
-        moved = s.execute(
-            update(Generation)
-            .where(Generation.id == generation_id, Generation.attempts == attempts)
-            .values(attempts=attempts + 1)
+        moved = cast(
+            CursorResult[Any],
+            s.execute(
+                update(Generation)
+                .where(Generation.id == generation_id, Generation.attempts == attempts)
+                .values(attempts=attempts + 1)
+            ),
         ).rowcount
     if moved == 1 and fail_generation(generation_id, STOPPED):
         log.warning("generation %s: its worker died twice; failed", generation_id)
@@ -701,7 +715,9 @@ def resubmit(generation_id: int) -> bool:
             queue.remove(job_id)
             conn.delete(old.key)
     started_key = queue.started_job_registry.key
-    stale = [e for e in conn.zrange(started_key, 0, -1)
+    # bytes: the connection does not decode responses (RQ needs bytes)
+    entries = cast(list[bytes], conn.zrange(started_key, 0, -1))
+    stale = [e for e in entries
              if e.decode(errors="replace").split(":", 1)[0] == job_id]  # fmt: skip
     if stale:
         conn.zrem(started_key, *stale)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
 from redis.exceptions import RedisError
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from aytada.core.campaigns import (
     PILLARS,
@@ -95,20 +95,24 @@ def run_draft(key: str) -> str:
             if not value or text_problem(value):
                 raise ProviderError(f"{text.name} wrote no usable {pillar}; try again.")
         with session_scope() as s:
-            won = s.execute(
-                update(Generation)
-                .where(
-                    Generation.id == gen_id,
-                    Generation.state == GenState.RUNNING,
-                    Generation.attempts == attempt,  # not a run already given up for dead
-                )
-                .values(
-                    state=GenState.SUCCEEDED,
-                    finished_at=utcnow(),
-                    output=output,
-                    provider=text.name,
-                    model=text.model,
-                )
+            # an UPDATE's result is a CursorResult (Session.execute is typed as returning a Result)
+            won = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(Generation)
+                    .where(
+                        Generation.id == gen_id,
+                        Generation.state == GenState.RUNNING,
+                        Generation.attempts == attempt,  # not a run already given up for dead
+                    )
+                    .values(
+                        state=GenState.SUCCEEDED,
+                        finished_at=utcnow(),
+                        output=output,
+                        provider=text.name,
+                        model=text.model,
+                    )
+                ),
             ).rowcount
         if won != 1:
             log.warning("strategy draft %s was already closed; result dropped", gen_id)

@@ -30,7 +30,7 @@ PUBSUB_POLL = 1.0  # seconds the command-channel thread waits per read (bounds t
 
 
 class AytadaWorker(Worker):
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("job_monitoring_interval", MONITOR_INTERVAL)
         kwargs.setdefault("work_horse_killed_handler", self._horse_killed)
         super().__init__(*args, **kwargs)
@@ -46,11 +46,12 @@ class AytadaWorker(Worker):
         self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
         self.pubsub = self.connection.pubsub()
         self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
-        self.pubsub_thread = self.pubsub.run_in_thread(
+        # RQ sets `self.pubsub_thread = None` unannotated, so mypy takes the attribute as None
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]
             sleep_time=PUBSUB_POLL, daemon=True, exception_handler=self._pubsub_exception_handler
         )
 
-    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:  # type: ignore[no-untyped-def]
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         if job.timeout and job.timeout > 0:
             remaining = job.timeout - working_time
             return int(max(1, min(remaining, self.job_monitoring_interval))) + HEARTBEAT_GRACE
@@ -60,13 +61,13 @@ class AytadaWorker(Worker):
         """In the horse: die with the worker, and take the whole process group along."""
         super().setup_work_horse_signals()
 
-        def _stop_group(signum, frame):  # type: ignore[no-untyped-def]
+        def _stop_group(signum, frame):
             os.killpg(os.getpgrp(), signal.SIGKILL)
 
         signal.signal(signal.SIGTERM, _stop_group)
         die_with_parent(signal.SIGTERM, self._worker_pid)
 
-    def _horse_killed(self, job, retpid, ret_val, rusage) -> None:  # type: ignore[no-untyped-def]
+    def _horse_killed(self, job, retpid, ret_val, rusage) -> None:
         runner.kill_process_group(retpid or self._horse_pid)
         self._killed = (job.id, runner.job_attempt(job))
 
@@ -79,7 +80,7 @@ class AytadaWorker(Worker):
         except OSError:
             log.exception("could not prune the media cache")
 
-    def monitor_work_horse(self, job, queue, execution) -> None:  # type: ignore[no-untyped-def]
+    def monitor_work_horse(self, job, queue, execution) -> None:
         self._killed = None
         super().monitor_work_horse(job, queue, execution)
         if self._killed is None:
