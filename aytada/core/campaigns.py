@@ -485,20 +485,3 @@ def get_strategy_draft(workspace_id: int, draft_id: Any) -> StrategyDraft:
         ):
             raise NotFound("Strategy draft", draft_id)
         return _draft_view(gen)
-
-
-def strategy_drafts(workspace_id: int, campaign_id: Any, limit: int = 10) -> list[StrategyDraft]:
-    """The campaign's strategy drafts, newest first."""
-    with session_scope() as s:
-        campaign = load_campaign(s, workspace_id, campaign_id)
-        rows = s.scalars(
-            select(Generation)
-            .where(
-                Generation.campaign_id == campaign.id,
-                Generation.project_id.is_(None),
-                Generation.step == STRATEGY_STEP,
-            )
-            .order_by(Generation.id.desc())
-            .limit(limit)
-        )
-        return [_draft_view(g) for g in rows]

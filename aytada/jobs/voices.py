@@ -41,12 +41,6 @@ class VoiceList:
     def ids(self) -> list[str]:
         return [voice.id for voice in self.voices]
 
-    def name_of(self, voice_id: str) -> str:
-        for voice in self.voices:
-            if voice.id == voice_id:
-                return voice.name
-        return voice_id
-
 
 _lock = threading.Lock()
 _lists: dict[str, tuple[float, VoiceList]] = {}

@@ -203,25 +203,11 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_PATH), size)
 
 
-def wrap_text(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
-    """Greedy word wrap measured with ``font``; a word wider than the line is split.
-
-    Delegates to :func:`aytada.providers.textfit.wrap_words`, the one wrapping helper.
-    """
-    return textfit.wrap_words(text, font, max_width, break_long_words=True)
-
-
 def balanced_wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
-    """Like :func:`wrap_text`, with lines of similar length (no lone last word)."""
+    """Word wrap measured with ``font`` (:func:`aytada.providers.textfit.wrap_words`, the one
+    wrapping helper), with lines of similar length (no lone last word); a word wider than the
+    line is split."""
     return textfit.wrap_words(text, font, max_width, balanced=True, break_long_words=True)
-
-
-def layout_caption(caption: str, width: int) -> tuple[list[str], int]:
-    """Wrap ``caption`` for a frame ``width`` px wide: (lines, font size in px).
-
-    The font shrinks (down to 70 %) before the text is cut to at most three lines.
-    """
-    return _layout_caption(caption, width, _CAPTION_FONT_FRACTION)
 
 
 def _layout_caption(caption: str, width: int, fraction: float) -> tuple[list[str], int]:
@@ -258,7 +244,8 @@ def _check_caption_style(style: CaptionStyle) -> None:
 def layout_caption_styled(
     caption: str, width: int, style: CaptionStyle | None = None
 ) -> tuple[list[str], int]:
-    """:func:`layout_caption` at the style's size."""
+    """Wrap ``caption`` for a frame ``width`` px wide at the style's size: (lines, font size in
+    px). The font shrinks (down to 70 %) before the text is cut to at most three lines."""
     fraction = CAPTION_SIZES[(style or CaptionStyle()).size]
     return _layout_caption(caption, width, fraction)
 
@@ -776,11 +763,6 @@ def loudness_stats(path: Path) -> dict[str, float]:
 def measure_loudness(path: Path) -> float:
     """Integrated loudness of a file's audio in LUFS (EBU R128); -70 or less for silence."""
     return loudness_stats(path)["integrated"]
-
-
-def measure_true_peak(path: Path) -> float:
-    """True peak of a file's audio in dBTP (EBU R128, 4× oversampled)."""
-    return loudness_stats(path)["true_peak"]
 
 
 def loudnorm(

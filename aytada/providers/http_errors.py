@@ -13,14 +13,11 @@ Every message names the provider and never contains the API key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
 from aytada.providers.base import AuthError, ProviderError, ProviderTimeout, TransientError
 from aytada.providers.retry import redact
-
-T = TypeVar("T")
 
 RETRYABLE_STATUSES = frozenset({408, 409, 425, 429})
 _LABELS = {408: "request timeout", 409: "conflict", 425: "too early", 429: "rate limit"}
@@ -98,9 +95,3 @@ def only_provider_errors(provider: str, api_key: str = "") -> Iterator[None]:
         raise
     except Exception as exc:  # noqa: BLE001 - translated for the caller
         raise unexpected(provider, exc, api_key) from exc
-
-
-def guarded(provider: str, api_key: str, fn: Callable[[], T]) -> T:
-    """``fn()`` under :func:`only_provider_errors`."""
-    with only_provider_errors(provider, api_key):
-        return fn()

@@ -233,9 +233,6 @@ class Layout:
         """Every word the design shows, in reading order of the roles."""
         return " ".join(t.text for t in self.texts.values())
 
-    def font_sizes(self) -> dict[str, int]:
-        return {role: t.size for role, t in self.texts.items()}
-
 
 # ============================================================================================
 # aspect classes

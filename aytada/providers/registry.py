@@ -32,7 +32,7 @@ from aytada.providers.elevenlabs_provider import ElevenLabsMusic, ElevenLabsVoic
 from aytada.providers.fal_provider import FalClips
 from aytada.providers.openai_provider import OpenAIClips, OpenAIImages, OpenAIText
 from aytada.providers.shotstack import ShotstackStitcher
-from aytada.providers.spec import SERVICES, Option, Service
+from aytada.providers.spec import SERVICES, Service
 
 CAPABILITIES: tuple[str, ...] = ("text", "image", "clip", "voice", "music", "stitch")
 
@@ -87,11 +87,6 @@ def setting_names() -> tuple[str, ...]:
     for adapter in REAL_ADAPTERS:
         names += [option.env for option in adapter.options.values()]
     return tuple(dict.fromkeys(names))
-
-
-def option_table() -> list[tuple[str, Option]]:
-    """``(capability, option)`` of every adapter option, for documentation and the UI."""
-    return [(a.capability, o) for a in REAL_ADAPTERS for o in a.options.values()]
 
 
 @dataclass(frozen=True)

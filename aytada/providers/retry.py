@@ -103,11 +103,3 @@ def parse_retry_after(value: str | None) -> float | None:
     except ValueError:
         return None
     return seconds if seconds > 0 else None
-
-
-def transient(message: str, retry_after: float | None = None) -> TransientError:
-    """A :class:`TransientError`, optionally carrying the server's ``Retry-After`` hint."""
-    err = TransientError(message)
-    if retry_after:
-        err.retry_after = retry_after  # type: ignore[attr-defined]
-    return err

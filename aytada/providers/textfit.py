@@ -1,8 +1,8 @@
-"""The one text-wrapping helper of the providers: whole-word wrapping and fit-to-box sizing.
+"""The one text-wrapping helper of the providers: whole-word wrapping and measuring.
 
 Every piece of text the product draws (video captions, scene stills, banners and flyers) is wrapped
 here, measured with the shipped font. Wrapping never cuts a word: a word wider than the line
-stays whole on its own line, and :func:`fit_text` shrinks the font until it fits. Only callers
+stays whole on its own line, and the caller shrinks the font until it fits. Only callers
 that explicitly ask (``break_long_words=True``) get the legacy hyphenated split.
 """
 
@@ -115,7 +115,7 @@ def wrap_words(
     """Wrap ``text`` into lines no wider than ``max_width`` px, breaking only between words.
 
     Newlines in ``text`` start a new line. A word wider than ``max_width`` stays whole on its own
-    line (callers shrink the font, see :func:`fit_text`) unless ``break_long_words`` asks for
+    line (callers shrink the font) unless ``break_long_words`` asks for
     the hyphenated split. ``balanced`` evens out line lengths (no lone last word) without adding
     a line.
     """
@@ -180,37 +180,3 @@ def measure(text: str, size: int, max_width: float, *, balanced: bool = True) ->
     widest = max((text_length(font, line) for line in lines), default=0.0)
     pitch = line_height(size)
     return FittedText(tuple(lines), size, int(widest + 0.999), pitch * len(lines), pitch)
-
-
-def fits(fitted: FittedText, max_width: float, max_height: float, max_lines: int | None) -> bool:
-    """True when every line is inside ``max_width`` and the block inside ``max_height``."""
-    return (
-        fitted.width <= max_width
-        and fitted.height <= max_height
-        and (max_lines is None or len(fitted.lines) <= max_lines)
-    )
-
-
-def fit_text(
-    text: str,
-    max_width: float,
-    max_height: float,
-    *,
-    max_size: int,
-    min_size: int = 4,
-    max_lines: int | None = None,
-    balanced: bool = True,
-) -> FittedText | None:
-    """The largest size ≤ ``max_size`` at which ``text`` wraps by whole words into the box.
-
-    Long words are handled by shrinking, never by cutting. Returns None when even ``min_size``
-    does not fit (the caller then drops optional text or gives the box more room).
-    """
-    size = max(min_size, int(max_size))
-    while True:
-        fitted = measure(text, size, max_width, balanced=False)  # same line count, faster
-        if fits(fitted, max_width, max_height, max_lines):
-            return measure(text, size, max_width, balanced=True) if balanced else fitted
-        if size <= min_size:
-            return None
-        size = max(min_size, min(size - 1, int(size * 0.94)))

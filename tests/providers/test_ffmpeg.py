@@ -138,12 +138,12 @@ def test_caption_with_awkward_characters_and_temp_dir(
 
 
 def test_layout_caption_wraps_to_width() -> None:
-    lines, size = ff.layout_caption("Hydration that lasts all day with no greasy feel", 1080)
+    lines, size = ff.layout_caption_styled("Hydration that lasts all day with no greasy feel", 1080)
     assert 1 < len(lines) <= 3
     assert size >= 50, "readable at 1080 wide"
     font = ff._font(size)
     assert all(font.getlength(line) <= 1080 * 0.9 for line in lines)
-    assert ff.layout_caption("   ", 1080) == ([], 0)
+    assert ff.layout_caption_styled("   ", 1080) == ([], 0)
 
 
 def test_finalize_segment_pads_and_trims(tmp_path: Path) -> None:
