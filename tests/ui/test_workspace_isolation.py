@@ -155,6 +155,7 @@ def _cli(app_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
                           capture_output=True, text=True, timeout=120, cwd=Path.cwd())  # fmt: skip
 
 
+@pytest.mark.integration  # `aytada` in subprocesses
 def test_the_cli_works_in_one_named_workspace_and_never_shows_the_others(app_env, two):
     acme, beta = two["acme"], two["beta"]
     out = _cli(app_env, "campaign", "list")  # two workspaces, none named: refuse, not guess
