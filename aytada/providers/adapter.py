@@ -1,22 +1,34 @@
 """What every adapter of a paid API shares: its declarations, its key, and its retried calls.
 
-The OpenAI, ElevenLabs and Shotstack adapters derive from :class:`ApiAdapter`. It refuses an
-empty key, keeps the key out of ``repr``, and runs each call under the one backoff loop
+The OpenAI, ElevenLabs, fal and Shotstack adapters derive from :class:`ApiAdapter`. It refuses
+an empty key, keeps the key out of ``repr``, and runs each call under the one backoff loop
 (:func:`aytada.providers.retry.call_with_retries`) with the client library's exceptions turned
-into our error types by the adapter's :meth:`ApiAdapter._translate`.
+into our error types by the adapter's :meth:`ApiAdapter._translate`. The adapters that speak
+plain httpx (fal, Shotstack) derive from :class:`HttpAdapter`, which adds their one client,
+their JSON calls and their file downloads; the clip adapters (fal, OpenAI) finish what their
+model made with :func:`finish_clip`.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from aytada.providers.base import AuthError, ProviderError
+from aytada.providers.base import AuthError, ProviderError, SegmentRequest
+from aytada.providers.http_errors import connection_failed, malformed, timeout
 from aytada.providers.retry import call_with_retries
 from aytada.providers.spec import Option, Service
 
+if TYPE_CHECKING:  # imported where used: a worker on offline providers never loads httpx
+    import httpx
+
 T = TypeVar("T")
+
+CHUNK = 1 << 16  # bytes read at a time from a download
 
 
 class ApiAdapter:
@@ -81,4 +93,103 @@ class ApiAdapter:
 
         return call_with_retries(
             attempt, attempts=self._attempts, sleep=self._sleep, provider=self.service.label
+        )
+
+
+class HttpAdapter(ApiAdapter):
+    """Base of the adapters on plain httpx (fal, Shotstack): one client, closed by
+    :meth:`close`; httpx's timeouts and failed connections as our errors; a JSON call and a file
+    download, each under the retry loop. A subclass calls :meth:`_open_http` at the end of its
+    ``__init__`` (once its settings are checked)."""
+
+    def _open_http(self) -> None:
+        import httpx
+
+        self._http = httpx.Client(timeout=self._timeout, follow_redirects=True)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _translate(self, exc: Exception) -> ProviderError | Exception:
+        import httpx
+
+        if isinstance(exc, httpx.TimeoutException):
+            return timeout(self.service.label, self._timeout)
+        if isinstance(exc, httpx.TransportError):
+            return connection_failed(self.service.label)
+        return exc
+
+    def _call_json(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str],
+        json: Any,
+        check: Callable[[httpx.Response], None],
+        what: str,
+    ) -> dict[str, Any]:
+        """The JSON object ``method`` ``url`` answers; ``check(response)`` raises for an error
+        answer, ``what`` names the call in the message when the answer is not a JSON object."""
+
+        def call() -> dict[str, Any]:
+            response = self._http.request(method, url, headers=headers, json=json)
+            check(response)
+            try:
+                body = response.json()
+            except ValueError:
+                raise malformed(self.service.label, f"{what} did not return JSON") from None
+            if not isinstance(body, dict):
+                raise malformed(self.service.label, f"{what} did not return a JSON object")
+            return body
+
+        return self._retried(call)
+
+    def _download(
+        self,
+        url: str,
+        path: Path,
+        *,
+        check: Callable[[httpx.Response], None],
+        verify: Callable[[Path], None],
+    ) -> None:
+        """``url`` streamed (no API key sent) into ``path``'s folder as a hidden ``.part`` file
+        that replaces ``path`` once ``verify(part)`` accepts it; ``check(response)`` raises for
+        an error answer."""
+
+        def get() -> None:
+            part = path.with_name(f".{path.name}.part")
+            try:
+                with self._http.stream("GET", url) as response:
+                    check(response)
+                    with open(part, "wb") as fh:
+                        for block in response.iter_bytes(CHUNK):
+                            fh.write(block)
+                verify(part)
+                os.replace(part, path)
+            finally:
+                part.unlink(missing_ok=True)
+
+        self._retried(get)
+
+
+def finish_clip(request: SegmentRequest, out_path: Path, fetch: Callable[[Path], None]) -> Path:
+    """The final segment from a generated clip: ``fetch(raw)`` writes the model's video to
+    ``raw`` (in a temporary folder beside ``out_path``), which is then fitted to the request's
+    size and length with its caption burned in (:func:`~aytada.providers.ffmpeg.finalize_segment`).
+    """
+    from aytada.providers.ffmpeg import finalize_segment
+
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".clip-") as tmp:
+        raw = Path(tmp) / "raw.mp4"
+        fetch(raw)
+        return finalize_segment(
+            raw,
+            out_path,
+            seconds=request.seconds,
+            width=request.width,
+            height=request.height,
+            caption=request.caption,
+            caption_style=request.caption_style,
         )

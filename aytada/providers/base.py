@@ -191,6 +191,16 @@ class MusicRequest:
     mood: str = ""
 
 
+@dataclass(frozen=True)
+class StitchRequest:
+    """The arguments of :meth:`Stitcher.stitch`, as its providers' ``render`` gets them."""
+
+    segments: list[Path]
+    voice: Path | None
+    music: Path | None
+    music_under_db: float = MUSIC_UNDER_VOICE_DB
+
+
 @runtime_checkable
 class TextProvider(Protocol):
     name: str
@@ -287,6 +297,9 @@ class MusicProvider(Protocol):
 
 @runtime_checkable
 class Stitcher(Protocol):
+    """The pipeline calls :meth:`stitch`; a provider subclasses this protocol and writes
+    :meth:`render`, which gets the arguments as one :class:`StitchRequest`."""
+
     name: str
     model: str
 
@@ -301,4 +314,7 @@ class Stitcher(Protocol):
     ) -> Path:
         """The segments joined, with the voice over the music; the music bed sits
         ``music_under_db`` dB under the voice where nobody speaks."""
-        ...
+        request = StitchRequest(segments, voice, music, music_under_db)
+        return self.render(request, Path(out_path))
+
+    def render(self, request: StitchRequest, out_path: Path) -> Path: ...

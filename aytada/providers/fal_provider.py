@@ -30,22 +30,18 @@ from __future__ import annotations
 import base64
 import io
 import math
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from aytada.providers.adapter import ApiAdapter
+from aytada.providers.adapter import HttpAdapter, finish_clip
 from aytada.providers.base import ProviderError, SegmentRequest
 from aytada.providers.http_errors import (
-    connection_failed,
     error_for_status,
     is_retryable,
     malformed,
     only_provider_errors,
-    timeout,
 )
 from aytada.providers.retry import parse_retry_after, redact
 from aytada.providers.spec import FAL, Option
@@ -73,7 +69,6 @@ VIDEO_RESOLUTION = Option("FAL_VIDEO_RESOLUTION", "720p", "resolution asked for 
 ACTIVE = ("IN_QUEUE", "IN_PROGRESS")
 FAILED = ("FAILED", "CANCELED", "CANCELLED", "ERROR")
 STILL_LONG_SIDE = 1280  # pixels of the first frame's long side (enough for 720p and 1080p)
-CHUNK = 1 << 16
 
 
 def _malformed(detail: str, api_key: str = "") -> ProviderError:
@@ -194,7 +189,7 @@ def _detail(response: httpx.Response) -> str:
     return str(detail or "")
 
 
-class FalClips(ApiAdapter):
+class FalClips(HttpAdapter):
     """:class:`~aytada.providers.base.ClipProvider` on a fal image-to-video model, finished
     locally; chosen when ``FAL_KEY`` is set (``PROVIDER_CLIP`` overrides either way).
 
@@ -235,23 +230,9 @@ class FalClips(ApiAdapter):
         self.base_url = (self._base_url or DEFAULT_BASE_URL).rstrip("/")
         self.poll_interval = poll_interval
         self.max_wait = max_wait
-        import httpx
-
-        self._http = httpx.Client(timeout=self._timeout, follow_redirects=True)
-
-    def close(self) -> None:
-        self._http.close()
+        self._open_http()
 
     # -- HTTP ---------------------------------------------------------------------------------
-
-    def _translate(self, exc: Exception) -> ProviderError | Exception:
-        import httpx
-
-        if isinstance(exc, httpx.TimeoutException):
-            return timeout(PROVIDER, self._timeout)
-        if isinstance(exc, httpx.TransportError):
-            return connection_failed(PROVIDER)
-        return exc
 
     def _api_url(self, url: str | None, fallback: str) -> str:
         """``url`` from an answer when it is on the API's own address (the key is sent there),
@@ -277,8 +258,7 @@ class FalClips(ApiAdapter):
         output, where an error answer with a ``detail`` is the job's own failure."""
         headers = {"Authorization": f"Key {self._api_key}", "Accept": "application/json"}
 
-        def call() -> dict:
-            response = self._http.request(method, url, headers=headers, json=json)
+        def check(response: httpx.Response) -> None:
             status = response.status_code
             if status >= 400:
                 if (
@@ -289,15 +269,9 @@ class FalClips(ApiAdapter):
                     detail = redact(_detail(response), self._api_key) or f"HTTP {status}"
                     raise ProviderError(f"{PROVIDER} video generation failed: {detail}")
                 raise self._error(response)
-            try:
-                body = response.json()
-            except ValueError:
-                raise _malformed(f"{method} {urlsplit(url).path} did not return JSON") from None
-            if not isinstance(body, dict):
-                raise _malformed(f"{method} {urlsplit(url).path} did not return a JSON object")
-            return body
 
-        return self._retried(call)
+        what = f"{method} {urlsplit(url).path}"
+        return self._call_json(method, url, headers=headers, json=json, check=check, what=what)
 
     # -- the clip -----------------------------------------------------------------------------
 
@@ -329,8 +303,6 @@ class FalClips(ApiAdapter):
             return self._segment(request, Path(out_path))
 
     def _segment(self, request: SegmentRequest, out_path: Path) -> Path:
-        from aytada.providers.ffmpeg import finalize_segment
-
         body = self.request_for(request)
         job = self._json("POST", f"{self.base_url}/{self.model}", json=body)
         request_id = str(job.get("request_id") or "")
@@ -349,19 +321,7 @@ class FalClips(ApiAdapter):
         url = video.get("url") if isinstance(video, dict) else None
         if not url:
             raise _malformed("the finished job has no video URL")
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".clip-") as tmp:
-            raw = Path(tmp) / "raw.mp4"
-            self._download(str(url), raw)
-            return finalize_segment(
-                raw,
-                out_path,
-                seconds=request.seconds,
-                width=request.width,
-                height=request.height,
-                caption=request.caption,
-                caption_style=request.caption_style,
-            )
+        return finish_clip(request, out_path, lambda raw: self._download_video(str(url), raw))
 
     def _wait(self, status_url: str, cancel_url: str) -> None:
         deadline = time.monotonic() + self.max_wait
@@ -396,33 +356,26 @@ class FalClips(ApiAdapter):
         except httpx.HTTPError:
             pass
 
-    def _download(self, url: str, path: Path) -> None:
+    def _download_video(self, url: str, path: Path) -> None:
         if urlsplit(url).scheme not in ("http", "https"):
             raise _malformed("the video URL is not an http(s) address")
 
-        def get() -> None:
-            part = path.with_name(f".{path.name}.part")
-            try:
-                with self._http.stream("GET", url) as response:  # a CDN file: no key
-                    status = response.status_code
-                    if status in (401, 403):  # a signed file address, not our key
-                        raise ProviderError(
-                            f"{PROVIDER} refused the video download ({status}): "
-                            f"{redact(_detail(response), self._api_key)}"
-                        )
-                    if status >= 400:
-                        raise self._error(response, what="video download")
-                    with open(part, "wb") as fh:
-                        for block in response.iter_bytes(CHUNK):
-                            fh.write(block)
-                with open(part, "rb") as fh:
-                    head = fh.read(12)
-                if not head:
-                    raise _malformed("the video file is empty")
-                if head[4:8] != b"ftyp":
-                    raise _malformed("the video file is not an MP4")
-                os.replace(part, path)
-            finally:
-                part.unlink(missing_ok=True)
+        def check(response: httpx.Response) -> None:  # a CDN file: no key
+            status = response.status_code
+            if status in (401, 403):  # a signed file address, not our key
+                raise ProviderError(
+                    f"{PROVIDER} refused the video download ({status}): "
+                    f"{redact(_detail(response), self._api_key)}"
+                )
+            if status >= 400:
+                raise self._error(response, what="video download")
 
-        self._retried(get)
+        def verify(part: Path) -> None:
+            with open(part, "rb") as fh:
+                head = fh.read(12)
+            if not head:
+                raise _malformed("the video file is empty")
+            if head[4:8] != b"ftyp":
+                raise _malformed("the video file is not an MP4")
+
+        self._download(url, path, check=check, verify=verify)

@@ -12,7 +12,6 @@ import base64
 import binascii
 import io
 import math
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -22,7 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from aytada.providers.adapter import ApiAdapter
+from aytada.providers.adapter import ApiAdapter, finish_clip
 from aytada.providers.base import (
     AdCopy,
     AuthError,
@@ -740,8 +739,6 @@ class OpenAIClips(_OpenAIBase):
             return self._segment(request, out_path)
 
     def _segment(self, request: SegmentRequest, out_path: Path) -> Path:
-        from aytada.providers.ffmpeg import finalize_segment
-
         out_path = Path(out_path)
         seconds = video_seconds_for(request.seconds)
         size = video_size_for(request.width, request.height)
@@ -772,21 +769,13 @@ class OpenAIClips(_OpenAIBase):
                 ) from None
             raise
         video = self._wait(video)
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".clip-") as tmp:
-            raw = Path(tmp) / "raw.mp4"
+
+        def fetch(raw: Path) -> None:
             self._call(lambda: self._client.videos.download_content(video.id).write_to_file(raw))
             if not raw.is_file() or raw.stat().st_size == 0:
                 raise _malformed("the downloaded video is empty")
-            return finalize_segment(
-                raw,
-                out_path,
-                seconds=request.seconds,
-                width=request.width,
-                height=request.height,
-                caption=request.caption,
-                caption_style=request.caption_style,
-            )
+
+        return finish_clip(request, out_path, fetch)
 
     def _wait(self, video: Any) -> Any:
         deadline = time.monotonic() + self.max_wait

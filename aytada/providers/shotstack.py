@@ -11,21 +11,14 @@ URLs, and never into a message.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aytada.providers.adapter import ApiAdapter
-from aytada.providers.base import ProviderError
-from aytada.providers.http_errors import (
-    connection_failed,
-    error_for_status,
-    malformed,
-    only_provider_errors,
-    timeout,
-)
+from aytada.providers.adapter import CHUNK, HttpAdapter
+from aytada.providers.base import ProviderError, Stitcher, StitchRequest
+from aytada.providers.http_errors import error_for_status, malformed, only_provider_errors
 from aytada.providers.retry import parse_retry_after, redact
 from aytada.providers.spec import SHOTSTACK
 from aytada.standards import MUSIC_UNDER_VOICE_DB
@@ -37,7 +30,6 @@ PROVIDER = SHOTSTACK.label
 DEFAULT_BASE_URL = "https://api.shotstack.io"
 RENDER_ACTIVE = ("queued", "fetching", "rendering", "saving")
 SOURCE_ACTIVE = ("queued", "importing", "uploading", "processing")
-CHUNK = 1 << 16
 
 
 def _malformed(detail: str) -> ProviderError:
@@ -68,7 +60,7 @@ def _probe(path: Path) -> tuple[float, int, int] | None:
         return None
 
 
-class ShotstackStitcher(ApiAdapter):
+class ShotstackStitcher(HttpAdapter, Stitcher):
     """Joins the segments, voiceover and music remotely with the Shotstack Edit API.
 
     ``timeout`` bounds the wait for an ingest or a render; ``request_timeout`` one HTTP request.
@@ -100,26 +92,12 @@ class ShotstackStitcher(ApiAdapter):
         self.timeout = timeout
         self.music_volume = music_volume
         self._probe = probe
-        import httpx
-
-        self._http = httpx.Client(timeout=request_timeout, follow_redirects=True)
+        self._open_http()
 
     def __repr__(self) -> str:  # never show the key
         return f"ShotstackStitcher(stage={self.stage!r})"
 
-    def close(self) -> None:
-        self._http.close()
-
     # -- HTTP helpers -------------------------------------------------------------------------
-
-    def _translate(self, exc: Exception) -> ProviderError | Exception:
-        import httpx
-
-        if isinstance(exc, httpx.TimeoutException):
-            return timeout(PROVIDER, self._timeout)
-        if isinstance(exc, httpx.TransportError):
-            return connection_failed(PROVIDER)
-        return exc
 
     def _check(self, response: httpx.Response, *, api: bool) -> None:
         import httpx
@@ -151,18 +129,11 @@ class ShotstackStitcher(ApiAdapter):
         url = f"{self.base_url}{path}"
         headers = {"x-api-key": self._api_key, "Accept": "application/json"}
 
-        def call() -> dict[str, Any]:
-            response = self._http.request(method, url, headers=headers, json=json)
+        def check(response: httpx.Response) -> None:
             self._check(response, api=True)
-            try:
-                body = response.json()
-            except ValueError:
-                raise _malformed(f"{method} {path} did not return JSON") from None
-            if not isinstance(body, dict):
-                raise _malformed(f"{method} {path} did not return a JSON object")
-            return body
 
-        return self._retried(call)
+        what = f"{method} {path}"
+        return self._call_json(method, url, headers=headers, json=json, check=check, what=what)
 
     # -- Ingest -------------------------------------------------------------------------------
 
@@ -275,31 +246,17 @@ class ShotstackStitcher(ApiAdapter):
             output["resolution"] = "hd"
         return {"timeline": timeline, "output": output}
 
-    def stitch(
-        self,
-        segments: list[Path],
-        voice: Path | None,
-        music: Path | None,
-        out_path: Path,
-        *,
-        music_under_db: float = MUSIC_UNDER_VOICE_DB,
-    ) -> Path:
+    def render(self, request: StitchRequest, out_path: Path) -> Path:
         # the default volume is the standard mix; each dB more under the voice lowers it by 1 dB
-        volume = self.music_volume * 10 ** (-(float(music_under_db) - MUSIC_UNDER_VOICE_DB) / 20)
+        under = float(request.music_under_db) - MUSIC_UNDER_VOICE_DB
+        volume = self.music_volume * 10 ** (-under / 20)
         with only_provider_errors(PROVIDER, self._api_key):
-            return self._stitch(segments, voice, music, out_path, volume)
+            return self._stitch(request, out_path, volume)
 
-    def _stitch(
-        self,
-        segments: list[Path],
-        voice: Path | None,
-        music: Path | None,
-        out_path: Path,
-        music_volume: float | None = None,
-    ) -> Path:
+    def _stitch(self, request: StitchRequest, out_path: Path, music_volume: float) -> Path:
+        segments, voice, music = request.segments, request.voice, request.music
         if not segments:
             raise ProviderError("Nothing to stitch: there are no video segments")
-        out_path = Path(out_path)
         sources = [self.upload(Path(p)) for p in segments]
         voice_src = self.upload(Path(voice)) if voice else None
         music_src = self.upload(Path(music)) if music else None
@@ -313,7 +270,7 @@ class ShotstackStitcher(ApiAdapter):
         except (KeyError, TypeError):
             raise _malformed("the render answer has no id") from None
         url = self._wait_render(render_id)
-        self._download(url, out_path)
+        self._download_render(url, out_path)
         return out_path
 
     def _wait_render(self, render_id: str) -> str:
@@ -335,21 +292,14 @@ class ShotstackStitcher(ApiAdapter):
 
         return self._poll(ask, "render did not finish")
 
-    def _download(self, url: str, out_path: Path) -> None:
+    def _download_render(self, url: str, out_path: Path) -> None:
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out_path.with_name(f".{out_path.name}.part")
 
-        def get() -> None:
-            try:
-                with self._http.stream("GET", url) as response:
-                    self._check(response, api=False)
-                    with open(tmp, "wb") as fh:
-                        for block in response.iter_bytes(CHUNK):
-                            fh.write(block)
-                if tmp.stat().st_size == 0:
-                    raise _malformed("the rendered video is empty")
-                os.replace(tmp, out_path)
-            finally:
-                tmp.unlink(missing_ok=True)
+        def check(response: httpx.Response) -> None:
+            self._check(response, api=False)
 
-        self._retried(get)
+        def verify(part: Path) -> None:
+            if part.stat().st_size == 0:
+                raise _malformed("the rendered video is empty")
+
+        self._download(url, out_path, check=check, verify=verify)
