@@ -298,6 +298,10 @@ class LedgerPage:
 
 LEDGER_PAGE_SIZE = 50
 
+# What a ledger entry paid for: its project (soft-deleted ones too) and its step; the ledger
+# lists them, the spending report groups by them.
+_PAID_FOR = (Project.id, Project.title, Project.deleted_at, Generation.step)
+
 
 def _step_label(step: str | None, scene_index: int | None) -> str | None:
     if step is None:
@@ -324,10 +328,7 @@ def ledger_page(workspace_id: int, page: int = 1, page_size: int = LEDGER_PAGE_S
                 CreditLedgerEntry.delta,
                 CreditLedgerEntry.balance_after,
                 CreditLedgerEntry.reason,
-                Project.id,
-                Project.title,
-                Project.deleted_at,
-                Generation.step,
+                *_PAID_FOR,
                 Generation.scene_index,
                 func.count().over().label("total"),
                 User.name,
@@ -397,18 +398,11 @@ def spending_by_project(workspace_id: int) -> list[SpendingRow]:
     spent = func.sum(-CreditLedgerEntry.delta)
     with session_scope() as s:
         rows = s.execute(
-            select(
-                Project.id,
-                Project.title,
-                Project.deleted_at,
-                Generation.step,
-                func.count(),
-                spent,
-            )
+            select(*_PAID_FOR, func.count(), spent)
             .join(Generation, Generation.id == CreditLedgerEntry.generation_id)
             .outerjoin(Project, Project.id == Generation.project_id)
             .where(CreditLedgerEntry.workspace_id == workspace_id, CreditLedgerEntry.delta < 0)
-            .group_by(Project.id, Project.title, Project.deleted_at, Generation.step)
+            .group_by(*_PAID_FOR)
             .order_by(Project.id.desc(), Generation.step)
         ).all()
     order = {step.name: i for i, step in enumerate(PIPELINE)}

@@ -11,6 +11,8 @@ import mimetypes
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +92,21 @@ class S3Store:
             f"{_reason(exc)}"
         )
 
+    @contextmanager
+    def _reading(self, what: str, key: str) -> Iterator[None]:
+        """Around a call that reads ``key``'s object: a missing object raises
+        FileNotFoundError, any other failure a StorageError (could not ``what`` ``key``)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            yield
+        except ClientError as exc:
+            if _code(exc) in _MISSING:
+                raise FileNotFoundError(f"no media file {key!r}") from None
+            raise self._fail(what, key, exc) from None
+        except BotoCoreError as exc:
+            raise self._fail(what, key, exc) from None
+
     # ------------------------------------------------------------------ MediaStore
 
     def check(self) -> None:
@@ -113,17 +130,12 @@ class S3Store:
             ) from None
 
     def exists(self, key: str) -> bool:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         object_key = self.object_key(key)
         try:
-            self.client.head_object(Bucket=self.bucket, Key=object_key)
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                return False
-            raise self._fail("look up", key, exc) from None
-        except BotoCoreError as exc:
-            raise self._fail("look up", key, exc) from None
+            with self._reading("look up", key):
+                self.client.head_object(Bucket=self.bucket, Key=object_key)
+        except FileNotFoundError:
+            return False
         return True
 
     def upload(self, path: Path, key: str) -> None:
@@ -138,38 +150,23 @@ class S3Store:
             raise self._fail("store", key, exc) from None
 
     def download(self, key: str, path: Path) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         object_key = self.object_key(key)
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         os.close(fd)
         try:
-            self.client.download_file(self.bucket, object_key, tmp)
+            with self._reading("fetch", key):
+                self.client.download_file(self.bucket, object_key, tmp)
             os.replace(tmp, target)
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                raise FileNotFoundError(f"no media file {key!r}") from None
-            raise self._fail("fetch", key, exc) from None
-        except BotoCoreError as exc:
-            raise self._fail("fetch", key, exc) from None
         finally:
             Path(tmp).unlink(missing_ok=True)
 
     def read_bytes(self, key: str) -> bytes:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         object_key = self.object_key(key)
-        try:
+        with self._reading("fetch", key):
             answer = self.client.get_object(Bucket=self.bucket, Key=object_key)
             return answer["Body"].read()
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                raise FileNotFoundError(f"no media file {key!r}") from None
-            raise self._fail("fetch", key, exc) from None
-        except BotoCoreError as exc:
-            raise self._fail("fetch", key, exc) from None
 
     def delete(self, keys: list[str]) -> None:
         self._delete_objects([self.object_key(k) for k in keys], ", ".join(keys[:3]))

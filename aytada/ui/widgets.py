@@ -530,6 +530,22 @@ def set_flag(key: str, value: bool) -> None:
     st.session_state[key] = value
 
 
+def flag_button(
+    label: str, *, key: str, flag: str, icon: str, help: str | None = None, disabled: bool = False
+) -> None:
+    """A button whose click only sets `flag` in the session (`set_flag`): the page then asks
+    its question or shows its picker."""
+    st.button(
+        label,
+        key=key,
+        icon=icon,
+        on_click=set_flag,
+        args=(flag, True),
+        help=help,
+        disabled=disabled,
+    )
+
+
 def danger_zone(key: str) -> Any:
     """A container whose primary button is red (a destructive confirmation; the page CSS
     styles .st-key-danger-*)."""
@@ -545,12 +561,11 @@ def _confirm_delete(
 
 def delete_button(key: str, *, disabled: bool = False) -> None:
     """The "Delete" button: it only asks for the confirmation (`delete_confirmation`)."""
-    st.button(
+    flag_button(
         "Delete",
         key=f"{key}-del",
+        flag=f"{key}-confirm",
         icon=":material/delete:",
-        on_click=set_flag,
-        args=(f"{key}-confirm", True),
         disabled=disabled,
     )
 
@@ -621,12 +636,11 @@ def project_card(
                 params = {"project": card.id}
                 nav_button(card.action, STUDIO, params, key=f"{key}-act", primary=True)
             if variant is not None:
-                st.button(
+                flag_button(
                     "Make a variant",
                     key=f"{key}-variant",
+                    flag=f"{key}-vpick",
                     icon=":material/call_split:",
-                    on_click=set_flag,
-                    args=(f"{key}-vpick", True),
                     help="A new project that changes one thing: an A/B test.",
                 )
             if delete is not None:
