@@ -21,6 +21,7 @@ from sqlalchemy import select
 from aytada.core import credits, media, projects, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, CreditLedgerEntry, Generation, Workspace
+from aytada.core.options import options_of
 from aytada.jobs.runner import start_step
 from aytada.providers import ffmpeg
 from tests.conftest import wait_for
@@ -144,12 +145,16 @@ def assert_charged(workspace_id: int, pid: int, price_of) -> int:  # type: ignor
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_video_through_workers_with_the_real_adapters(
-    fmt: str, apis, workspace_id: int, start_worker, tmp_path: Path
+    fmt: str, apis, workspace_id: int, start_worker, tmp_path: Path, monkeypatch
 ) -> None:
     openai, elevenlabs = apis
     spec = FORMATS[fmt]
+    # the frame size is part of a clip's inputs, taken where the render starts (this process)
+    monkeypatch.setenv("AYTADA_RENDER_SCALE", spec["scale"])
+    from aytada.core.settings import reset_settings
+
+    reset_settings()
     clip_override = {"PROVIDER_CLIP": "openai"} if spec["video"] else {}
-    clip_override["AYTADA_RENDER_SCALE"] = spec["scale"]
     workers = [start_worker(**real_env(apis, **clip_override)) for _ in range(2)]
     set_workspace_voice(workspace_id, WORKSPACE_VOICE)
     pid = make_project(workspace_id, length_s=15, fmt=fmt, quality=spec["quality"])
@@ -272,8 +277,9 @@ def test_banner_and_jingle_through_workers_with_the_real_adapters(
     (hero,) = openai.of("images.generate")
     assert (hero.model, hero.size) == (MODELS["OPENAI_IMAGE_MODEL"], "1536x1024")
     project = projects.get_project(workspace_id, banner)
-    assert project.options["copy"]["headline"] == "Grip that holds"
-    with Image.open(media.resolve(project.options["hero"])) as picture:
+    made = options_of(project).outputs
+    assert made.copy is not None and made.copy.headline == "Grip that holds"
+    with Image.open(media.resolve(made.hero)) as picture:
         assert picture.size == (1200, 628)
     png = media.resolve(projects.get_asset(workspace_id, project.output_asset_id).path)
     with Image.open(png) as img:
@@ -287,7 +293,7 @@ def test_banner_and_jingle_through_workers_with_the_real_adapters(
     project = projects.get_project(workspace_id, jingle)
     assert song.fields["music_length_ms"] == 15_000
     assert song.fields["force_instrumental"] is False  # lyrics are sung
-    assert project.options["lyrics"] in song.fields["prompt"]
+    assert options_of(project).outputs.lyrics in song.fields["prompt"]
     audio = media.resolve(projects.get_asset(workspace_id, project.output_asset_id).path)
     info = ffmpeg.probe(audio)
     assert info["audio_codec"] == "pcm_s16le" and abs(info["duration"] - 15) < 0.3

@@ -19,7 +19,7 @@ from tests.conftest import IN_CI, wait_for
 from tests.factories import make_campaign, make_project
 from tests.jobs.helpers import gens, status
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("small_renders")]
+pytestmark = pytest.mark.slow  # full size: it reads the caption pixels of the final MP4
 VOICE = "en-gb-x-rp+f4"
 SPEED = 1.2
 
