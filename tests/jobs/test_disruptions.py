@@ -24,7 +24,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import func, select
 
 import tests.jobs.fault_steps  # noqa: F401  (the same wrappers on the enqueue side)
-from aytada.core import credits, media, projects, workspaces
+from aytada.core import media, projects, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, CreditLedgerEntry, Generation, Project, utcnow
 from aytada.core.settings import get_settings
@@ -32,34 +32,28 @@ from aytada.jobs import queue as jobqueue
 from aytada.jobs.reconcile import reconcile_once
 from aytada.jobs.runner import STOPPED, retry_failed, start_step
 from tests.conftest import ROOT, wait_for
-from tests.factories import make_project
+from tests.factories import SCENES, make_project
 from tests.jobs.fault_steps import arrivals, open_gate
 from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
+from tests.jobs.helpers import script_project, spend_all_but
 from tests.jobs.helpers import status as _status
 
 pytestmark = pytest.mark.usefixtures("small_renders")  # orchestration: half-size frames
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
-IDEAS = [{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3
-SCENES = [
-    {
-        "index": i,
-        "visual": f"A runner on a muddy trail, shot {i}",
-        "caption": f"Grip {i}",
-        "voiceover": f"Line {i} of the ad.",
-        "duration": 5.0,
-    }
-    for i in range(3)
-]
 DELETED_RUNNING = "The project was deleted; the result was discarded and not charged."
 DELETED_QUEUED = "The project was deleted; the step was skipped."
 ELSEWHERE = "another-host"
 
 
-def _script_project(ws: int) -> int:
-    """A project whose next step (script, 2 credits) is charged."""
-    return make_project(ws, status="ideas_ready", ideas=IDEAS, chosen_idea=0)
+def _script_at_gate(ws: int, gate: str, fault: str = "gate") -> int:
+    """A :func:`script_project` whose step has done its work and waits, running, at ``gate``
+    (``fault`` "gate-first": on its first run only) until the test calls `open_gate`."""
+    pid = script_project(ws)
+    start_step(ws, pid, "script", params={"fault": f"{fault}:{gate}"})
+    wait_for(lambda: arrivals(gate), what=f"the step's work done (gate {gate})")
+    return pid
 
 
 def _raw(pid: int) -> Project:
@@ -108,9 +102,7 @@ def test_a_project_deleted_while_its_step_runs_gets_no_result_no_charge_no_statu
     workspace_id, start_worker
 ):
     worker = start_worker(**FAULTS)
-    pid = _script_project(workspace_id)
-    start_step(workspace_id, pid, "script", params={"fault": "gate:del"})
-    wait_for(lambda: arrivals("del"), what="the step's work done")
+    pid = _script_at_gate(workspace_id, "del")
     (gen,) = _gens(pid)
     assert gen.state == "running" and _workdir(workspace_id, pid, gen).is_dir()
     projects.soft_delete(workspace_id, pid)
@@ -131,7 +123,7 @@ def test_a_project_deleted_while_its_step_runs_gets_no_result_no_charge_no_statu
 
 
 def test_a_project_deleted_before_its_step_runs_is_skipped(workspace_id, start_worker):
-    pid = _script_project(workspace_id)
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script")
     projects.soft_delete(workspace_id, pid)
     start_worker(**FAULTS)
@@ -145,33 +137,12 @@ def test_a_project_deleted_before_its_step_runs_is_skipped(workspace_id, start_w
 # --------------------------------------------------------------------------- credits
 
 
-def _spend_all_but(ws: int, keep: int) -> None:
-    """Another project spends the workspace down to `keep` credits (a real charge)."""
-    other = make_project(ws, title="Other ad")
-    with session_scope() as s:
-        spent = credits.balance(s, ws) - keep
-        gen = Generation(
-            project_id=other,
-            step="script",
-            scene_index=-1,
-            state="running",
-            rq_job_id="gen-other",
-            credits=spent,
-        )
-        s.add(gen)
-        s.flush()
-        assert credits.charge(s, gen, ws) == spent
-        gen.state = "succeeded"
-
-
 def test_credits_drained_while_a_step_runs_fail_it_readably_with_nothing_stored(
     workspace_id, start_worker
 ):
     start_worker(**FAULTS)
-    pid = _script_project(workspace_id)
-    start_step(workspace_id, pid, "script", params={"fault": "gate:drain"})  # 2 credits: ok
-    wait_for(lambda: arrivals("drain"), what="the step's work done")
-    _spend_all_but(workspace_id, 1)
+    pid = _script_at_gate(workspace_id, "drain")  # 2 credits: ok
+    spend_all_but(workspace_id, 1)
     open_gate("drain")
     wait_for(lambda: _status(workspace_id, pid) != "generating_script", what="step end")
     project = projects.get_project(workspace_id, pid)
@@ -240,9 +211,7 @@ def test_redis_flushed_while_another_host_runs_a_step_runs_it_again_after_the_gr
     workspace_id, start_worker, redis_url
 ):
     worker = start_worker(**FAULTS)
-    pid = _script_project(workspace_id)
-    start_step(workspace_id, pid, "script", params={"fault": "gate-first:lost"})
-    wait_for(lambda: arrivals("lost"), what="the first run's work done")
+    pid = _script_at_gate(workspace_id, "lost", fault="gate-first")
     (gen,) = _gens(pid)
     _elsewhere(gen.id)
     Redis.from_url(redis_url).flushdb()
@@ -267,9 +236,7 @@ def test_redis_flushed_while_another_host_runs_a_step_runs_it_again_after_the_gr
 
 def test_a_live_worker_on_another_host_is_left_alone(workspace_id, start_worker):
     start_worker(**FAULTS)
-    pid = _script_project(workspace_id)
-    start_step(workspace_id, pid, "script", params={"fault": "gate:remote"})
-    wait_for(lambda: arrivals("remote"), what="running")
+    pid = _script_at_gate(workspace_id, "remote")
     (gen,) = _gens(pid)
     _elsewhere(gen.id, started_ago=120)
     # its job is started and heartbeating: no grace needed, nothing to do
@@ -284,7 +251,7 @@ def test_a_live_worker_on_another_host_is_left_alone(workspace_id, start_worker)
 
 def test_a_job_stopped_in_rq_on_another_host_runs_again_once_then_fails(workspace_id, start_worker):
     start_worker(**FAULTS)
-    pid = _script_project(workspace_id)
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script", params={"fault": "sleep:120"})
     conn = jobqueue.redis_conn()
     for run, outcome in (
@@ -317,7 +284,7 @@ def test_a_job_stopped_in_rq_on_another_host_runs_again_once_then_fails(workspac
 
 
 def test_a_queued_job_canceled_in_rq_fails_its_step_readably(workspace_id, start_worker):
-    pid = _script_project(workspace_id)
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script")  # no worker yet: stays queued
     (gen,) = _gens(pid)
     _job(gen).cancel()
@@ -336,7 +303,7 @@ def test_a_queued_job_canceled_in_rq_fails_its_step_readably(workspace_id, start
 
 
 def test_a_job_that_finished_without_storing_a_result_fails_its_step(workspace_id, start_worker):
-    pid = _script_project(workspace_id)
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script")
     (gen,) = _gens(pid)
     with session_scope() as s:  # a run elsewhere claimed it, then vanished before storing
@@ -360,9 +327,7 @@ def test_a_step_running_past_its_timeout_on_another_host_fails_and_its_late_resu
     workspace_id, start_worker
 ):
     worker = start_worker(**FAULTS)
-    pid = _script_project(workspace_id)
-    start_step(workspace_id, pid, "script", params={"fault": "gate:late"})
-    wait_for(lambda: arrivals("late"), what="running")
+    pid = _script_at_gate(workspace_id, "late")
     (gen,) = _gens(pid)
     assert reconcile_once(grace_seconds=0) == []
     _elsewhere(gen.id, started_ago=get_settings().job_timeout + 180)
@@ -383,7 +348,7 @@ def test_a_step_running_past_its_timeout_on_another_host_fails_and_its_late_resu
 
 
 def test_the_reconcile_loop_enqueues_lost_work_until_stopped(workspace_id, start_worker, app_env):
-    pid = _script_project(workspace_id)
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script")
     (gen,) = _gens(pid)
     with session_scope() as s:  # queued a minute ago, and Redis lost the job since
@@ -420,7 +385,7 @@ def test_the_reconcile_loop_enqueues_lost_work_until_stopped(workspace_id, start
 def test_a_job_that_fails_before_its_step_starts_is_recorded_by_the_failure_callback(
     workspace_id, start_worker
 ):
-    pid = _script_project(workspace_id)
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script")
     (gen,) = _gens(pid)
     blocker = media.media_root() / f"ws{workspace_id}"

@@ -18,6 +18,7 @@ from tests.conftest import ROOT, wait_for
 from tests.factories import make_project
 from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
+from tests.jobs.helpers import running_script, script_project
 from tests.jobs.helpers import status as _status
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
@@ -43,12 +44,7 @@ def test_success_path_stores_output_charges_and_moves_status(workspace_id, start
 
 def test_exception_fails_project_with_error_and_charges_nothing(workspace_id, start_worker):
     start_worker(**FAULTS)
-    pid = make_project(
-        workspace_id,
-        status="ideas_ready",
-        ideas=[{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3,
-        chosen_idea=0,
-    )
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script", params={"fault": "raise"})
     wait_for(lambda: _status(workspace_id, pid) == "failed", what="failed")
     project = projects.get_project(workspace_id, pid)
@@ -95,14 +91,7 @@ def test_sigkill_mid_step_runs_it_again_once_and_charges_once(
     workspace_id, start_worker, app_env, victim
 ):
     worker = start_worker(**FAULTS)
-    pid = make_project(
-        workspace_id,
-        status="ideas_ready",
-        ideas=[{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3,
-        chosen_idea=0,
-    )
-    start_step(workspace_id, pid, "script", params={"fault": "sleep-first:60"})
-    wait_for(lambda: _gens(pid)[0].state == "running", what="running")
+    pid = running_script(workspace_id, "sleep-first:60")
     horses = wait_for(worker.horse_pids, what="work-horse")
     if victim != "work-horse":
         os.kill(worker.proc.pid, signal.SIGKILL)

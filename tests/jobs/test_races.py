@@ -11,28 +11,19 @@ import pytest
 from sqlalchemy import func, select
 
 import tests.jobs.fault_steps  # noqa: F401  (the same wrappers on the enqueue side)
-from aytada.core import credits, media, projects, workspaces
+from aytada.core import media, projects, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, CreditLedgerEntry, Generation, Project
 from aytada.jobs.runner import start_step
 from tests.conftest import wait_for
-from tests.factories import make_project
+from tests.factories import SCENES, make_project
 from tests.jobs.fault_steps import arrivals, open_gate
 from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
+from tests.jobs.helpers import spend_all_but
 from tests.jobs.helpers import status as _status
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
-SCENES = [
-    {
-        "index": i,
-        "visual": f"A runner on a muddy trail, shot {i}",
-        "caption": f"Grip {i}",
-        "voiceover": f"Line {i} of the ad.",
-        "duration": 5.0,
-    }
-    for i in range(3)
-]
 CLIP = 15  # a standard-quality clip; voiceover and stitching cost 5 each
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("small_renders")]
 
@@ -77,6 +68,17 @@ def _ledger_consistent(ws: int) -> None:
     assert all(-delta == charged for delta, charged in rows)
 
 
+def _rendered_once(ws: int, project: Project, clips: list[Generation]) -> None:
+    """Every clip's segment is linked (no lost update of the segments map), and three clips, one
+    voiceover and one stitching are charged once, the ledger consistent."""
+    with session_scope() as s:
+        linked = {k: s.get(Asset, v).generation_id for k, v in project.segments.items()}
+    assert linked == {str(g.scene_index): g.id for g in clips}
+    assert _charges() == 5
+    assert workspaces.get_balance(ws) == 1000 - 3 * CLIP - 5 - 5
+    _ledger_consistent(ws)
+
+
 def _clean_logs(workers, failures: int = 0) -> None:  # type: ignore[no-untyped-def]
     """No database error in any worker, no losing status move, only the planned failures."""
     out = "\n".join(w.output() for w in workers)
@@ -101,13 +103,7 @@ def test_clips_finishing_at_the_same_moment_move_the_project_on_exactly_once(
         [("clip", i, "succeeded") for i in range(3)]
         + [("voiceover", -1, "succeeded"), ("stitch", -1, "succeeded")]
     )
-    # every clip's segment is linked (no lost update of the segments map)
-    with session_scope() as s:
-        linked = {k: s.get(Asset, v).generation_id for k, v in project.segments.items()}
-    assert linked == {str(g.scene_index): g.id for g in clips}
-    assert _charges() == 5
-    assert workspaces.get_balance(workspace_id) == 1000 - 3 * CLIP - 5 - 5
-    _ledger_consistent(workspace_id)
+    _rendered_once(workspace_id, project, clips)
     _clean_logs(workers)
 
 
@@ -137,33 +133,8 @@ def test_a_one_scene_re_render_started_while_the_other_clips_finish_ends_consist
     ]
     assert sorted(_steps(pid)[4:]) == [("stitch", -1, "succeeded"), ("voiceover", -1, "succeeded")]
     clips = [g for g in _gens(pid) if g.step == "clip" and g.state == "succeeded"]
-    with session_scope() as s:
-        linked = {k: s.get(Asset, v).generation_id for k, v in project.segments.items()}
-    assert linked == {str(g.scene_index): g.id for g in clips}
-    # the failed clip is free; three clips, one voiceover and one stitching are charged once
-    assert _charges() == 5
-    assert workspaces.get_balance(workspace_id) == 1000 - 3 * CLIP - 5 - 5
-    _ledger_consistent(workspace_id)
+    _rendered_once(workspace_id, project, clips)  # the failed clip is free
     _clean_logs(workers, failures=1)  # scene 2's first clip
-
-
-def _spend_all_but(ws: int, keep: int) -> None:
-    """Another project spends the workspace down to `keep` credits (a real charge)."""
-    other = make_project(ws, title="Other ad")
-    with session_scope() as s:
-        spent = credits.balance(s, ws) - keep
-        gen = Generation(
-            project_id=other,
-            step="script",
-            scene_index=-1,
-            state="running",
-            rq_job_id="gen-other",
-            credits=spent,
-        )
-        s.add(gen)
-        s.flush()
-        assert credits.charge(s, gen, ws) == spent
-        gen.state = "succeeded"
 
 
 def test_clips_charging_together_against_a_drained_balance_take_only_what_is_there(
@@ -173,7 +144,7 @@ def test_clips_charging_together_against_a_drained_balance_take_only_what_is_the
     pid = _render_project(workspace_id)
     start_step(workspace_id, pid, "clip", params={"fault": "gate:pay"})
     wait_for(lambda: len(arrivals("pay")) == 3, timeout=240, what="three clips at the gate")
-    _spend_all_but(workspace_id, CLIP * 2 - 1)  # enough for one clip, not two
+    spend_all_but(workspace_id, CLIP * 2 - 1)  # enough for one clip, not two
     open_gate("pay")
     wait_for(lambda: _settled(workspace_id, pid), timeout=120, what="render settled")
     project = projects.get_project(workspace_id, pid)

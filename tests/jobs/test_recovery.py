@@ -32,24 +32,16 @@ from aytada.jobs.reconcile import reconcile_once
 from aytada.jobs.runner import retry_failed, start_step
 from aytada.providers.base import ProviderTimeout
 from tests.conftest import ROOT, wait_for
-from tests.factories import make_project
+from tests.environment import scratch_redis
+from tests.factories import SCENES, make_project
 from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
+from tests.jobs.helpers import running_script, script_project
 from tests.jobs.helpers import status as _status
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("small_renders")]  # `up`, workers
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
-IDEAS = [{"title": "t", "angle": "a", "hook": "h", "approach": "p"}] * 3
-SCENES = [
-    {"index": i, "visual": f"v{i}", "caption": f"c{i}", "voiceover": f"l{i}", "duration": 5.0}
-    for i in range(3)
-]
-
-
-def _script_project(ws: int) -> int:
-    """A project whose next step (script, 2 credits) is charged."""
-    return make_project(ws, status="ideas_ready", ideas=IDEAS, chosen_idea=0)
 
 
 def _workdir(ws: int, pid: int, gen: Generation) -> Path:
@@ -66,7 +58,7 @@ def _kill_horse(worker) -> int:  # type: ignore[no-untyped-def]
 def test_a_queued_job_lost_from_redis_runs_again_with_no_charge_for_the_loss(
     workspace_id, start_worker
 ):
-    pid = _script_project(workspace_id)
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script")
     (gen,) = _gens(pid)
     Job.fetch(gen.rq_job_id, connection=jobqueue.redis_conn()).delete()  # Redis lost it
@@ -79,7 +71,7 @@ def test_a_queued_job_lost_from_redis_runs_again_with_no_charge_for_the_loss(
 
 
 def test_the_reconciler_enqueues_a_lost_queued_job_again(workspace_id, start_worker):
-    pid = _script_project(workspace_id)
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script")
     (gen,) = _gens(pid)
     Job.fetch(gen.rq_job_id, connection=jobqueue.redis_conn()).delete()  # Redis was flushed
@@ -98,9 +90,7 @@ def test_a_step_whose_worker_dies_twice_fails_readably_leaves_no_files_and_retry
     workspace_id, start_worker
 ):
     worker = start_worker(**FAULTS)
-    pid = _script_project(workspace_id)
-    start_step(workspace_id, pid, "script", params={"fault": "sleep:60"})
-    wait_for(lambda: _gens(pid)[0].state == "running", what="first run")
+    pid = running_script(workspace_id, "sleep:60")
     gen = _gens(pid)[0]
     (_workdir(workspace_id, pid, gen) / "half.partial.mp4").write_bytes(b"\0" * 1024)
     first = _kill_horse(worker)
@@ -129,7 +119,7 @@ def test_a_step_whose_worker_dies_twice_fails_readably_leaves_no_files_and_retry
 
 def test_a_killed_work_horse_leaves_no_child_process_running(workspace_id, start_worker):
     worker = start_worker(**FAULTS)
-    pid = _script_project(workspace_id)
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script", params={"fault": "child-first:120"})
     pid_file = media.media_root() / "child.pid"
     child = int(wait_for(lambda: pid_file.exists() and pid_file.read_text(), what="child"))
@@ -141,7 +131,7 @@ def test_a_killed_work_horse_leaves_no_child_process_running(workspace_id, start
 
 def test_a_failed_step_leaves_no_files(workspace_id, start_worker):
     start_worker(**FAULTS)
-    pid = _script_project(workspace_id)
+    pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script", params={"fault": "write-then-raise"})
     wait_for(lambda: _status(workspace_id, pid) == "failed", what="failed")
     (gen,) = _gens(pid)
@@ -154,9 +144,7 @@ def test_a_worker_dead_on_another_host_is_found_by_its_missed_heartbeats(
     workspace_id, start_worker
 ):
     worker = start_worker(**FAULTS)
-    pid = _script_project(workspace_id)
-    start_step(workspace_id, pid, "script", params={"fault": "sleep-first:60"})
-    wait_for(lambda: _gens(pid)[0].state == "running", what="running")
+    pid = running_script(workspace_id, "sleep-first:60")
     (horse,) = wait_for(worker.horse_pids, what="work-horse")
     with session_scope() as s:  # as if it ran elsewhere: the same-host pid check cannot help
         s.get(Generation, _gens(pid)[0].id).worker_host = "another-host"
@@ -188,30 +176,12 @@ def test_readable_messages():
 def test_a_redis_that_refuses_writes_is_reported_as_such(workspace_id, tmp_path, monkeypatch):
     # a private redis-server: the machine's Redis is shared with other runs, never reconfigured
     sock = tmp_path / "ro-redis.sock"
-    server = subprocess.Popen(
-        [
-            jobqueue.redis_server_binary(),
-            "--port",
-            "0",
-            "--unixsocket",
-            str(sock),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-            "--min-replicas-to-write",
-            "1",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = scratch_redis(sock, tmp_path, "--min-replicas-to-write", "1")
     try:
         wait_for(sock.exists, timeout=20, what="the private redis-server")
         monkeypatch.setenv("REDIS_URL", f"unix://{sock}")
         reset_settings()
-        pid = _script_project(workspace_id)
+        pid = script_project(workspace_id)
         with pytest.raises(QueueUnavailable, match="refuses writes") as err:
             start_step(workspace_id, pid, "script")  # every write fails with NOREPLICAS
         assert "not reachable" not in str(err.value)
@@ -255,7 +225,7 @@ def test_the_embedded_redis_keeps_its_queue_across_a_restart(
     proc = jobqueue.start_embedded_redis()
     assert proc is not None
     try:
-        pid = _script_project(workspace_id)
+        pid = script_project(workspace_id)
         start_step(workspace_id, pid, "script")
         job_id = _gens(pid)[0].rq_job_id
         proc.terminate()
@@ -319,13 +289,11 @@ def test_up_killed_with_sigkill_leaves_no_process_and_the_next_up_finishes_the_w
         conn = Redis(unix_socket_path=str(data / "redis.sock"))
         wait_for(lambda: conn.ping(), what="embedded redis")
         # a step is running in a work-horse when `up` is SIGKILLed
-        pid = _script_project(workspace_id)
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("REDIS_URL", "")
             mp.setenv("AYTADA_DATA_DIR", str(data))
             reset_settings()
-            start_step(workspace_id, pid, "script", params={"fault": "sleep-first:120"})
-            wait_for(lambda: _gens(pid)[0].state == "running", what="running")
+            pid = running_script(workspace_id, "sleep-first:120")
             horse = _gens(pid)[0].worker_pid
             os.kill(up.pid, signal.SIGKILL)
             up.wait(10)

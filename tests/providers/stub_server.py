@@ -713,10 +713,16 @@ class FakeElevenLabs(_FakeApi):
             status = 422
         return Reply(status, {"detail": {"status": code, "message": message}})
 
-    def _format(self, request: Recorded) -> str:
+    def _accept(
+        self, endpoint: str, request: Recorded, fields: dict[str, Any], **call: Any
+    ) -> None:
+        """Check the output format asked for, then record the accepted call: the body's
+        ``model_id``, ``fields`` and the format, and ``call`` (more of :class:`ApiCall`)."""
         fmt = (request.query.get("output_format") or ["mp3_44100_128"])[0]
         _need(fmt == "mp3_44100_128", f"this fake only serves mp3_44100_128, not {fmt}")
-        return fmt
+        model = str((request.json or {}).get("model_id") or "")
+        fields = {**fields, "output_format": fmt}
+        self._record(ApiCall(endpoint, request.path, model=model, fields=fields, **call))
 
     def _tts(self, request: Recorded) -> Reply:
         body = request.json or {}
@@ -725,16 +731,7 @@ class FakeElevenLabs(_FakeApi):
         _need(bool(text.strip()), "text must not be empty")
         _need(re.fullmatch(r"[A-Za-z0-9]{8,40}", voice_id) is not None,
               f"A voice with voice_id {voice_id} was not found")  # fmt: skip
-        fmt = self._format(request)
-        self._record(
-            ApiCall(
-                "tts",
-                request.path,
-                model=str(body.get("model_id") or ""),
-                voice_id=voice_id,
-                fields={"text": text, "output_format": fmt},
-            )
-        )
+        self._accept("tts", request, {"text": text}, voice_id=voice_id)
         return Reply(200, speech_mp3(speech_seconds(text)), content_type="audio/mpeg")
 
     def _music(self, request: Recorded) -> Reply:
@@ -743,21 +740,12 @@ class FakeElevenLabs(_FakeApi):
         _need(isinstance(length, int) and 3_000 <= length <= 600_000,
               "music_length_ms must be between 3000 and 600000")  # fmt: skip
         _need(bool(str(body.get("prompt") or "").strip()), "prompt must not be empty")
-        fmt = self._format(request)
-        self._record(
-            ApiCall(
-                "music",
-                request.path,
-                model=str(body.get("model_id") or ""),
-                seconds=f"{length / 1000:g}",
-                fields={
-                    "prompt": body.get("prompt"),
-                    "output_format": fmt,
-                    "music_length_ms": length,
-                    "force_instrumental": body.get("force_instrumental"),
-                },
-            )
-        )
+        fields = {
+            "prompt": body.get("prompt"),
+            "music_length_ms": length,
+            "force_instrumental": body.get("force_instrumental"),
+        }
+        self._accept("music", request, fields, seconds=f"{length / 1000:g}")
         return Reply(200, music_mp3(length / 1000), content_type="audio/mpeg")
 
 

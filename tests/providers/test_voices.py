@@ -3,7 +3,6 @@ stub of its API (``GET /v2/voices``, ``POST /v1/text-to-speech``), music level i
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from aytada.providers import ffmpeg as ff
 from aytada.providers.base import AuthError, ProviderError, VoiceInfo, VoiceProvider
 from aytada.providers.elevenlabs_provider import ElevenLabsVoice
 from aytada.providers.offline.voice import EspeakVoice, espeak_voice, offline_voices
-from tests.conftest import IN_CI
+from tests.conftest import require_espeak
 from tests.providers.stub_server import (  # noqa: F401
     Recorded,
     Reply,
@@ -28,10 +27,7 @@ MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + bytes(4000)
 
 @pytest.fixture
 def espeak() -> None:
-    if shutil.which("espeak-ng") is None:
-        if IN_CI:
-            pytest.fail("espeak-ng is required in CI")
-        pytest.skip("espeak-ng is not installed")
+    require_espeak()
 
 
 # --------------------------------------------------------------------------- offline

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from aytada.core import db
 from aytada.core.models import Generation, Project
+from tests.factories import SCENES  # noqa: F401  (the UI tests import it from here)
 
 IDEAS = [
     {"title": f"Idea {i}", "angle": f"angle {i}", "hook": f"hook {i}", "approach": f"approach {i}"}
@@ -19,16 +20,6 @@ SCRIPT = {
     "voiceover": "Muddy trail? No problem. Trailblazer grips where others slip. Get yours today.",
     "lines": [],
 }
-SCENES = [
-    {
-        "index": i,
-        "visual": f"Runner on a muddy trail, shot {i + 1}",
-        "caption": f"Caption {i + 1}",
-        "voiceover": f"Line {i + 1}",
-        "duration": 5.0,
-    }
-    for i in range(3)
-]
 
 
 def project_row(pid: int) -> Project:
