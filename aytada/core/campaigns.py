@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +19,7 @@ from aytada.core.db import session_scope
 from aytada.core.errors import NotFound, ValidationFailed
 from aytada.core.inputs import parse_id, text_problem
 from aytada.core.models import Campaign, Generation, Project, new_key
+from aytada.core.options import OVERRIDE_CHOICES, read_overrides
 from aytada.core.statuses import OPEN_STATES, GenState
 from aytada.vocabulary import (  # noqa: F401  (re-exported for the UI)
     AWARENESS_STAGES,
@@ -58,7 +59,7 @@ CHOICES: dict[str, Iterable[str]] = {
 CHOICE_REQUIRED = ("awareness_stage", "creative_style")
 CHOICE_MESSAGES = {"awareness_stage": "Pick one of the five awareness stages."}
 # What a project may set for itself instead of its campaign's value (A/B variants).
-OVERRIDABLE = ("awareness_stage", "creative_style", "persuasion_trigger")
+OVERRIDABLE = tuple(OVERRIDE_CHOICES)  # awareness_stage, creative_style, persuasion_trigger
 FIELD_LABELS = {
     "awareness_stage": "Awareness stage",
     "creative_style": "Creative style",
@@ -312,13 +313,15 @@ def _existing(stored: str) -> str:
     return stored if stored and media.available(stored) else ""
 
 
-def brief_snapshot(campaign: Campaign, options: dict[str, Any] | None = None) -> dict[str, Any]:
+def brief_snapshot(
+    campaign: Campaign, overrides: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The campaign's creative fields as plain data (what a generation records and uses).
 
-    `options`: the project's options; its `overrides` (awareness stage, creative style,
-    persuasion trigger: an A/B variant's own choices) replace the campaign's and are listed
-    under "overrides"."""
-    overrides = project_overrides(options)
+    `overrides`: the project's own awareness stage, creative style or persuasion trigger (an
+    A/B variant's: ``options_of(project).choices.overrides``); the valid ones replace the
+    campaign's and are listed under "overrides"."""
+    overrides = read_overrides(overrides)
     return {
         "name": campaign.name,
         "product_name": campaign.product_name,
@@ -338,18 +341,6 @@ def brief_snapshot(campaign: Campaign, options: dict[str, Any] | None = None) ->
         "product_photo_path": _existing(campaign.product_photo_path),
         **overrides,
         "overrides": overrides,
-    }
-
-
-def project_overrides(options: dict[str, Any] | None) -> dict[str, str]:
-    """The valid strategy overrides stored in a project's options (others are ignored)."""
-    stored = (options or {}).get("overrides") or {}
-    if not isinstance(stored, dict):
-        return {}
-    return {
-        key: value
-        for key, value in stored.items()
-        if key in OVERRIDABLE and value and choice_problem(key, value) is None
     }
 
 

@@ -163,6 +163,8 @@ class Project(Base):
     segments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     voiceover_asset_id: Mapped[int | None] = mapped_column(Integer, default=None)
     output_asset_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # {"choices", "outputs", "lineage"}: read with aytada.core.options.options_of (typed),
+    # change one section with options_with
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from aytada.core.options import options_of  # (it imports only the vocabulary and standards)
+
 if TYPE_CHECKING:  # models import statuses only; keep this module importable from anywhere
     from aytada.core.models import Project
 
@@ -88,7 +90,7 @@ HAS_VOICEOVER = Requirement(
     lambda p: p.voiceover_asset_id is not None, "The voiceover is missing: render it first."
 )
 HAS_DESIGN = Requirement(
-    lambda p: bool((p.options or {}).get("copy")), "Write the copy and picture first."
+    lambda p: options_of(p).outputs.copy is not None, "Write the copy and picture first."
 )
 
 

@@ -1,25 +1,17 @@
-"""A video project's voice, music and caption choices: the one home of their values, defaults
-and validation, and of the rule for when they may change.
+"""A video project's voice, music and caption choices: their validation, and the rule for when
+they may change.
 
-They live in ``Project.options`` (JSON) under these keys:
-
-- ``voice`` (an id; "" = the workspace's voice, else the provider's default) and
-  ``voice_provider`` (the provider that voice belongs to: "offline" or "elevenlabs"),
-- ``speed`` (speaking speed, a factor of the voice's normal pace),
-- ``music`` (on/off) and ``music_db`` (how many dB the music bed sits under the voice),
-- ``captions``: ``{"position", "size", "color", "style"}``.
-
-Readers (:func:`voice_options`, :func:`caption_style`) never fail on an old or hand-edited row:
-a missing or unusable value reads as its default. Writers (:func:`save_voice_options`,
-:func:`save_caption_style`) validate and refuse with a clear message per field.
+They are the voice and caption fields of the project's typed options (``choices`` of
+:class:`aytada.core.options.ProjectOptions`, which also holds their allowed values and defaults,
+re-exported here): read them with :func:`aytada.core.options.options_of`, never failing on an
+old or hand-edited row. Writers (:func:`save_voice_options`, :func:`save_caption_style`)
+validate and refuse with a clear message per field, and only while the render has not started.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Collection, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, update
@@ -27,33 +19,32 @@ from sqlalchemy import CursorResult, update
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, ValidationFailed
 from aytada.core.models import Project, utcnow
+from aytada.core.options import (  # noqa: F401  (the allowed values, re-exported)
+    CAPTION_CHOICES,
+    CAPTION_COLORS,
+    CAPTION_POSITIONS,
+    CAPTION_SIZES,
+    CAPTION_STYLES,
+    DEFAULT_CAPTIONS,
+    DEFAULT_VOICE,
+    MAX_VOICE_ID,
+    MUSIC_DB_DEFAULT,
+    MUSIC_DB_MAX,
+    MUSIC_DB_MIN,
+    SPEED_DEFAULT,
+    SPEED_MAX,
+    SPEED_MIN,
+    SPEED_STEP,
+    VOICE_PROVIDERS,
+    CaptionStyle,
+    VoiceOptions,
+    options_of,
+    options_with,
+    voice_id_problem,
+)
+from aytada.core.options import finite_number as _number
 from aytada.core.projects import load_project
 from aytada.core.statuses import Status
-
-# --------------------------------------------------------------------------- allowed values
-
-VOICE_PROVIDERS: tuple[str, ...] = ("offline", "elevenlabs")
-MAX_VOICE_ID = 100  # the workspace's voice_id column holds as much
-_VOICE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_+.\-]*$")
-
-SPEED_MIN, SPEED_MAX, SPEED_STEP, SPEED_DEFAULT = 0.8, 1.2, 0.05, 1.0
-"""Speaking speed as a factor of the voice's normal pace (ElevenLabs accepts 0.7–1.2)."""
-
-MUSIC_DB_MIN, MUSIC_DB_MAX, MUSIC_DB_DEFAULT = 3, 20, 5
-"""The music bed's level in dB under the voice where nobody speaks (it ducks ~8–10 dB more
-under speech). 5 is the mix every ad had before this choice existed; below 3 the music
-competes with the voice (the craft sheet: voice clearly above the music)."""
-
-CAPTION_POSITIONS: dict[str, str] = {"top": "Top", "middle": "Middle", "bottom": "Bottom"}
-CAPTION_SIZES: dict[str, str] = {"small": "Small", "medium": "Medium", "large": "Large"}
-CAPTION_COLORS: dict[str, str] = {"white": "White", "yellow": "Yellow", "black": "Black"}
-CAPTION_STYLES: dict[str, str] = {"box": "Box behind the text", "outline": "Outline"}
-CAPTION_CHOICES: dict[str, dict[str, str]] = {
-    "position": CAPTION_POSITIONS,
-    "size": CAPTION_SIZES,
-    "color": CAPTION_COLORS,
-    "style": CAPTION_STYLES,
-}
 
 #: Statuses in which the voice and music may still change: the render has not started (or it
 #: failed, and the retry will read the new choice). Captions also need no rendered clip.
@@ -64,87 +55,20 @@ EDITABLE_STATUSES: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class VoiceOptions:
-    voice: str = ""
-    voice_provider: str = ""
-    speed: float = SPEED_DEFAULT
-    music: bool = True
-    music_db: float = MUSIC_DB_DEFAULT
-
-
-@dataclass(frozen=True)
-class CaptionStyle:
-    position: str = "bottom"
-    size: str = "medium"
-    color: str = "white"
-    style: str = "box"
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-DEFAULT_VOICE = VoiceOptions()
-DEFAULT_CAPTIONS = CaptionStyle()
-
-
 # --------------------------------------------------------------------------- reading
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def voice_options(options: Mapping[str, Any] | None) -> VoiceOptions:
-    """The project's voice and music choices; defaults for anything missing or unusable."""
-    opts = options or {}
-    voice = opts.get("voice")
-    provider = opts.get("voice_provider")
-    voice = voice if isinstance(voice, str) and voice_id_problem(voice) is None else ""
-    provider = provider if voice and provider in VOICE_PROVIDERS else ""
-    speed = _number(opts.get("speed"))
-    music_db = _number(opts.get("music_db"))
-    music = opts.get("music", True)
-    return VoiceOptions(
-        voice=voice,
-        voice_provider=provider,
-        speed=speed if speed is not None and SPEED_MIN <= speed <= SPEED_MAX else SPEED_DEFAULT,
-        music=music if isinstance(music, bool) else True,
-        music_db=(
-            music_db
-            if music_db is not None and MUSIC_DB_MIN <= music_db <= MUSIC_DB_MAX
-            else MUSIC_DB_DEFAULT
-        ),
-    )
+    """Shorthand: the voice and music choices in stored ``options`` JSON (``options_of``)."""
+    return options_of(options).choices.voice_options
 
 
 def caption_style(options: Mapping[str, Any] | None) -> CaptionStyle:
-    """The project's caption style; the default for any missing or unknown value."""
-    raw = (options or {}).get("captions")
-    raw = raw if isinstance(raw, Mapping) else {}
-    values: dict[str, Any] = {
-        key: raw.get(key) if raw.get(key) in allowed else getattr(DEFAULT_CAPTIONS, key)
-        for key, allowed in CAPTION_CHOICES.items()
-    }
-    return CaptionStyle(**values)
+    """Shorthand: the caption style in stored ``options`` JSON (``options_of``)."""
+    return options_of(options).choices.captions
 
 
 # --------------------------------------------------------------------------- validating
-
-
-def voice_id_problem(voice: str) -> str | None:
-    """Why ``voice`` cannot be a voice id, or None."""
-    if len(voice) > MAX_VOICE_ID:
-        return f"A voice id has at most {MAX_VOICE_ID} characters."
-    if voice and not _VOICE_ID_RE.match(voice):
-        return "Choose one of the listed voices."
-    return None
 
 
 def validate_voice_options(
@@ -257,7 +181,8 @@ def _save(workspace_id: int, project_id: Any, changes: dict[str, Any], lock) -> 
         reason = lock(project)
         if reason:
             raise Conflict(reason)
-        options = {**(project.options or {}), **changes}
+        # the choices section with these fields changed (the other sections as stored)
+        options = options_with(project, replace(options_of(project).choices, **changes))
         # only while the status (and the rendered clips) are still what was checked
         done = s.execute(
             update(Project)
@@ -284,7 +209,7 @@ def save_voice_options(
     clean = validate_voice_options(values, voices=voices)
     _save(workspace_id, project_id, clean, voice_lock)
     with session_scope() as s:
-        return voice_options(load_project(s, workspace_id, project_id).options)
+        return options_of(load_project(s, workspace_id, project_id)).choices.voice_options
 
 
 def save_caption_style(
@@ -292,5 +217,5 @@ def save_caption_style(
 ) -> CaptionStyle:
     """Store the caption style (missing keys are the defaults)."""
     clean = validate_caption_style(values)
-    _save(workspace_id, project_id, {"captions": clean}, captions_lock)
+    _save(workspace_id, project_id, {"captions": CaptionStyle(**clean)}, captions_lock)
     return CaptionStyle(**clean)

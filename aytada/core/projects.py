@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -20,7 +20,6 @@ from aytada.core.campaigns import (
     choice_label,
     clean_overrides,
     load_campaign,
-    project_overrides,
 )
 from aytada.core.db import get_engine, session_scope
 from aytada.core.errors import Conflict, NotFound, ValidationFailed
@@ -34,6 +33,7 @@ from aytada.core.formats import (
 )
 from aytada.core.inputs import parse_id, text_problem
 from aytada.core.models import Asset, Campaign, Generation, Project, utcnow
+from aytada.core.options import Choices, Lineage, ProjectOptions, options_of, voice_id_problem
 from aytada.core.statuses import ACTIVE, Status
 
 PAGE_SIZE = 24
@@ -113,11 +113,12 @@ def create_project(
     fmt: str = "9:16",
     length_s: int = 30,
     quality: str = "pro",
-    options: dict[str, Any] | None = None,
+    choices: Choices | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> int:
-    """A new project in `draft` (no step has run yet). `overrides`: the project's own
-    awareness stage, creative style or persuasion trigger (empty: as the campaign)."""
+    """A new project in `draft` (no step has run yet), with `choices` (default: none made).
+    `overrides`: the project's own awareness stage, creative style or persuasion trigger
+    (empty: as the campaign)."""
     errors = _validate_new(kind, title, fmt, length_s, quality)
     try:
         chosen = clean_overrides(overrides or {})
@@ -125,8 +126,9 @@ def create_project(
         errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
+    choices = choices or Choices()
     if chosen:
-        options = {**(options or {}), "overrides": chosen}
+        choices = replace(choices, overrides=chosen)
     with session_scope() as s:
         campaign = load_campaign(s, workspace_id, campaign_id)
         project = Project(
@@ -138,7 +140,7 @@ def create_project(
             length_s=length_s,
             quality=quality,
             status=Status.DRAFT.value,
-            options=dict(options or {}),
+            options=ProjectOptions(choices=choices).to_json(),
         )
         s.add(project)
         s.flush()
@@ -228,8 +230,10 @@ def list_projects(
             )
             is not None
         )
-    cards = [
-        ProjectCard(
+    cards = []
+    for r in rows:
+        opts = options_of(r[9])
+        card = ProjectCard(
             id=r[0],
             title=r[1],
             kind=r[2],
@@ -239,15 +243,14 @@ def list_projects(
             created_at=r[6],
             campaign_id=r[7],
             campaign_name=r[8],
-            thumbnail=(r[9] or {}).get("thumbnail", ""),
+            thumbnail=opts.outputs.thumbnail,
             error=r[10],
-            overrides=project_overrides(r[9]),
-            variant_of=_int_or_none((r[9] or {}).get("variant_of")),
-            variant_axis=str((r[9] or {}).get("variant_axis") or ""),
-            variant_change=_variant_change(r[9] or {}, r[3], r[4]),
+            overrides=dict(opts.choices.overrides),
+            variant_of=opts.lineage.variant_of,
+            variant_axis=opts.lineage.variant_axis,
+            variant_change=_variant_change(opts, r[3], r[4]),
         )
-        for r in rows
-    ]
+        cards.append(card)
     return ProjectPage(cards, total, page, pages, any_active)
 
 
@@ -427,10 +430,6 @@ def get_asset(workspace_id: int, asset_id: int | None) -> Asset | None:
         return asset if asset is not None and asset.workspace_id == workspace_id else None
 
 
-def _int_or_none(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 # What "Make a variant" may change (axis → label), and which kinds have it.
 VARIANT_AXES: dict[str, str] = {
     "awareness_stage": "Awareness stage",
@@ -442,20 +441,18 @@ VARIANT_AXES: dict[str, str] = {
 }
 _AXIS_KINDS = {"length_s": ("video", "jingle"), "format": ("video", "banner", "flyer"),
                "voice": ("video",)}  # fmt: skip
-# what a step made, never copied into a variant (it makes its own)
-_MADE_OPTIONS = ("thumbnail", "copy", "hero", "lyrics", "music_asset")
 
 
-def _variant_change(options: dict[str, Any], fmt: str, length_s: int) -> str:
+def _variant_change(options: ProjectOptions, fmt: str, length_s: int) -> str:
     """What an A/B variant changed, as its card says it ("Length: 15 s")."""
-    axis = options.get("variant_axis")
+    axis = options.lineage.variant_axis
     if axis not in VARIANT_AXES:
         return ""
     value: str | int
     if axis in OVERRIDABLE:
-        value = project_overrides(options).get(axis, "")
+        value = options.choices.overrides.get(axis, "")
     elif axis == "voice":
-        value = str(options.get("voice") or "")
+        value = options.choices.voice
     else:
         value = fmt if axis == "format" else length_s
     return f"{VARIANT_AXES[axis]}: {axis_label(axis, value)}"
@@ -484,10 +481,10 @@ def axis_choices(kind: str, axis: str) -> dict[Any, str] | None:
 def axis_value(project: Project, axis: str) -> Any:
     """The value the project uses on an axis now (its override, else its campaign's)."""
     if axis in OVERRIDABLE:
-        own = project_overrides(project.options).get(axis)
+        own = options_of(project).choices.overrides.get(axis)
         return own or getattr(project.campaign, axis)
     if axis == "voice":
-        return str((project.options or {}).get("voice") or "")
+        return options_of(project).choices.voice
     return getattr(project, axis)
 
 
@@ -508,6 +505,8 @@ def _variant_value(kind: str, axis: Any, value: Any) -> Any:
             raise ValidationFailed({"value": "Name the voice the variant uses."})
         value = value.strip()
         problem = "Keep it under 100 characters." if len(value) > 100 else text_problem(value)
+        if not problem and voice_id_problem(value):  # it would read as no voice at all
+            problem = "A voice id has only letters, digits and . _ + - (e.g. en-gb)."
         if problem:
             raise ValidationFailed({"value": problem})
         return value
@@ -526,7 +525,9 @@ def make_variant(
     different ideas."""
     with session_scope() as s:
         source = load_project(s, workspace_id, project_id)
-        options = {k: v for k, v in (source.options or {}).items() if k not in _MADE_OPTIONS}
+        own = options_of(source)
+        # the source's choices; what it made (its outputs) is not copied: the variant makes its own
+        choices = own.choices
         fields = {"format": source.format, "length_s": source.length_s}
         title = f"{source.title} (variant)"
         if axis is not None:
@@ -536,9 +537,9 @@ def make_variant(
                     {"value": f"It already uses {axis_label(axis, value)}: pick another value."}
                 )
             if axis in OVERRIDABLE:
-                options["overrides"] = {**project_overrides(source.options), axis: value}
+                choices = replace(choices, overrides={**choices.overrides, axis: value})
             elif axis == "voice":
-                options["voice"] = value
+                choices = replace(choices, voice=value)
             else:
                 fields[axis] = value
             title = f"{source.title} ({VARIANT_AXES[axis]}: {axis_label(axis, value)})"
@@ -552,16 +553,13 @@ def make_variant(
             for opts in s.scalars(
                 select(Project.options).where(Project.campaign_id == source.campaign_id)
             )
-            if (opts or {}).get("variant_of") == source.id
+            if options_of(opts).lineage.variant_of == source.id
         )
-        own = source.options or {}
-        options.update(
+        lineage = Lineage(
             variant_of=source.id,
             variant_axis=axis or "",
-            idea_seed=_int_or_none(own.get("idea_seed")) or source.id,
-            idea_round=(_int_or_none(own.get("idea_round")) or 0)
-            + max(1, ideas_runs or 0)
-            + siblings,
+            idea_seed=own.lineage.idea_seed or source.id,
+            idea_round=own.lineage.idea_round + max(1, ideas_runs or 0) + siblings,
         )
         variant = Project(
             workspace_id=workspace_id,
@@ -572,7 +570,7 @@ def make_variant(
             length_s=fields["length_s"],
             quality=source.quality,
             status=Status.DRAFT.value,
-            options=options,
+            options=ProjectOptions(choices=choices, lineage=lineage).to_json(),
         )
         s.add(variant)
         s.flush()
@@ -637,7 +635,7 @@ def settings_lock(project: Project) -> str | None:
     if project.kind == "video":
         made = bool(project.segments) or project.voiceover_asset_id is not None
     else:
-        made = bool((project.options or {}).get("copy"))
+        made = options_of(project).outputs.copy is not None
     if made or project.output_asset_id is not None or project.status == Status.COMPLETED.value:
         return SETTINGS_LOCKED
     return None

@@ -40,6 +40,7 @@ from aytada.core.campaigns import brief_snapshot
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, QueueUnavailable, UserError
 from aytada.core.models import Asset, Generation, Project, new_key, utcnow
+from aytada.core.options import options_of
 from aytada.core.pipeline import STEPS, get_step, missing_scenes, unmet_requirement
 from aytada.core.projects import cas_status, load_project
 from aytada.core.statuses import OPEN_STATES, GenState, Status
@@ -148,7 +149,7 @@ def _new_generation(
     reg = _registered(step)
     campaign = project.campaign
     snapshot = {
-        "brief": brief_snapshot(campaign, project.options),
+        "brief": brief_snapshot(campaign, options_of(project).choices.overrides),
         **reg.inputs(session, project, scene_index, params),
     }
     key = new_key()

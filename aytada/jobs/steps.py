@@ -8,17 +8,18 @@ the generation's folder) and `apply` (project fields updated in the output trans
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aytada.core import media, project_options, timing
+from aytada.core import media, timing
 from aytada.core.errors import UserError
 from aytada.core.formats import frame_size
 from aytada.core.models import Asset, Generation, Project, Workspace
+from aytada.core.options import DesignCopy, options_of, options_with
 from aytada.core.settings import get_settings
 from aytada.jobs.providers import brief_from_snapshot, get_providers, provider_names
 from aytada.jobs.runner import NewAsset, StepContext, StepResult, register_step
@@ -54,17 +55,17 @@ def ideas_inputs(session: Session, project: Project, scene: int, params: dict) -
     )
     # an A/B variant (core.projects.make_variant) continues its source's walk through the
     # ideas from a later round, so it starts from different ideas
-    opts = project.options or {}
+    lineage = options_of(project).lineage
     avoid: list[str] = []
-    source_id = opts.get("variant_of")
-    if isinstance(source_id, int):  # and never offers again an idea its source offered
+    source_id = lineage.variant_of
+    if source_id is not None:  # and never offers again an idea its source offered
         source = session.get(Project, source_id)
         if source is not None and source.workspace_id == project.workspace_id:
             avoid = [str(i.get("hook", "")) for i in source.ideas or [] if isinstance(i, dict)]
     return {
         "length_s": project.length_s,
-        "variant": int(runs or 0) + int(opts.get("idea_round") or 0),
-        "seed": int(opts.get("idea_seed") or project.id),
+        "variant": int(runs or 0) + lineage.idea_round,
+        "seed": lineage.idea_seed or project.id,
         "avoid_hooks": avoid,
     }
 
@@ -209,7 +210,7 @@ def clip_inputs(session: Session, project: Project, scene: int, params: dict) ->
         "width": width,
         "height": height,
         "title": project.title,
-        "captions": project_options.caption_style(project.options).as_dict(),
+        "captions": options_of(project).choices.captions.as_dict(),
     }
 
 
@@ -276,8 +277,9 @@ def clip_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids
     segments = dict(project.segments or {})
     segments[str(gen.scene_index)] = ids["segment"][0]
     project.segments = segments
-    if gen.scene_index == 0 or not (project.options or {}).get("thumbnail"):
-        project.options = {**(project.options or {}), "thumbnail": r.output["still"]}
+    outputs = options_of(project).outputs
+    if gen.scene_index == 0 or not outputs.thumbnail:
+        project.options = options_with(project, replace(outputs, thumbnail=r.output["still"]))
 
 
 # --------------------------------------------------------------------------- voiceover
@@ -286,7 +288,7 @@ def clip_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids
 def voiceover_inputs(session: Session, project: Project, scene: int, params: dict) -> dict:
     # the project's own voice (when it belongs to the voice provider in use), else the
     # workspace's choice, else the provider's default
-    chosen = project_options.voice_options(project.options)
+    chosen = options_of(project).choices
     workspace = session.get(Workspace, project.workspace_id)
     voice = workspace.voice_id if workspace else ""
     if chosen.voice and chosen.voice_provider == provider_names()["voice"]:
@@ -411,9 +413,9 @@ def voiceover_apply(
     s: Session, project: Project, gen: Generation, r: StepResult, ids: dict
 ) -> None:
     project.voiceover_asset_id = ids["voiceover"][0]
-    options = dict(project.options or {})
-    options["music_asset"] = ids["music"][0] if ids.get("music") else None
-    project.options = options
+    music = ids["music"][0] if ids.get("music") else None
+    outputs = options_of(project).outputs
+    project.options = options_with(project, replace(outputs, music_asset=music))
 
 
 # --------------------------------------------------------------------------- stitch
@@ -423,13 +425,14 @@ def stitch_inputs(session: Session, project: Project, scene: int, params: dict) 
     ids = [project.segments[str(i)] for i in range(len(project.scenes))]
     paths = dict(session.execute(select(Asset.id, Asset.path).where(Asset.id.in_(ids))).all())
     voice = session.get(Asset, project.voiceover_asset_id)
-    music_id = (project.options or {}).get("music_asset")
+    options = options_of(project)
+    music_id = options.outputs.music_asset
     music = session.get(Asset, music_id) if music_id else None
     return {
         "segments": [paths[i] for i in ids],
         "voiceover": voice.path if voice else None,
         "music": music.path if music else None,
-        "music_db": project_options.voice_options(project.options).music_db,
+        "music_db": options.choices.music_db,
         "timeline": (voice.meta or {}).get("timeline") if voice else None,
     }
 
@@ -501,20 +504,21 @@ def design_run(ctx: StepContext) -> StepResult:
 
 
 def design_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids: dict) -> None:
-    options = dict(project.options or {})
-    options.update(copy=r.output["copy"], hero=r.output["hero"])
-    project.options = options
+    words = r.output["copy"]
+    copy = DesignCopy(words["headline"], words["subline"], words["call_to_action"])
+    made = replace(options_of(project).outputs, copy=copy, hero=r.output["hero"] or "")
+    project.options = options_with(project, made)
 
 
 def compose_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
     width, height = frame_size(project.kind, project.format)
-    opts = project.options or {}
+    made = options_of(project).outputs
     return {
         "kind": project.kind,
         "width": width,
         "height": height,
-        "copy": opts.get("copy"),
-        "hero": opts.get("hero"),
+        "copy": asdict(made.copy) if made.copy is not None else None,
+        "hero": made.hero or None,
     }
 
 
@@ -550,7 +554,8 @@ def compose_run(ctx: StepContext) -> StepResult:
 def compose_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids: dict) -> None:
     role = project.kind
     project.output_asset_id = ids[role][0]
-    project.options = {**(project.options or {}), "thumbnail": r.output["image"]}
+    outputs = options_of(project).outputs
+    project.options = options_with(project, replace(outputs, thumbnail=r.output["image"]))
 
 
 # --------------------------------------------------------------------------- jingle
@@ -560,7 +565,7 @@ def jingle_inputs(session: Session, project: Project, scene: int, params: dict) 
     # lyrics are sung unless the user asked for an instrumental
     return {
         "length_s": project.length_s,
-        "instrumental": bool((project.options or {}).get("instrumental", False)),
+        "instrumental": options_of(project).choices.instrumental,
     }
 
 
@@ -593,7 +598,8 @@ def jingle_run(ctx: StepContext) -> StepResult:
 
 def jingle_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids: dict) -> None:
     project.output_asset_id = ids["jingle"][0]
-    project.options = {**(project.options or {}), "lyrics": r.output["lyrics"]}
+    outputs = options_of(project).outputs
+    project.options = options_with(project, replace(outputs, lyrics=r.output["lyrics"]))
 
 
 register_step("ideas", run=ideas_run, apply=ideas_apply, inputs=ideas_inputs)

@@ -31,6 +31,7 @@ from aytada.core.formats import (
     QUALITIES,
     VIDEO_FORMATS,
 )
+from aytada.core.options import options_of
 from aytada.core.pipeline import STEPS, missing_scenes, steps_for, wizard_steps
 from aytada.core.projects import (
     assets_of,
@@ -699,16 +700,16 @@ def design_panel(studio: Studio) -> None:
         st.subheader(label)
         studio.new_notice("design")
         output = studio.output()
-        copy = (project.options or {}).get("copy") or {}
+        copy = options_of(project).outputs.copy
         if output is not None:
             stored, path = output
             col, side = st.columns([2, 1])
             col.image(str(path), width="stretch")
             with side:
-                if copy:
-                    st.markdown(f"**{w.md(copy.get('headline', ''))}**")
-                    st.markdown(w.md(copy.get("subline", "")))
-                    st.markdown(f"*{w.md(copy.get('call_to_action', ''))}*")
+                if copy is not None:
+                    st.markdown(f"**{w.md(copy.headline)}**")
+                    st.markdown(w.md(copy.subline))
+                    st.markdown(f"*{w.md(copy.call_to_action)}*")
                 w.download_file(
                     "Download PNG", stored, key="download-design", file_stem=project.title
                 )
@@ -734,7 +735,7 @@ def jingle_panel(studio: Studio) -> None:
         st.subheader("Jingle")
         studio.new_notice("jingle")
         output = studio.output()
-        lyrics = (project.options or {}).get("lyrics")
+        lyrics = options_of(project).outputs.lyrics
         if output is not None:
             stored, path = output
             st.audio(str(path))

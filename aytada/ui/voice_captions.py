@@ -15,6 +15,7 @@ import streamlit as st
 from aytada.core import project_options as po
 from aytada.core import subtitles
 from aytada.core.errors import UserError
+from aytada.core.options import options_of
 from aytada.core.timing import overrun_messages
 from aytada.jobs import voices
 from aytada.ui import widgets as w
@@ -41,7 +42,7 @@ def _save_voice(studio: Any, field: str) -> None:
         voices.save_voice_choice(studio.workspace_id, studio.project.id, {field: value})
     except UserError as exc:
         w.flash("error", str(exc))
-        stored = po.voice_options(studio.project.options)
+        stored = options_of(studio.project).choices.voice_options
         st.session_state[_key(studio, field)] = getattr(stored, field)
 
 
@@ -51,7 +52,7 @@ def _save_captions(studio: Any) -> None:
     values = {
         name: st.session_state.get(_key(studio, f"cap-{name}")) for name in po.CAPTION_CHOICES
     }
-    stored = po.caption_style(studio.project.options)
+    stored = options_of(studio.project).choices.captions
     values = {k: v if v is not None else getattr(stored, k) for k, v in values.items()}
     try:
         po.save_caption_style(studio.workspace_id, studio.project.id, values)
@@ -137,7 +138,7 @@ def _preview(studio: Any) -> None:
 def voice_music_panel(studio: Any) -> None:
     """Voice (with preview), speaking speed, music on/off and level: saved as they change."""
     project = studio.project
-    chosen = po.voice_options(project.options)
+    chosen = options_of(project).choices.voice_options
     st.markdown("**Voice and music**")
     listed = voices.available_voices()
     if listed.error:
@@ -180,7 +181,7 @@ def voice_music_panel(studio: Any) -> None:
 
 def captions_panel(studio: Any) -> None:
     """Position, size, colour and box/outline of the burned-in captions."""
-    style = po.caption_style(studio.project.options)
+    style = options_of(studio.project).choices.captions
     st.markdown("**Captions**")
     labels = {"position": "Position", "size": "Size", "color": "Colour", "style": "Style"}
     for name, choices in po.CAPTION_CHOICES.items():
@@ -210,10 +211,10 @@ def options_panel(studio: Any) -> None:
     voice_locked, captions_locked = po.voice_lock(project), po.captions_lock(project)
     with st.container(border=True):
         if voice_locked and captions_locked:
-            chosen = po.voice_options(project.options)
+            chosen = options_of(project).choices.voice_options
             name = voices.PROVIDER_LABELS.get(chosen.voice_provider, "")
             voice_name = f"{chosen.voice} ({name})" if chosen.voice else DEFAULT_VOICE_LABEL.lower()
-            st.markdown(_summary(chosen, po.caption_style(project.options), w.md(voice_name)))
+            st.markdown(_summary(chosen, options_of(project).choices.captions, w.md(voice_name)))
             st.caption(voice_locked)
             return
         left, right = st.columns(2, gap="large")
@@ -225,7 +226,7 @@ def options_panel(studio: Any) -> None:
         with right:
             if captions_locked:
                 st.markdown("**Captions**")
-                style = po.caption_style(project.options)
+                style = options_of(project).choices.captions
                 st.caption(
                     f"{po.CAPTION_POSITIONS[style.position]}, {po.CAPTION_SIZES[style.size]}, "
                     f"{po.CAPTION_COLORS[style.color]}, {po.CAPTION_STYLES[style.style]}. "

@@ -10,6 +10,7 @@ from PIL import Image
 
 from aytada.core import campaigns, projects
 from aytada.core.errors import NotFound, ValidationFailed
+from aytada.core.options import options_of
 from tests.factories import make_campaign, make_project
 
 pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
@@ -82,20 +83,22 @@ def test_overrides_are_validated_and_replace_the_campaign_in_the_brief(workspace
         overrides={"creative_style": "Humor", "awareness_stage": "", "persuasion_trigger": None},
     )  # fmt: skip
     project = projects.get_project(workspace_id, pid)
-    assert project.options["overrides"] == {"creative_style": "Humor"}
+    assert project.options == {"choices": {"overrides": {"creative_style": "Humor"}}}
     campaign = campaigns.get_campaign(workspace_id, cid)
-    brief = campaigns.brief_snapshot(campaign, project.options)
+    brief = campaigns.brief_snapshot(campaign, options_of(project).choices.overrides)
     assert brief["creative_style"] == "Humor" and brief["awareness_stage"] == "problem_aware"
     assert campaigns.brief_snapshot(campaign)["creative_style"] == "Direct Response"
 
 
 def test_make_variant_changes_one_axis_and_refuses_what_does_not_apply(workspace_id):
     cid = make_campaign(workspace_id)
-    pid = make_project(workspace_id, cid, title="A", length_s=15, options={"thumbnail": "x.png"})
+    stored = {"outputs": {"thumbnail": "x.png", "lyrics": "la"}, "lineage": {"idea_round": 2}}
+    pid = make_project(workspace_id, cid, title="A", length_s=15, options=stored)
     for axis, value, field in (
         ("length_s", 15, "value"),  # what it already uses
         ("length_s", 45, "value"),  # not a length
         ("voice", "  ", "value"),
+        ("voice", "Nova british", "value"),  # not a voice id: it would read as no voice
         ("colour", "red", "axis"),
     ):
         with pytest.raises(ValidationFailed) as err:
@@ -109,11 +112,13 @@ def test_make_variant_changes_one_axis_and_refuses_what_does_not_apply(workspace
         for axis, v in (("length_s", 60), ("voice", "en-gb"), ("awareness_stage", "unaware"))
     }
     assert made["length_s"].length_s == 60 and made["length_s"].title == "A (Length: 60 s)"
-    assert made["voice"].options["voice"] == "en-gb"
-    assert made["awareness_stage"].options["overrides"] == {"awareness_stage": "unaware"}
+    assert options_of(made["voice"]).choices.voice == "en-gb"
+    assert options_of(made["awareness_stage"]).choices.overrides == {"awareness_stage": "unaware"}
     assert made["awareness_stage"].title == "A (Awareness stage: Unaware)"
     for variant in made.values():
-        assert variant.status == "draft" and variant.options["variant_of"] == pid
-        assert "thumbnail" not in variant.options  # what the source made is not copied
-    rounds = {v.options["idea_round"] for v in made.values()}
-    assert len(rounds) == 3  # each sibling starts its ideas at another round
+        lineage = options_of(variant).lineage
+        assert variant.status == "draft" and lineage.variant_of == pid
+        assert lineage.idea_seed == pid  # the source's walk through the ideas …
+        assert "outputs" not in variant.options  # what the source made is not copied
+    rounds = {options_of(v).lineage.idea_round for v in made.values()}
+    assert len(rounds) == 3 and min(rounds) > 2  # … each sibling from another, later round

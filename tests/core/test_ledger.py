@@ -340,7 +340,7 @@ def test_banner_size_and_jingle_length_until_their_first_step(workspace_id: int)
     with pytest.raises(ValidationFailed, match="banner has no length"):
         projects.change_settings(workspace_id, banner, length_s=30)
     with session_scope() as s:
-        s.get(Project, banner).options = {"copy": {"headline": "Hi"}}
+        s.get(Project, banner).options = {"outputs": {"copy": {"headline": "Hi"}}}
         s.get(Project, banner).status = "failed"
     with pytest.raises(Conflict, match="fixed once the render"):
         projects.change_settings(workspace_id, banner, fmt="1080x1080")

@@ -31,18 +31,21 @@ def test_every_allowed_value_is_one_the_renderer_knows() -> None:
 
 
 def test_stored_rubbish_reads_as_defaults() -> None:
-    stored = {
+    chosen = {
         "voice": "bad voice; rm -rf",
         "voice_provider": "elevenlabs",
         "speed": "fast",
         "music": "yes",
         "music_db": 99,
-        "captions": {"position": "left", "size": "large", "color": 7},
+        "captions": {"position": "left", "size": "large", "color": 7, "style": ["box"]},
     }
+    stored = {"choices": chosen}
     assert po.voice_options(stored) == po.VoiceOptions()
     assert po.caption_style(stored) == po.CaptionStyle(size="large")
-    assert po.caption_style({"captions": "top"}) == po.CaptionStyle()
-    assert po.voice_options({"speed": float("nan"), "music_db": True}) == po.VoiceOptions()
+    assert po.caption_style({"choices": {"captions": "top"}}) == po.CaptionStyle()
+    rubbish = {"choices": {"speed": float("nan"), "music_db": True}}
+    assert po.voice_options(rubbish) == po.VoiceOptions()
+    assert po.voice_options(chosen) == po.VoiceOptions()  # a flat row of before 0006
 
 
 def test_validate_voice_options_cleans_and_rounds() -> None:
@@ -103,14 +106,20 @@ def test_validate_caption_style() -> None:
 
 
 def test_saving_changes_only_the_given_options(workspace_id: int) -> None:
+    made = {"thumbnail": "x.png", "music_asset": 4}
     pid = make_project(workspace_id, status="scenes_ready",
-                       options={"thumbnail": "x.png", "music_asset": 4})  # fmt: skip
+                       options={"outputs": made, "choices": {"voice": "en-gb"}})  # fmt: skip
     saved = po.save_voice_options(workspace_id, pid, {"speed": 0.9, "music": False})
-    assert saved == po.VoiceOptions(speed=0.9, music=False)
+    assert saved == po.VoiceOptions(voice="en-gb", speed=0.9, music=False)
     po.save_caption_style(workspace_id, pid, {"position": "top", "style": "outline"})
     options = projects.get_project(workspace_id, pid).options
-    assert options["thumbnail"] == "x.png" and options["music_asset"] == 4
-    assert po.voice_options(options) == po.VoiceOptions(speed=0.9, music=False)
+    assert options == {
+        "outputs": made,  # other sections as they were
+        "choices": {"voice": "en-gb", "speed": 0.9, "music": False,
+                    "captions": {"position": "top", "size": "medium", "color": "white",
+                                 "style": "outline"}},
+    }  # fmt: skip
+    assert po.voice_options(options) == po.VoiceOptions(voice="en-gb", speed=0.9, music=False)
     assert po.caption_style(options) == po.CaptionStyle(position="top", style="outline")
 
 

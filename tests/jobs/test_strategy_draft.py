@@ -155,7 +155,7 @@ def test_a_variant_never_offers_an_idea_its_source_offered(workspace_id, tmp_pat
     cid = make_campaign(workspace_id)
     campaign = campaigns.get_campaign(workspace_id, cid)
     plain = brief_snapshot(campaign)
-    styled = brief_snapshot(campaign, {"overrides": {"creative_style": "Cinematic"}})
+    styled = brief_snapshot(campaign, {"creative_style": "Cinematic"})
 
     def ideas(brief, seed, avoid=()):  # type: ignore[no-untyped-def]
         ctx = StepContext(1, "0" * 32, "ideas", -1, workspace_id, 1,

@@ -12,6 +12,7 @@ import tests.jobs.fault_steps  # noqa: F401
 from aytada.core import campaigns, media, projects, teams, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, CreditLedgerEntry, Generation
+from aytada.core.options import options_of
 from aytada.jobs.runner import retry_failed, start_step
 from aytada.providers import ffmpeg
 from tests.conftest import IN_CI, wait_for
@@ -182,7 +183,8 @@ def test_banner_and_jingle_run_through_the_same_runner(workspace_id, start_worke
     assert [g.step for g in _gens(banner)] == ["design", "compose"]
     png = media.resolve(projects.get_asset(workspace_id, project.output_asset_id).path)
     assert PILImage.open(png).size == (728, 90)
-    assert project.options["copy"]["headline"]
+    copy = options_of(project).outputs.copy
+    assert copy is not None and copy.headline
 
     jingle = make_project(workspace_id, kind="jingle", length_s=15, title="Tune")
     start_step(workspace_id, jingle, "jingle")
@@ -191,5 +193,5 @@ def test_banner_and_jingle_run_through_the_same_runner(workspace_id, start_worke
     assert project.status == "completed", project.error
     audio = media.resolve(projects.get_asset(workspace_id, project.output_asset_id).path)
     assert abs(ffmpeg.probe(audio)["duration"] - 15) < 0.5
-    assert project.options["lyrics"]
+    assert options_of(project).outputs.lyrics
     assert workspaces.get_balance(workspace_id) == 1000 - 10 - 10

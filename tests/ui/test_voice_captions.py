@@ -136,9 +136,9 @@ def test_caption_style_is_saved_as_it_changes(app, ws, espeak):
 
 @pytest.mark.parametrize("status", ["generating_video", "stitching", "completed"])
 def test_once_the_render_started_the_choices_are_shown_not_editable(app, ws, status):
-    pid = video(ws, status=status, segments={"0": 1},
-                options={"voice": "en-us+f3", "voice_provider": "offline", "music": False,
-                         "captions": {"position": "top", "color": "yellow"}})  # fmt: skip
+    chosen = {"voice": "en-us+f3", "voice_provider": "offline", "music": False,
+              "captions": {"position": "top", "color": "yellow"}}  # fmt: skip
+    pid = video(ws, status=status, segments={"0": 1}, options={"choices": chosen})
     at = app(STUDIO, project=pid)
     assert not at.exception
     assert not [s for s in at.selectbox if (s.key or "").startswith("vc-")]
