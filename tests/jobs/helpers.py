@@ -54,6 +54,23 @@ def spend_all_but(ws: int, keep: int) -> None:
         gen.state = "succeeded"
 
 
+def run_to(ws: int, pid: int, step: str, until: str, timeout: float = 300) -> None:
+    """Start ``step`` and wait until the project reaches ``until`` (a failure says why)."""
+    start_step(ws, pid, step)
+    wait_for(lambda: status(ws, pid) in (until, "failed"), timeout=timeout, what=until)
+    project = projects.get_project(ws, pid)
+    assert project.status == until, project.error
+
+
+def make_video(ws: int, pid: int, idea: int = 0) -> None:
+    """Ideas, the chosen idea, script, scenes and the render, each waited for, to completed."""
+    run_to(ws, pid, "ideas", "ideas_ready")
+    projects.choose_idea(ws, pid, idea)
+    run_to(ws, pid, "script", "script_ready")
+    run_to(ws, pid, "scenes", "scenes_ready")
+    run_to(ws, pid, "clip", "completed", timeout=600)
+
+
 def status(ws: int, pid: int) -> str:
     return projects.get_project(ws, pid).status
 

@@ -14,13 +14,12 @@ from sqlalchemy import select
 from aytada.core import media, projects
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, Generation
-from aytada.jobs.runner import start_step
 from aytada.providers import ffmpeg
 from aytada.providers.base import split_layout
 from aytada.providers.fal_provider import VIDEO_MODEL, duration_for, parse_durations
-from tests.conftest import IN_CI, wait_for
+from tests.conftest import IN_CI
 from tests.factories import make_project
-from tests.jobs.helpers import gens, status
+from tests.jobs.helpers import gens, make_video
 from tests.providers.fal_stub import FakeFal
 from tests.providers.stub_server import FakeElevenLabs, StubServer
 
@@ -28,13 +27,6 @@ pytestmark = pytest.mark.slow
 
 FAL_KEY = "fal-worker-SECRET-5e4d3c2b1a09f8e7"
 ELEVENLABS_KEY = "el-worker-SECRET-99aa88bb77cc66dd"
-
-
-def run_to(ws: int, pid: int, step: str, until: str, timeout: float = 300) -> None:
-    start_step(ws, pid, step)
-    wait_for(lambda: status(ws, pid) in (until, "failed"), timeout=timeout, what=until)
-    project = projects.get_project(ws, pid)
-    assert project.status == until, project.error
 
 
 def test_a_video_with_clips_from_fal(workspace_id: int, start_worker) -> None:
@@ -53,11 +45,7 @@ def test_a_video_with_clips_from_fal(workspace_id: int, start_worker) -> None:
         }
         workers = [start_worker(**env) for _ in range(2)]
         pid = make_project(workspace_id, length_s=15, fmt="9:16", quality="pro")
-        run_to(workspace_id, pid, "ideas", "ideas_ready")
-        projects.choose_idea(workspace_id, pid, 0)
-        run_to(workspace_id, pid, "script", "script_ready")
-        run_to(workspace_id, pid, "scenes", "scenes_ready")
-        run_to(workspace_id, pid, "clip", "completed", timeout=600)
+        make_video(workspace_id, pid)
 
     project = projects.get_project(workspace_id, pid)
     scenes = project.scenes

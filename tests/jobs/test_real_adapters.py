@@ -22,11 +22,9 @@ from aytada.core import credits, media, projects, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, CreditLedgerEntry, Generation, Workspace
 from aytada.core.options import options_of
-from aytada.jobs.runner import start_step
 from aytada.providers import ffmpeg
-from tests.conftest import wait_for
 from tests.factories import make_project
-from tests.jobs.helpers import gens, status
+from tests.jobs.helpers import gens, make_video, run_to
 from tests.providers.stub_server import (
     MUSIC_HZ,
     SPEECH_HZ,
@@ -95,13 +93,6 @@ def set_workspace_voice(workspace_id: int, voice: str) -> None:
         s.get(Workspace, workspace_id).voice_id = voice
 
 
-def run_to(ws: int, pid: int, step: str, until: str, timeout: float = 300) -> None:
-    start_step(ws, pid, step)
-    wait_for(lambda: status(ws, pid) in (until, "failed"), timeout=timeout, what=until)
-    project = projects.get_project(ws, pid)
-    assert project.status == until, project.error
-
-
 def covering_seconds(duration: float) -> str:
     """The shortest clip the video API makes (4, 8 or 12 s) that covers ``duration``."""
     return str(next((s for s in (4, 8, 12) if s >= duration - 1e-6), 12))
@@ -159,11 +150,7 @@ def test_video_through_workers_with_the_real_adapters(
     set_workspace_voice(workspace_id, WORKSPACE_VOICE)
     pid = make_project(workspace_id, length_s=15, fmt=fmt, quality=spec["quality"])
 
-    run_to(workspace_id, pid, "ideas", "ideas_ready")
-    projects.choose_idea(workspace_id, pid, 1)
-    run_to(workspace_id, pid, "script", "script_ready")
-    run_to(workspace_id, pid, "scenes", "scenes_ready")
-    run_to(workspace_id, pid, "clip", "completed", timeout=600)
+    make_video(workspace_id, pid, idea=1)
 
     project = projects.get_project(workspace_id, pid)
     scenes = project.scenes
