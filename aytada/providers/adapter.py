@@ -184,12 +184,4 @@ def finish_clip(request: SegmentRequest, out_path: Path, fetch: Callable[[Path],
     with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".clip-") as tmp:
         raw = Path(tmp) / "raw.mp4"
         fetch(raw)
-        return finalize_segment(
-            raw,
-            out_path,
-            seconds=request.seconds,
-            width=request.width,
-            height=request.height,
-            caption=request.caption,
-            caption_style=request.caption_style,
-        )
+        return finalize_segment(raw, out_path, **request.frame())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from aytada.standards import MUSIC_UNDER_VOICE_DB
 
@@ -178,6 +178,13 @@ class SegmentRequest:
     motion: str = ""
     extra: dict = field(default_factory=dict)
     caption_style: CaptionStyle = field(default_factory=CaptionStyle)
+
+    def frame(self) -> dict[str, Any]:
+        """What every segment renderer is told about the frame: length, size and caption."""
+        return {
+            "seconds": self.seconds, "width": self.width, "height": self.height,
+            "caption": self.caption, "caption_style": self.caption_style,
+        }  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -42,15 +42,11 @@ class FfmpegMotionClips:
         return ff.render_segment_from_still(
             request.still,
             out_path,
-            seconds=request.seconds,
-            width=request.width,
-            height=request.height,
-            caption=request.caption,
             seed=request.seed,
             motion=motion,
             focus=focus,
             fill=fill,
-            caption_style=request.caption_style,
+            **request.frame(),
         )
 
 
