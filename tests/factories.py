@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aytada.core import campaigns, projects
+from aytada.core import campaigns, credits, projects
 from aytada.core.db import session_scope
-from aytada.core.models import Project
+from aytada.core.models import Generation, Project
 
 CAMPAIGN = {
     "name": "Spring launch",
@@ -62,3 +62,16 @@ def make_project(
         for key, value in fields.items():
             setattr(project, key, value)
     return pid
+
+
+def charge(project_id: int, step: str, amount: int, scene: int = -1) -> int:
+    """A succeeded generation charged through `credits.charge` (the worker's path); its id."""
+    with session_scope() as s:
+        project = s.get(Project, project_id)
+        assert project is not None
+        gen = Generation(project_id=project_id, step=step, scene_index=scene, state="succeeded",
+                         credits=amount, rq_job_id="x")  # fmt: skip
+        s.add(gen)
+        s.flush()
+        credits.charge(s, gen, project.workspace_id)
+        return gen.id

@@ -313,6 +313,18 @@ def _step_label(step: str | None, scene_index: int | None) -> str | None:
     return label
 
 
+def _ledger_row(
+    entry_id: int, created_at: datetime, delta: int, balance_after: int, reason: str,
+    project_id: int | None, title: str | None, deleted_at: datetime | None, step: str | None,
+    scene_index: int | None, _total: int, name: str | None, email: str | None,
+) -> LedgerRow:  # fmt: skip
+    """A row of :func:`ledger_page`'s query, in its column order."""
+    return LedgerRow(
+        entry_id, created_at, delta, balance_after, reason, project_id, title,
+        deleted_at is not None, step, _step_label(step, scene_index), name or email or "",
+    )  # fmt: skip
+
+
 def ledger_page(workspace_id: int, page: int = 1, page_size: int = LEDGER_PAGE_SIZE) -> LedgerPage:
     """The workspace's ledger, newest first, each row with its project's title and its step's
     name (soft-deleted projects included) — one query (the total rides along as a window)."""
@@ -356,22 +368,7 @@ def ledger_page(workspace_id: int, page: int = 1, page_size: int = LEDGER_PAGE_S
         last = max(1, -(-total // page_size))
         return ledger_page(workspace_id, last, page_size) if total else LedgerPage([], 0, 1, 1)
     return LedgerPage(
-        [
-            LedgerRow(
-                id=r[0],
-                created_at=r[1],
-                delta=r[2],
-                balance_after=r[3],
-                reason=r[4],
-                project_id=r[5],
-                project_title=r[6],
-                project_deleted=r[7] is not None,
-                step=r[8],
-                step_label=_step_label(r[8], r[9]),
-                by=r[11] or r[12] or "",
-            )
-            for r in rows
-        ],
+        [_ledger_row(*tuple(r)) for r in rows],
         total,
         page,
         max(1, -(-total // page_size)),

@@ -39,6 +39,12 @@ from aytada.core.statuses import ACTIVE, Status
 PAGE_SIZE = 24
 
 
+# the project columns a card shows as they are stored (with the campaign's name beside them)
+_CARD_COLUMNS = (
+    "id", "title", "kind", "format", "length_s", "status", "created_at", "campaign_id", "error",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ProjectCard:
     id: int
@@ -204,17 +210,9 @@ def list_projects(
         page = min(max(1, page), pages)
         rows = s.execute(
             select(
-                Project.id,
-                Project.title,
-                Project.kind,
-                Project.format,
-                Project.length_s,
-                Project.status,
-                Project.created_at,
-                Project.campaign_id,
-                Campaign.name,
+                *(getattr(Project, name) for name in _CARD_COLUMNS),
+                Campaign.name.label("campaign_name"),
                 Project.options,
-                Project.error,
             )
             .join(Campaign, Campaign.id == Project.campaign_id)
             .where(*filters)
@@ -232,23 +230,15 @@ def list_projects(
         )
     cards = []
     for r in rows:
-        opts = options_of(r[9])
+        row = r._asdict()
+        opts = options_of(row.pop("options"))
         card = ProjectCard(
-            id=r[0],
-            title=r[1],
-            kind=r[2],
-            format=r[3],
-            length_s=r[4],
-            status=r[5],
-            created_at=r[6],
-            campaign_id=r[7],
-            campaign_name=r[8],
+            **row,
             thumbnail=opts.outputs.thumbnail,
-            error=r[10],
             overrides=dict(opts.choices.overrides),
             variant_of=opts.lineage.variant_of,
             variant_axis=opts.lineage.variant_axis,
-            variant_change=_variant_change(opts, r[3], r[4]),
+            variant_change=_variant_change(opts, row["format"], row["length_s"]),
         )
         cards.append(card)
     return ProjectPage(cards, total, page, pages, any_active)

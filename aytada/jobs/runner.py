@@ -429,6 +429,25 @@ def run_generation(key: str) -> str:
     return "done"
 
 
+def close_succeeded(s: Session, generation_id: int, attempt: int, **values: Any) -> bool:
+    """Mark a running generation succeeded (with ``values``), only for the run that holds it:
+    False when it was closed meanwhile (failed, given up for dead and queued again, or done)."""
+    # an UPDATE's result is a CursorResult (Session.execute is typed as returning a Result)
+    won = cast(
+        CursorResult[Any],
+        s.execute(
+            update(Generation)
+            .where(
+                Generation.id == generation_id,
+                Generation.state == GenState.RUNNING,
+                Generation.attempts == attempt,  # not a run already given up for dead
+            )
+            .values(state=GenState.SUCCEEDED, finished_at=utcnow(), **values)
+        ),
+    ).rowcount
+    return won == 1
+
+
 def _finish(ctx: StepContext, result: StepResult, uploaded: list[str] | None = None) -> None:
     """One transaction: output, assets, the charge and the next status (the table's rule).
 
@@ -437,19 +456,7 @@ def _finish(ctx: StepContext, result: StepResult, uploaded: list[str] | None = N
     follow_up: list[tuple[int, str]] = []
     with session_scope() as s:
         # first statement is a write: on SQLite it takes the write lock before reading
-        won = cast(
-            CursorResult[Any],
-            s.execute(
-                update(Generation)
-                .where(
-                    Generation.id == ctx.generation_id,
-                    Generation.state == GenState.RUNNING,
-                    Generation.attempts == ctx.attempt,  # not a run already given up for dead
-                )
-                .values(state=GenState.SUCCEEDED, finished_at=utcnow())
-            ),
-        ).rowcount
-        if won != 1:
+        if not close_succeeded(s, ctx.generation_id, ctx.attempt):
             log.warning("generation %s was already closed; result dropped", ctx.generation_id)
             # a run queued again writes the same keys: only a failed generation's are nobody's
             state = s.scalar(select(Generation.state).where(Generation.id == ctx.generation_id))

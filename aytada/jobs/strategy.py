@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from typing import Any, cast
+from typing import Any
 
 from redis.exceptions import RedisError
-from sqlalchemy import CursorResult, update
 
 from aytada.core.campaigns import (
     PILLARS,
@@ -25,11 +24,16 @@ from aytada.core.campaigns import (
 from aytada.core.db import session_scope
 from aytada.core.errors import QueueUnavailable
 from aytada.core.inputs import text_problem
-from aytada.core.models import Generation, Workspace, utcnow
-from aytada.core.statuses import GenState
+from aytada.core.models import Workspace
 from aytada.jobs.providers import brief_from_snapshot, get_providers
 from aytada.jobs.queue import check_redis, queue_error
-from aytada.jobs.runner import _enqueue, claim, fail_generation, readable_error
+from aytada.jobs.runner import (
+    _enqueue,
+    claim,
+    close_succeeded,
+    fail_generation,
+    readable_error,
+)
 from aytada.providers.base import ProviderError
 from aytada.providers.offline.common import sentences
 
@@ -95,26 +99,10 @@ def run_draft(key: str) -> str:
             if not value or text_problem(value):
                 raise ProviderError(f"{text.name} wrote no usable {pillar}; try again.")
         with session_scope() as s:
-            # an UPDATE's result is a CursorResult (Session.execute is typed as returning a Result)
-            won = cast(
-                CursorResult[Any],
-                s.execute(
-                    update(Generation)
-                    .where(
-                        Generation.id == gen_id,
-                        Generation.state == GenState.RUNNING,
-                        Generation.attempts == attempt,  # not a run already given up for dead
-                    )
-                    .values(
-                        state=GenState.SUCCEEDED,
-                        finished_at=utcnow(),
-                        output=output,
-                        provider=text.name,
-                        model=text.model,
-                    )
-                ),
-            ).rowcount
-        if won != 1:
+            won = close_succeeded(
+                s, gen_id, attempt, output=output, provider=text.name, model=text.model
+            )
+        if not won:
             log.warning("strategy draft %s was already closed; result dropped", gen_id)
     except BaseException as exc:  # noqa: BLE001 - every failure must be recorded
         log.exception("strategy draft %s failed", gen_id)

@@ -15,10 +15,10 @@ from aytada.core import credits, db, projects, workspaces
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, NotFound, UserError, ValidationFailed
 from aytada.core.formats import LENGTHS
-from aytada.core.models import CreditLedgerEntry, Generation, Project, Workspace
+from aytada.core.models import CreditLedgerEntry, Project, Workspace
 from aytada.core.settings import reset_settings
 from aytada.core.workspaces import create_workspace
-from tests.factories import make_campaign, make_project
+from tests.factories import charge, make_campaign, make_project
 
 pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
 
@@ -34,19 +34,6 @@ SCENES = [
      "duration": 5.0}
     for i in range(3)
 ]  # fmt: skip
-
-
-def charge(project_id: int, step: str, amount: int, scene: int = -1) -> int:
-    """A succeeded generation charged through `credits.charge` (the worker's path)."""
-    with session_scope() as s:
-        project = s.get(Project, project_id)
-        assert project is not None
-        gen = Generation(project_id=project_id, step=step, scene_index=scene, state="succeeded",
-                         credits=amount, rq_job_id="x")  # fmt: skip
-        s.add(gen)
-        s.flush()
-        credits.charge(s, gen, project.workspace_id)
-        return gen.id
 
 
 @pytest.fixture

@@ -8,23 +8,12 @@ from sqlalchemy import update
 
 from aytada.core import credits, projects
 from aytada.core.db import session_scope
-from aytada.core.models import Generation, Project, Workspace
+from aytada.core.models import Workspace
 from aytada.core.workspaces import get_balance, ledger
 from aytada.ui.widgets import CREDITS, STUDIO
+from tests.factories import charge as charged
 from tests.factories import make_campaign, make_project
 from tests.ui.helpers import SCENES, SCRIPT, texts
-
-
-def charged(project_id: int, step: str, amount: int, scene: int = -1) -> None:
-    """A succeeded step charged the way the worker charges it."""
-    with session_scope() as s:
-        project = s.get(Project, project_id)
-        assert project is not None
-        gen = Generation(project_id=project_id, step=step, scene_index=scene, state="succeeded",
-                         credits=amount, rq_job_id="x")  # fmt: skip
-        s.add(gen)
-        s.flush()
-        credits.charge(s, gen, project.workspace_id)
 
 
 def table(at, index: int) -> list[dict]:
