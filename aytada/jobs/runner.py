@@ -429,9 +429,9 @@ def run_generation(key: str) -> str:
     return "done"
 
 
-def close_succeeded(s: Session, generation_id: int, attempt: int, **values: Any) -> bool:
-    """Mark a running generation succeeded (with ``values``), only for the run that holds it:
-    False when it was closed meanwhile (failed, given up for dead and queued again, or done)."""
+def _update_running(s: Session, generation_id: int, attempt: int, **values: Any) -> bool:
+    """Compare-and-set on a running generation's run: ``values`` are written only while it is
+    still running as ``attempt`` (not failed, given up for dead and queued again, or done)."""
     # an UPDATE's result is a CursorResult (Session.execute is typed as returning a Result)
     won = cast(
         CursorResult[Any],
@@ -440,12 +440,20 @@ def close_succeeded(s: Session, generation_id: int, attempt: int, **values: Any)
             .where(
                 Generation.id == generation_id,
                 Generation.state == GenState.RUNNING,
-                Generation.attempts == attempt,  # not a run already given up for dead
+                Generation.attempts == attempt,
             )
-            .values(state=GenState.SUCCEEDED, finished_at=utcnow(), **values)
+            .values(**values)
         ),
     ).rowcount
     return won == 1
+
+
+def close_succeeded(s: Session, generation_id: int, attempt: int, **values: Any) -> bool:
+    """Mark a running generation succeeded (with ``values``), only for the run that holds it:
+    False when it was closed meanwhile."""
+    return _update_running(
+        s, generation_id, attempt, state=GenState.SUCCEEDED, finished_at=utcnow(), **values
+    )
 
 
 def _finish(ctx: StepContext, result: StepResult, uploaded: list[str] | None = None) -> None:
@@ -648,25 +656,11 @@ def worker_died(generation_id: int, attempt: int | None = None) -> str | None:
         if attempt is not None and attempt != attempts:
             return None
         if attempts + 1 < RUNS_BEFORE_FAILING:
-            moved = cast(
-                CursorResult[Any],
-                s.execute(
-                    update(Generation)
-                    .where(
-                        Generation.id == generation_id,
-                        Generation.state == GenState.RUNNING,
-                        Generation.attempts == attempts,
-                    )
-                    .values(
-                        state=GenState.QUEUED,
-                        attempts=attempts + 1,
-                        started_at=None,
-                        worker_host="",
-                        worker_pid=None,
-                    )
-                ),
-            ).rowcount
-            if moved != 1:
+            queued = _update_running(
+                s, generation_id, attempts, state=GenState.QUEUED, attempts=attempts + 1,
+                started_at=None, worker_host="", worker_pid=None,
+            )  # fmt: skip
+            if not queued:
                 return None
             if project_id is not None:
                 remove_workdir(ws, project_id, key)
