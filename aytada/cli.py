@@ -18,7 +18,7 @@ from typing import TextIO
 # pay for SQLAlchemy, Redis, RQ or pydantic; each command imports what it uses.
 from aytada.core.errors import UserError
 from aytada.core.inputs import MAX_ID, MAX_TOP_UP
-from aytada.vocabulary import ROLES, SCRIPT_FIELDS
+from aytada.vocabulary import COPY_FIELDS, ROLES, SCRIPT_FIELDS
 
 
 def _print(msg: str, *, err: bool = False) -> None:
@@ -817,6 +817,13 @@ def _summary(report: dict, campaign: str) -> list[str]:  # type: ignore[type-arg
         for field in SCRIPT_FIELDS:
             if field in report["script"]:
                 lines.append(f"    {field}: {report['script'][field]}")
+    if report["copy"]:
+        lines.append("  copy:")
+        for field in COPY_FIELDS:
+            lines.append(f"    {field}: {report['copy'].get(field, '')}")
+    if report["lyrics"]:
+        lines.append("  lyrics:")
+        lines.extend(f"    {line}" for line in str(report["lyrics"]).splitlines())
     for i, scene in enumerate(report["scenes"]):
         lines.append(
             f"  scene {i + 1} ({scene.get('duration', 0):g} s): {scene.get('caption', '')}"
@@ -872,11 +879,36 @@ def cmd_project(args: argparse.Namespace) -> int:
         project = projects.get_project(ws, project.id)
         _print(f"project {project.id}: {args.field} saved; status {project.status}")
         return 0
+    if args.action == "edit-copy":
+        return _edit_copy(ws, args)
     if args.action == "run":
         _require_worker()
         project = projects.get_project(ws, args.project)
         return _run_in_foreground(ws, project.id, args.timeout, retry=args.retry)
     return 2
+
+
+def _edit_copy(ws: int, args: argparse.Namespace) -> int:
+    """`project edit-copy`: save one word field, then set the design again (free)."""
+    from aytada.core import projects
+    from aytada.core.errors import ValidationFailed
+    from aytada.jobs.edits import edit_copy
+
+    if args.field not in projects.COPY_FIELDS:
+        raise UserError(
+            f"unknown copy field {args.field!r}; the fields are: {', '.join(projects.COPY_FIELDS)}"
+        )
+    if args.wait:
+        _require_worker()
+    try:
+        edit_copy(ws, args.project, {args.field: args.text})
+    except ValidationFailed as exc:
+        raise UserError(f"--text: {exc.errors[args.field]}") from None
+    project = projects.get_project(ws, args.project)
+    _print(f"project {project.id}: {args.field} saved; setting the design again (free)")
+    if not args.wait:
+        return 0
+    return _run_in_foreground(ws, project.id, args.timeout, retry=False)
 
 
 # --------------------------------------------------------------------------- video / demo
@@ -1089,6 +1121,14 @@ def build_parser() -> argparse.ArgumentParser:
     pe.add_argument("project", type=_id)
     pe.add_argument("--field", required=True, help="hook, body, call_to_action or voiceover")
     pe.add_argument("--text", required=True)
+    pc = prsub.add_parser(
+        "edit-copy", help="change a banner's or flyer's words; the design is set again (free)"
+    )
+    pc.add_argument("project", type=_id)
+    pc.add_argument("--field", required=True, help="headline, subline or call_to_action")
+    pc.add_argument("--text", required=True)
+    pc.add_argument("--wait", action="store_true", help="wait for the new image; print its path")
+    pc.add_argument("--timeout", type=_seconds, default=300)
     prun = prsub.add_parser(
         "run",
         help="run the remaining steps to the end; prints the output path(s)",

@@ -385,13 +385,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.integration)
         else:
             item.add_marker(pytest.mark.unit)
+    # the long ones first: parallel processes then fill the end with short unit tests instead
+    # of one process finishing a long tail alone (a stable sort keeps each tier's order)
+    tier = {"e2e": 0, "integration": 1}
+    items.sort(key=lambda i: min((tier[m.name] for m in i.iter_markers() if m.name in tier),
+                                 default=2))  # fmt: skip
 
 
 @pytest.fixture
 def small_renders(monkeypatch: pytest.MonkeyPatch) -> None:
     """Videos render at half their size (a quarter of the pixels) in this test and its workers:
-    for tests of the orchestration. One test per path renders full size (test_video_pipeline,
-    test_creative_pipeline, test_fal_clips_worker, the 9:16 real-adapter run, the e2e flow)."""
+    for tests of the orchestration. The full-size renders: test_video_pipeline,
+    test_creative_pipeline, test_voice_options and test_fal_clips_worker."""
     monkeypatch.setenv("AYTADA_RENDER_SCALE", "0.5")
     reset_settings()
 

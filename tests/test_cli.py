@@ -17,6 +17,7 @@ from aytada.cli import CAMPAIGN_KEYS
 from aytada.core import campaigns, media, projects, workspaces
 from aytada.core.workspaces import default_workspace_id
 from aytada.providers import ffmpeg
+from aytada.providers.typography import drawn_texts
 from tests.conftest import ROOT, require_espeak, wait_for
 from tests.factories import make_project
 from tests.s3server import S3Bucket, s3, s3_server  # noqa: F401
@@ -82,7 +83,8 @@ def test_a_worker_on_the_s3_store_prunes_its_cache_as_it_starts(app_env, s3: S3B
 
 @pytest.mark.slow
 def test_demo_makes_a_30_second_ad_through_the_queue(app_env):
-    out = aytada(app_env, "demo", "--workers", "2", timeout=600)
+    # half-size frames: the full-size render is tests/jobs/test_video_pipeline.py's
+    out = aytada({**app_env, "AYTADA_RENDER_SCALE": "0.5"}, "demo", "--workers", "2", timeout=600)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     for status in (
         "generating_ideas",
@@ -97,7 +99,7 @@ def test_demo_makes_a_30_second_ad_through_the_queue(app_env):
         assert f"status: {status}" in out.stdout
     path = out.stdout.split("final video: ", 1)[1].splitlines()[0]
     info = ffmpeg.probe(media.resolve(path))
-    assert (info["width"], info["height"]) == (1080, 1920)
+    assert (info["width"], info["height"]) == (540, 960)
     assert abs(info["duration"] - 30) <= 0.5
     ws = default_workspace_id()
     (card,) = projects.list_projects(ws).cards
@@ -430,6 +432,8 @@ JSON_KEYS = [
     "chosen_idea",
     "script",
     "scenes",
+    "copy",
+    "lyrics",
     "assets",
     "credits",
     "generations",
@@ -457,6 +461,7 @@ def test_project_show_json_has_exactly_the_documented_keys(app_env, workspace_id
     assert report["ideas"] == ideas and report["chosen_idea"] == 1
     assert report["script"] == SCRIPT
     assert report["scenes"] == [] and report["assets"] == [] and report["generations"] == []
+    assert report["copy"] is None and report["lyrics"] is None
     assert report["credits"] == 0 and report["error"] is None
     text = aytada(app_env, "project", "show", str(pid))
     assert text.returncode == 0
@@ -553,6 +558,28 @@ def test_make_banner_wait_prints_the_png_and_show_lists_it(
     assert all(g["state"] == "succeeded" for g in report["generations"])
     assert report["credits"] == sum(g["credits"] for g in report["generations"]) > 0
     assert workspaces.get_balance(workspace_id) == 1000 - report["credits"]
+    assert set(report["copy"]) == {"headline", "subline", "call_to_action"}
+    assert report["copy"]["headline"] and report["lyrics"] is None
+
+    # the words are editable; the design is set again with them, free
+    edit = ("project", "edit-copy", str(pid), "--field")
+    out = aytada(app_env, *edit, "headline", "--text", "Grip that holds", "--wait", timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "headline saved; setting the design again (free)" in out.stdout
+    new_path = Path(out.stdout.strip().splitlines()[-1])
+    assert drawn_texts(new_path)["headline"] == "Grip that holds"
+    shown = aytada(app_env, "project", "show", str(pid))
+    assert "headline: Grip that holds" in shown.stdout
+    assert workspaces.get_balance(workspace_id) == 1000 - report["credits"]
+    # bad input: a clear error, nothing changed
+    for args, message in (
+        (("subtitle", "--text", "x"), "unknown copy field 'subtitle'"),
+        (("headline", "--text", " "), "--text: Cannot be empty."),
+        (("call_to_action", "--text", "one two three four five"), "At most 4 words"),
+    ):
+        _fails_cleanly(aytada(app_env, *edit, *args), message)
+    report = json.loads(aytada(app_env, "project", "show", str(pid), "--json").stdout)
+    assert report["copy"]["headline"] == "Grip that holds"
 
 
 @pytest.mark.slow

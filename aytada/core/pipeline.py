@@ -139,6 +139,8 @@ class Step:
     user_started: bool = True  # started by a button (False: follows another step)
     progress: float = 0.0  # the progress bar's share while the step runs (0–1)
     button: str = ""  # the Studio's name for the step when it differs from `label`
+    # run again on a finished asset when the user edits what it reads (free: its price is 0)
+    after_edit: bool = False
 
     @property
     def wizard_label(self) -> str:
@@ -179,7 +181,7 @@ PIPELINE: tuple[Step, ...] = (
     Step("design", "Copy & image", DESIGN_KINDS, S.GENERATING, S.RENDERING,
          Price(by_kind=True), then="compose", progress=0.35),
     Step("compose", "Typography", DESIGN_KINDS, S.RENDERING, S.COMPLETED, Price(),
-         requires=(HAS_DESIGN,), user_started=False, progress=0.75),
+         requires=(HAS_DESIGN,), user_started=False, progress=0.75, after_edit=True),
     Step("jingle", "Jingle", JINGLE, S.GENERATING, S.COMPLETED, flat("jingle"), progress=0.35),
 )  # fmt: skip
 

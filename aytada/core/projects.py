@@ -33,7 +33,15 @@ from aytada.core.formats import (
 )
 from aytada.core.inputs import parse_id, text_problem
 from aytada.core.models import Asset, Campaign, Generation, Project, utcnow
-from aytada.core.options import Choices, Lineage, ProjectOptions, options_of, voice_id_problem
+from aytada.core.options import (
+    Choices,
+    Lineage,
+    ProjectOptions,
+    options_of,
+    options_with,
+    voice_id_problem,
+)
+from aytada.core.pipeline import DESIGN_KINDS
 from aytada.core.statuses import ACTIVE, Status
 
 PAGE_SIZE = 24
@@ -352,6 +360,54 @@ def save_script(workspace_id: int, project_id: Any, script: dict[str, str]) -> N
             if project.status != Status.SCRIPT_READY.value:
                 if not cas_status(s, project.id, Status.SCRIPT_READY.value):
                     raise Conflict("The project changed meanwhile; reload and try again.")
+
+
+COPY_FIELDS = tuple(vocabulary.COPY_FIELDS)
+MAX_COPY_CHARS = 200
+
+
+def copy_problem(field: str, value: object) -> str | None:
+    """Why ``value`` cannot be a banner's or flyer's ``field``, or None."""
+    if not isinstance(value, str):
+        return "Must be text."
+    text = value.strip()
+    if not text and field != "subline":
+        return "Cannot be empty."
+    if len(text) > MAX_COPY_CHARS:
+        return f"Keep it under {MAX_COPY_CHARS} characters."
+    words, limit = len(text.split()), vocabulary.COPY_WORD_LIMITS[field]
+    if words > limit:
+        return f"At most {limit} words (this has {words})."
+    return text_problem(text)
+
+
+def save_copy(workspace_id: int, project_id: Any, fields: dict[str, Any]) -> bool:
+    """Edit a banner's or flyer's words (``fields``: some of headline, subline, call to action).
+
+    Returns whether anything changed; the caller then sets the design again (the typography
+    step, free). Refuses, changing nothing, while a step runs, before the design step wrote
+    its words, or with a message per field that cannot be used."""
+    unknown = sorted(set(fields) - set(COPY_FIELDS))
+    if unknown:
+        raise ValidationFailed({k: f"Unknown field; the fields are {', '.join(COPY_FIELDS)}."
+                                for k in unknown})  # fmt: skip
+    errors = {k: p for k, v in fields.items() if (p := copy_problem(k, v))}
+    if errors:
+        raise ValidationFailed(errors)
+    with session_scope() as s:
+        project = load_project(s, workspace_id, project_id)
+        if project.kind not in DESIGN_KINDS:
+            raise Conflict(f"A {project.kind} project has no banner or flyer words.")
+        _check_editable(project)
+        made = options_of(project).outputs
+        if made.copy is None:
+            raise Conflict("Write the copy and picture first.")
+        edited = replace(made.copy, **{k: str(v).strip() for k, v in fields.items()})
+        if edited == made.copy:
+            return False
+        project.options = options_with(project, replace(made, copy=edited))
+        project.updated_at = utcnow()
+        return True
 
 
 def save_scene(workspace_id: int, project_id: Any, index: int, fields: dict[str, Any]) -> None:

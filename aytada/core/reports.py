@@ -6,6 +6,7 @@ local absolute paths under MEDIA_DIR (``s3://`` addresses with an S3 store, MEDI
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from aytada.core import media
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, Generation
+from aytada.core.options import options_of
 from aytada.core.projects import load_project
 
 # The keys of `project_report`, in the order they are printed.
@@ -29,6 +31,8 @@ PROJECT_KEYS = (
     "chosen_idea",
     "script",
     "scenes",
+    "copy",
+    "lyrics",
     "assets",
     "credits",
     "generations",
@@ -55,6 +59,7 @@ def project_report(workspace_id: int, project_id: Any) -> dict[str, Any]:
                 Generation.project_id == project.id
             )
         )
+        made = options_of(project).outputs
         report = {
             "id": project.id,
             "kind": project.kind,
@@ -67,6 +72,9 @@ def project_report(workspace_id: int, project_id: Any) -> dict[str, Any]:
             "chosen_idea": project.chosen_idea,
             "script": dict(project.script) if project.script is not None else None,
             "scenes": [dict(sc) for sc in project.scenes or []],
+            # a banner's or flyer's words; a jingle's lyrics (None until written, or no such)
+            "copy": asdict(made.copy) if made.copy is not None else None,
+            "lyrics": made.lyrics or None,
             "assets": [
                 {"role": a.role, "kind": a.kind, "path": media.location(a.path)} for a in assets
             ],

@@ -65,6 +65,8 @@ def _transitions() -> dict[Status, frozenset[Status]]:
     for step in PIPELINE:
         moves[step.active] |= {_after(step), S.FAILED}
         moves[S.FAILED].add(step.active)  # retry runs only the failed step
+        if step.after_edit:  # a finished asset set again after an edit of its words
+            moves[S.COMPLETED].add(step.active)
     for kind in _KINDS:
         wizard = wizard_steps(kind)
         moves[S.DRAFT].add(wizard[0].active)

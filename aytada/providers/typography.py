@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageStat
+from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageStat, PngImagePlugin
 
 from aytada.providers.layout import (
     AA_NORMAL,
@@ -190,8 +190,23 @@ def render_layout(
         _draw_text(draw, box)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    canvas.convert("RGB").save(out_path, "PNG")
+    notes = PngImagePlugin.PngInfo()  # the words drawn, role by role (read by drawn_texts)
+    for role, box in final.items():
+        notes.add_itxt(f"{_TEXT_NOTE}{role}", " ".join(box.lines))
+    canvas.convert("RGB").save(out_path, "PNG", pnginfo=notes)
     return out_path, Layout(**{**plan.__dict__, "texts": final})
+
+
+_TEXT_NOTE = "aytada:text:"
+
+
+def drawn_texts(path: Path) -> dict[str, str]:
+    """The words a design PNG shows, by role ("headline", "subline", "cta", …), as
+    :func:`render_layout` drew them (its wrapped lines joined by spaces)."""
+    with Image.open(path) as image:
+        image.load()
+        notes = dict(getattr(image, "text", {}) or {})
+    return {k[len(_TEXT_NOTE) :]: str(v) for k, v in notes.items() if k.startswith(_TEXT_NOTE)}
 
 
 def _aspect(path: Path | None, what: str) -> float | None:

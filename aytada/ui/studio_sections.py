@@ -7,7 +7,7 @@ history. `app_pages/studio.py` picks which to draw; each section calls `aytada.c
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property, partial
 from typing import Any
 
@@ -45,11 +45,12 @@ from aytada.core.projects import (
 from aytada.core.teams import user_labels
 from aytada.core.timing import overrun_messages
 from aytada.core.workspaces import get_balance
+from aytada.jobs.edits import edit_copy
 from aytada.jobs.runner import StaleAction, Started, retry_failed, start_step
 from aytada.ui import voice_captions
 from aytada.ui import widgets as w
 from aytada.ui.project_settings import breakdown, credits_text, settings_panel
-from aytada.vocabulary import SCRIPT_FIELDS
+from aytada.vocabulary import COPY_FIELDS, SCRIPT_FIELDS
 
 SCRIPT_HEIGHTS = {"hook": 70, "body": 140, "call_to_action": 70, "voiceover": 160}
 SCENE_FIELDS = ("visual", "caption", "voiceover")
@@ -692,6 +693,44 @@ def video_wizard(studio: Studio) -> None:
 # --------------------------------------------------------------------------- other kinds
 
 
+_COPY_ERRORS = "copy_errors"
+
+
+def _save_words(studio: Studio, version: str) -> None:
+    s = st.session_state
+    words = {field: s[f"copy-{field}-{version}"] for field in COPY_FIELDS}
+    w.run_action(
+        lambda: edit_copy(studio.workspace_id, studio.project.id, words, user_id=w.user_id()),
+        success="Words saved: the design is being set again with them (free).",
+        errors_key=_COPY_ERRORS,
+        then=lambda started: _remember_started(studio.project.id, started),
+    )
+
+
+def _words_form(studio: Studio, copy: Any) -> None:
+    """The banner's or flyer's words, editable; saving sets the design again, free."""
+    v = w.version(asdict(copy))
+    errors = w.field_errors(_COPY_ERRORS)
+    with st.form(f"copy-form-{v}", border=False):
+        for field, spec in COPY_FIELDS.items():
+            st.text_input(
+                spec.label,
+                value=getattr(copy, field),
+                key=f"copy-{field}-{v}",
+                help=spec.hint,
+                disabled=studio.busy,
+            )
+            w.field_error(errors, field)
+        st.form_submit_button(
+            "Save words (free)",
+            on_click=_save_words,
+            args=(studio, v),
+            disabled=studio.busy,
+            key="save-copy",
+            icon=":material/save:",
+        )
+
+
 def design_panel(studio: Studio) -> None:
     """A banner or flyer: the picture with its copy and download, or the button to make it."""
     project, costs = studio.project, studio.costs
@@ -707,9 +746,7 @@ def design_panel(studio: Studio) -> None:
             col.image(str(path), width="stretch")
             with side:
                 if copy is not None:
-                    st.markdown(f"**{w.md(copy.headline)}**")
-                    st.markdown(w.md(copy.subline))
-                    st.markdown(f"*{w.md(copy.call_to_action)}*")
+                    _words_form(studio, copy)
                 w.download_file(
                     "Download PNG", stored, key="download-design", file_stem=project.title
                 )

@@ -35,7 +35,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "")) if os.environ.get("E2E_SCREENSHOTS") else None
 # a minute between autorefreshes: only the status watcher can show a result within WATCHED_MS
-E2E_ENV = {"POLL_MS": "60000", "PRICE_SCENES": "1"}
+# half-size frames (the full-size render is tests/jobs/test_video_pipeline.py's)
+E2E_ENV = {"POLL_MS": "60000", "PRICE_SCENES": "1", "AYTADA_RENDER_SCALE": "0.5"}
 WATCHED_MS = 30_000
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -50,11 +50,13 @@ WORKSPACE_VOICE = "pNInz6obpgDQGcFmaJgB"  # not the adapter's default voice
 # non-default prices: the charges must follow the price list, not constants
 PRICES = {"PRICE_CLIP_STANDARD": "12", "PRICE_VOICEOVER": "6", "PRICE_BANNER": "9"}
 
-# what each video format asks of the APIs: the frame, the image size, the clip size; 9:16
-# renders full size, the others at half size (AYTADA_RENDER_SCALE: the APIs are asked the same)
+# what each video format asks of the APIs: the frame, the image size, the clip size; frames
+# render at half size (AYTADA_RENDER_SCALE: the APIs are asked the same; a provider's clip is
+# scaled to the frame either way; the full-size renders are test_video_pipeline's and
+# test_fal_clips_worker's)
 FORMATS = {
-    "9:16": {"quality": "pro", "frame": (1080, 1920), "image": "1024x1536", "video": "720x1280",
-             "scale": "1"},
+    "9:16": {"quality": "pro", "frame": (540, 960), "image": "1024x1536", "video": "720x1280",
+             "scale": "0.5"},
     "16:9": {"quality": "standard", "frame": (640, 360), "image": "1536x1024",
              "video": "1280x720", "scale": "0.5"},
     # no PROVIDER_CLIP: the default, clips made locally from the OpenAI stills
