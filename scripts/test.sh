@@ -8,7 +8,8 @@
 #   scripts/test.sh              everything: lint, formatting, import contracts, types, all tiers
 #   scripts/test.sh --fast       the unit tier only (no worker process, browser or full render)
 #   scripts/test.sh --db-only    only the tests that use the database or the queue (CI's
-#                                PostgreSQL run: the others do not depend on the database)
+#                                PostgreSQL run: the others do not depend on the database),
+#                                but not those whose subject is the rendered media (marked media)
 #   scripts/test.sh [--fast] ARGS   ARGS go to pytest (e.g. tests/core -k ledger)
 #
 # Tests run in parallel (pytest-xdist), one process per core; TEST_PROCESSES=N sets another
@@ -19,7 +20,7 @@ tier=()
 checks=1
 case "${1:-}" in
   --fast) tier=(-m unit); checks=0; shift ;;
-  --db-only) tier=(-m "db and not e2e"); checks=0; shift ;;
+  --db-only) tier=(-m "db and not e2e and not media"); checks=0; shift ;;
 esac
 scripts/bootstrap.sh dev
 scripts/system-packages.sh

@@ -82,6 +82,7 @@ def test_a_worker_on_the_s3_store_prunes_its_cache_as_it_starts(app_env, s3: S3B
 
 
 @pytest.mark.slow
+@pytest.mark.media
 def test_demo_makes_a_30_second_ad_through_the_queue(app_env):
     # half-size frames: the full-size render is tests/jobs/test_video_pipeline.py's
     out = aytada({**app_env, "AYTADA_RENDER_SCALE": "0.5"}, "demo", "--workers", "2", timeout=600)
@@ -583,6 +584,7 @@ def test_make_banner_wait_prints_the_png_and_show_lists_it(
 
 
 @pytest.mark.slow
+@pytest.mark.media
 def test_make_jingle_wait_prints_the_audio_file(app_env, start_worker, tmp_path):
     cid = str(_campaign(app_env, tmp_path))
     _worker_listening(start_worker)
@@ -625,6 +627,7 @@ def test_make_without_wait_returns_and_the_pipeline_runs_on(
 
 
 @pytest.mark.slow
+@pytest.mark.media
 def test_make_video_15s_wait_picks_the_first_idea_and_prints_the_mp4(
     app_env, workspace_id, start_worker, tmp_path
 ):

@@ -17,7 +17,7 @@ from tests.conftest import require_espeak, wait_for
 from tests.factories import CAMPAIGN, make_project
 from tests.jobs.helpers import assert_voice_heard
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.media]
 MAGENTA = (230, 20, 200)
 
 

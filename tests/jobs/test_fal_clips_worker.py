@@ -23,7 +23,7 @@ from tests.jobs.helpers import gens, make_video
 from tests.providers.fal_stub import FakeFal
 from tests.providers.stub_server import FakeElevenLabs, StubServer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.media]
 
 FAL_KEY = "fal-worker-SECRET-5e4d3c2b1a09f8e7"
 ELEVENLABS_KEY = "el-worker-SECRET-99aa88bb77cc66dd"

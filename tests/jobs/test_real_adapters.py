@@ -34,7 +34,7 @@ from tests.providers.stub_server import (
     tone_share,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.media]
 
 OPENAI_KEY = "sk-fake-worker-7f3e2d1c0b9a8e7d6c5b"
 ELEVENLABS_KEY = "el-fake-worker-0a1b2c3d4e5f6a7b8c9d"

@@ -49,6 +49,7 @@ def _to_scenes(ws: int, pid: int) -> None:
     _run(ws, pid, "scenes", "scenes_ready")
 
 
+@pytest.mark.media
 def test_a_15_second_9_16_ad_ends_as_a_real_mp4(workspace_id, start_worker, tmp_path):
     if shutil.which("espeak-ng") is None:
         if IN_CI:

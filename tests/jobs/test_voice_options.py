@@ -19,7 +19,8 @@ from tests.conftest import IN_CI, wait_for
 from tests.factories import make_campaign, make_project
 from tests.jobs.helpers import gens, status
 
-pytestmark = pytest.mark.slow  # full size: it reads the caption pixels of the final MP4
+# full size: it reads the caption pixels and the sound of the final MP4
+pytestmark = [pytest.mark.slow, pytest.mark.media]
 VOICE = "en-gb-x-rp+f4"
 SPEED = 1.2
 
