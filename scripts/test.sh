@@ -12,7 +12,7 @@
 #                                but not those whose subject is the rendered media (marked media)
 #   scripts/test.sh [--fast] ARGS   ARGS go to pytest (e.g. tests/core -k ledger)
 #
-# Tests run in parallel (pytest-xdist), one process per core; TEST_PROCESSES=N sets another
+# Tests run in parallel (pytest-xdist, work-stealing), one process per core; TEST_PROCESSES=N sets another
 # number (1: no parallelism, as when a Redis db number is given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,8 @@ fi
 processes=${TEST_PROCESSES:-$(nproc 2>/dev/null || echo 2)}
 parallel=()
 if [ "$processes" -gt 1 ]; then
-  parallel=(-n "$processes")
+  # worksteal: an idle process takes pending tests from a busy one, so the run does not end
+  # with one process working alone through the long tests it was handed at the start
+  parallel=(-n "$processes" --dist worksteal)
 fi
 exec .venv/bin/python -m pytest "${parallel[@]}" "${tier[@]}" "$@"
