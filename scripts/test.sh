@@ -25,11 +25,15 @@ esac
 scripts/bootstrap.sh dev
 scripts/system-packages.sh
 .venv/bin/ruff check .
+mypy_pid=""
+mypy_log=$(mktemp)
 if [ "$checks" = 1 ]; then
   .venv/bin/ruff format --check --quiet . || {
     echo "ruff format would change the files above: run .venv/bin/ruff format ." >&2; exit 1; }
   .venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
-  .venv/bin/mypy
+  # the type check runs beside the tests (its verdict counts all the same, printed after them)
+  .venv/bin/mypy >"$mypy_log" 2>&1 &
+  mypy_pid=$!
 fi
 processes=${TEST_PROCESSES:-$(nproc 2>/dev/null || echo 2)}
 parallel=()
@@ -38,4 +42,18 @@ if [ "$processes" -gt 1 ]; then
   # with one process working alone through the long tests it was handed at the start
   parallel=(-n "$processes" --dist worksteal)
 fi
-exec .venv/bin/python -m pytest "${parallel[@]}" "${tier[@]}" "$@"
+set +e
+.venv/bin/python -m pytest "${parallel[@]}" "${tier[@]}" "$@"
+status=$?
+set -e
+if [ -n "$mypy_pid" ]; then
+  if wait "$mypy_pid"; then
+    tail -1 "$mypy_log"
+  else
+    cat "$mypy_log" >&2
+    echo "mypy found type errors in aytada/core or aytada/jobs (above)" >&2
+    [ "$status" = 0 ] && status=1
+  fi
+fi
+rm -f "$mypy_log"
+exit "$status"

@@ -25,6 +25,28 @@ from tests.s3server import S3Bucket, s3, s3_server  # noqa: F401
 pytestmark = pytest.mark.integration  # `aytada` in a subprocess, as a user runs it
 
 
+def in_process(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """`aytada ARGS` through the same `main()`, in this process: for the many bad-input cases,
+    which need no process of their own (each `aytada` subprocess costs an interpreter start;
+    the subprocess path itself is checked by the other tests). ``env`` is the test's
+    environment, already applied by its fixture."""
+    import contextlib
+    import io
+
+    from aytada.cli import main
+    from aytada.core.settings import reset_settings
+
+    assert all(os.environ.get(k) == v for k, v in env.items())
+    reset_settings()
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+    return subprocess.CompletedProcess(["aytada", *args], code, out.getvalue(), err.getvalue())
+
+
 def aytada(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     full = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
@@ -283,7 +305,7 @@ def _bad_campaign_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
 
 def test_campaign_create_rejects_bad_files_and_creates_nothing(app_env, tmp_path):
     for args, needle in _bad_campaign_cases(tmp_path):
-        out = aytada(app_env, "campaign", "create", *args)
+        out = in_process(app_env, "campaign", "create", *args)
         _fails_cleanly(out, needle)
         assert _counts()[0] == 0, args
     assert not (Path(app_env["MEDIA_DIR"])).exists() or not any(
@@ -316,7 +338,7 @@ def test_make_rejects_bad_input_before_creating_anything(app_env, tmp_path):
         (["video", "--campaign", cid, "--title", " "], "title"),
     ]
     for args, needle in cases:
-        _fails_cleanly(aytada(app_env, "make", *args), needle)
+        _fails_cleanly(in_process(app_env, "make", *args), needle)
     assert _counts() == before
 
 
@@ -393,7 +415,7 @@ def test_credits_reject_bad_numbers_and_change_nothing(app_env, workspace_id):
         (["show", "--last", "ten"], "whole number"),
         (["show", "--last", "99999999999999999999"], "between 0 and"),
     ]:
-        _fails_cleanly(aytada(app_env, "credits", *args), needle)
+        _fails_cleanly(in_process(app_env, "credits", *args), needle)
     assert workspaces.get_balance(workspace_id) == 1000
     assert _counts() == before
 
@@ -520,7 +542,7 @@ def test_edit_script_errors_change_nothing(app_env, workspace_id):
         (["424242", "--field", "hook", "--text", "Hi"], "not found"),
     ]
     for args, needle in cases:
-        _fails_cleanly(aytada(app_env, "project", "edit-script", *args), needle)
+        _fails_cleanly(in_process(app_env, "project", "edit-script", *args), needle)
     for p in (pid, busy):
         assert projects.get_project(workspace_id, p).script == SCRIPT
 
