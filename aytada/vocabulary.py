@@ -36,14 +36,17 @@ SCRIPT_FIELDS: dict[str, Field] = {
     "voiceover": Field("Voiceover"),
 }
 
-# The words of a banner or flyer, in reading order, with the most each may hold (words): the
+# The words of a banner or flyer, in reading order, with the most words each may hold: the
 # design step writes them, the user may edit them, the typography step sets them.
-COPY_FIELDS: dict[str, Field] = {
-    "headline": Field("Headline", "At most 8 words: the one thing to read."),
-    "subline": Field("Subline", "At most 18 words: supports the headline (may be empty)."),
-    "call_to_action": Field("Call to action", "At most 4 words: the button's label."),
-}
 COPY_WORD_LIMITS: dict[str, int] = {"headline": 8, "subline": 18, "call_to_action": 4}
+COPY_FIELDS: dict[str, Field] = {
+    "headline": Field("Headline", f"At most {COPY_WORD_LIMITS['headline']} words: the one thing "
+                      "to read."),
+    "subline": Field("Subline", f"At most {COPY_WORD_LIMITS['subline']} words: supports the "
+                     "headline (may be empty)."),
+    "call_to_action": Field("Call to action", f"At most {COPY_WORD_LIMITS['call_to_action']} "
+                            "words: the button's label."),
+}  # fmt: skip
 
 # A workspace member's role (the memberships' CHECK constraint and the CLI's choices).
 ROLES: tuple[str, ...] = ("owner", "member")

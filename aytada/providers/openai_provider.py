@@ -46,7 +46,7 @@ from aytada.providers.http_errors import malformed as _http_malformed
 from aytada.providers.http_errors import timeout as provider_timeout
 from aytada.providers.retry import parse_retry_after, redact
 from aytada.providers.spec import OPENAI, Option
-from aytada.vocabulary import AWARENESS_STAGES
+from aytada.vocabulary import AWARENESS_STAGES, COPY_WORD_LIMITS
 
 T = TypeVar("T")
 
@@ -462,9 +462,11 @@ class OpenAIText(_OpenAIBase):
         ]
 
     def ad_copy(self, brief: Brief, *, kind: str) -> AdCopy:
+        most = COPY_WORD_LIMITS
         task = (
-            f"Write the copy of a {kind} ad: headline (at most 8 words), subline (at most 18 "
-            "words, supports the headline) and call_to_action (at most 4 words, a button label)."
+            f"Write the copy of a {kind} ad: headline (at most {most['headline']} words), subline "
+            f"(at most {most['subline']} words, supports the headline) and call_to_action (at "
+            f"most {most['call_to_action']} words, a button label)."
         )
         out = self._parse(task, brief, _AdCopyOut)
         if not out.headline.strip():
