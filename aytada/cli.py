@@ -822,7 +822,10 @@ def _summary(report: dict, campaign: str) -> list[str]:  # type: ignore[type-arg
         for field in COPY_FIELDS:
             lines.append(f"    {field}: {report['copy'].get(field, '')}")
     if report["lyrics"]:
-        lines.append("  lyrics:")
+        if report["instrumental"]:
+            lines.append("  jingle: instrumental (nobody sings); lyrics for a singer:")
+        else:
+            lines.append("  lyrics (sung):")
         lines.extend(f"    {line}" for line in str(report["lyrics"]).splitlines())
     for i, scene in enumerate(report["scenes"]):
         lines.append(
@@ -889,23 +892,29 @@ def cmd_project(args: argparse.Namespace) -> int:
 
 
 def _edit_copy(ws: int, args: argparse.Namespace) -> int:
-    """`project edit-copy`: save one word field, then set the design again (free)."""
+    """`project edit-copy`: save one word field, then set the design again (free); a jingle's
+    lyrics: saved (instrumental, free) or sung again (the jingle step's price)."""
     from aytada.core import projects
     from aytada.core.errors import ValidationFailed
-    from aytada.jobs.edits import edit_copy
+    from aytada.jobs.edits import LYRICS, edit_copy
 
-    if args.field not in projects.COPY_FIELDS:
-        raise UserError(
-            f"unknown copy field {args.field!r}; the fields are: {', '.join(projects.COPY_FIELDS)}"
-        )
+    fields = (*projects.COPY_FIELDS, LYRICS)
+    if args.field not in fields:
+        raise UserError(f"unknown copy field {args.field!r}; the fields are: {', '.join(fields)}")
     if args.wait:
         _require_worker()
     try:
-        edit_copy(ws, args.project, {args.field: args.text})
+        started = edit_copy(ws, args.project, {args.field: args.text})
     except ValidationFailed as exc:
         raise UserError(f"--text: {exc.errors[args.field]}") from None
     project = projects.get_project(ws, args.project)
-    _print(f"project {project.id}: {args.field} saved; setting the design again (free)")
+    if args.field != LYRICS:
+        _print(f"project {project.id}: {args.field} saved; setting the design again (free)")
+    elif not started.generation_ids:
+        _print(f"project {project.id}: lyrics saved (nothing to make again, free)")
+        return 0
+    else:
+        _print(f"project {project.id}: lyrics saved; sung again ({started.credits} credits)")
     if not args.wait:
         return 0
     return _run_in_foreground(ws, project.id, args.timeout, retry=False)
@@ -1122,10 +1131,14 @@ def build_parser() -> argparse.ArgumentParser:
     pe.add_argument("--field", required=True, help="hook, body, call_to_action or voiceover")
     pe.add_argument("--text", required=True)
     pc = prsub.add_parser(
-        "edit-copy", help="change a banner's or flyer's words; the design is set again (free)"
+        "edit-copy",
+        help="change a banner's or flyer's words (the design is set again, free) or a jingle's "
+        "lyrics (instrumental: saved, free; sung: sung again at the jingle's price)",
     )
     pc.add_argument("project", type=_id)
-    pc.add_argument("--field", required=True, help="headline, subline or call_to_action")
+    pc.add_argument(
+        "--field", required=True, help="headline, subline, call_to_action; lyrics (a jingle)"
+    )
     pc.add_argument("--text", required=True)
     pc.add_argument("--wait", action="store_true", help="wait for the new image; print its path")
     pc.add_argument("--timeout", type=_seconds, default=300)

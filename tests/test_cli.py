@@ -457,6 +457,7 @@ JSON_KEYS = [
     "scenes",
     "copy",
     "lyrics",
+    "instrumental",
     "assets",
     "credits",
     "generations",
@@ -484,7 +485,7 @@ def test_project_show_json_has_exactly_the_documented_keys(app_env, workspace_id
     assert report["ideas"] == ideas and report["chosen_idea"] == 1
     assert report["script"] == SCRIPT
     assert report["scenes"] == [] and report["assets"] == [] and report["generations"] == []
-    assert report["copy"] is None and report["lyrics"] is None
+    assert report["copy"] is None and report["lyrics"] is None and report["instrumental"] is None
     assert report["credits"] == 0 and report["error"] is None
     text = aytada(app_env, "project", "show", str(pid))
     assert text.returncode == 0
@@ -545,6 +546,36 @@ def test_edit_script_errors_change_nothing(app_env, workspace_id):
         _fails_cleanly(in_process(app_env, "project", "edit-script", *args), needle)
     for p in (pid, busy):
         assert projects.get_project(workspace_id, p).script == SCRIPT
+
+
+def test_edit_copy_saves_an_instrumental_jingles_lyrics_and_show_says_instrumental(
+    app_env, workspace_id
+):
+    from aytada.core.options import Outputs, options_with
+
+    made = options_with({}, Outputs(lyrics="Old line one\nOld line two"))
+    pid = str(make_project(workspace_id, kind="jingle", status="completed", options=made))
+    out = in_process(app_env, "project", "edit-copy", pid, "--field", "lyrics", "--text",
+                     "Hold the trail\nNorthpeak all the way")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert f"project {pid}: lyrics saved (nothing to make again, free)" in out.stdout
+    report = json.loads(in_process(app_env, "project", "show", pid, "--json").stdout)
+    assert report["lyrics"] == "Hold the trail\nNorthpeak all the way"
+    assert report["instrumental"] is True and report["generations"] == []
+    shown = in_process(app_env, "project", "show", pid).stdout
+    assert "jingle: instrumental (nobody sings); lyrics for a singer:" in shown
+    assert "    Northpeak all the way" in shown
+    banner = str(make_project(workspace_id, kind="banner", status="completed"))
+    for args, needle in (
+        ([pid, "--field", "lyrics", "--text", " "], "--text: Cannot be empty."),
+        ([pid, "--field", "headline", "--text", "Hi"], "no banner or flyer words"),
+        ([banner, "--field", "lyrics", "--text", "La la"], "A banner project has no lyrics"),
+        ([pid, "--field", "chorus", "--text", "La"], "unknown copy field 'chorus'"),
+    ):
+        _fails_cleanly(in_process(app_env, "project", "edit-copy", *args), needle)
+    assert projects.get_project(workspace_id, pid).options == options_with(
+        {}, Outputs(lyrics="Hold the trail\nNorthpeak all the way")
+    )
 
 
 # --------------------------------------------------------------------------- make, end to end

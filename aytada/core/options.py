@@ -11,7 +11,7 @@ never chose otherwise)::
                  "overrides": {"creative_style": "Humor"}, "instrumental": true},
      "outputs": {"thumbnail": "gen/…/scene1.png", "copy": {"headline": "…", "subline": "…",
                  "call_to_action": "…"}, "hero": "gen/…/product.png", "lyrics": "…",
-                 "music_asset": 12},
+                 "sung": true, "music_asset": 12},
      "lineage": {"variant_of": 7, "variant_axis": "voice", "idea_seed": 7, "idea_round": 2}}
 
 **Read** with :func:`options_of` (a project, or the stored JSON): it never fails, whatever the
@@ -152,6 +152,7 @@ class Outputs:
     hero: str = ""  # media path of a generated product picture ("": none)
     lyrics: str = ""  # a jingle's
     music_asset: int | None = None  # the voiceover's music bed (an Asset id)
+    sung: bool = False  # the jingle's music sings its lyrics (False: instrumental, none heard)
 
     def to_json(self) -> dict[str, Any]:
         return _sparse(self)
@@ -278,6 +279,7 @@ def _read_outputs(raw: Any) -> Outputs:
         copy=DesignCopy(**words) if words else None,
         hero=_text(stored.get("hero")),
         lyrics=_text(stored.get("lyrics")),
+        sung=stored.get("sung") is True,
         music_asset=music if music is not None and music > 0 else None,
     )
 

@@ -410,6 +410,66 @@ def save_copy(workspace_id: int, project_id: Any, fields: dict[str, Any]) -> boo
         return True
 
 
+MAX_LYRICS_CHARS = 2000
+
+
+def clean_lyrics(value: object) -> str:
+    """Typed lyrics as stored (each line's trailing spaces and the outer blank lines
+    dropped), or ValidationFailed on ``lyrics`` saying what is wrong."""
+    problem = "Must be text." if not isinstance(value, str) else None
+    text = ""
+    if isinstance(value, str):
+        text = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n"))
+        text = text.strip()
+        if not text:
+            problem = "Cannot be empty."
+        elif len(text) > MAX_LYRICS_CHARS:
+            problem = f"Keep them under {MAX_LYRICS_CHARS} characters."
+        else:
+            problem = text_problem(text)
+    if problem:
+        raise ValidationFailed({"lyrics": problem})
+    return text
+
+
+def jingle_lyrics(workspace_id: int, project_id: Any) -> tuple[str, bool]:
+    """A jingle's lyrics and whether its music sings them, checked for an edit: refuses
+    (Conflict) on another kind, while a step runs, or before the jingle step wrote them."""
+    with session_scope() as s:
+        project = load_project(s, workspace_id, project_id)
+        return _editable_lyrics(project)
+
+
+def _editable_lyrics(project: Project) -> tuple[str, bool]:
+    if project.kind != "jingle":
+        raise Conflict(f"A {project.kind} project has no lyrics.")
+    _check_editable(project)
+    made = options_of(project).outputs
+    if not made.lyrics:
+        raise Conflict("Make the jingle first: it writes the lyrics.")
+    return made.lyrics, made.sung
+
+
+def save_lyrics(workspace_id: int, project_id: Any, text: object) -> bool:
+    """Edit an instrumental jingle's lyrics (a text for a singer: nothing is heard, so nothing
+    is made again and nothing is charged). Returns whether anything changed.
+
+    A sung jingle's lyrics change only with its music: `aytada.jobs.edits.edit_copy` sings the
+    edited lyrics again (the jingle step), and its success stores them."""
+    clean = clean_lyrics(text)
+    with session_scope() as s:
+        project = load_project(s, workspace_id, project_id)
+        lyrics, sung = _editable_lyrics(project)
+        if sung:
+            raise Conflict("These lyrics are sung: saving them makes the jingle again.")
+        if clean == lyrics:
+            return False
+        made = options_of(project).outputs
+        project.options = options_with(project, replace(made, lyrics=clean))
+        project.updated_at = utcnow()
+        return True
+
+
 def save_scene(workspace_id: int, project_id: Any, index: int, fields: dict[str, Any]) -> None:
     """Edit one scene (caption, voiceover line, visual); its clip must be re-rendered."""
     with session_scope() as s:

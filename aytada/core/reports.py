@@ -33,6 +33,7 @@ PROJECT_KEYS = (
     "scenes",
     "copy",
     "lyrics",
+    "instrumental",
     "assets",
     "credits",
     "generations",
@@ -75,6 +76,8 @@ def project_report(workspace_id: int, project_id: Any) -> dict[str, Any]:
             # a banner's or flyer's words; a jingle's lyrics (None until written, or no such)
             "copy": asdict(made.copy) if made.copy is not None else None,
             "lyrics": made.lyrics or None,
+            # a made jingle: True when nobody sings its lyrics (a text for a singer)
+            "instrumental": not made.sung if project.kind == "jingle" and made.lyrics else None,
             "assets": [
                 {"role": a.role, "kind": a.kind, "path": media.location(a.path)} for a in assets
             ],

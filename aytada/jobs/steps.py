@@ -562,25 +562,31 @@ def compose_apply(s: Session, project: Project, gen: Generation, r: StepResult, 
 
 
 def jingle_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
-    # lyrics are sung unless the user asked for an instrumental
-    return {
+    # lyrics are sung unless the user asked for an instrumental (or the music provider cannot
+    # sing); `params["lyrics"]`: the user's edited lyrics, sung instead of new ones
+    out: dict[str, Any] = {
         "length_s": project.length_s,
         "instrumental": options_of(project).choices.instrumental,
     }
+    if params.get("lyrics"):
+        out["lyrics"] = str(params["lyrics"])
+    return out
 
 
 def jingle_run(ctx: StepContext) -> StepResult:
     providers = get_providers()
     brief = _brief(ctx)
-    lyrics = providers.text.lyrics(brief, seconds=ctx.snapshot["length_s"])
-    instrumental = bool(ctx.snapshot.get("instrumental", False))
+    lyrics = ctx.snapshot.get("lyrics") or providers.text.lyrics(
+        brief, seconds=ctx.snapshot["length_s"]
+    )
+    sung = providers.music.sings_lyrics and not ctx.snapshot.get("instrumental", False)
     music = providers.music.compose(
         f"A catchy {brief.tone_of_voice or 'upbeat'} brand jingle for "
         f"{brief.brand_name or brief.product_name}, ending on the brand name.",
         float(ctx.snapshot["length_s"]),
         ctx.workdir / "jingle.wav",
-        lyrics="" if instrumental else lyrics,
-        instrumental=instrumental,
+        lyrics=lyrics if sung else "",
+        instrumental=not sung,
         mood=brief.tone_of_voice,
     )
     audio = music.path
@@ -588,7 +594,7 @@ def jingle_run(ctx: StepContext) -> StepResult:
         audio = ffmpeg.loudnorm(music.path, ctx.workdir / "jingle-social.wav")
         music.path.unlink(missing_ok=True)
     return StepResult(
-        {"lyrics": lyrics, "audio": media.relative(audio)},
+        {"lyrics": lyrics, "audio": media.relative(audio), "sung": sung},
         providers.music.name,
         providers.music.model,
         notice=music.notice,
@@ -599,7 +605,8 @@ def jingle_run(ctx: StepContext) -> StepResult:
 def jingle_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids: dict) -> None:
     project.output_asset_id = ids["jingle"][0]
     outputs = options_of(project).outputs
-    project.options = options_with(project, replace(outputs, lyrics=r.output["lyrics"]))
+    made = replace(outputs, lyrics=r.output["lyrics"], sung=bool(r.output.get("sung")))
+    project.options = options_with(project, made)
 
 
 register_step("ideas", run=ideas_run, apply=ideas_apply, inputs=ideas_inputs)

@@ -282,6 +282,9 @@ class MusicProvider(Protocol):
 
     name: str
     model: str
+    # sings the lyrics it is given (a music model with a voice); False: it only plays a tune
+    # (the offline synthesizer), so a jingle's lyrics are a text for a singer, not its words
+    sings_lyrics: bool
 
     def compose(
         self,
@@ -294,8 +297,8 @@ class MusicProvider(Protocol):
         mood: str = "",
     ) -> AudioResult:
         """Music of ``seconds``. With ``lyrics`` and ``instrumental=False`` the lyrics are sung
-        (where the provider can sing); ``mood`` (e.g. the brand's tone) sets tempo, key and
-        instruments."""
+        (when the provider :attr:`sings_lyrics`); ``mood`` (e.g. the brand's tone) sets tempo,
+        key and instruments."""
         request = MusicRequest(prompt, float(seconds), lyrics, instrumental, mood)
         return self.render(request, Path(out_path))
 

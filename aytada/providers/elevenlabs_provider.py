@@ -293,6 +293,7 @@ class ElevenLabsMusic(_ElevenLabsBase, MusicProvider):
 
     capability = "music"
     default_timeout = 300
+    sings_lyrics = True  # a vocalist sings lyrics passed with instrumental=False
 
     def __init__(self, api_key: str, *, model_id: str = "", **common: Any) -> None:
         """``common``: the keywords of :class:`_ElevenLabsBase` (base URL, timeout...)."""

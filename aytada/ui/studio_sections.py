@@ -765,22 +765,109 @@ def design_panel(studio: Studio) -> None:
             studio.step_button(f"Generate {label.lower()}", costs["design"], "design", "run-design")
 
 
+_LYRICS_ERRORS = "lyrics_errors"
+
+
+def _lyrics_saved(studio: Studio, started: Started) -> None:
+    if started.generation_ids:
+        w.flash("success", "Lyrics saved: the jingle is being sung again with them.")
+        _remember_started(studio.project.id, started)
+    else:
+        w.flash("success", "Lyrics saved.")
+
+
+def _save_lyrics(studio: Studio, version: str) -> None:
+    text = st.session_state[f"lyrics-{version}"]
+    w.run_action(
+        lambda: edit_copy(
+            studio.workspace_id, studio.project.id, {"lyrics": text}, user_id=w.user_id()
+        ),
+        errors_key=_LYRICS_ERRORS,
+        then=lambda started: _lyrics_saved(studio, started),
+    )
+
+
+def _jingle_provider(studio: Studio) -> str:
+    """The music provider of the jingle's newest successful run ("" before one)."""
+    for gen in studio.generations:
+        if gen.step == "jingle" and gen.state == "succeeded":
+            return str(gen.provider or "")
+    return ""
+
+
+def _lyrics(studio: Studio, lyrics: str, sung: bool) -> None:
+    """A jingle's lyrics, said for what they are: the words sung, or — instrumental, nobody
+    sings — a text for a singer to copy or download; editable either way (saving sung lyrics
+    sings them again at the jingle's price, shown on the button; instrumental ones are free)."""
+    if sung:
+        st.caption(":material/mic: Sung: the music sings these lyrics.")
+        st.markdown("**Lyrics (sung)**")
+    else:
+        why = (
+            " (the offline synthesizer plays the tune; it has no voice)"
+            if _jingle_provider(studio) == "offline"
+            else ""
+        )
+        st.info(
+            f"**Instrumental:** nobody sings in this jingle{why}. The lyrics are a text for a "
+            "singer: copy or download them.",
+            icon=":material/music_off:",
+        )
+        st.markdown("**Lyrics for a singer**")
+    st.code(lyrics, language=None, wrap_lines=True)  # with a copy button
+    st.download_button(
+        "Download lyrics (.txt)",
+        data=lyrics + "\n",
+        file_name=w.safe_name(f"{studio.project.title}-lyrics", ".txt"),
+        mime="text/plain",
+        key="download-lyrics",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    v = w.version([lyrics, sung])
+    errors = w.field_errors(_LYRICS_ERRORS)
+    with st.expander("Edit the lyrics", expanded=bool(errors)):
+        with st.form(f"lyrics-form-{v}", border=False):
+            st.text_area(
+                "Lyrics (sung)" if sung else "Lyrics for a singer",
+                value=lyrics,
+                key=f"lyrics-{v}",
+                height=180,
+                disabled=studio.busy,
+            )
+            w.field_error(errors, "lyrics")
+            label = (
+                w.cost_label("Save and sing them again", studio.costs["jingle"])
+                if sung
+                else "Save lyrics (free)"
+            )
+            st.form_submit_button(
+                label,
+                on_click=_save_lyrics,
+                args=(studio, v),
+                disabled=studio.busy,
+                key="save-lyrics",
+                icon=":material/save:",
+            )
+
+
 def jingle_panel(studio: Studio) -> None:
-    """A jingle: the player, its lyrics and download, or the button to make it."""
+    """A jingle: the player, its lyrics (sung, or a text for a singer) and download, or the
+    button to make it."""
     project, costs = studio.project, studio.costs
     with st.container(border=True):
         st.subheader("Jingle")
         studio.new_notice("jingle")
         output = studio.output()
-        lyrics = options_of(project).outputs.lyrics
+        made = options_of(project).outputs
         if output is not None:
             stored, path = output
             st.audio(str(path))
-            if lyrics:
-                st.code(lyrics, language=None, wrap_lines=True)
             w.download_file(
                 "Download audio", stored, key="download-jingle", file_stem=project.title
             )
+            if made.lyrics:
+                _lyrics(studio, made.lyrics, made.sung)
             studio.step_button(
                 "Generate a new jingle", costs["jingle"], "jingle", "run-jingle", primary=False
             )

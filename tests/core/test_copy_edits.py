@@ -98,3 +98,59 @@ def test_a_finished_design_may_be_set_again_after_an_edit() -> None:
     from aytada.core.pipeline import STEPS
 
     assert STEPS["compose"].after_edit and STEPS["compose"].price.key(None, 0) is None  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- jingle lyrics
+
+LYRICS = "Northpeak, hold the trail\nGrip that never fails"
+
+
+def _jingle(ws: int, *, sung: bool, status: str = "completed", lyrics: str = LYRICS) -> int:
+    made = Outputs(lyrics=lyrics, sung=sung)
+    return make_project(ws, kind="jingle", status=status, options=options_with({}, made))
+
+
+def _lyrics(ws: int, pid: int) -> tuple[str, bool]:
+    made = options_of(projects.get_project(ws, pid)).outputs
+    return made.lyrics, made.sung
+
+
+def test_an_instrumental_jingles_lyrics_are_saved_as_typed_lines(workspace_id: int) -> None:
+    pid = _jingle(workspace_id, sung=False)
+    typed = "  Line one   \r\nLine two, café ☀  \n\n"
+    assert projects.save_lyrics(workspace_id, pid, typed)
+    assert _lyrics(workspace_id, pid) == ("Line one\nLine two, café ☀", False)
+    assert not projects.save_lyrics(workspace_id, pid, "Line one\nLine two, café ☀")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [(" \n ", "Cannot be empty."), ("la " * 700, "Keep them under 2000 characters."),
+     ("Bad\x00line", "control characters"), (7, "Must be text.")],
+)  # fmt: skip
+def test_bad_lyrics_are_refused_and_change_nothing(workspace_id: int, text, message) -> None:
+    pid = _jingle(workspace_id, sung=False)
+    with pytest.raises(ValidationFailed) as caught:
+        projects.save_lyrics(workspace_id, pid, text)
+    assert message in caught.value.errors["lyrics"]
+    assert _lyrics(workspace_id, pid) == (LYRICS, False)
+
+
+def test_lyrics_are_not_saved_alone_when_sung_running_unwritten_or_not_a_jingle(
+    workspace_id: int,
+) -> None:
+    sung = _jingle(workspace_id, sung=True)
+    with pytest.raises(Conflict, match="sung"):  # they change with the music (the jingle step)
+        projects.save_lyrics(workspace_id, sung, "New words")
+    assert _lyrics(workspace_id, sung) == (LYRICS, True)
+    assert projects.jingle_lyrics(workspace_id, sung) == (LYRICS, True)
+    running = _jingle(workspace_id, sung=False, status="generating")
+    with pytest.raises(Conflict, match="A step is running"):
+        projects.save_lyrics(workspace_id, running, "New words")
+    unwritten = _jingle(workspace_id, sung=False, status="draft", lyrics="")
+    with pytest.raises(Conflict, match="Make the jingle first"):
+        projects.save_lyrics(workspace_id, unwritten, "New words")
+    banner = _banner(workspace_id)
+    with pytest.raises(Conflict, match="A banner project has no lyrics"):
+        projects.save_lyrics(workspace_id, banner, "New words")
+    assert _lyrics(workspace_id, running) == (LYRICS, False)

@@ -191,10 +191,15 @@ def _migration() -> ModuleType:
     return module
 
 
+# fields the models gained after migration 0006 (no flat row ever held them)
+NEWER = {"outputs": ("sung",)}
+
+
 def test_the_migration_moves_exactly_the_models_fields() -> None:
     migration = _migration()
     assert migration.SECTIONS == {
-        name: tuple(f.name for f in fields(model)) for name, model in SECTIONS.items()
+        name: tuple(f.name for f in fields(model) if f.name not in NEWER.get(name, ()))
+        for name, model in SECTIONS.items()
     }
     assert sum(len(keys) for keys in migration.SECTIONS.values()) == 17
 

@@ -40,6 +40,7 @@ class SynthMusic(MusicProvider):
 
     name = "offline"
     model = "synth"
+    sings_lyrics = False  # a synthesizer: no voice, the lyrics are never heard
 
     def plan(self, prompt: str, seconds: float, *, lyrics: str = "", mood: str = "") -> melody.Plan:
         """The notes :meth:`compose` plays for these arguments."""
