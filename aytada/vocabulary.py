@@ -15,6 +15,11 @@ class Field:
 
     label: str
     hint: str = ""
+    plural: bool = False  # "these goals", not "this goals"
+
+    def this(self) -> str:
+        """The label after "this"/"these", lower-case: "this audience", "these goals"."""
+        return f"{'these' if self.plural else 'this'} {self.label.lower()}"
 
 
 # The three strategy pillars every campaign states; the writer reads them for every ad.
@@ -25,7 +30,9 @@ STRATEGY_PILLARS: dict[str, Field] = {
     "messaging": Field(
         "Messaging", "The single most important thing the audience should take away."
     ),
-    "goals": Field("Goals", "What success looks like: cold traffic, retargeting, repeat purchase…"),
+    "goals": Field(
+        "Goals", "What success looks like: cold traffic, retargeting, repeat purchase…", True
+    ),
 }
 
 # The parts of a video ad's script, in reading order.
@@ -46,7 +53,18 @@ COPY_FIELDS: dict[str, Field] = {
                      "headline (may be empty)."),
     "call_to_action": Field("Call to action", f"At most {COPY_WORD_LIMITS['call_to_action']} "
                             "words: the button's label."),
+    "destination": Field("Destination", "Where the ad sends people, shown by the button: a web "
+                         "address (on a flyer also as a QR code), @handle or phone (may be "
+                         "empty)."),
 }  # fmt: skip
+
+# Where a campaign's ads send people (`aytada.destination` says what each kind looks like).
+DESTINATION = Field(
+    "Destination",
+    "Where your ads send people: a web address, shop or app store link, @handle or phone "
+    "number. Banners, flyers and video end cards show it by the call to action.",
+)
+DESTINATION_EXAMPLE = "e.g. korabrew.com, @stridecoach or +44 20 7946 0000"
 
 # A workspace member's role (the memberships' CHECK constraint and the CLI's choices).
 ROLES: tuple[str, ...] = ("owner", "member")

@@ -54,6 +54,7 @@ class Brief:
     audience: str = ""
     messaging: str = ""
     goals: str = ""
+    destination: str = ""  # where the ads send people: web address, handle or phone
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,9 @@ class AdCopy:
     headline: str
     subline: str
     call_to_action: str
+    # where the ad sends people (web address, handle or phone), drawn by the CTA; the design
+    # step sets it from the campaign, the user may edit it
+    destination: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class ImageRequest:
     layout: str = ""
     call_to_action: str = ""  # drawn on the end card
     brand_name: str = ""
+    destination: str = ""  # drawn on the end card, under the call to action
 
 
 @dataclass(frozen=True)
@@ -224,7 +229,9 @@ class TextProvider(Protocol):
 
     def scenes(self, brief: Brief, script: Script, *, length_s: int) -> list[Scene]: ...
 
-    def ad_copy(self, brief: Brief, *, kind: str) -> AdCopy: ...
+    def ad_copy(self, brief: Brief, *, kind: str, take: int = 0) -> AdCopy:
+        """``take`` > 0: a "new take", other words than take 0 where the brief allows."""
+        ...
 
     def lyrics(self, brief: Brief, *, seconds: int) -> str: ...
 

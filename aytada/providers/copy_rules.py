@@ -85,9 +85,22 @@ def rules_text(brief: Brief) -> str:
         f"The hook (opening line) has at most {HOOK_MAX_WORDS} words.",
         f"A scene's voiceover has at most {MAX_WORDS_PER_SECOND:g} words per second of that "
         "scene, so it can be spoken in time without rushing.",
-        "The business type and the industry shape the body: what is sold, how it is used and "
-        "what the buyer cares about in that industry — not just a name dropped in.",
+        "The brief is the source of every claim. The hook comes from the audience's own "
+        "struggle or wish, said to 'you' in their words (or from the benefit, the proof or the "
+        "offer, by awareness stage), and names the problem or the product; the benefit comes "
+        "from the Messaging; the reason to believe from the product description; the proof "
+        "(ratings, counts, years, endorsements) and the offer, code, trial, gift or deadline "
+        "from the Goals, quoted as stated.",
+        "The business type, the industry, the stage, the style and the trigger choose the "
+        "structure (what comes first, the rhythm, the call-to-action verb, which proof leads), "
+        "never a pain, setting, habit or claim the brief does not state. Where the brief is "
+        "thin, say less rather than something generic.",
     ]
+    if brief.destination:
+        rules.append(
+            f"The ads send people to {brief.destination!r}: the call to action ends there "
+            "(say it as written)."
+        )
     if facts.offers:
         listed = "; ".join(f'"{offer}"' for offer in facts.offers)
         rules.append(

@@ -100,6 +100,7 @@ def brief_context(brief: Brief) -> str:
         ("Audience", brief.audience),
         ("Messaging", brief.messaging),
         ("Goals", brief.goals),
+        ("Destination (where the ads send people)", brief.destination),
     )
     lines += [f"{label}: {value}" for label, value in labelled if value]
     return "Campaign brief\n" + "\n".join(f"- {line}" for line in lines)
@@ -461,13 +462,19 @@ class OpenAIText(_OpenAIBase):
             for i, (s, d) in enumerate(zip(items, durations, strict=True))
         ]
 
-    def ad_copy(self, brief: Brief, *, kind: str) -> AdCopy:
+    def ad_copy(self, brief: Brief, *, kind: str, take: int = 0) -> AdCopy:
         most = COPY_WORD_LIMITS
         task = (
             f"Write the copy of a {kind} ad: headline (at most {most['headline']} words), subline "
-            f"(at most {most['subline']} words, supports the headline) and call_to_action (at "
-            f"most {most['call_to_action']} words, a button label)."
+            f"(at most {most['subline']} words, supports the headline with the benefit and the "
+            f"proof the brief states) and call_to_action (at most {most['call_to_action']} "
+            "words, a button label that uses the offer the Goals state)."
         )
+        if take:
+            task += (
+                f" This is take {int(take) + 1}: open on another part of the brief than the "
+                "most obvious headline (its struggle, benefit, proof or offer)."
+            )
         out = self._parse(task, brief, _AdCopyOut)
         if not out.headline.strip():
             raise _malformed("empty headline")
@@ -493,14 +500,16 @@ class OpenAIText(_OpenAIBase):
     def strategy(self, brief: Brief) -> Strategy:
         """Draft the three strategy pillars from the brief's product and setting."""
         task = (
-            "Draft this campaign's strategy from the product, its description, the business "
-            "type, the industry, the creative style and the awareness stage. Give: audience "
-            "(the specific person to target: their current struggle, their desired outcome, "
-            "where they see the ad; 2-3 sentences), messaging (the single most important "
-            "thing they should take away, and how the creative style tells it; 2-3 "
-            "sentences) and goals (what success looks like at this awareness stage: cold "
-            "traffic, retargeting or conversion; 1-2 sentences). Whole sentences. State no "
-            "offer, price, number, award or testimonial that the brief does not state."
+            "Draft this campaign's strategy from the product, its description and whatever "
+            "Audience, Messaging and Goals are already typed (keep their facts, sharpen their "
+            "words). Give: audience (who they are, their struggle and the outcome they want, "
+            "where they stand at this awareness stage; 2-3 sentences), messaging (the single "
+            "most important thing they should take away about the product; 2-3 sentences) and "
+            "goals (the action that counts as success, and any offer or proof the brief "
+            "states; 1-2 sentences). Each pillar is a statement about the audience, the "
+            "message or the goal, never an instruction to a writer. Whole sentences. State no "
+            "struggle, offer, price, number, award or testimonial that the brief does not "
+            "state."
         )
         out = self._parse(task, brief, _StrategyOut)
         pillars = [out.audience.strip(), out.messaging.strip(), out.goals.strip()]

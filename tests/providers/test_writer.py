@@ -14,6 +14,7 @@ import pytest
 from aytada.providers.base import Brief, Script
 from aytada.providers.offline import STAGES, STYLES, TRIGGERS, OfflineWriter
 from aytada.providers.offline.writer import scene_layout
+from tests.providers.briefs import LEDGERLY
 
 # The test's own list (not the writer's): words no English sentence or caption ends on.
 DANGLING = set(
@@ -93,8 +94,8 @@ def _everything(brief: Brief, length_s: int = 30) -> dict[str, list[str]]:
         "hooks": [idea.hook for idea in ideas],
         "spoken": [line.text for line in script.lines] + [s.voiceover for s in scenes],
         "captions": [s.caption for s in scenes],
-        "ad": [banner.headline, banner.subline, flyer.headline, flyer.subline,
-               banner.call_to_action],
+        "ad": [banner.headline, flyer.headline, banner.call_to_action],
+        "sublines": [banner.subline, flyer.subline],  # may be empty: a thin brief says less
         "lyrics": writer.lyrics(brief, seconds=15).splitlines(),
     }  # fmt: skip
 
@@ -115,6 +116,8 @@ def test_copy_is_whole_and_claims_nothing_the_campaign_does_not(brief: Brief) ->
     campaign = _campaign_text(brief)
     for kind, texts in copy.items():
         for text in texts:
+            if kind == "sublines" and not text:
+                continue
             assert text.strip(), f"empty {kind}"
             assert "{" not in text, text
             for sentence in _sentences(text):
@@ -189,71 +192,58 @@ def test_offer_is_never_claimed_without_an_offer_in_the_goals() -> None:
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_rerolls_walk_through_every_angle_before_repeating(stage: str) -> None:
+def test_rerolls_walk_through_every_hook_the_brief_allows_before_repeating(stage: str) -> None:
     writer = OfflineWriter()
-    brief = _brief(stage, "UGC Style", "Liking", 1)
-    runs = [writer.ideas(brief, count=3, length_s=30, variant=v) for v in range(3)]
-    angles = [idea.angle for run in runs for idea in run]
+    brief = dataclasses.replace(LEDGERLY, awareness_stage=stage, creative_style="UGC Style")
+    runs = [writer.ideas(brief, count=3, length_s=30, variant=v) for v in range(6)]
+    hooks = [idea.hook for run in runs for idea in run]
     assert all(len(run) == 3 for run in runs)
-    assert len(set(angles)) == 9, angles  # nine angles per stage, none repeated in 3 runs
-    assert len({idea.hook for run in runs for idea in run}) == 9
+    allowed = len(set(hooks))
+    assert allowed >= 6, hooks  # this brief allows at least six hooks at every stage
+    assert len(set(hooks[:allowed])) == allowed, hooks  # and all come before any comes back
 
 
 def test_another_project_seed_starts_from_other_ideas() -> None:
     writer = OfflineWriter()
-    brief = _brief("problem_aware", "Cinematic", "Authority", 2)
     firsts = [
-        tuple(i.angle for i in writer.ideas(brief, count=3, length_s=30, seed=seed))
+        tuple(i.hook for i in writer.ideas(LEDGERLY, count=3, length_s=30, seed=seed))
         for seed in range(8)
     ]
-    assert len(set(firsts)) >= 6, firsts
-    assert len({first[0] for first in firsts}) >= 4
-    again = writer.ideas(brief, count=3, length_s=30, seed=5)
-    assert tuple(i.angle for i in again) == firsts[5]  # deterministic per seed
-
-
-@pytest.mark.parametrize("stage", ["unaware", "problem_aware", "solution_aware"])
-def test_industry_shapes_the_story(stage: str) -> None:
-    writer = OfflineWriter()
-    bodies, visuals = set(), set()
-    for industry in ("Fitness", "Finance", "Food & Beverage", "Home & Living"):
-        brief = Brief(name="x", product_name="Acme", awareness_stage=stage, industry=industry)
-        idea = writer.ideas(brief, count=3, length_s=30)[0]
-        script = writer.script(brief, idea, length_s=30)
-        bodies.add(script.body)
-        visuals.add(writer.scenes(brief, script, length_s=30)[1].visual)
-    assert len(bodies) == 4 and len(visuals) == 4
+    assert len({first[0] for first in firsts}) >= 3, firsts
+    again = writer.ideas(LEDGERLY, count=3, length_s=30, seed=5)
+    assert tuple(i.hook for i in again) == firsts[5]  # deterministic per seed
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_business_type_shapes_the_body(stage: str) -> None:
+def test_the_industry_adds_no_words(stage: str) -> None:
+    """A drink is not given meal copy: the industry chooses no pain, setting or habit, so
+    briefs that differ only in industry say the same words and show the same scenes."""
     writer = OfflineWriter()
-    bodies = set()
+    spoken, visuals = set(), set()
+    for industry in ("Fitness", "Finance", "Food & Beverage", "Home & Living", "Tech/SaaS"):
+        brief = dataclasses.replace(LEDGERLY, awareness_stage=stage, industry=industry)
+        idea = writer.ideas(brief, count=3, length_s=30)[0]
+        script = writer.script(brief, idea, length_s=30)
+        spoken.add(script.voiceover)
+        visuals.add(tuple(s.visual for s in writer.scenes(brief, script, length_s=30)))
+    assert len(spoken) == 1 and len(visuals) == 1
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_business_type_chooses_the_call_to_actions_verb(stage: str) -> None:
+    writer = OfflineWriter()
+    ctas = {}
     for business in ("SaaS", "Local Business", "E-commerce Brand", "Mobile App"):
         brief = Brief(name="x", product_name="Acme", brand_name="Acme Co", awareness_stage=stage,
                       business_type=business, messaging="Everything in one place.")  # fmt: skip
         idea = writer.ideas(brief, count=3, length_s=30)[0]
-        bodies.add(writer.script(brief, idea, length_s=30).body)
-    assert len(bodies) == 4, bodies
-
-
-def test_a_physical_product_is_used_the_way_its_category_is() -> None:
-    """A serum is smoothed on and a bike part fitted, not "unboxed"; a category without a
-    use line keeps the generic one."""
-    writer = OfflineWriter()
-
-    def spoken(industry: str) -> str:
-        brief = Brief(name="x", product_name="Acme Drops", business_type="Physical Product",
-                      industry=industry, awareness_stage="problem_aware")  # fmt: skip
-        return " ".join(
-            writer.script(brief, idea, length_s=30).voiceover
-            for idea in writer.ideas(brief, count=3, length_s=30)
-        )
-
-    assert "Smooth it on, and get on with your day." in spoken("Beauty & Skincare")
-    assert "Unbox it" not in spoken("Beauty & Skincare")
-    assert "Fit it once, then just ride." in spoken("cycling")
-    assert "Unbox it, and it's ready to go." in spoken("Finance")
+        ctas[business] = writer.script(brief, idea, length_s=30).call_to_action
+    assert ctas == {
+        "SaaS": "Try Acme today.",
+        "Local Business": "Visit Acme Co today.",
+        "E-commerce Brand": "Shop Acme now.",
+        "Mobile App": "Download Acme today.",
+    }
 
 
 @pytest.mark.parametrize("length_s", [6, 10, 15, 20, 30, 45, 60])

@@ -379,7 +379,9 @@ def test_form_draft_suggests_pillars_accepted_one_by_one(app, ws, ui_redis, star
     assert draft.facts["awareness_stage"] == "most_aware"
     body = texts(at)
     assert "Suggested strategy" in body and not has_autorefresh(at)
-    assert "Glow serum in one line" in body
+    assert "Glow serum is a vitamin C serum for dull skin." in body
+    assert at.button(key="cf-draft-use-audience").label == "Use this audience"
+    assert at.button(key="cf-draft-use-goals").label == "Use these goals"
     # an empty pillar takes the suggestion at once
     at.button(key="cf-draft-use-messaging").click().run()
     assert at.text_area(key="cf_messaging").value == draft.pillars["messaging"]
