@@ -873,7 +873,7 @@ class OfflineWriter:
     def _framed(self, ctx: _Ctx, hook: str, label: str) -> str:
         """The hook in the style's opening words when they fit (and suit a question)."""
         frames = ctx.manner.frames
-        if not frames or (ctx.manner.statement_frames and hook.endswith("?")):
+        if not frames or ":" in hook or (ctx.manner.statement_frames and hook.endswith("?")):
             return hook
         names = (ctx.campaign.product, ctx.campaign.brand, ctx.campaign.named)
         for frame in ctx.dice.shuffled(label, list(frames)):
