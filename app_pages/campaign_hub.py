@@ -10,8 +10,9 @@ import streamlit as st
 from aytada.core import campaigns as c
 from aytada.core.errors import UserError
 from aytada.core.formats import KINDS
-from aytada.core.projects import VARIANT_AXES, list_projects, make_variant, soft_delete
+from aytada.core.projects import VARIANT_AXES, list_projects, soft_delete
 from aytada.jobs.strategy import start_strategy_draft
+from aytada.jobs.variants import make_variant
 from aytada.ui import strategy_draft
 from aytada.ui import widgets as w
 from aytada.vocabulary import STRATEGY_PILLARS

@@ -182,7 +182,9 @@ def quote(workspace_id: int, project_id: object) -> dict[str, int]:
     """The cost of each next action of a project, shown on its buttons before a click.
 
     Keys: the step names of the project's kind; for videos also "render" (clips for the scenes
-    without one — or all — plus voiceover and stitching) and "render_one" (one scene again).
+    without one — or all — plus voiceover and stitching), "render_one" (one scene again) and
+    "finish" (the voiceover and stitching, for a project whose scenes all have their clip: a
+    voice variant keeps its source's).
     """
     from aytada.core.db import session_scope
     from aytada.core.projects import load_project
@@ -194,6 +196,7 @@ def quote(workspace_id: int, project_id: object) -> dict[str, int]:
             missing = len(missing_scenes(project))
             costs["render"] = render_chain_cost(s, project, missing or len(project.scenes or []))
             costs["render_one"] = render_chain_cost(s, project, 1)
+            costs["finish"] = chain_cost(s, project, "voiceover")
         return costs
 
 

@@ -141,6 +141,9 @@ class Step:
     button: str = ""  # the Studio's name for the step when it differs from `label`
     # run again on a finished asset when the user edits what it reads (free: its price is 0)
     after_edit: bool = False
+    # a ready status the user may also start this step from, once its requirements hold (a
+    # voice variant keeps its source's scene clips: its voiceover starts from scenes_ready)
+    starts_from: Status | None = None
 
     @property
     def wizard_label(self) -> str:
@@ -173,8 +176,8 @@ PIPELINE: tuple[Step, ...] = (
          requires=(HAS_SCENES, SCENES_FRESH), then="voiceover", per_scene=True, progress=0.65,
          button="Render"),
     Step("voiceover", "Voiceover", VIDEO, S.GENERATING_VOICEOVER, S.STITCHING,
-         flat("voiceover"), requires=(HAS_SCENES, ALL_CLIPS), then="stitch",
-         user_started=False, progress=0.8),
+         flat("voiceover"), requires=(HAS_SCENES, SCENES_FRESH, ALL_CLIPS), then="stitch",
+         user_started=False, progress=0.8, starts_from=S.SCENES_READY),
     # stitching is paid once per video; re-stitching after a scene re-render is free
     Step("stitch", "Stitching", VIDEO, S.STITCHING, S.COMPLETED, Price(first="stitch"),
          requires=(HAS_SCENES, ALL_CLIPS, HAS_VOICEOVER), user_started=False, progress=0.9),
@@ -229,8 +232,10 @@ def next_step(project: Project) -> str | None:
     """The step a user would start next for a project that is not running anything.
 
     A new project starts with its kind's first step; a ready status leads to the step after
-    the one that produced it; a failed project re-runs its failed step; a completed one has
-    none (None also while a step is running).
+    the one that produced it — or, when that step is one per scene and every scene has its
+    output already (a voice variant keeps its source's clips), to the step that follows it;
+    a failed project re-runs its failed step; a completed one has none (None also while a
+    step is running).
     """
     status = Status(project.status)
     if status is S.FAILED:
@@ -240,5 +245,9 @@ def next_step(project: Project) -> str | None:
         return wizard[0].name if wizard else None
     for i, step in enumerate(wizard):
         if step.done is status and i + 1 < len(wizard):
-            return wizard[i + 1].name
+            following = wizard[i + 1]
+            if following.per_scene and following.then and project.scenes:
+                if not missing_scenes(project) and STEPS[following.then].starts_from is status:
+                    return following.then
+            return following.name
     return None

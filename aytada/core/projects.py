@@ -36,6 +36,7 @@ from aytada.core.models import Asset, Campaign, Generation, Project, utcnow
 from aytada.core.options import (
     Choices,
     Lineage,
+    Outputs,
     ProjectOptions,
     options_of,
     options_with,
@@ -71,6 +72,9 @@ class ProjectCard:
     variant_of: int | None = None
     variant_axis: str = ""
     variant_change: str = ""  # e.g. "Creative style: Cinematic" ("" for a same-settings copy)
+    voice: str = ""  # the project's own voice ("": the workspace's or the provider's default)
+    # the campaign's awareness stage, creative style and persuasion trigger as they are now
+    campaign_strategy: dict[str, str] = field(default_factory=dict)
 
     @property
     def action(self) -> str | None:
@@ -221,6 +225,7 @@ def list_projects(
                 *(getattr(Project, name) for name in _CARD_COLUMNS),
                 Campaign.name.label("campaign_name"),
                 Project.options,
+                *(getattr(Campaign, axis) for axis in OVERRIDABLE),
             )
             .join(Campaign, Campaign.id == Project.campaign_id)
             .where(*filters)
@@ -240,6 +245,7 @@ def list_projects(
     for r in rows:
         row = r._asdict()
         opts = options_of(row.pop("options"))
+        strategy = {axis: row.pop(axis) or "" for axis in OVERRIDABLE}
         card = ProjectCard(
             **row,
             thumbnail=opts.outputs.thumbnail,
@@ -247,6 +253,8 @@ def list_projects(
             variant_of=opts.lineage.variant_of,
             variant_axis=opts.lineage.variant_axis,
             variant_change=_variant_change(opts, row["format"], row["length_s"]),
+            voice=opts.choices.voice,
+            campaign_strategy=strategy,
         )
         cards.append(card)
     return ProjectPage(cards, total, page, pages, any_active)
@@ -594,6 +602,17 @@ def axis_value(project: Project, axis: str) -> Any:
     return getattr(project, axis)
 
 
+def proposed_value(card: ProjectCard, axis: str) -> Any:
+    """What the variant form proposes on an axis before the user picks: the campaign's current
+    awareness stage, creative style or persuasion trigger; the project's own format, length or
+    voice ("" when it has none of its own)."""
+    if axis in OVERRIDABLE:
+        return card.campaign_strategy.get(axis, "")
+    if axis == "voice":
+        return card.voice
+    return card.format if axis == "format" else card.length_s
+
+
 def axis_label(axis: str, value: Any) -> str:
     if axis == "length_s":
         return f"{value} s"
@@ -621,14 +640,65 @@ def _variant_value(kind: str, axis: Any, value: Any) -> Any:
     return value
 
 
+# What a video variant along an axis keeps of its source's work: another format or voice
+# leaves the script and the scenes as they are (the format changes the frames: the clips are
+# made again; the voice changes only what is said over them: the clips are kept); another
+# length keeps the script, and its scenes are made again at the new length. Another stage,
+# style or trigger changes what the ad says: that variant starts from new ideas.
+KEEPS: dict[str, tuple[str, ...]] = {
+    "format": ("ideas", "script", "scenes"),
+    "length_s": ("ideas", "script"),
+    "voice": ("ideas", "script", "scenes", "clips"),
+}
+
+
+def _kept_work(source: Project, axis: str | None) -> dict[str, Any]:
+    """The fields a variant along ``axis`` starts with: its source's ideas and chosen idea,
+    its script with the user's edits, its scenes (edits too) and its scene clips, as far as
+    they still hold (`KEEPS`), and the ready status after the last of them — so the variant's
+    next step is the first one the change invalidates. Empty: it starts from new ideas."""
+    keeps = KEEPS.get(axis or "", ()) if source.kind == "video" else ()
+    kept: dict[str, Any] = {}
+    if "ideas" in keeps and source.ideas:
+        kept.update(ideas=list(source.ideas), chosen_idea=source.chosen_idea,
+                    status=Status.IDEAS_READY.value)  # fmt: skip
+    if "script" in keeps and source.script:
+        # a new length: the script's per-line timings go (the scenes step times them again)
+        script = dict(source.script) if "scenes" in keeps else {**source.script, "lines": []}
+        kept.update(script=script, status=Status.SCRIPT_READY.value)
+        if "scenes" in keeps and source.scenes and not source.scenes_stale:
+            scenes = [dict(scene) for scene in source.scenes]
+            kept.update(scenes=scenes, scenes_stale=False, status=Status.SCENES_READY.value)
+            if "clips" in keeps:
+                kept["segments"] = {
+                    key: asset
+                    for key, asset in (source.segments or {}).items()
+                    if key.isdigit() and int(key) < len(scenes)
+                }
+    return kept
+
+
 def make_variant(
-    workspace_id: int, project_id: Any, axis: str | None = None, value: Any = None
+    workspace_id: int,
+    project_id: Any,
+    axis: str | None = None,
+    value: Any = None,
+    *,
+    voice_provider: str = "",
 ) -> int:
-    """A new draft in the same campaign (an A/B variant). Without `axis` it has the same
+    """A new project in the same campaign (an A/B variant). Without `axis` it has the same
     settings; with one (`VARIANT_AXES`) it changes that axis to `value` — which must differ
-    from what the project uses — and is labelled with the change. Either way its ideas start
-    elsewhere in the writer's walk than its source's (another seed round), so it runs from
-    different ideas."""
+    from what the project uses — and is labelled with the change.
+
+    A video variant along the format, the length or the voice keeps what still holds of its
+    source's work (`KEEPS`: the script with its edits, the scenes, the clips) and rests at the
+    status before the first step the change invalidates (format: the render; length: the
+    scenes; voice: the voiceover when every scene has its clip). Any other variant is a draft
+    whose ideas start elsewhere in the writer's walk than its source's (another seed round),
+    so it runs from different ideas.
+
+    `voice_provider`: the provider a new voice belongs to (`aytada.jobs.variants` names the
+    one in use); the voiceover speaks a chosen voice only with its own provider."""
     with session_scope() as s:
         source = load_project(s, workspace_id, project_id)
         own = options_of(source)
@@ -645,7 +715,8 @@ def make_variant(
             if axis in OVERRIDABLE:
                 choices = replace(choices, overrides={**choices.overrides, axis: value})
             elif axis == "voice":
-                choices = replace(choices, voice=value)
+                provider = voice_provider or choices.voice_provider
+                choices = replace(choices, voice=value, voice_provider=provider)
             else:
                 fields[axis] = value
             title = f"{source.title} ({VARIANT_AXES[axis]}: {axis_label(axis, value)})"
@@ -667,6 +738,10 @@ def make_variant(
             idea_seed=own.lineage.idea_seed or source.id,
             idea_round=own.lineage.idea_round + max(1, ideas_runs or 0) + siblings,
         )
+        kept = _kept_work(source, axis)
+        made = Outputs()
+        if kept.get("segments") and own.outputs.thumbnail:  # its clips' picture, kept with them
+            made = Outputs(thumbnail=own.outputs.thumbnail)
         variant = Project(
             workspace_id=workspace_id,
             campaign_id=source.campaign_id,
@@ -675,8 +750,9 @@ def make_variant(
             format=fields["format"],
             length_s=fields["length_s"],
             quality=source.quality,
-            status=Status.DRAFT.value,
-            options=ProjectOptions(choices=choices, lineage=lineage).to_json(),
+            status=kept.pop("status", Status.DRAFT.value),
+            options=ProjectOptions(choices=choices, outputs=made, lineage=lineage).to_json(),
+            **kept,
         )
         s.add(variant)
         s.flush()

@@ -67,6 +67,8 @@ def _transitions() -> dict[Status, frozenset[Status]]:
         moves[S.FAILED].add(step.active)  # retry runs only the failed step
         if step.after_edit:  # a finished asset set again after an edit of its words
             moves[S.COMPLETED].add(step.active)
+        if step.starts_from is not None:  # e.g. a voice variant's voiceover (its clips kept)
+            moves[step.starts_from].add(step.active)
     for kind in _KINDS:
         wizard = wizard_steps(kind)
         moves[S.DRAFT].add(wizard[0].active)

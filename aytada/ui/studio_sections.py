@@ -637,7 +637,17 @@ def render_section(studio: Studio, title: str, expanded: bool) -> None:
                 )
                 voice_captions.subtitle_downloads(studio)
         elif not missing and not failed_here:
-            st.caption("Every scene has a clip; the voiceover and the final cut come next.")
+            if project.status == statuses.Status.SCENES_READY.value:  # clips kept (a variant)
+                st.caption(
+                    f"Every scene has its clip already: {chain_text(costs, 'voiceover')} make "
+                    "the voiceover in this project's voice and the final cut."
+                )
+                studio.step_button(
+                    "Make the voiceover and the final cut", costs["finish"], "voiceover",
+                    "run-finish",
+                )  # fmt: skip
+            else:
+                st.caption("Every scene has a clip; the voiceover and the final cut come next.")
 
 
 @dataclass(frozen=True)

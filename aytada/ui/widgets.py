@@ -28,7 +28,7 @@ from aytada.core.campaigns import FIELD_LABELS, choice_label
 from aytada.core.errors import NotFound, UserError, ValidationFailed
 from aytada.core.formats import DESIGN_KINDS
 from aytada.core.pipeline import STEPS
-from aytada.core.projects import ProjectCard, axis_choices, variant_axes
+from aytada.core.projects import KEEPS, ProjectCard, axis_choices, proposed_value, variant_axes
 from aytada.core.statuses import Status
 from aytada.core.teams import Access, still_member
 
@@ -649,6 +649,16 @@ def project_card(
             variant_picker(card, key=key, variant=variant)
 
 
+# what a video variant along format, length or voice keeps, said by the last thing it keeps
+_KEEPS_SAYS = {
+    "clips": "It keeps the script, its edits, the scenes and their clips: only the voiceover "
+    "and the final cut are made again.",
+    "scenes": "It keeps the script, its edits and the scenes: the scene clips are rendered "
+    "again in the new format.",
+    "script": "It keeps the script and its edits: the scenes are made again for the new length.",
+}
+
+
 def _create_variant(key: str, variant: Callable[[str, Any], int]) -> None:
     s = st.session_state
     axis = s.get(f"{key}-vaxis")
@@ -668,7 +678,8 @@ def _create_variant(key: str, variant: Callable[[str, Any], int]) -> None:
 
 def variant_picker(card: ProjectCard, *, key: str, variant: Callable[[str, Any], int]) -> None:
     """ "Make a variant": which axis changes (awareness stage, creative style, persuasion
-    trigger, length, format/size, voice — as the kind has them) and its new value."""
+    trigger, length, format/size, voice — as the kind has them) and its new value, proposed
+    as what is used now (the campaign's strategy, the project's format, length or voice)."""
     axes = variant_axes(card.kind)
     with st.container(border=True):
         axis = st.selectbox(
@@ -676,12 +687,18 @@ def variant_picker(card: ProjectCard, *, key: str, variant: Callable[[str, Any],
             key=f"{key}-vaxis",
         )  # fmt: skip
         choices = axis_choices(card.kind, axis)
+        now = proposed_value(card, axis)
         if choices is None:
-            st.text_input("New voice", key=f"{key}-vvalue-{axis}", max_chars=100,
+            st.text_input("New voice", value=now, key=f"{key}-vvalue-{axis}", max_chars=100,
                           placeholder="e.g. en-gb, or an ElevenLabs voice id")  # fmt: skip
         else:
-            st.selectbox("New value", list(choices), format_func=choices.get,
-                         key=f"{key}-vvalue-{axis}")  # fmt: skip
+            options = list(choices)
+            st.selectbox("New value", options, format_func=choices.get,
+                         index=options.index(now) if now in options else None,
+                         placeholder="Choose a value", key=f"{key}-vvalue-{axis}")  # fmt: skip
+        keeps = KEEPS.get(axis, ()) if card.kind == "video" else ()
+        if keeps:
+            st.caption(_KEEPS_SAYS[keeps[-1]])
         field_error(field_errors(f"{key}-verrors"), "axis", "value")
         yes, no = st.columns(2)
         yes.button("Create the variant", key=f"{key}-vcreate", type="primary",
