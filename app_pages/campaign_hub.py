@@ -15,7 +15,7 @@ from aytada.jobs.strategy import start_strategy_draft
 from aytada.jobs.variants import make_variant
 from aytada.ui import strategy_draft
 from aytada.ui import widgets as w
-from aytada.vocabulary import STRATEGY_PILLARS
+from aytada.vocabulary import DESTINATION, DESTINATION_EXAMPLE, STRATEGY_PILLARS
 
 ws = w.start_page()
 campaign_id = st.query_params.get("id")
@@ -36,6 +36,8 @@ if campaign.brand_name:
     facts.append(f"brand {campaign.brand_name}")
 facts.append(c.AWARENESS_STAGES.get(campaign.awareness_stage, campaign.awareness_stage))
 facts += [v for v in (campaign.creative_style, campaign.industry, campaign.business_type) if v]
+if campaign.destination:
+    facts.append(f"sends people to {campaign.destination}")
 st.caption(" · ".join(facts))
 st.page_link(w.CAMPAIGNS, label="All campaigns", icon=":material/arrow_back:")
 
@@ -103,7 +105,8 @@ for col, (field, pillar) in zip(st.columns(3), STRATEGY_PILLARS.items(), strict=
 
 # --------------------------------------------------------------------------- the whole campaign
 
-TEXTS = ("name", "product_name", "product_description", "brand_name", "tone_of_voice")
+TEXTS = ("name", "product_name", "product_description", "brand_name", "tone_of_voice",
+         "destination")  # fmt: skip
 OPTIONAL = ("business_type", "industry", "persuasion_trigger")
 colors = [x for x in campaign.brand_colors.split(",") if x] or ["#1F3A93", "#F5B041"]
 
@@ -155,6 +158,10 @@ with st.expander(
             st.text_input("Tone of voice", campaign.tone_of_voice, key="ce_tone_of_voice",
                           max_chars=120)  # fmt: skip
             w.field_error(edit_errors, "tone_of_voice")
+            st.text_input(DESTINATION.label, campaign.destination, key="ce_destination",
+                          max_chars=200, help=DESTINATION.hint,
+                          placeholder=DESTINATION_EXAMPLE)  # fmt: skip
+            w.field_error(edit_errors, "destination")
             c1, c2 = st.columns(2)
             c1.color_picker("Brand colour", colors[0], key="ce_color1")
             c2.color_picker("Accent colour", colors[1] if len(colors) > 1 else colors[0],

@@ -9,7 +9,7 @@ from aytada.core.errors import UserError, ValidationFailed
 from aytada.jobs.strategy import start_strategy_draft
 from aytada.ui import strategy_draft
 from aytada.ui import widgets as w
-from aytada.vocabulary import STRATEGY_PILLARS
+from aytada.vocabulary import DESTINATION, DESTINATION_EXAMPLE, STRATEGY_PILLARS
 
 ws = w.start_page()
 rows = c.list_campaigns(ws)
@@ -22,6 +22,7 @@ FIELDS = (
     "product_description",
     "brand_name",
     "tone_of_voice",
+    "destination",
     "awareness_stage",
     "creative_style",
     *STRATEGY_PILLARS,
@@ -104,6 +105,14 @@ with st.expander("New campaign", expanded=open_form, icon=":material/add:"):
                 placeholder="e.g. warm, witty, confident",
             )
             w.field_error(errors, "tone_of_voice")
+            st.text_input(
+                DESTINATION.label,
+                key="cf_destination",
+                max_chars=200,
+                placeholder=DESTINATION_EXAMPLE,
+                help=DESTINATION.hint,
+            )
+            w.field_error(errors, "destination")
             c1, c2 = st.columns(2)
             c1.color_picker("Brand colour", value="#1F3A93", key="cf_color1")
             c2.color_picker("Accent colour", value="#F5B041", key="cf_color2")

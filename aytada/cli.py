@@ -427,6 +427,7 @@ CAMPAIGN_KEYS = (
     "audience",
     "messaging",
     "goals",
+    "destination",
 )
 _IMAGE_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
@@ -529,12 +530,23 @@ def cmd_campaign(args: argparse.Namespace) -> int:
     from aytada.core import campaigns, workspaces
 
     ws = workspaces.cli_workspace_id(args.workspace)
-    if args.action == "create":
-        data = read_campaign_file(args.file)
+    if args.action in ("create", "edit"):
+        data = read_campaign_file(args.file) if args.file else {}
+        if args.destination is not None:  # the option wins over the file's key
+            data["destination"] = args.destination
         logo = read_image("logo", args.logo) if args.logo else None
         photo = read_image("product photo", args.product_photo) if args.product_photo else None
-        cid = campaigns.create_campaign(ws, data, logo=logo, product_photo=photo)
-        _print(str(cid))
+        if args.action == "create":
+            cid = campaigns.create_campaign(ws, data, logo=logo, product_photo=photo)
+            _print(str(cid))
+            return 0
+        if not data and logo is None and photo is None:
+            raise UserError("nothing to change: give --file, --destination, --logo or "
+                            "--product-photo")  # fmt: skip
+        campaigns.update_campaign(ws, args.campaign, data, logo=logo, product_photo=photo)
+        campaign = campaigns.get_campaign(ws, args.campaign)
+        _print(f"campaign {campaign.id} saved; the next generation uses it")
+        _print(f"  destination: {_destination_line(campaign.destination)}")
         return 0
     rows = campaigns.list_campaigns(ws)
     for row in rows:
@@ -542,6 +554,15 @@ def cmd_campaign(args: argparse.Namespace) -> int:
     if not rows:
         _print("no campaigns yet: aytada campaign create --file campaign.toml", err=True)
     return 0
+
+
+def _destination_line(destination: str) -> str:
+    """A campaign's destination as `campaign edit` prints it: the text and what it is."""
+    from aytada.destination import KIND_LABELS, destination_kind
+
+    if not destination:
+        return "none"
+    return f"{destination} ({KIND_LABELS.get(destination_kind(destination), 'unknown kind')})"
 
 
 # --------------------------------------------------------------------------- driving a project
@@ -973,6 +994,7 @@ SAMPLE_CAMPAIGN = {
     "look rested without a 10-step routine.",
     "messaging": "One serum, 30 seconds each morning, visibly brighter skin in two weeks.",
     "goals": "Drive cold traffic to the launch page and get first orders at 20% off.",
+    "destination": "lumi.shop/glow",
 }
 
 
@@ -1087,7 +1109,7 @@ def build_parser() -> argparse.ArgumentParser:
     wsub.add_parser("list", help="every workspace with its members")
     wp.set_defaults(func=cmd_workspace)
 
-    cp = sub.add_parser("campaign", help="create or list campaigns")
+    cp = sub.add_parser("campaign", help="create, edit or list campaigns")
     cpsub = cp.add_subparsers(dest="action", required=True)
     cc = cpsub.add_parser(
         "create",
@@ -1097,8 +1119,22 @@ def build_parser() -> argparse.ArgumentParser:
         + ". brand_colors is a list or a comma-separated text of #RRGGBB colours.",
     )
     cc.add_argument("--file", required=True, help="campaign.toml")
-    cc.add_argument("--logo", help="PNG, JPEG or WebP, at most 5 MB")
-    cc.add_argument("--product-photo", help="PNG, JPEG or WebP, at most 5 MB")
+    ce = cpsub.add_parser(
+        "edit",
+        help="change a campaign: the keys of a TOML file, the destination, the uploads",
+        description="Changes only what is given; the next generation uses it (earlier assets "
+        "keep theirs). The TOML keys are those of `campaign create`.",
+    )
+    ce.add_argument("campaign", type=_id, help="campaign id")
+    ce.add_argument("--file", help="campaign.toml with the fields to change")
+    for parser in (cc, ce):
+        parser.add_argument(
+            "--destination",
+            help="where the ads send people: a web address (korabrew.com), @handle or phone "
+            'number; "" for none. Drawn by the call to action (a QR code on flyers)',
+        )
+        parser.add_argument("--logo", help="PNG, JPEG or WebP, at most 5 MB")
+        parser.add_argument("--product-photo", help="PNG, JPEG or WebP, at most 5 MB")
     cpsub.add_parser("list", help="id, name, product and asset count of each campaign")
     cp.set_defaults(func=cmd_campaign)
 
@@ -1137,7 +1173,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pc.add_argument("project", type=_id)
     pc.add_argument(
-        "--field", required=True, help="headline, subline, call_to_action; lyrics (a jingle)"
+        "--field",
+        required=True,
+        help="headline, subline, call_to_action, destination; lyrics (a jingle)",
     )
     pc.add_argument("--text", required=True)
     pc.add_argument("--wait", action="store_true", help="wait for the new image; print its path")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from aytada.core import media
 from aytada.core.db import session_scope
 from aytada.core.errors import NotFound, ValidationFailed
-from aytada.core.inputs import parse_id, text_problem
+from aytada.core.inputs import destination_problem, parse_id, text_problem
 from aytada.core.models import Campaign, Generation, Project, new_key
 from aytada.core.options import OVERRIDE_CHOICES, read_overrides
 from aytada.core.statuses import OPEN_STATES, GenState
@@ -106,6 +106,12 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
                 errors[key] = problem
             else:
                 out[key] = data[key] or ""
+    if "destination" in data:  # optional: "" is no destination
+        problem = destination_problem(data["destination"])
+        if problem:
+            errors["destination"] = problem
+        else:
+            out["destination"] = (data["destination"] or "").strip()
     if "brand_colors" in data:
         colors = data["brand_colors"]
         if isinstance(colors, str):
@@ -337,6 +343,7 @@ def brief_snapshot(
         "audience": campaign.audience,
         "messaging": campaign.messaging,
         "goals": campaign.goals,
+        "destination": campaign.destination,
         "logo_path": _existing(campaign.logo_path),
         "product_photo_path": _existing(campaign.product_photo_path),
         **overrides,

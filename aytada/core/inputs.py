@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from aytada.core.errors import NotFound
+from aytada.destination import MAX_CHARS as MAX_DESTINATION
+from aytada.destination import destination_kind
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database we support
 MAX_TOP_UP = 1_000_000  # credits one top-up may add
@@ -28,4 +30,29 @@ def text_problem(value: str) -> str | None:
     """Why a piece of text cannot be stored (control characters such as NUL), or None."""
     if _CONTROL.search(value):
         return "Remove the control characters (such as NUL) from this text."
+    return None
+
+
+DESTINATION_HELP = (
+    "Use a web address (korabrew.com), a handle starting with @ (@stridecoach) or a phone "
+    "number (+44 20 7946 0000)."
+)
+
+
+def destination_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a destination (where ads send people), or None. Empty is fine
+    (no destination); otherwise, stripped, a web address, an @handle or a phone number of at
+    most 200 characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return "Must be text."
+    text = value.strip()
+    if len(text) > MAX_DESTINATION:
+        return f"Keep it under {MAX_DESTINATION} characters (now {len(text)})."
+    if text_problem(text):
+        return text_problem(text)
+    if text and not destination_kind(text):
+        shown = text if len(text) <= 40 else text[:39].rstrip() + "…"
+        return f'"{shown}" is not a web address, handle or phone number. {DESTINATION_HELP}'
     return None

@@ -132,6 +132,8 @@ class Campaign(Base):
     audience: Mapped[str] = mapped_column(Text, default="")
     messaging: Mapped[str] = mapped_column(Text, default="")
     goals: Mapped[str] = mapped_column(Text, default="")
+    # where the ads send people: a web address, an @handle or a phone number ("": none)
+    destination: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

@@ -119,6 +119,7 @@ class DesignCopy:
     headline: str = ""
     subline: str = ""
     call_to_action: str = ""
+    destination: str = ""  # where the ad sends people (the campaign's, unless edited)
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ def _read_outputs(raw: Any) -> Outputs:
     stored = _mapping(raw)
     copy = _mapping(stored.get("copy"))
     words = {}
-    for key in ("headline", "subline", "call_to_action"):
+    for key in (f.name for f in fields(DesignCopy)):
         if isinstance(copy.get(key), str):
             words[key] = copy[key]
     music = _int(stored.get("music_asset"))
@@ -318,7 +319,9 @@ def options_of(source: Project | Mapping[str, Any] | None) -> ProjectOptions:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, CaptionStyle | DesignCopy):
+    if isinstance(value, DesignCopy):  # no destination: stored as the words were before it
+        return {k: v for k, v in asdict(value).items() if v or k != "destination"}
+    if isinstance(value, CaptionStyle):
         return asdict(value)
     if isinstance(value, Mapping):
         return dict(value)

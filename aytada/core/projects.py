@@ -31,7 +31,7 @@ from aytada.core.formats import (
     QUALITIES,
     VIDEO_FORMATS,
 )
-from aytada.core.inputs import parse_id, text_problem
+from aytada.core.inputs import destination_problem, parse_id, text_problem
 from aytada.core.models import Asset, Campaign, Generation, Project, utcnow
 from aytada.core.options import (
     Choices,
@@ -378,6 +378,8 @@ def copy_problem(field: str, value: object) -> str | None:
     """Why ``value`` cannot be a banner's or flyer's ``field``, or None."""
     if not isinstance(value, str):
         return "Must be text."
+    if field == "destination":  # no word count: a web address, @handle or phone (or none)
+        return destination_problem(value)
     text = value.strip()
     if not text and field != "subline":
         return "Cannot be empty."
@@ -390,7 +392,8 @@ def copy_problem(field: str, value: object) -> str | None:
 
 
 def save_copy(workspace_id: int, project_id: Any, fields: dict[str, Any]) -> bool:
-    """Edit a banner's or flyer's words (``fields``: some of headline, subline, call to action).
+    """Edit a banner's or flyer's words (``fields``: some of headline, subline, call to action,
+    destination).
 
     Returns whether anything changed; the caller then sets the design again (the typography
     step, free). Refuses, changing nothing, while a step runs, before the design step wrote

@@ -94,3 +94,66 @@ def test_the_migrated_active_index_names_exactly_the_active_statuses(tmp_path: P
         assert _index_statuses(schema.url) == {s.value for s in ACTIVE}
     finally:
         schema.close()
+
+
+def _campaign_destination_there_and_back(url: str) -> None:
+    """A campaign stored before 0007 reads as having no destination after it; the downgrade
+    takes the column away and the campaign stays."""
+    from sqlalchemy import text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO workspaces (name, credit_balance, voice_id, created_at) "
+                              "VALUES ('W', 0, '', CURRENT_TIMESTAMP)"))  # fmt: skip
+            ws = conn.execute(text("SELECT max(id) FROM workspaces")).scalar_one()
+            conn.execute(
+                text("INSERT INTO campaigns (workspace_id, name, product_name, product_description,"
+                     " brand_name, tone_of_voice, brand_colors, logo_path, product_photo_path,"
+                     " awareness_stage, business_type, industry, creative_style,"
+                     " persuasion_trigger, audience, messaging, goals, created_at, updated_at)"
+                     " VALUES (:ws, 'Before', 'Kora', '', '', '', '#1F3A93', '', '',"
+                     " 'problem_aware', '', '', 'Direct Response', '', '', '', '',"
+                     " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                {"ws": ws},
+            )  # fmt: skip
+        db.migrate(url, "0007")
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT name, destination FROM campaigns")).all()
+        assert [tuple(r) for r in rows] == [("Before", "")]
+        _downgrade(url, "0006")
+        with engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("campaigns")}
+            names = conn.execute(text("SELECT name FROM campaigns")).scalars().all()
+        assert "destination" not in columns and names == ["Before"]
+    finally:
+        engine.dispose()
+
+
+def _downgrade(url: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(db.ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(db.ROOT / "migrations"))
+    cfg.attributes["database_url"] = url
+    command.downgrade(cfg, revision)
+
+
+def test_the_destination_migration_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'destination.db'}"
+    db.migrate(url, "0006")
+    _campaign_destination_there_and_back(url)
+    db.migrate(url)
+    _assert_matches(url)
+
+
+def test_the_destination_migration_on_postgresql() -> None:
+    schema = PgSchema(require_pg())  # migrated to the head
+    try:
+        _downgrade(schema.url, "0006")
+        _campaign_destination_there_and_back(schema.url)
+        db.migrate(schema.url)
+        _assert_matches(schema.url)
+    finally:
+        schema.close()
