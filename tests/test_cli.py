@@ -174,6 +174,7 @@ persuasion_trigger = "{persuasion_trigger}"
 audience = "Busy women 28-40 whose skin looks tired after long workdays."
 messaging = "One serum, 30 seconds each morning, visibly brighter skin in two weeks."
 goals = "First orders at 20% off."
+destination = "https://lumi.shop/glow"
 """
 MINIMAL_TOML = """\
 name = "Trail launch"
@@ -612,8 +613,9 @@ def test_make_banner_wait_prints_the_png_and_show_lists_it(
     assert all(g["state"] == "succeeded" for g in report["generations"])
     assert report["credits"] == sum(g["credits"] for g in report["generations"]) > 0
     assert workspaces.get_balance(workspace_id) == 1000 - report["credits"]
-    assert set(report["copy"]) == {"headline", "subline", "call_to_action"}
+    assert set(report["copy"]) == {"headline", "subline", "call_to_action", "destination"}
     assert report["copy"]["headline"] and report["lyrics"] is None
+    assert report["copy"]["destination"] == ""  # the campaign has none
 
     # the words are editable; the design is set again with them, free
     edit = ("project", "edit-copy", str(pid), "--field")
@@ -622,18 +624,28 @@ def test_make_banner_wait_prints_the_png_and_show_lists_it(
     assert "headline saved; setting the design again (free)" in out.stdout
     new_path = Path(out.stdout.strip().splitlines()[-1])
     assert drawn_texts(new_path)["headline"] == "Grip that holds"
+    # where the banner sends people, drawn under the button
+    out = aytada(app_env, *edit, "destination", "--text", "trailblazer.shop", "--wait",
+                 timeout=300)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    new_path = Path(out.stdout.strip().splitlines()[-1])
+    assert drawn_texts(new_path)["destination"] == "trailblazer.shop"
+    assert drawn_texts(new_path)["headline"] == "Grip that holds"
     shown = aytada(app_env, "project", "show", str(pid))
     assert "headline: Grip that holds" in shown.stdout
+    assert "destination: trailblazer.shop" in shown.stdout
     assert workspaces.get_balance(workspace_id) == 1000 - report["credits"]
     # bad input: a clear error, nothing changed
     for args, message in (
         (("subtitle", "--text", "x"), "unknown copy field 'subtitle'"),
         (("headline", "--text", " "), "--text: Cannot be empty."),
         (("call_to_action", "--text", "one two three four five"), "At most 4 words"),
+        (("destination", "--text", "trailblazer"), "is not a web address, handle or phone"),
     ):
         _fails_cleanly(aytada(app_env, *edit, *args), message)
     report = json.loads(aytada(app_env, "project", "show", str(pid), "--json").stdout)
     assert report["copy"]["headline"] == "Grip that holds"
+    assert report["copy"]["destination"] == "trailblazer.shop"
 
 
 @pytest.mark.slow

@@ -235,6 +235,7 @@ def clip_run(ctx: StepContext) -> StepResult:
             layout=layout,
             call_to_action=ctx.snapshot.get("call_to_action", "") if layout == "end_card" else "",
             brand_name=brief.brand_name,
+            destination=brief.destination if layout == "end_card" else "",
             **_uploads(ctx),
         ),
         ctx.workdir / f"scene{ctx.scene_index + 1}.png",
@@ -476,7 +477,10 @@ def design_run(ctx: StepContext) -> StepResult:
     the product name large instead of a picture)."""
     providers = get_providers()
     brief = _brief(ctx)
-    copy = providers.text.ad_copy(brief, kind=ctx.snapshot["kind"])
+    # the words are the writer's; where the ad sends people is the campaign's
+    copy = replace(
+        providers.text.ad_copy(brief, kind=ctx.snapshot["kind"]), destination=brief.destination
+    )
     uploads = _uploads(ctx)
     output: dict[str, Any] = {"copy": asdict(copy), "hero": None}
     assets: list[NewAsset] = []
@@ -505,7 +509,8 @@ def design_run(ctx: StepContext) -> StepResult:
 
 def design_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids: dict) -> None:
     words = r.output["copy"]
-    copy = DesignCopy(words["headline"], words["subline"], words["call_to_action"])
+    copy = DesignCopy(words["headline"], words["subline"], words["call_to_action"],
+                      str(words.get("destination") or ""))  # fmt: skip
     made = replace(options_of(project).outputs, copy=copy, hero=r.output["hero"] or "")
     project.options = options_with(project, made)
 
@@ -536,6 +541,8 @@ def compose_run(ctx: StepContext) -> StepResult:
         headline=snap["copy"]["headline"],
         subline=snap["copy"]["subline"],
         call_to_action=snap["copy"]["call_to_action"],
+        destination=snap["copy"].get("destination", ""),
+        qr=snap["kind"] == "flyer",  # a web address is also a QR code on a flyer
         colors=brief.brand_colors,
         product_photo=Path(hero) if hero else None,
         logo=Path(uploads["logo"]) if uploads["logo"] else None,

@@ -9,17 +9,35 @@ Sizes are sorted into aspect classes (square, landscape, leaderboard, skyscraper
 each class has several layouts and the seed picks among those that fit the copy. Hierarchy follows
 the craft sheet: one headline (largest), one supporting line, one CTA button, the logo small in a
 corner and the product photo as the main picture (or, without a photo, the product name large on a
-brand-colour card). Three text sizes at most: headline; subline, label and wordmark; CTA.
+brand-colour card). Three text sizes at most: headline; subline, label, wordmark and
+destination; CTA.
+
+The destination (where the ad sends people: a web address, @handle or phone) is a small line
+under the CTA button; a long web address may break after a "/" (never inside a name). With
+``qr=True`` (flyers) a web address is also a QR code beside the button (or under it where the
+column is narrow): its quiet zone kept, dark modules on white, a whole number of pixels per
+module.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+import segno
+
 from aytada import standards
-from aytada.providers.textfit import FittedText, drawable, line_height, measure
+from aytada.destination import destination_kind, display_text, qr_target
+from aytada.providers.textfit import (
+    FittedText,
+    drawable,
+    line_height,
+    load_font,
+    measure,
+    text_length,
+)
 
 RGB = tuple[int, int, int]
 
@@ -208,9 +226,11 @@ class Layout:
     """A computed design: every box in canvas pixels, plus the text boxes with their styling.
 
     ``boxes`` holds the top-level elements that must never overlap: "headline", "subline",
-    "label", "cta" (the button), "logo" (the logo image, or the brand name as a wordmark) and
-    "product" (the brand-colour set carrying the product card, or the name card). ``card`` is
-    the product photo's rectangle inside "product" (aspect kept), None without a photo.
+    "label", "cta" (the button), "destination" (the line under it), "qr" (the QR code with its
+    quiet zone), "logo" (the logo image, or the brand name as a wordmark) and "product" (the
+    brand-colour set carrying the product card, or the name card). ``card`` is the product
+    photo's rectangle inside "product" (aspect kept), None without a photo. ``qr_text`` is the
+    URL the QR code encodes ("" without one).
     """
 
     width: int
@@ -224,6 +244,7 @@ class Layout:
     palette: Palette
     card: Rect | None = None
     logo_image: bool = False  # True: "logo" shows the logo image; False: brand wordmark (or none)
+    qr_text: str = ""
 
     @property
     def canvas(self) -> Rect:
@@ -288,6 +309,7 @@ class _Ctx:
     product_aspect: float
     logo_aspect: float | None  # None: no logo image
     min_text: int
+    qr_modules: int = 0  # the QR code's side in modules, quiet zone included (0: no QR code)
     out: dict[str, object] = field(default_factory=dict)
 
 
@@ -304,9 +326,16 @@ class _Item:
     fitted: FittedText
     w: int
     h: int
+    # the action block (role "cta"): the button with the destination line under it and the QR
+    # code, placed together by _expand; ``row``: the QR code beside the button, not under it
+    parts: tuple[_Item, ...] = ()
+    row: bool = False
+    align: str = ""  # a part's alignment in its block ("": the design's)
 
 
 _MAX_LINES = {"headline": 4, "subline": 3, "label": 2, "cta": 2, "brand": 1}
+QR_BORDER = 4  # the quiet zone, in modules (what the QR standard asks for)
+QR_MIN_SCALE = 2  # pixels per module, at least
 
 
 def _item(ctx: _Ctx, role: str, sizes: _Sizes, width: int) -> _Item | None:
@@ -317,6 +346,9 @@ def _item(ctx: _Ctx, role: str, sizes: _Sizes, width: int) -> _Item | None:
     size = {"headline": sizes.headline, "cta": sizes.cta}.get(role, sizes.small)
     if role == "cta":
         return _cta_item(text, size, width)
+    if role == "destination":
+        fitted = fit_destination(text, size, width)
+        return _Item(role, fitted, fitted.width, fitted.height) if fitted else None
     ft = measure(text, size, width)
     if ft.width > width or len(ft.lines) > _MAX_LINES.get(role, 3):
         return None
@@ -337,12 +369,116 @@ def _cta_item(text: str, size: int, width: int) -> _Item | None:
     return None
 
 
+def fit_destination(text: str, size: int, width: float) -> FittedText | None:
+    """The destination on one line at ``size`` px; a web address too wide for ``width`` breaks
+    after a "/" (before a "?" or "#") onto a second line. None when it still does not fit: it
+    is never cut."""
+    font = load_font(size)
+    pitch = line_height(size)
+    if text_length(font, text) <= width:
+        return FittedText((text,), size, math.ceil(text_length(font, text)), pitch, pitch)
+    if destination_kind(text) != "web":
+        return None
+    pieces = [p for p in re.split(r"(?<=/)|(?=[?#])", text) if p]
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and text_length(font, lines[-1] + piece) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    widest = max(text_length(font, line) for line in lines)
+    if len(lines) > 2 or widest > width:
+        return None
+    return FittedText(tuple(lines), size, math.ceil(widest), pitch * len(lines), pitch)
+
+
+def _qr_item(ctx: _Ctx, sizes: _Sizes) -> _Item | None:
+    """The QR code's square (quiet zone included) for these text sizes: about 3.2 × the
+    headline, at most a quarter of the content's shorter side, a whole number (≥ 2) of pixels
+    per module. None without a QR code."""
+    if not ctx.qr_modules:
+        return None
+    short = min(ctx.content.w, ctx.content.h)
+    target = min(round(sizes.headline * 3.2), round(short * 0.25))
+    side = max(QR_MIN_SCALE, target // ctx.qr_modules) * ctx.qr_modules
+    return _Item("qr", FittedText((), 0, side, side, 0), side, side)
+
+
+def _column(parts: Sequence[_Item]) -> tuple[int, int]:
+    """Width and height of the button over the destination line."""
+    w = max(p.w for p in parts)
+    h = sum(p.h for p in parts) + sum(_part_gap(p) for p in parts[1:])
+    return w, h
+
+
+def _part_gap(part: _Item) -> int:
+    """The space above a part of the action block (the destination sits close to its button)."""
+    return max(2, round(part.fitted.size * 0.45)) if part.role == "destination" else 0
+
+
+def _action(ctx: _Ctx, sizes: _Sizes, width: int) -> _Item | None:
+    """The CTA button, the destination line under it and (flyers) the QR code: one block, or
+    None when it cannot fit ``width``. The QR code goes beside the button when there is room,
+    under it otherwise."""
+    qr = _qr_item(ctx, sizes)
+    if qr is not None and qr.w > width:
+        return None
+    attempts = [(True, width - qr.w - ctx.gap), (False, width)] if qr else [(False, width)]
+    for row, room in attempts:
+        cta = _item(ctx, "cta", sizes, room)
+        dest = _item(ctx, "destination", sizes, room) if "destination" in ctx.texts else None
+        if cta is None or ("destination" in ctx.texts and dest is None):
+            continue
+        column = [cta] if dest is None else [cta, dest]
+        if qr is None and dest is None:
+            return cta
+        cw, ch = _column(column)
+        if qr is None:
+            return _Item("cta", cta.fitted, cw, ch, parts=tuple(column))
+        if row:
+            return _Item("cta", cta.fitted, qr.w + ctx.gap + cw, max(qr.h, ch),
+                         parts=(*column, qr), row=True)  # fmt: skip
+        return _Item("cta", cta.fitted, max(cw, qr.w), ch + ctx.gap + qr.h, parts=(*column, qr))
+    return None
+
+
+def _expand(rect: Rect, item: _Item, halign: str, gap: int) -> dict[str, tuple[Rect, _Item]]:
+    """Where each part of a placed item goes: the item itself, or the action block's button,
+    destination line and QR code (a column aligned like the stack; in a row, the QR code on the
+    side the block is aligned to the left or centre, else on the right)."""
+    if not item.parts:
+        return {item.role: (rect, item)}
+    column = [p for p in item.parts if p.role != "qr"]
+    qr = next((p for p in item.parts if p.role == "qr"), None)
+    out: dict[str, tuple[Rect, _Item]] = {}
+    cw, ch = _column(column)
+    if item.row and qr is not None:
+        qr_left = halign != "right"
+        qx = rect.x if qr_left else rect.right - qr.w
+        out["qr"] = (Rect(qx, rect.y + (rect.h - qr.h) // 2, qr.w, qr.h), qr)
+        col = Rect(rect.x + qr.w + gap if qr_left else rect.x, rect.y + (rect.h - ch) // 2, cw, ch)
+        inner = "left" if qr_left else "right"
+    else:
+        col = Rect(_aligned(rect.x, rect.w, cw, halign), rect.y, cw, ch)
+        inner = halign
+        if qr is not None:
+            out["qr"] = (Rect(_aligned(rect.x, rect.w, qr.w, halign), col.bottom + gap, qr.w,
+                              qr.h), qr)  # fmt: skip
+    y = col.y
+    for part in column:
+        y += _part_gap(part)
+        place = Rect(_aligned(col.x, col.w, part.w, inner), y, part.w, part.h)
+        out[part.role] = (place, replace(part, align=inner))
+        y += part.h
+    return out
+
+
 def _stack(ctx: _Ctx, roles: Sequence[str], sizes: _Sizes, width: int) -> list[_Item] | None:
     items: list[_Item] = []
     for role in roles:
         if role not in ctx.texts:
             continue
-        item = _item(ctx, role, sizes, width)
+        item = _action(ctx, sizes, width) if role == "cta" else _item(ctx, role, sizes, width)
         if item is None:
             return None
         items.append(item)
@@ -374,7 +510,7 @@ def _place_stack(
         if i:
             y += _gap_before(items[i - 1], item, ctx)
         x = _aligned(area.x, area.w, item.w, halign)
-        placed[item.role] = (Rect(x, y, item.w, item.h), item)
+        placed.update(_expand(Rect(x, y, item.w, item.h), item, halign, ctx.gap))
         y += item.h
     return placed
 
@@ -417,7 +553,8 @@ def _logo_row(
 def _merge_texts(result: _Result, placed: dict[str, tuple[Rect, _Item]]) -> None:
     for role, (rect, item) in placed.items():
         result[role] = rect
-        result[f"text:{role}"] = (rect, item)
+        if role != "qr":  # the QR code is a box, no text
+            result[f"text:{role}"] = (rect, item)
 
 
 def _split(product_side: str) -> _LayoutFn:
@@ -455,7 +592,7 @@ def _three_columns(ctx: _Ctx, sizes: _Sizes) -> _Result | None:
     c = ctx.content
     pw = min(round(c.h * 1.3), round(c.w * 0.3))
     product = Rect(c.x, c.y, pw, c.h)
-    cta = _item(ctx, "cta", sizes, round(c.w * 0.26))
+    cta = _action(ctx, sizes, round(c.w * (0.34 if ctx.qr_modules else 0.26)))
     if cta is None:
         return None
     right_w = max(cta.w, round(c.w * 0.18))
@@ -466,8 +603,8 @@ def _three_columns(ctx: _Ctx, sizes: _Sizes) -> _Result | None:
     used, result = logo
     if used + cta.h > right.h:
         return None
-    result["cta"] = Rect(right.right - cta.w, right.bottom - cta.h, cta.w, cta.h)
-    result["text:cta"] = (result["cta"], cta)
+    block = Rect(right.right - cta.w, right.bottom - cta.h, cta.w, cta.h)
+    _merge_texts(result, _expand(block, cta, "right", ctx.gap))
     mid = Rect(product.right + ctx.gap, c.y, right.x - product.right - 2 * ctx.gap, c.h)
     items = _stack(ctx, ["label", "headline", "subline"], sizes, mid.w)
     if items is None or _stack_height(items, ctx) > mid.h:
@@ -542,12 +679,12 @@ def _strip(product_after_text: bool) -> _LayoutFn:
             result["logo"] = rect
             result["text:brand"] = (rect, slot)
             x = rect.right + ctx.gap
-        cta = _item(ctx, "cta", sizes, round(c.w * 0.3))
+        cta = _action(ctx, sizes, round(c.w * (0.4 if ctx.qr_modules else 0.3)))
         if cta is None or cta.h > c.h:
             return None
-        result["cta"] = Rect(c.right - cta.w, c.y + (c.h - cta.h) // 2, cta.w, cta.h)
-        result["text:cta"] = (result["cta"], cta)
-        end = result["cta"].x - ctx.gap
+        block = Rect(c.right - cta.w, c.y + (c.h - cta.h) // 2, cta.w, cta.h)
+        _merge_texts(result, _expand(block, cta, "right", ctx.gap))
+        end = block.x - ctx.gap
         pw = round(c.h * 1.25) if ctx.has_photo else 0
         if ctx.has_photo and not product_after_text:
             result["product"] = Rect(x, c.y, pw, c.h)
@@ -695,6 +832,7 @@ def _text_colors(palette: Palette, colors: Sequence[str]) -> dict[str, tuple[RGB
         "label": (label, canvas),
         "brand": (headline, canvas),
         "cta": (best_text_on(palette.button), palette.button),
+        "destination": (sub, canvas),
         "name": (
             ensure_contrast(parse_color(colors[0]) if colors else base, palette.set)
             if palette.theme != "light"
@@ -713,6 +851,33 @@ def _clean(text: str) -> str:
     return drawable(text or "")
 
 
+def shown_destination(destination: str) -> str:
+    """The destination as the design shows it (:func:`aytada.destination.display_text`). A web
+    address with letters the font lacks is shown in its ASCII form, which opens the same page;
+    anything else the font cannot draw whole is not shown (rather than shown wrong)."""
+    shown = display_text(destination)
+    if not shown or drawable(shown) == shown:
+        return shown
+    if destination_kind(destination) == "web":
+        ascii_form = display_text(qr_target(destination))
+        if drawable(ascii_form) == ascii_form:
+            return ascii_form
+    return ""
+
+
+def _qr_modules(url: str) -> int:
+    """The side, in modules with the quiet zone, of the QR code of ``url`` (0: none)."""
+    if not url:
+        return 0
+    return make_qr(url).symbol_size(border=QR_BORDER)[0]
+
+
+def make_qr(url: str) -> segno.QRCode:
+    """The QR code of ``url`` as the designs draw it: error correction M or better (segno
+    raises it when that costs no extra size), never a Micro QR (not every phone reads them)."""
+    return segno.make(url, error="m", micro=False)
+
+
 def plan_layout(
     *,
     width: int,
@@ -728,8 +893,14 @@ def plan_layout(
     logo_aspect: float | None = None,
     seed: int = 0,
     layout: str = "",
+    destination: str = "",
+    qr: bool = False,
 ) -> Layout:
     """Compute the boxes, font sizes and colours of a banner/flyer of ``width``×``height``.
+
+    ``destination`` (a web address, @handle or phone; "" for none) is set small under the CTA;
+    with ``qr`` a web address is also drawn as a QR code (flyers). They give way only when the
+    design cannot hold them: first the QR code, then the destination line.
 
     ``logo_aspect`` is the logo image's width/height (None: no logo; the brand name is then
     set as a small wordmark). ``product_aspect`` is the photo's width/height. ``layout`` forces
@@ -754,6 +925,10 @@ def plan_layout(
     if _clean(subline) and cls != "leaderboard":
         texts["subline"] = _clean(subline)
     texts["cta"] = _clean(call_to_action) or "Learn more"
+    shown = shown_destination(destination)
+    if shown:
+        texts["destination"] = shown
+    qr_url = qr_target(destination) if qr and shown else ""
     if logo_aspect is None and brand_name:
         texts["brand"] = brand_name
     content = content_rect(width, height, cls)
@@ -769,7 +944,9 @@ def plan_layout(
         product_aspect=product_aspect if product_aspect > 0 else 1.0,
         logo_aspect=logo_aspect if (logo_aspect or 0) > 0 else None,
         min_text=max(9, round(short * 0.028)),
+        qr_modules=_qr_modules(qr_url),
     )
+    qr_modules = ctx.qr_modules
     table = _LAYOUTS[cls]
     names = list(table)
     if layout:
@@ -780,29 +957,45 @@ def plan_layout(
         start = seed % len(names)
         order = names[start:] + names[:start]
     readable = max(ctx.min_text, round(short * 0.05))
-    solutions: list[tuple[int, str, _Result, dict[str, str]]] = []
-    for layout_name in order:
-        for drop_subline in (False, True):
-            if drop_subline and "subline" not in texts:
-                continue
-            ctx.texts = {k: v for k, v in texts.items() if not (drop_subline and k == "subline")}
-            solved = _solve(ctx, table[layout_name])
-            if solved is None:
-                continue
-            sizes, result = solved
-            solutions.append((sizes.headline, layout_name, result, dict(ctx.texts)))
-            if sizes.headline >= readable:
-                break  # keep the subline when the headline stays readable with it
+    legible = max(ctx.min_text, round(short * 0.04))
+    solutions: list[tuple[int, str, _Result, dict[str, str], int]] = []
+    # what may give way, in rounds: the subline; then the QR code; then the destination line.
+    # A later round runs only when no layout of the earlier ones sets the headline legibly
+    # (a little smaller than the size that keeps a subline: where people go matters more).
+    rounds = [((), ("subline",))]
+    if qr_modules:
+        rounds.append((("qr",), ("qr", "subline")))
+    if "destination" in texts:
+        rounds.append((("qr", "destination"), ("qr", "destination", "subline")))
+    for dropped_round in rounds:
+        for layout_name in order:
+            for dropped in dropped_round:
+                if "subline" in dropped and "subline" not in texts:
+                    continue
+                ctx.texts = {k: v for k, v in texts.items() if k not in dropped}
+                ctx.qr_modules = 0 if "qr" in dropped else qr_modules
+                solved = _solve(ctx, table[layout_name])
+                if solved is None:
+                    continue
+                sizes, result = solved
+                solutions.append(
+                    (sizes.headline, layout_name, result, dict(ctx.texts), ctx.qr_modules)
+                )
+                if sizes.headline >= readable:
+                    break  # keep the subline when the headline stays readable with it
+        if any(s[0] >= legible for s in solutions):
+            break
     if not solutions:
         raise ValueError(f"the copy cannot be laid out at {width}×{height}")
     # the seed picks among the layouts that set the headline nearly as large as the best one
     top = max(s[0] for s in solutions)
-    good: dict[str, tuple[int, str, _Result, dict[str, str]]] = {}
+    good: dict[str, tuple[int, str, _Result, dict[str, str], int]] = {}
     for solution in solutions:
         if solution[0] >= top * 0.85 and solution[1] not in good:
             good[solution[1]] = solution
-    _, layout_name, result, ctx.texts = list(good.values())[0]
-    return _finish(ctx, layout_name, result, colors, seed, product_name, brand_name)
+    _, layout_name, result, ctx.texts, ctx.qr_modules = list(good.values())[0]
+    plan = _finish(ctx, layout_name, result, colors, seed, product_name, brand_name)
+    return replace(plan, qr_text=qr_url if "qr" in plan.boxes else "")
 
 
 def _finish(
@@ -845,7 +1038,7 @@ def _finish(
             lines=item.fitted.lines,
             size=item.fitted.size,
             line_height=item.fitted.line_height,
-            align="center" if role in ("cta", "brand") else align,
+            align="center" if role in ("cta", "brand") else item.align or align,
             color=color,
             background=bg,
         )
@@ -869,7 +1062,9 @@ def _finish(
         else:  # nothing to show there: no empty card
             del boxes["product"]
     ordered = {
-        r: texts[r] for r in ("label", "headline", "subline", "cta", "brand", "name") if r in texts
+        r: texts[r]
+        for r in ("label", "headline", "subline", "cta", "destination", "brand", "name")
+        if r in texts
     }
     return Layout(
         width=ctx.width,
@@ -920,10 +1115,12 @@ __all__ = [
     "contrast_ratio",
     "ensure_contrast",
     "fit_aspect",
+    "fit_destination",
     "hex_color",
     "line_height",
     "margin_for",
     "parse_color",
     "plan_layout",
     "relative_luminance",
+    "shown_destination",
 ]

@@ -2,8 +2,9 @@
 
 The plan (boxes, font sizes, colours) comes from :func:`aytada.providers.layout.plan_layout`;
 this module paints the brand-colour canvas, the product photo as a card (rounded corners, soft
-shadow, on a brand-colour set; scaled to fit, never stretched), the logo, the CTA button and the
-text. Before each text is drawn, the pixels behind its box are measured and the colour is
+shadow, on a brand-colour set; scaled to fit, never stretched), the logo, the CTA button, the
+QR code of a flyer's web address (black modules on a white tile that holds its quiet zone) and
+the text. Before each text is drawn, the pixels behind its box are measured and the colour is
 adjusted until it reaches WCAG AA (4.5:1) against them.
 """
 
@@ -16,12 +17,15 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageStat, PngImagePlug
 
 from aytada.providers.layout import (
     AA_NORMAL,
+    INK,
+    QR_BORDER,
     RGB,
     Layout,
     Rect,
     TextBox,
     contrast_ratio,
     ensure_contrast,
+    make_qr,
     plan_layout,
     relative_luminance,
     with_color,
@@ -111,6 +115,28 @@ def _draw_logo(canvas: Image.Image, plan: Layout, logo: Image.Image | None) -> N
     )
 
 
+def _draw_qr(canvas: Image.Image, plan: Layout) -> None:
+    """The QR code of ``plan.qr_text`` filling its box: near-black modules on a white tile
+    whose margin is the quiet zone (4 modules); a whole number of pixels per module, so every
+    module stays crisp. The tile's rounded corners cut into the quiet zone only."""
+    box = plan.boxes.get("qr")
+    if box is None or not plan.qr_text:
+        return
+    code = make_qr(plan.qr_text)
+    modules = code.symbol_size(border=QR_BORDER)[0]
+    scale = max(1, box.w // modules)
+    matrix = Image.new("L", (modules, modules), 255)
+    matrix.putdata([0 if dark else 255 for row in code.matrix_iter(border=QR_BORDER)
+                    for dark in row])  # fmt: skip
+    side = modules * scale
+    tile = matrix.resize((side, side), Image.Resampling.NEAREST)
+    ink = Image.new("RGBA", (side, side), (*INK, 255))
+    ink.paste((255, 255, 255, 255), (0, 0, side, side), tile)
+    corner = min(2 * scale, max(1, side // 12))
+    ink.putalpha(_rounded_mask((side, side), corner))
+    canvas.alpha_composite(ink, (box.x + (box.w - side) // 2, box.y + (box.h - side) // 2))
+
+
 def background_colors(image: Image.Image, rect: Rect) -> list[RGB]:
     """The median colour of the pixels in ``rect`` plus its darkest and lightest 2 % colours."""
     region = image.convert("RGB").crop(rect.box)
@@ -179,6 +205,7 @@ def render_layout(
         draw.rounded_rectangle(
             [cta.x, cta.y, cta.right - 1, cta.bottom - 1], radius, fill=plan.palette.button
         )
+    _draw_qr(canvas, plan)
     final: dict[str, TextBox] = {}
     for role, box in plan.texts.items():
         behind = background_colors(canvas, box.rect) or [box.background]
@@ -192,7 +219,9 @@ def render_layout(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     notes = PngImagePlugin.PngInfo()  # the words drawn, role by role (read by drawn_texts)
     for role, box in final.items():
-        notes.add_itxt(f"{_TEXT_NOTE}{role}", " ".join(box.lines))
+        # a web address broken after a "/" is one word: its lines join with nothing between
+        joiner = "" if role == "destination" else " "
+        notes.add_itxt(f"{_TEXT_NOTE}{role}", joiner.join(box.lines))
     canvas.convert("RGB").save(out_path, "PNG", pnginfo=notes)
     return out_path, Layout(**{**plan.__dict__, "texts": final})
 
@@ -201,8 +230,9 @@ _TEXT_NOTE = "aytada:text:"
 
 
 def drawn_texts(path: Path) -> dict[str, str]:
-    """The words a design PNG shows, by role ("headline", "subline", "cta", …), as
-    :func:`render_layout` drew them (its wrapped lines joined by spaces)."""
+    """The words a design PNG shows, by role ("headline", "subline", "cta", "destination",
+    …), as :func:`render_layout` drew them (its wrapped lines joined by spaces; the
+    destination's lines, broken inside a web address, joined as they were)."""
     with Image.open(path) as image:
         image.load()
         notes = dict(getattr(image, "text", {}) or {})
@@ -228,8 +258,8 @@ def compose_design(
 
     ``design`` holds the keywords of :func:`~aytada.providers.layout.plan_layout` that describe
     the design (``width``, ``height``, ``headline``, ``subline``, ``call_to_action``,
-    ``colors``, ``product_name``, ``brand_name``, ``seed``, ``layout``); what the photo and the
-    logo are like is read from the files here.
+    ``destination``, ``qr``, ``colors``, ``product_name``, ``brand_name``, ``seed``,
+    ``layout``); what the photo and the logo are like is read from the files here.
 
     The product photo is the hero (card on a brand-colour set); without one, the product name is
     set large on a brand-colour card. ``seed`` varies the layout and colour theme. ``background``

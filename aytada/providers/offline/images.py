@@ -7,7 +7,8 @@ A scene still is one of four layouts (CREATIVE.md, "The product is the hero"):
 * ``detail``: a close-up, the photo cropped around its content and zoomed;
 * ``context``: the product smaller and off-centre among brand-colour shapes, with its name as type;
 * ``end_card``: the logo large, the product, its name and the brand, and the call to action in a
-  button whose text meets WCAG AA contrast (>= 4.5:1, computed).
+  button whose text meets WCAG AA contrast (>= 4.5:1, computed); under it, small, the
+  destination (where the ad sends people) when the campaign has one.
 
 Without a photo the product name is the picture (a typographic design per layout). The logo, when
 given, sits small in the top-left corner of every other layout. Text stays in the platforms' safe
@@ -16,7 +17,9 @@ drawn here. 16:9 and 1:1 have their own compositions. With no photo, no title an
 banner background), the still is the brand gradient with soft shapes.
 
 The chosen layout and the product's position are written into the PNG (``aytada:layout``,
-``aytada:focus``), so the clip provider can move the camera towards the product.
+``aytada:focus``), so the clip provider can move the camera towards the product; an end card's
+destination is recorded as a design's words are (``aytada:text:destination``, read by
+:func:`aytada.providers.typography.drawn_texts`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from aytada.providers.base import (
     ImageRequest,
     ProviderError,
 )
+from aytada.providers.layout import fit_destination, shown_destination
 from aytada.providers.offline.common import _clean, _Dice
 
 RGB = tuple[int, int, int]
@@ -117,6 +121,17 @@ _TYPE_BOXES: dict[tuple[str, str], dict[str, Box]] = {
         "brand": (0.08, 0.45, 0.92, 0.50), "cta": (0.32, 0.53, 0.68, 0.63),
     },
 }  # fmt: skip
+# An end card with a destination: the call to action's box and the line under it, per (photo,
+# shape). Both end inside the text zone (above the caption band); the line is centred under
+# the button, whose centre it shares.
+_END_DESTINATION: dict[tuple[bool, str], dict[str, Box]] = {
+    (True, "tall"): {"cta": (0.13, 0.624, 0.87, 0.674), "destination": (0.13, 0.68, 0.87, 0.70)},
+    (True, "square"): {"destination": (0.55, 0.645, 0.94, 0.68)},
+    (True, "wide"): {"destination": (0.52, 0.645, 0.90, 0.68)},
+    (False, "tall"): {"cta": (0.13, 0.60, 0.87, 0.665), "destination": (0.13, 0.672, 0.87, 0.70)},
+    (False, "square"): {"cta": (0.18, 0.545, 0.82, 0.63), "destination": (0.08, 0.64, 0.92, 0.68)},
+    (False, "wide"): {"cta": (0.32, 0.525, 0.68, 0.615), "destination": (0.08, 0.63, 0.92, 0.68)},
+}  # fmt: skip
 
 
 @dataclass
@@ -129,6 +144,7 @@ class Composition:
     boxes: dict[str, IntBox] = field(default_factory=dict)
     focus: tuple[float, float] = (0.5, 0.45)  # the product's centre, fractions of the frame
     colors: dict[str, RGB] = field(default_factory=dict)  # e.g. the CTA's fill and text
+    texts: dict[str, str] = field(default_factory=dict)  # what some boxes say ("destination")
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,6 +243,8 @@ class PillowImages:
         info = PngImagePlugin.PngInfo()
         info.add_text("aytada:layout", composition.layout)
         info.add_text("aytada:focus", "{:.3f},{:.3f}".format(*composition.focus))
+        for role, text in composition.texts.items():  # as typography.drawn_texts reads them
+            info.add_itxt(f"aytada:text:{role}", text)
         out = Path(out_path)
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(f".{out.stem}.partial.png")
@@ -254,7 +272,8 @@ class PillowImages:
             return _background(width, height, palette, dice)
         layout = layout or dice.pick("layout", LAYOUTS)
         job = _Job(width, height, frame_shape(width, height), layout, palette, dice, photo, logo,
-                   title, brand, _clean(request.call_to_action))  # fmt: skip
+                   title, brand, _clean(request.call_to_action),
+                   shown_destination(request.destination))  # fmt: skip
         return job.run()
 
 
@@ -277,14 +296,18 @@ class _Job:
     def __init__(
         self, width: int, height: int, shape: str, layout: str, palette: _Palette, dice: _Dice,
         photo: Image.Image | None, logo: Image.Image | None, title: str, brand: str, cta: str,
+        destination: str = "",
     ) -> None:  # fmt: skip
         self.w, self.h, self.shape, self.layout = width, height, shape, layout
         self.palette, self.dice = palette, dice
         self.photo, self.logo = photo, logo
         self.title, self.brand = title, brand
         self.cta = cta or "Learn more"
+        self.destination = destination if layout == "end_card" else ""
         table = _PHOTO_BOXES if photo is not None else _TYPE_BOXES
         self.spec = dict(table.get((layout, shape), {}))
+        if self.destination:
+            self.spec.update(_END_DESTINATION[(photo is not None, shape)])
         self.result = Composition(Image.new("RGB", (width, height)), layout, shape)
 
     # -- geometry
@@ -498,6 +521,27 @@ class _Job:
             if drawn:
                 self.result.boxes["brand"] = drawn
         self._cta_button(canvas, self.px(self.spec["cta"]))
+        if self.destination:
+            self._destination(canvas, self.px(self.spec["destination"]))
+
+    def _destination(self, canvas: Image.Image, area: IntBox) -> None:
+        """The destination, small and centred under the button: one line (a long web address
+        may break after a "/" onto two), the largest size that fits ``area`` down to 10 px;
+        never cut, so nothing is drawn when even that does not fit."""
+        x0, y0, x1, y1 = area
+        size = max(10, round((y1 - y0) * 0.72))
+        while True:
+            fitted = fit_destination(self.destination, size, x1 - x0)
+            if fitted is not None and fitted.height <= y1 - y0:
+                break
+            if size <= 10:
+                return
+            size = max(10, int(size * 0.92))
+        drawn = _draw_text(canvas, self.destination, area, size, align="center", max_lines=2,
+                           lines=list(fitted.lines), line_height=fitted.line_height)  # fmt: skip
+        if drawn:
+            self.result.boxes["destination"] = drawn
+            self.result.texts["destination"] = "".join(fitted.lines)
 
     def _cta_button(self, canvas: Image.Image, area: IntBox) -> None:
         """The call to action in a pill whose text contrast is at least :data:`MIN_CONTRAST`."""
@@ -568,17 +612,22 @@ def _fit_lines(
 
 
 def _draw_text(
-    canvas: Image.Image, text: str, area: IntBox, size: int, *, align: str, max_lines: int
-) -> IntBox | None:
+    canvas: Image.Image, text: str, area: IntBox, size: int, *, align: str, max_lines: int,
+    lines: list[str] | None = None, line_height: int = 0,
+) -> IntBox | None:  # fmt: skip
     """Draw ``text`` inside ``area`` (vertically centred) in white or near-black, whichever has
     the higher contrast on what is behind it; below 4.5:1 a translucent panel goes under it.
+    ``lines`` (set at ``size`` px, ``line_height`` apart): already fitted by the caller.
     Returns the box the text occupies."""
     text = _clean(text)
     if not text:
         return None
     x0, y0, x1, y1 = area
-    lines, font = _fit_lines(text, size, x1 - x0, y1 - y0, max_lines=max_lines)
-    line_h = round(font.size * 1.14)
+    if lines is None:
+        lines, font = _fit_lines(text, size, x1 - x0, y1 - y0, max_lines=max_lines)
+    else:
+        font = _font(size)
+    line_h = line_height or round(font.size * 1.14)
     block_h = line_h * len(lines)
     widths = [font.getlength(line) for line in lines]
     block_w = max(widths)
