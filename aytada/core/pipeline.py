@@ -102,7 +102,8 @@ class Price:
     """Which price (a key of `settings.prices`) one run costs.
 
     `first`/`again`: the key for the project's first successful run and for later runs
-    (None = free). `by_quality` / `by_kind`: the key is chosen by the project's quality or kind.
+    (None = free). `by_quality`: the key is chosen by the project's quality; `by_kind`: the
+    first run's key is the project's kind (later runs: `again` when set).
     """
 
     first: str | None = None
@@ -114,7 +115,7 @@ class Price:
         if self.by_quality:
             return "clip_standard" if project.quality == "standard" else "clip_pro"
         if self.by_kind:
-            return project.kind
+            return project.kind if succeeded_before == 0 or self.again is None else self.again
         return self.first if succeeded_before == 0 else self.again
 
 
@@ -181,8 +182,9 @@ PIPELINE: tuple[Step, ...] = (
     # stitching is paid once per video; re-stitching after a scene re-render is free
     Step("stitch", "Stitching", VIDEO, S.STITCHING, S.COMPLETED, Price(first="stitch"),
          requires=(HAS_SCENES, ALL_CLIPS, HAS_VOICEOVER), user_started=False, progress=0.9),
+    # a new take writes new words for the same picture: the words' price
     Step("design", "Copy & image", DESIGN_KINDS, S.GENERATING, S.RENDERING,
-         Price(by_kind=True), then="compose", progress=0.35),
+         Price(by_kind=True, again="copy"), then="compose", progress=0.35),
     Step("compose", "Typography", DESIGN_KINDS, S.RENDERING, S.COMPLETED, Price(),
          requires=(HAS_DESIGN,), user_started=False, progress=0.75, after_edit=True),
     Step("jingle", "Jingle", JINGLE, S.GENERATING, S.COMPLETED, flat("jingle"), progress=0.35),

@@ -59,6 +59,7 @@ DEFAULT_PRICES: dict[str, int] = {
     "banner": 10,
     "flyer": 10,
     "jingle": 10,
+    "copy": 2,  # a banner's or flyer's new take: new words for the same picture
 }
 PRICE_PREFIX = "PRICE_"
 PROVIDER_PREFIX = "PROVIDER_"  # PROVIDER_<CAPABILITY>=offline|openai|… (checked by the registry)

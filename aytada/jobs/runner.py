@@ -89,6 +89,10 @@ RunFn = Callable[[StepContext], StepResult]
 ApplyFn = Callable[[Session, Project, Generation, StepResult, dict[str, list[int]]], None]
 # inputs(session, project, scene_index, params) → the step's input snapshot (besides the brief)
 InputsFn = Callable[[Session, Project, int, dict[str, Any]], dict[str, Any]]
+# cost(session, project, generation, result) → (credits, why): what this result costs, read
+# against the project as it is when the result is stored (fresh, locked), before the charge;
+# at most the price quoted when the step started (`why`: the generation's notice, or "")
+CostFn = Callable[[Session, Project, Generation, StepResult], tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -96,16 +100,21 @@ class RegisteredStep:
     run: RunFn
     apply: ApplyFn
     inputs: InputsFn
+    cost: CostFn | None = None  # None: the quoted price
 
 
 REGISTRY: dict[str, RegisteredStep] = {}
 
 
-def register_step(name: str, *, run: RunFn, apply: ApplyFn, inputs: InputsFn) -> None:
-    """Give a step of the pipeline table (`aytada.core.pipeline`) its inputs, run and apply."""
+def register_step(
+    name: str, *, run: RunFn, apply: ApplyFn, inputs: InputsFn, cost: CostFn | None = None
+) -> None:
+    """Give a step of the pipeline table (`aytada.core.pipeline`) its inputs, run and apply,
+    and optionally `cost`: a result that made less than the quote paid for costs less (e.g.
+    the same words again: nothing)."""
     if name not in STEPS:
         raise KeyError(f"unknown step {name!r}: add it to aytada.core.pipeline first")
-    REGISTRY[name] = RegisteredStep(run=run, apply=apply, inputs=inputs)
+    REGISTRY[name] = RegisteredStep(run=run, apply=apply, inputs=inputs, cost=cost)
 
 
 _loaded = False
@@ -479,11 +488,17 @@ def _finish(ctx: StepContext, result: StepResult, uploaded: list[str] | None = N
             gen.error = "The project was deleted; the result was discarded and not charged."
             remove_workdir(project.workspace_id, project.id, gen.key)
             return
+        notice = result.notice
+        cost = _registered(ctx.step).cost
+        if cost is not None:  # what this result costs, against the project as it is now
+            amount, why = cost(s, project, gen, result)
+            gen.credits = max(0, min(gen.credits, amount))
+            notice = "; ".join(n for n in (notice, why) if n)
         credits.charge(s, gen, project.workspace_id)
         gen.output = result.output
         gen.provider = result.provider
         gen.model = result.model
-        gen.notice = result.notice or None
+        gen.notice = notice or None
         ids = _store_assets(s, project, gen, result)
         _registered(ctx.step).apply(s, project, gen, result, ids)
         s.flush()

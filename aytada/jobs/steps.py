@@ -21,6 +21,7 @@ from aytada.core.formats import frame_size
 from aytada.core.models import Asset, Generation, Project, Workspace
 from aytada.core.options import DesignCopy, options_of, options_with
 from aytada.core.settings import get_settings
+from aytada.core.statuses import GenState
 from aytada.jobs.providers import brief_from_snapshot, get_providers, provider_names
 from aytada.jobs.runner import NewAsset, StepContext, StepResult, register_step
 from aytada.providers import ffmpeg
@@ -466,26 +467,55 @@ def stitch_apply(s: Session, project: Project, gen: Generation, r: StepResult, i
 # --------------------------------------------------------------------------- banner / flyer
 
 
+def _succeeded_runs(session: Session, project: Project, step: str) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Generation)
+            .where(
+                Generation.project_id == project.id,
+                Generation.step == step,
+                Generation.state == GenState.SUCCEEDED,
+            )
+        )
+        or 0
+    )
+
+
 def design_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
     width, height = frame_size(project.kind, project.format)
-    return {"kind": project.kind, "width": width, "height": height, "title": project.title}
+    made = options_of(project).outputs
+    # a new take (the words were written before): the writer's next words, for the picture
+    # the design has (only words are written, and paid for: the pipeline table's price)
+    take = _succeeded_runs(session, project, "design") if made.copy is not None else 0
+    return {
+        "kind": project.kind,
+        "width": width,
+        "height": height,
+        "title": project.title,
+        "take": take,
+        "hero": made.hero if take else "",
+    }
 
 
 def design_run(ctx: StepContext) -> StepResult:
     """The copy, and the hero picture: the campaign's product photo when uploaded; without
     one, a generated product picture from a real image model (the offline layout then sets
-    the product name large instead of a picture)."""
+    the product name large instead of a picture). A new take (``take`` > 0) writes the
+    writer's next words and keeps the design's picture."""
     providers = get_providers()
     brief = _brief(ctx)
+    take = int(ctx.snapshot.get("take") or 0)
     # the words are the writer's; where the ad sends people is the campaign's
     copy = replace(
-        providers.text.ad_copy(brief, kind=ctx.snapshot["kind"]), destination=brief.destination
+        providers.text.ad_copy(brief, kind=ctx.snapshot["kind"], take=take),
+        destination=brief.destination,
     )
     uploads = _uploads(ctx)
-    output: dict[str, Any] = {"copy": asdict(copy), "hero": None}
+    output: dict[str, Any] = {"copy": asdict(copy), "hero": ctx.snapshot.get("hero") or None}
     assets: list[NewAsset] = []
     provider, model = providers.text.name, providers.text.model
-    if not uploads["product_photo"] and providers.image.draws_products:
+    if not take and not uploads["product_photo"] and providers.image.draws_products:
         hero = providers.image.image(
             ImageRequest(
                 prompt=f"Product photo of {brief.product_name} by {brief.brand_name}: "
@@ -513,6 +543,20 @@ def design_apply(s: Session, project: Project, gen: Generation, r: StepResult, i
                       str(words.get("destination") or ""))  # fmt: skip
     made = replace(options_of(project).outputs, copy=copy, hero=r.output["hero"] or "")
     project.options = options_with(project, made)
+
+
+# what the writer writes of a design's words (the rest, e.g. where it sends people, is not its)
+WRITTEN = ("headline", "subline", "call_to_action")
+
+
+def design_cost(s: Session, project: Project, gen: Generation, r: StepResult) -> tuple[int, str]:
+    """A run whose words are the design's words already (a new take of a brief that allows
+    no other words) costs nothing: compared with the words as they are now."""
+    current = options_of(project).outputs.copy
+    words = r.output["copy"]
+    if current is not None and all(words.get(k) == getattr(current, k) for k in WRITTEN):
+        return 0, "The writer has no other words for this brief: the same words, not charged."
+    return gen.credits, ""
 
 
 def compose_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
@@ -577,7 +621,19 @@ def jingle_inputs(session: Session, project: Project, scene: int, params: dict) 
     }
     if params.get("lyrics"):
         out["lyrics"] = str(params["lyrics"])
+    # what the project has now: a run that makes the very same jingle again is not charged
+    made = options_of(project).outputs
+    current = session.get(Asset, project.output_asset_id) if project.output_asset_id else None
+    if current is not None and made.lyrics:
+        out["current"] = {"lyrics": made.lyrics, "audio": current.path}
     return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
 
 
 def jingle_run(ctx: StepContext) -> StepResult:
@@ -600,13 +656,24 @@ def jingle_run(ctx: StepContext) -> StepResult:
     if providers.music.name != "offline":  # the offline synth delivers at the target already
         audio = ffmpeg.loudnorm(music.path, ctx.workdir / "jingle-social.wav")
         music.path.unlink(missing_ok=True)
+    now = ctx.snapshot.get("current") or {}
+    same = bool(now.get("audio")) and now.get("lyrics") == lyrics
+    same = same and _same_file(media.fetch(now["audio"]), audio)
     return StepResult(
-        {"lyrics": lyrics, "audio": media.relative(audio), "sung": sung},
+        {"lyrics": lyrics, "audio": media.relative(audio), "sung": sung, "same": same},
         providers.music.name,
         providers.music.model,
         notice=music.notice,
         assets=[NewAsset("audio", "jingle", audio)],
     )
+
+
+def jingle_cost(s: Session, project: Project, gen: Generation, r: StepResult) -> tuple[int, str]:
+    """The very jingle the project has (the same lyrics, the same sound: the offline synth
+    plays the same tune for the same brief) costs nothing."""
+    if r.output.get("same") and r.output["lyrics"] == options_of(project).outputs.lyrics:
+        return 0, "The same lyrics and the same music as the jingle you have: not charged."
+    return gen.credits, ""
 
 
 def jingle_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids: dict) -> None:
@@ -622,6 +689,6 @@ register_step("scenes", run=scenes_run, apply=scenes_apply, inputs=scenes_inputs
 register_step("clip", run=clip_run, apply=clip_apply, inputs=clip_inputs)
 register_step("voiceover", run=voiceover_run, apply=voiceover_apply, inputs=voiceover_inputs)
 register_step("stitch", run=stitch_run, apply=stitch_apply, inputs=stitch_inputs)
-register_step("design", run=design_run, apply=design_apply, inputs=design_inputs)
+register_step("design", run=design_run, apply=design_apply, inputs=design_inputs, cost=design_cost)
 register_step("compose", run=compose_run, apply=compose_apply, inputs=compose_inputs)
-register_step("jingle", run=jingle_run, apply=jingle_apply, inputs=jingle_inputs)
+register_step("jingle", run=jingle_run, apply=jingle_apply, inputs=jingle_inputs, cost=jingle_cost)

@@ -760,12 +760,12 @@ def design_panel(studio: Studio) -> None:
                 w.download_file(
                     "Download PNG", stored, key="download-design", file_stem=project.title
                 )
+            st.caption(
+                "A new take: the writer's next words for the same picture, charged only for "
+                "the words (nothing when it has no other words for this brief)."
+            )
             studio.step_button(
-                f"Generate a new {label.lower()}",
-                costs["design"],
-                "design",
-                "run-design",
-                primary=False,
+                "New take (new words)", costs["design"], "design", "run-design", primary=False
             )
         else:
             st.caption(

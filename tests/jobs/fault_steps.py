@@ -101,7 +101,9 @@ def _wrap(name: str, real: runner.RegisteredStep) -> None:
             _after_run(fault, ctx)
         return result
 
-    runner.REGISTRY[name] = runner.RegisteredStep(run=run, apply=real.apply, inputs=inputs)
+    runner.REGISTRY[name] = runner.RegisteredStep(
+        run=run, apply=real.apply, inputs=inputs, cost=real.cost
+    )
 
 
 for _name, _real in list(runner.REGISTRY.items()):
