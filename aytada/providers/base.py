@@ -125,6 +125,16 @@ class Strategy:
 class AudioResult:
     path: Path
     notice: str = ""  # e.g. "espeak-ng not installed: silent track"
+    # when each word is said, in seconds from the start of ``path`` (empty when the engine
+    # gives no timings: captions then time the words by their length within the line)
+    words: tuple[WordTiming, ...] = ()
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    word: str  # as written in the spoken text, punctuation kept ("stock?")
+    start: float
+    end: float
 
 
 @dataclass(frozen=True)
