@@ -75,3 +75,29 @@ def charge(project_id: int, step: str, amount: int, scene: int = -1) -> int:
         s.flush()
         credits.charge(s, gen, project.workspace_id)
         return gen.id
+
+
+def attach_output(project_id: int, name: str, write: Any, *, kind: str, role: str,
+                  mime_type: str, step: str = "", provider: str = "offline") -> int:  # fmt: skip
+    """A finished project's output file: ``write(path)`` makes it under the workspace's media
+    folder, an Asset records it as the project's output (and a succeeded generation of
+    ``step`` made it, when given); the asset's id."""
+    from aytada.core.models import Asset
+    from aytada.core.settings import get_settings
+
+    with session_scope() as s:
+        project = s.get(Project, project_id)
+        assert project is not None
+        ws = project.workspace_id
+        folder = get_settings().media_dir / f"ws{ws}" / "out"
+        folder.mkdir(parents=True, exist_ok=True)
+        write(folder / name)
+        if step:
+            s.add(Generation(project_id=project_id, step=step, scene_index=-1, state="succeeded",
+                             rq_job_id="x", provider=provider))  # fmt: skip
+        asset = Asset(workspace_id=ws, project_id=project_id, kind=kind, role=role,
+                      path=f"ws{ws}/out/{name}", mime_type=mime_type)  # fmt: skip
+        s.add(asset)
+        s.flush()
+        project.output_asset_id = asset.id
+        return asset.id

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from PIL import Image
 
-from aytada.core.db import session_scope
-from aytada.core.models import Asset, Project
 from aytada.core.options import DesignCopy, Outputs, options_of, options_with
-from aytada.core.settings import get_settings
 from aytada.core.workspaces import get_balance
 from aytada.ui.widgets import STUDIO
-from tests.factories import make_project
+from tests.factories import attach_output, make_project
 from tests.ui.helpers import generations, project_row, texts
 
 WORDS = DesignCopy("Grip that holds", "Trail shoes with a sole that bites.", "Shop now")
@@ -20,17 +17,8 @@ def _finished_banner(ws: int) -> int:
     pid = make_project(
         ws, kind="banner", status="completed", options=options_with({}, Outputs(copy=WORDS))
     )
-    folder = get_settings().media_dir / f"ws{ws}" / "out"
-    folder.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", (108, 108), (200, 100, 50)).save(folder / "banner.png")
-    with session_scope() as s:
-        asset = Asset(workspace_id=ws, project_id=pid, kind="image", role="banner",
-                      path=f"ws{ws}/out/banner.png", mime_type="image/png")  # fmt: skip
-        s.add(asset)
-        s.flush()
-        project = s.get(Project, pid)
-        assert project is not None
-        project.output_asset_id = asset.id
+    attach_output(pid, "banner.png", Image.new("RGB", (108, 108), (200, 100, 50)).save,
+                  kind="image", role="banner", mime_type="image/png")  # fmt: skip
     return pid
 
 

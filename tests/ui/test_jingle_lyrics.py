@@ -5,14 +5,12 @@ jingle's price, shown on the button."""
 from __future__ import annotations
 
 import wave
+from pathlib import Path
 
-from aytada.core.db import session_scope
-from aytada.core.models import Asset, Generation, Project
 from aytada.core.options import Outputs, options_of, options_with
-from aytada.core.settings import get_settings
 from aytada.core.workspaces import get_balance
 from aytada.ui.widgets import STUDIO
-from tests.factories import make_project
+from tests.factories import attach_output, make_project
 from tests.ui.helpers import generations, project_row, texts
 
 LYRICS = "Northpeak, hold the trail\nGrip that never fails"
@@ -21,25 +19,17 @@ LYRICS = "Northpeak, hold the trail\nGrip that never fails"
 def _finished_jingle(ws: int, *, sung: bool) -> int:
     made = options_with({}, Outputs(lyrics=LYRICS, sung=sung))
     pid = make_project(ws, kind="jingle", status="completed", options=made)
-    folder = get_settings().media_dir / f"ws{ws}" / "out"
-    folder.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(folder / "jingle.wav"), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\0\0" * 8000)
-    with session_scope() as s:
-        provider = "elevenlabs" if sung else "offline"
-        gen = Generation(project_id=pid, step="jingle", scene_index=-1, state="succeeded",
-                         rq_job_id="x", provider=provider)  # fmt: skip
-        s.add(gen)
-        asset = Asset(workspace_id=ws, project_id=pid, kind="audio", role="jingle",
-                      path=f"ws{ws}/out/jingle.wav", mime_type="audio/wav")  # fmt: skip
-        s.add(asset)
-        s.flush()
-        project = s.get(Project, pid)
-        assert project is not None
-        project.output_asset_id = asset.id
+
+    def one_silent_second(path: Path) -> None:
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(8000)
+            out.writeframes(b"\0\0" * 8000)
+
+    attach_output(pid, "jingle.wav", one_silent_second, kind="audio", role="jingle",
+                  mime_type="audio/wav", step="jingle",
+                  provider="elevenlabs" if sung else "offline")  # fmt: skip
     return pid
 
 
