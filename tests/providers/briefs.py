@@ -31,6 +31,18 @@ GLOWCO_FULL = dataclasses.replace(
 )
 
 
+#: A SaaS tool whose goals state an offer: the OpenAI instructions and the strategy drafts.
+TASKPILOT = Brief(
+    name="Q3",
+    product_name="TaskPilot",
+    product_description="TaskPilot turns meeting notes into assigned tasks.",
+    business_type="SaaS",
+    industry="Tech/SaaS",
+    creative_style="Humor",
+    awareness_stage="solution_aware",
+    goals="Free trial sign-ups from founders; 20% off the first year for early teams",
+)
+
 # Campaigns whose audience is not the stereotype of their industry (issue 21): a drink for a
 # desk slump, an inventory app for restaurant kitchens, a walking app for people over 60, a
 # dentist for the nervous, a hand balm for builders, a money app for teenagers. They live in

@@ -39,6 +39,7 @@ from aytada.providers.openai_provider import (
 )
 from aytada.providers.retry import backoff_delay, call_with_retries, redact
 from tests.providers.briefs import GLOWCO_FULL as BRIEF
+from tests.providers.briefs import TASKPILOT
 from tests.providers.stub_server import (  # noqa: F401
     Reply,
     SleepRecorder,
@@ -182,13 +183,7 @@ def test_ideas_asks_again_for_missing_ones(stub: StubServer) -> None:
 def test_instructions_carry_the_copy_rules_and_the_campaign_facts(stub: StubServer) -> None:
     """Same rules as the offline writer: whole sentences, nothing invented, the stated offer
     and the goal's verb in the call to action, short hook, speakable scenes."""
-    brief = Brief(
-        name="Q3",
-        product_name="TaskPilot",
-        business_type="SaaS",
-        industry="Tech/SaaS",
-        goals="Free trial sign-ups from founders; 20% off the first year for early teams",
-    )
+    brief = TASKPILOT
     stub.add("POST", "/v1/responses", Reply(200, response_json({"lyrics": "La la la"})))
     text_provider(stub).lyrics(brief, seconds=15)
     instructions = stub.calls()[0].json["instructions"]

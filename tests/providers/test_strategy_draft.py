@@ -11,6 +11,7 @@ import pytest
 from aytada.providers.base import Brief, ProviderError, Strategy, TextProvider
 from aytada.providers.offline.writer import OfflineWriter
 from aytada.providers.openai_provider import OpenAIText
+from tests.providers.briefs import TASKPILOT
 from tests.providers.stub_server import Reply, StubServer, no_sleep, stub_fixture  # noqa: F401
 from tests.providers.test_openai_adapter import KEY, response_json
 
@@ -28,15 +29,7 @@ BIKES = Brief(
     creative_style="Storytelling",
     awareness_stage="problem_aware",
 )
-TASKS = Brief(
-    name="Launch",
-    product_name="Taskly",
-    product_description="Taskly turns meeting notes into assigned tasks.",
-    business_type="SaaS",
-    industry="Tech/SaaS",
-    creative_style="Humor",
-    awareness_stage="solution_aware",
-)
+TASKS = dataclasses.replace(TASKPILOT, goals="")
 
 
 def _pillars(draft: Strategy) -> dict[str, str]:
@@ -53,9 +46,9 @@ def test_offline_draft_is_specific_to_the_campaign() -> None:
         "Spoke & Chain is a full tune-up for commuter cyclists: gears, brakes and chain "
         "adjusted in one visit."
     )
-    assert tasks.messaging.startswith("Taskly turns meeting notes into assigned tasks.")
+    assert tasks.messaging.startswith("TaskPilot turns meeting notes into assigned tasks.")
     assert bikes.goals == "More people visit Spoke & Chain."  # a local shop: a visit
-    assert tasks.goals == "More people try Taskly."  # SaaS: a try
+    assert tasks.goals == "More people try TaskPilot."  # SaaS: a try
     for draft in (bikes, tasks):
         for text in dataclasses.astuple(draft):  # never instructions to the writer
             assert not re.search(
@@ -112,7 +105,7 @@ def test_offline_draft_repeats_an_offer_only_when_the_description_states_it() ->
     offer = dataclasses.replace(
         TASKS,
         awareness_stage="most_aware",
-        product_description="Taskly turns meeting notes into assigned tasks. 20% off your "
+        product_description="TaskPilot turns meeting notes into assigned tasks. 20% off your "
         "first month.",
     )
     assert "The offer: 20% off your first month." in writer.strategy(offer).goals
