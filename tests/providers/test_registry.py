@@ -163,7 +163,7 @@ def test_build_mixed() -> None:
     pytest.importorskip("aytada.providers.offline")
     providers = build_providers(cfg(OPENAI_API_KEY=OPENAI_KEY))
     assert providers.text.name == "openai" and providers.clip.name == "offline"
-    assert type(providers.voice).__name__ == "EspeakVoice"
+    assert type(providers.voice).__name__ == "PiperSpeech"  # Piper is in the requirements
     assert type(providers.music).__name__ == "SynthMusic"
 
 

@@ -7,12 +7,14 @@
 * :class:`PillowImages` draws brand-coloured compositions with the shipped font.
 * :class:`FfmpegMotionClips`, :class:`EspeakVoice`, :class:`SynthMusic` and
   :class:`LocalStitcher` render video, speech, music and the final MP4 with ffmpeg.
+* :class:`PiperSpeech` speaks with Piper's neural voices (packaged, no download) and espeak-ng's.
 """
 
 from aytada.providers.offline.clips import FfmpegMotionClips
 from aytada.providers.offline.common import WORDS_PER_SECOND
 from aytada.providers.offline.images import PillowImages
 from aytada.providers.offline.music import SynthMusic
+from aytada.providers.offline.piper_voice import PiperSpeech, piper_installed
 from aytada.providers.offline.stitch import LocalStitcher
 from aytada.providers.offline.voice import MISSING_ESPEAK, EspeakVoice, espeak_voice
 from aytada.providers.offline.writer import (
@@ -38,11 +40,13 @@ __all__ = [
     "LocalStitcher",
     "OfflineWriter",
     "PillowImages",
+    "PiperSpeech",
     "SynthMusic",
     "espeak_voice",
     "normalize_stage",
     "normalize_style",
     "normalize_trigger",
+    "piper_installed",
     "scene_count",
     "split_seconds",
 ]

