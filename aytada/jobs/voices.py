@@ -1,9 +1,11 @@
 """The voices a project can choose from, their short previews, and saving the choice.
 
 Pages call these (never a provider): the list comes from the voice provider in use (the offline
-espeak-ng voices, or the ElevenLabs account's voices when its key is set), read with a short
-timeout and kept for a few minutes; a preview is a ~3 s sample cached under the media folder,
-so the same voice at the same speed is made once.
+voices: Piper's and espeak-ng's, or the ElevenLabs account's voices when its key is set), read
+with a short timeout and kept for a few minutes; a preview is a ~3 s sample cached under the
+media folder, so the same voice at the same speed is made once. A page never waits for one: a
+sample not made yet is made by a background thread of the app's process while the page polls
+:func:`preview` (a Piper voice takes a second or two to load).
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from aytada.core import media, project_options
 from aytada.core.errors import UserError, ValidationFailed
 from aytada.jobs.providers import provider_config, provider_names
 from aytada.providers.base import ProviderError, VoiceInfo
-from aytada.providers.registry import build_provider
+from aytada.providers.registry import build_provider, offline_engine
 
 PREVIEW_TEXT = "Hi! This is how your ad will sound."  # about 3 s at the normal pace
 LIST_TTL_S = 300.0  # a voice list is read again after five minutes
 ERROR_TTL_S = 60.0  # a provider that failed is asked again after a minute (pages stay quick)
 QUICK_TIMEOUT_S = 15.0  # a page waits at most this long on the provider (per request)
-PROVIDER_LABELS = {"offline": "Offline voices (espeak-ng)", "elevenlabs": "ElevenLabs"}
+PROVIDER_LABELS = {"offline": "Offline voices", "elevenlabs": "ElevenLabs"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def available_voices(*, refresh: bool = False) -> VoiceList:
         result = VoiceList(name, voices)
     if not result.error and not result.voices:
         hint = (
-            "install espeak-ng (apt-get install espeak-ng) or set ELEVENLABS_API_KEY"
+            "install the requirements (Piper) or espeak-ng, or set ELEVENLABS_API_KEY"
             if name == "offline"
             else "add a voice to the ElevenLabs account"
         )
@@ -83,19 +85,63 @@ def available_voices(*, refresh: bool = False) -> VoiceList:
     return result
 
 
+def _engine(provider: str) -> str:
+    """What else decides how a voice id sounds: the offline engine (Piper or espeak-ng: the
+    default voice "" differs) and PIPER_VOICE."""
+    if provider != "offline":
+        return ""
+    config = provider_config()
+    return f"{offline_engine(config)}|{config.value('PIPER_VOICE')}"
+
+
 def preview_path(provider: str, voice_id: str, speed: float) -> Path:
     """Where the preview of (provider, voice, speed) is cached: under this machine's MEDIA_DIR
     even with an S3 store (MEDIA_URL), as the app process that makes a preview plays it."""
-    raw = f"{provider}|{voice_id}|{speed:.2f}|{PREVIEW_TEXT}".encode()
+    raw = f"{provider}|{_engine(provider)}|{voice_id}|{speed:.2f}|{PREVIEW_TEXT}".encode()
     digest = hashlib.sha1(raw).hexdigest()[:16]
     suffix = ".wav" if provider == "offline" else ".mp3"
     return media.media_root() / "previews" / f"{provider}-{digest}{suffix}"
 
 
-def voice_preview(voice_id: str, speed: float = project_options.SPEED_DEFAULT) -> Path:
-    """A ~3 s sample of ``voice_id`` ("" = the default voice) at ``speed``: cached, else made
-    now (espeak-ng: well under a second; ElevenLabs: one request of at most
-    :data:`QUICK_TIMEOUT_S`). Raises :class:`UserError` with a readable message."""
+@dataclass(frozen=True)
+class Preview:
+    """A voice sample: its file once made; until then ``making``; or why it failed."""
+
+    path: Path | None = None
+    error: str = ""
+
+    @property
+    def making(self) -> bool:
+        return self.path is None and not self.error
+
+
+_making: set[Path] = set()  # previews a background thread is making now
+_failed: dict[Path, str] = {}  # why a preview could not be made (until it is asked for again)
+
+
+def _make_preview(out: Path, voice_id: str, speed: float) -> None:
+    """The background thread: say the sample into ``out``; a failure is kept for the page."""
+    error = ""
+    try:
+        _voice_provider().speak(PREVIEW_TEXT, out, voice=voice_id, speed=speed)
+    except ProviderError as exc:
+        error = f"The preview could not be made: {exc}"
+    except Exception as exc:  # noqa: BLE001 - a thread's error would otherwise vanish
+        error = f"The preview could not be made: {type(exc).__name__}: {exc}"
+    with _lock:
+        _making.discard(out)
+        if error:
+            _failed[out] = error
+
+
+def preview(
+    voice_id: str, speed: float = project_options.SPEED_DEFAULT, *, again: bool = False
+) -> Preview:
+    """The ~3 s sample of ``voice_id`` ("" = the default voice) at ``speed``: its file when it
+    is cached, else :attr:`Preview.making` while a background thread makes it (started by this
+    call when none is), or the reason it failed. ``again`` (a click) forgets a failure and
+    tries again. Raises :class:`UserError` when the voices cannot be listed or the voice is not
+    one of them."""
     clean = project_options.validate_voice_options({"speed": speed})
     listed = available_voices()
     if listed.error:
@@ -104,13 +150,21 @@ def voice_preview(voice_id: str, speed: float = project_options.SPEED_DEFAULT) -
         raise ValidationFailed({"voice": "Choose one of the listed voices."})
     out = preview_path(listed.provider, voice_id, clean["speed"])
     if out.is_file() and out.stat().st_size > 0:
-        return out
+        return Preview(out)
+    with _lock:
+        if again:
+            _failed.pop(out, None)
+        if out in _failed:
+            return Preview(error=_failed[out])
+        if out in _making:
+            return Preview()
+        _making.add(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        _voice_provider().speak(PREVIEW_TEXT, out, voice=voice_id, speed=clean["speed"])
-    except ProviderError as exc:
-        raise UserError(f"The preview could not be made: {exc}") from None
-    return out
+    threading.Thread(
+        target=_make_preview, args=(out, voice_id, clean["speed"]), daemon=True,
+        name=f"voice-preview-{out.stem}",
+    ).start()  # fmt: skip
+    return Preview()
 
 
 def save_voice_choice(

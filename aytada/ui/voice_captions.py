@@ -62,18 +62,40 @@ def _save_captions(studio: Any) -> None:
             st.session_state[_key(studio, f"cap-{name}")] = getattr(stored, name)
 
 
+def _remember_preview(project_id: int, voice: str, speed: float, made: Any) -> None:
+    """Keep the project's asked-for preview: (voice, speed, its file or "" while it is made);
+    a failure is flashed and forgotten."""
+    previews = dict(st.session_state.get(_PREVIEW) or {})
+    if isinstance(made, UserError) or made.error:
+        w.flash("error", str(made) if isinstance(made, UserError) else made.error)
+        previews.pop(project_id, None)
+    else:
+        previews[project_id] = (voice, speed, str(made.path or ""))
+    st.session_state[_PREVIEW] = previews
+
+
 def _make_preview(studio: Any) -> None:
     voice = st.session_state.get(_key(studio, "voice")) or ""
     speed = float(st.session_state.get(_key(studio, "speed")) or po.SPEED_DEFAULT)
-    previews = dict(st.session_state.get(_PREVIEW) or {})
     try:
-        path = voices.voice_preview(voice, speed)
+        made: Any = voices.preview(voice, speed, again=True)
     except UserError as exc:
-        w.flash("error", str(exc))
-        previews.pop(studio.project.id, None)
-    else:
-        previews[studio.project.id] = (voice, speed, str(path))
-    st.session_state[_PREVIEW] = previews
+        made = exc
+    _remember_preview(studio.project.id, voice, speed, made)
+
+
+@st.fragment(run_every=1)
+def _preview_pending(project_id: int, voice: str, speed: float) -> None:
+    """While a preview is being made (in the background): a note, and the whole page again
+    once it is ready (it then plays) or has failed (the reason is shown)."""
+    try:
+        made: Any = voices.preview(voice, speed)
+    except UserError as exc:
+        made = exc
+    if isinstance(made, UserError) or not made.making:
+        _remember_preview(project_id, voice, speed, made)
+        st.rerun(scope="app")
+    st.caption("Making the preview…")
 
 
 # --------------------------------------------------------------------------- drawing
@@ -132,7 +154,10 @@ def _preview(studio: Any) -> None:
     if voice == (st.session_state.get(_key(studio, "voice")) or "") and speed == float(
         st.session_state.get(_key(studio, "speed")) or po.SPEED_DEFAULT
     ):
-        st.audio(path, autoplay=True)
+        if path:
+            st.audio(path, autoplay=True)
+        else:
+            _preview_pending(studio.project.id, voice, speed)
 
 
 def voice_music_panel(studio: Any) -> None:
