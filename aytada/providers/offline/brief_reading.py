@@ -245,6 +245,13 @@ _OFFER_RE = re.compile(
     r"|\b\d+\s?(?:percent|off)\b|\boff (?:your|the|first)\b|\bdiscount\w*\b|\btrials?\b",
     re.IGNORECASE,
 )
+# A goal written for the team, not the viewer ("Drive cold traffic", "increase sign-ups").
+_INTERNAL_GOAL = re.compile(
+    r"\b(drive|increase|grow|boost|generate|reach|retarget\w*|acquire|convert|kpi|roas|ctr"
+    r"|traffic|conversions?|leads?|awareness|sign-?ups|signups|revenue|sales|installs"
+    r"|cold audiences?)\b",
+    re.IGNORECASE,
+)
 _CODE_RE = re.compile(
     r"\b(?:code|coupon|promo)\s*:?\s*([A-Z0-9][A-Z0-9-]{2,})\b|\b([A-Z]{3,}\d{1,4})\b"
 )
@@ -356,6 +363,11 @@ def read_goals(goals: str, *other: str) -> Goals:
     found = Goals()
     for clause in goal_clauses(goals):
         sentence = as_sentence(clause)
+        if _INTERNAL_GOAL.search(clause):  # "Drive cold traffic … at 20% off": not for viewers
+            phrase = offer_text(clause)[0]
+            if phrase:
+                found.offers.append(as_sentence(phrase))
+            continue
         if _PROOF_RE.search(clause) and not _OFFER_RE.search(clause):
             found.proof.append(sentence)
         elif _AUTHORITY_RE.search(clause) and not _OFFER_RE.search(clause):

@@ -484,9 +484,25 @@ def split_seconds(length_s: int, weights: Sequence[float]) -> list[int]:
     return seconds
 
 
+def spoken_words(text: str) -> int:
+    """How many words ``text`` takes to say: an address, a handle or a number is said in parts
+    ("lumi dot shop slash glow", "plus four four, two zero, …"), each counted."""
+    count = 0
+    for token in text.split():
+        digits = sum(c.isdigit() for c in token)
+        parts = [p for p in re.split(r"[./@:_-]+", token) if p]
+        if digits >= 4 and re.fullmatch(r"[+\d()./-]+[.,;!?]?", token):
+            count += max(1, digits // 2)  # a phone or a long number, said in groups
+        elif len(parts) > 1 and re.search(r"[./@]", token.rstrip(".,;!?")):
+            count += 2 * len(parts) - 1  # "lumi dot shop slash glow"
+        else:
+            count += 2 if "%" in token else 1  # "twenty percent"
+    return count
+
+
 def _spoken_seconds(text: str) -> int:
     """Whole seconds needed to say ``text`` at the budgeted pace (at least a scene's minimum)."""
-    return max(MIN_SCENE_SECONDS, math.ceil(_words(text) / WORDS_PER_SECOND))
+    return max(MIN_SCENE_SECONDS, math.ceil(spoken_words(text) / WORDS_PER_SECOND))
 
 
 def timed_seconds(length_s: int, texts: Sequence[str], *, end_card: bool = True) -> list[int]:
@@ -1165,6 +1181,8 @@ class OfflineWriter:
             first = description[0]
             if re.match(r"(An?|The) ", first):
                 first = f"{campaign.named} is {_lower_first(first, names)}"
+            elif not any(name.lower() in first.lower() for name in names):
+                first = f"{campaign.named}: {_lower_first(first, names)}"
             messaging.append(as_sentence(first))
             messaging.extend(s for s in description[1:3] if not offer_text(s)[0])
         tone = _clean(brief.tone_of_voice).rstrip(".")
