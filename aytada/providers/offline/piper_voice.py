@@ -14,6 +14,7 @@ engine. Piper gives phoneme alignments (the model is patched in memory to expose
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib.util
 import json
@@ -158,24 +159,39 @@ def _checked(data: bytes, expected: str, path: Path) -> bytes:
     return data
 
 
-def _with_alignments(model: bytes) -> bytes:
-    """The model with its phoneme durations exposed (word timings), patched in memory; the
-    model unchanged when the ``onnx`` package is missing or the model cannot be patched."""
+def _write_for_alignments(checked: list[bytes], out: Path) -> None:
+    """Write the model (``checked`` holds its bytes, emptied here so that no more than two
+    copies live at once) to ``out`` with its phoneme durations exposed (word timings), or
+    unchanged when the ``onnx`` package is missing or the model cannot be patched."""
     try:
         import onnx
         from piper.patch_voice_with_alignment import add_alignment_output
-    except ImportError:
-        return model
-    try:
-        graph = onnx.load_from_string(model)
+
+        graph = onnx.load_from_string(checked[0])
         add_alignment_output(graph)  # ValueError: no such tensor, or already exposed
-    except Exception:  # noqa: BLE001 - a model onnx cannot read: onnxruntime says why next
-        return model
-    return bytes(graph.SerializeToString())
+    except Exception:  # noqa: BLE001 - onnx missing, or a model onnx cannot read (said next)
+        out.write_bytes(checked.pop())
+        return
+    checked.clear()
+    _give_back_memory()
+    out.write_bytes(graph.SerializeToString())
+
+
+def _give_back_memory() -> None:
+    """Return the freed copies of the model to the system (glibc keeps them otherwise)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _load(voice: _Voice) -> Any:
-    """A ``piper.PiperVoice`` from the verified bytes of ``voice``'s files."""
+    """A ``piper.PiperVoice`` from the verified bytes of ``voice``'s files.
+
+    The checked bytes are what is loaded (through a private temporary copy, patched for
+    alignments): a file changed after its check is never the voice. Loading from a file and
+    not from bytes keeps ~65 MB less (onnxruntime holds no second copy of the weights); memory
+    patterns off keep ~20 MB less at the same speed (measured here)."""
     try:
         import onnxruntime
         from piper import PiperConfig, PiperVoice
@@ -190,13 +206,23 @@ def _load(voice: _Voice) -> Any:
     except (ValueError, KeyError, TypeError) as exc:
         problem = f"{voice.config.name} is not a Piper voice configuration: {exc!r}"
         raise ProviderError(problem) from None
-    try:
-        session = onnxruntime.InferenceSession(
-            _with_alignments(model), providers=["CPUExecutionProvider"]
-        )
-    except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ProviderError(f"{voice.model.name} is not a Piper voice model: {first}") from None
+    options = onnxruntime.SessionOptions()
+    options.enable_mem_pattern = False
+    with tempfile.TemporaryDirectory(prefix="aytada-piper-") as tmp:
+        copy = Path(tmp) / "voice.onnx"
+        checked = [model]
+        del model
+        _write_for_alignments(checked, copy)
+        _give_back_memory()
+        try:
+            session = onnxruntime.InferenceSession(
+                str(copy), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors
+            said = str(exc).strip()
+            first = said.splitlines()[0] if said else type(exc).__name__
+            raise ProviderError(f"{voice.model.name} is not a Piper voice model: {first}") from None
+    _give_back_memory()
     return PiperVoice(session=session, config=config)
 
 
