@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/render.py [--out DIR] [--seconds 30]
 
-Builds 6 Pillow stills, renders 6 captioned zoom/pan segments, speaks and fits the voiceover,
-synthesizes music and stitches (video stream-copied). Prints each phase's wall time, the total
-as a fraction of the video length (target ≤ 0.5× on 2 cores) and the peak RSS of the largest
-ffmpeg/espeak child and of this Python process (target ≤ 400 MB).
+Builds 6 Pillow stills (drawn as the clip step draws them: each scene's layout, the product
+name, brand and colours, a product photo (a bottle on white) and a logo, the call to action and
+a destination on the end card; ``--no-photo``: the typographic stills), renders 6 captioned
+zoom/pan segments, speaks and fits the voiceover, synthesizes music and stitches (video
+stream-copied). Prints each phase's wall time, the total as a fraction of the video length
+(target ≤ 0.5× on 2 cores) and the peak RSS of the largest ffmpeg/espeak child and of this
+Python process (target ≤ 400 MB).
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aytada.providers import ffmpeg as ff  # noqa: E402
-from aytada.providers.base import ImageRequest, SegmentRequest  # noqa: E402
+from aytada.providers.base import SegmentRequest  # noqa: E402
 from aytada.providers.registry import ProviderConfig, build_providers  # noqa: E402
+from bench.stills import bottle_photo, dark_logo, scene_request  # noqa: E402
 from tests.providers.briefs import GLOWCO  # noqa: E402
 
 WIDTH, HEIGHT = 1080, 1920
@@ -57,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=1,
         help="segments rendered at once, like that many RQ workers (default 1: one after another)",
     )  # fmt: skip
+    parser.add_argument("--no-photo", action="store_true", help="stills without a product photo")
     args = parser.parse_args(argv)
 
     workdir = args.out or Path(tempfile.mkdtemp(prefix="aytada-bench-"))
@@ -75,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     offline = build_providers(ProviderConfig())  # no API keys: every capability offline
     writer = offline.text
     idea = writer.ideas(BRIEF, count=3, length_s=length)[0]
-    scenes = writer.scenes(BRIEF, writer.script(BRIEF, idea, length_s=length), length_s=length)
+    script = writer.script(BRIEF, idea, length_s=length)
+    scenes = writer.scenes(BRIEF, script, length_s=length)
     print(f"ffmpeg {ff.ffmpeg_exe()}")
     print(f"x264: {' '.join(ff.VIDEO_ENCODE_ARGS)}")
     print(f"{len(scenes)} scenes, {length} s, {WIDTH}×{HEIGHT}, cores: {os.cpu_count()}")
@@ -84,9 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     cpu_start = _cpu_seconds()
 
     images, clips, voice = offline.image, offline.clip, offline.voice
+    photo = "" if args.no_photo else str(bottle_photo(workdir / "bottle.jpg"))
+    logo = str(dark_logo(workdir / "logo.png"))
+    cta = script.call_to_action.split(". ")[0].rstrip(".!")
     stills = phase("stills (Pillow)", lambda: [
-        images.image(ImageRequest(prompt=s.visual, width=WIDTH, height=HEIGHT,
-                                  colors=BRIEF.brand_colors, seed=s.index),
+        images.image(scene_request(BRIEF, s, len(scenes), WIDTH, HEIGHT, photo, logo, cta),
                      workdir / f"still{s.index}.png")
         for s in scenes
     ])  # fmt: skip
