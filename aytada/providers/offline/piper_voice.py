@@ -8,8 +8,8 @@ is an error, never another voice.
 
 :class:`PiperSpeech` is the offline voice provider when Piper is installed (the registry's
 rule): it lists the Piper voices first and espeak-ng's after them, and says each id with its
-engine. Piper gives phoneme alignments (the model is patched in memory to expose them, with the
-``onnx`` package), from which :attr:`AudioResult.words` is derived.
+engine. Piper gives phoneme alignments (the model is patched to expose them, with the ``onnx``
+package, in a private temporary copy), from which :attr:`AudioResult.words` is derived.
 """
 
 from __future__ import annotations
@@ -38,9 +38,6 @@ from aytada.providers.offline.voice import (
     write_voice,
 )
 
-#: the setting naming a user's own Piper voice: a path to its ``.onnx`` (the ``.onnx.json``
-#: beside it); it becomes the default offline voice
-PIPER_VOICE_ENV = "PIPER_VOICE"
 SENTENCE_PAUSE_S = 0.15  # silence between the sentences of one line (Piper adds none)
 HEADROOM = 0.89  # the peak of each sentence, as a fraction of full scale (-1 dBFS)
 #: The share of a line's length that Piper's length scale does not stretch (each phoneme lasts
@@ -322,6 +319,10 @@ def word_timings(
 class PiperSpeech:
     """Piper speech as a 48 kHz mono WAV, with word timings; espeak-ng's voices besides.
 
+    ``own_voice``: the ``PIPER_VOICE`` setting, a path to the user's own ``.onnx`` (its
+    ``.onnx.json`` beside it), listed first and the default; checked when the voices are
+    listed or a line is said (a missing file is a :class:`ProviderError` then).
+
     ``voice``: a Piper voice id (:meth:`voices`), or an espeak-ng voice or alias (said by
     espeak-ng, as :class:`EspeakVoice` would); "" or an id neither knows: the default Piper
     voice (``PIPER_VOICE`` when set, else the first packaged one).
@@ -423,8 +424,12 @@ class PiperSpeech:
             at += len(chunk.audio_int16_array)
         if not frames:
             return AudioResult(path=write_voice(None, out, seconds=0.5))
-        aligned = all(chunk.phoneme_alignments for chunk in chunks)
-        words = word_timings(text, phonemes, engine.phonemize) if aligned else ()
+        words: tuple[WordTiming, ...] = ()
+        if all(chunk.phoneme_alignments for chunk in chunks):
+            try:
+                words = word_timings(text, phonemes, engine.phonemize)
+            except Exception:  # noqa: BLE001 - timings are a bonus: captions can do without
+                words = ()
         with tempfile.TemporaryDirectory(prefix="aytada-piper-") as tmp:
             raw = Path(tmp) / "raw.wav"
             with wave.open(str(raw), "wb") as handle:
