@@ -365,6 +365,10 @@ DRAFT_FROM = (
     "industry",
     "creative_style",
     "awareness_stage",
+    # what is already typed: the draft keeps its facts and sharpens around them
+    "audience",
+    "messaging",
+    "goals",
 )
 DRAFT_NEEDS = ("product_name", "product_description")
 

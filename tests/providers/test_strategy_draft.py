@@ -79,7 +79,7 @@ def test_offline_draft_keeps_what_the_user_typed() -> None:
     )
     draft = OfflineWriter().strategy(typed)
     assert draft.audience.startswith("Commuters whose gears slip on hills. They ")
-    assert draft.goals == "Bookings before May."
+    assert draft.goals == "Bookings before May. More people book with Spoke & Chain."
 
 
 def test_offline_draft_is_whole_sentences_and_claims_nothing_unstated() -> None:

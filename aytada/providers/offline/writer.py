@@ -1177,22 +1177,23 @@ class OfflineWriter:
             who = _who(brief) or "People"
             audience.append(_STAGE_AUDIENCE[stage].format(who=who, product=campaign.named))
         messaging = sentences(brief.messaging)
-        if not messaging and description:
+        if description:  # what the product is, in the description's words
             first = description[0]
             if re.match(r"(An?|The) ", first):
                 first = f"{campaign.named} is {_lower_first(first, names)}"
             elif not any(name.lower() in first.lower() for name in names):
                 first = f"{campaign.named}: {_lower_first(first, names)}"
-            messaging.append(as_sentence(first))
-            messaging.extend(s for s in description[1:3] if not offer_text(s)[0])
+            more = [s for s in description[1:3] if not offer_text(s)[0]]
+            for sentence in [as_sentence(first), *([] if messaging else more)]:
+                if not _said(sentence, [_gist(m) for m in messaging]):
+                    messaging.append(sentence)
         tone = _clean(brief.tone_of_voice).rstrip(".")
         if tone and not brief.messaging:
             messaging.append(f"The voice is {_lower_first(tone)}.")
         goals = sentences(brief.goals)
-        if not goals:
-            action = campaign.cta_core
-            action = re.sub(r"\s+(today|now)$", "", action)
-            goals.append(f"More people {_lower_first(action, names)}.")
+        action = re.sub(r"\s+(today|now)$", "", campaign.cta_core)
+        goals.append(f"More people {_lower_first(action, names)}.")  # the action that counts
+        if not brief.goals:
             offer = offer_text(brief.product_description)[0]
             if offer:
                 goals.append(as_sentence(f"The offer: {offer}"))
