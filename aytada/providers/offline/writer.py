@@ -38,6 +38,7 @@ from aytada.providers.base import (
     split_layout,
 )
 from aytada.providers.offline.brief_reading import (
+    DEFAULT_CTA,
     Goals,
     Trait,
     audience_traits,
@@ -1191,7 +1192,11 @@ class OfflineWriter:
         if tone and not brief.messaging:
             messaging.append(f"The voice is {_lower_first(tone)}.")
         goals = sentences(brief.goals)
-        action = re.sub(r"\s+(today|now)$", "", campaign.cta_core)
+        core = campaign.cta_core
+        if offer_text(brief.goals)[0]:  # "claim 15% off your first order" is not an action
+            core = DEFAULT_CTA.get(campaign.business, DEFAULT_CTA["generic"])[0]
+            core = core.format(product=campaign.named, brand=campaign.brand)
+        action = re.sub(r"\s+(today|now)$", "", core)
         goals.append(f"More people {_lower_first(action, names)}.")  # the action that counts
         if not brief.goals:
             offer = offer_text(brief.product_description)[0]
