@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +47,11 @@ REQUIRED = ("name", "product_name", "product_description", "audience", "messagin
 UPLOADS = {"logo": "logo", "product_photo": "product photo"}  # field → how people name it
 UPLOAD_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# A picture's size is read from its header before anything decodes it: a 20 KB PNG can say
+# 13000×13000 (a decompression bomb). Accepted pictures are stored at a working size, so a
+# render's memory never depends on what was uploaded.
+UPLOAD_MAX_PIXELS = 40_000_000
+UPLOAD_WORKING_SIDE = 2048
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # The strategy inputs chosen from a list: field → the allowed values. `creative_style` and
 # `awareness_stage` always have a value; the others may be left empty ("").
@@ -172,11 +178,45 @@ def check_upload(name: str, mime_type: str, data: bytes) -> str:
     if not data:
         raise ValidationFailed({"upload": f"{name}: the file is empty."})
     try:
+        with warnings.catch_warnings():  # Pillow warns of a bomb: the message below says it
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:  # reads the header only
+                width, height = img.size
+    except Image.DecompressionBombError:
+        width, height = 1 << 16, 1 << 16  # beyond Pillow's own limit: too large
+    except Exception:  # noqa: BLE001 - any decoder error means "not an image"
+        raise ValidationFailed({"upload": f"{name}: the file is not a readable image."}) from None
+    if width * height > UPLOAD_MAX_PIXELS:
+        size = f"{width}×{height} pixels" if width < 1 << 16 else "too many pixels"
+        raise ValidationFailed(
+            {"upload": f"{name}: the picture is too large ({size}); at most "
+                       f"{UPLOAD_MAX_PIXELS // 1_000_000} megapixels, e.g. 8000×5000."}
+        )  # fmt: skip
+    try:
         with Image.open(io.BytesIO(data)) as img:
             img.verify()
     except Exception:  # noqa: BLE001 - any decoder error means "not an image"
         raise ValidationFailed({"upload": f"{name}: the file is not a readable image."}) from None
     return UPLOAD_TYPES[mime_type]
+
+
+def working_copy(data: bytes, suffix: str) -> bytes:
+    """The upload at a working size: its longer side at most :data:`UPLOAD_WORKING_SIDE`, in its
+    own format (transparency kept); a picture already that small is kept byte for byte."""
+    with Image.open(io.BytesIO(data)) as img:
+        if max(img.size) <= UPLOAD_WORKING_SIDE:
+            return data
+        img.load()
+        small = img.copy()
+    small.thumbnail((UPLOAD_WORKING_SIDE, UPLOAD_WORKING_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if suffix == ".jpg":
+        small.convert("RGB").save(out, "JPEG", quality=92)
+    elif suffix == ".webp":
+        small.save(out, "WEBP", quality=92)
+    else:
+        small.save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 def _store_upload(workspace_id: int, campaign_id: int, role: str, upload: tuple) -> str:
@@ -187,7 +227,7 @@ def _store_upload(workspace_id: int, campaign_id: int, role: str, upload: tuple)
     folder = media.media_root() / f"ws{workspace_id}" / f"campaign{campaign_id}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{role}-{uuid.uuid4().hex[:8]}{suffix}"
-    path.write_bytes(data)
+    path.write_bytes(working_copy(data, suffix))
     media.publish([path])  # an S3 store gets it now (the local folder has it already)
     return media.relative(path)  # relative to MEDIA_DIR: workers elsewhere resolve it too
 
