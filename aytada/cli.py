@@ -379,6 +379,17 @@ def _ledger_rows(text: str) -> int:
     return _whole_number(text, "--last", 0, MAX_LEDGER_ROWS)
 
 
+def _worker_count(text: str) -> int:
+    """``--workers``: a whole number from 1 to 32."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"workers must be a whole number, not {text!r}") from None
+    if not 1 <= value <= 32:
+        raise argparse.ArgumentTypeError(f"workers must be between 1 and 32, not {text!r}")
+    return value
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -1050,9 +1061,9 @@ script → scenes → render for a video, picking the first idea; copy & image �
 banner or flyer; the jingle). Prints `project N` at once. Without --wait the pipeline runs on in
 a background process (log under AYTADA_DATA_DIR/logs) and the command returns; follow it with
 `aytada project show N`. With --wait it runs in the foreground, shows progress on stderr, prints
-the output file path(s) on stdout and exits 0 when the project completed, 1 when it failed (the
-error is printed) or is still running at --timeout. Needs a running worker (`aytada up` or
-`aytada worker`).
+the output file path(s) on stdout (a video: the MP4, then its .srt and .vtt subtitles) and exits
+0 when the project completed, 1 when it failed (the error is printed) or is still running at
+--timeout. Needs a running worker (`aytada up` or `aytada worker`).
 """
 
 
@@ -1071,7 +1082,8 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="migrate, start Redis (embedded), workers, reconciler, UI")
     up.add_argument("--port", type=int, default=8501)
     up.add_argument("--address", default="127.0.0.1")
-    up.add_argument("--workers", type=int, default=0, help="default: AYTADA_WORKERS (2)")
+    up.add_argument("--workers", type=_worker_count, default=0,
+                    help="default: AYTADA_WORKERS (2)")  # fmt: skip
     up.set_defaults(func=cmd_up)
 
     w = sub.add_parser("worker", help="run one RQ worker")
@@ -1190,7 +1202,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.set_defaults(func=cmd_project)
 
     d = sub.add_parser("demo", help="make a 30 s 9:16 video ad end to end")
-    d.add_argument("--workers", type=int, default=2)
+    d.add_argument("--workers", type=_worker_count, default=2)
     d.add_argument("--timeout", type=_seconds, default=900)
     d.set_defaults(func=cmd_demo)
 
@@ -1217,6 +1229,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `aytada credits show | head`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout
+        return 141
     except Exception as exc:
         message = _user_message(exc)
         if message is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from aytada.cli import CAMPAIGN_KEYS
+from aytada.cli import CAMPAIGN_KEYS, main
 from aytada.core import campaigns, media, projects, workspaces
 from aytada.core.workspaces import default_workspace_id
 from aytada.providers import ffmpeg
@@ -66,6 +66,26 @@ def test_credits_show_and_add(app_env):
     assert out.returncode == 0 and "balance 1250" in out.stdout
     out = aytada(app_env, "credits", "add", "0")
     assert out.returncode == 2 and "positive" in out.stderr
+
+
+def test_a_closed_pipe_ends_the_command_quietly(app_env):
+    """`aytada credits show | head -0`: the reader went away; no traceback, exit 141."""
+    full = {**os.environ, **app_env, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "aytada", "credits", "show"], env=full,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL)  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command has printed anything
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+@pytest.mark.parametrize("count", ["-3", "0", "33", "two"])
+def test_up_refuses_a_worker_count_it_cannot_start(count):
+    with pytest.raises(SystemExit) as exit_:
+        main(["up", "--workers", count])
+    assert exit_.value.code == 2
 
 
 def test_migrate_is_idempotent(app_env):
