@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -98,6 +99,16 @@ def current() -> Access | None:
                 sign_out=False,
             )
             return None
+        where = not_from_this_machine(_request_headers())
+        if where:
+            _refused(
+                f"Sign-in is not configured, and this request did not come from this machine "
+                f"({where}): local mode opens the workspace to this machine only. Add an "
+                "`[auth]` table to `.streamlit/secrets.toml` (README, Teams) to let a team in "
+                "through a proxy or another address.",
+                sign_out=False,
+            )
+            return None
         return teams.local_access()
     user = st.user
     if not user.is_logged_in:
@@ -134,6 +145,34 @@ def current() -> Access | None:
             f"{email}`. Then reload this page."
         )
     return access
+
+
+_FORWARDING = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip", "via")
+
+
+def not_from_this_machine(headers: Mapping[str, str]) -> str:
+    """Why a request did not come from a browser on this machine ("" when it did): a proxy's
+    forwarding headers, or a Host other than a loopback name (a port forward or a reverse
+    proxy passing the public name). A request with no headers at all (a script run, a test
+    harness) has no browser behind it and is not refused here."""
+    lowered = {str(k).lower(): str(v) for k, v in headers.items()}
+    for name in _FORWARDING:
+        if lowered.get(name, "").strip():
+            return f"it came through a proxy: {name} header"
+    host = lowered.get("host", "").strip()
+    if not host:
+        return ""
+    name = host[1 : host.find("]")] if host.startswith("[") else host.rsplit(":", 1)[0]
+    if name.lower().rstrip(".") not in LOOPBACK:
+        return f"it was addressed to {host}"
+    return ""
+
+
+def _request_headers() -> Mapping[str, str]:
+    try:
+        return dict(st.context.headers)
+    except Exception:  # noqa: BLE001 - no request behind this run (a script run, a test)
+        return {}
 
 
 def _sign_in_screen() -> None:

@@ -245,3 +245,36 @@ def test_an_owner_deletes_the_workspace_from_its_page_after_typing_its_name(sign
     assert "The workspace “Acme” was deleted." in at.success[0].value
     assert "Signed in as ann@acme.com · member" in texts(at)  # now in Beta, her other one
     assert teams.access_for("bob@acme.com") is None
+
+
+@pytest.mark.parametrize(
+    "headers, refused",
+    [
+        ({"Host": "127.0.0.1:8501"}, ""),
+        ({"Host": "localhost:8501", "User-Agent": "x"}, ""),
+        ({"Host": "[::1]:8501"}, ""),
+        ({}, ""),  # no browser behind the run
+        ({"Host": "203.0.113.9:9000"}, "addressed to 203.0.113.9:9000"),
+        ({"host": "studio.example.com"}, "addressed to studio.example.com"),
+        ({"Host": "127.0.0.1:8501", "X-Forwarded-For": "198.51.100.4"}, "x-forwarded-for"),
+        ({"Host": "localhost", "Forwarded": "for=198.51.100.4"}, "forwarded header"),
+        ({"Host": "localhost", "X-Real-IP": "198.51.100.4"}, "x-real-ip"),
+    ],
+)
+def test_local_mode_knows_a_request_that_did_not_come_from_this_machine(headers, refused):
+    from aytada.ui.access import not_from_this_machine
+
+    why = not_from_this_machine(headers)
+    assert (refused in why) if refused else why == "", why
+
+
+def test_without_sign_in_a_proxied_request_sees_only_the_refusal(ws, ui_env, monkeypatch):
+    from aytada.ui import access
+
+    make_campaign(ws, name="Local launch")
+    monkeypatch.setattr(access, "_request_headers", lambda: {"Host": "studio.example.com"})
+    at = AppTest.from_file(str(HOME), default_timeout=30)
+    at.switch_page(w.CAMPAIGNS)
+    at.run()
+    assert "this request did not come from this machine" in at.error[0].value
+    assert "Local launch" not in texts(at) and not at.metric
