@@ -131,13 +131,17 @@ def _clean_stale(pid_file: Path) -> None:
 
 def _port_in_use(address: str, port: int) -> str | None:
     """A readable reason when `address:port` cannot be listened on (None when it is free)."""
+    import errno
     import socket
 
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET  # "::1" is IPv6
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((address, port))
         except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:  # not a port someone holds: say what it is
+                return f"cannot listen on {address} port {port}: {exc.strerror or exc}"
             holder = _port_holder(port)
             who = f" by PID {holder[0]} ({holder[1][:80]})" if holder else ""
             return f"Port {port} on {address} is in use{who}: {exc.strerror or exc}"

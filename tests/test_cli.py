@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -828,3 +829,17 @@ def test_up_refuses_an_address_others_reach_while_sign_in_is_not_configured(
     assert main(["up", "--address", "0.0.0.0", "--port", "1"]) == 2
     err = capsys.readouterr().err
     assert "--address 0.0.0.0 lets other machines in, and sign-in is not configured" in err
+
+
+def test_up_checks_the_port_on_the_address_it_was_given():
+    """IPv6 loopback is checked as IPv6 (it was tried as IPv4: "Port … in use"); an address
+    this machine does not have is said as such, not as a busy port."""
+    from aytada.cli import _port_in_use
+
+    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as held:
+        held.bind(("::1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        assert "is in use" in (_port_in_use("::1", port) or "")
+    assert _port_in_use("::1", port) is None
+    assert "cannot listen on 192.0.2.1" in (_port_in_use("192.0.2.1", port) or "")
