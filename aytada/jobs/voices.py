@@ -69,7 +69,8 @@ def available_voices(*, refresh: bool = False) -> VoiceList:
     try:
         voices = list(_voice_provider().voices())
     except ProviderError as exc:
-        label = PROVIDER_LABELS.get(name, name)
+        label = PROVIDER_LABELS.get(name, name).removesuffix(" voices")
+        label = label.lower() if name == "offline" else label
         result = VoiceList(name, [], f"The {label} voices could not be read: {exc}")
     else:
         result = VoiceList(name, voices)

@@ -153,7 +153,15 @@ def test_the_registry_picks_piper_by_default_and_espeak_when_asked() -> None:
     assert type(voice({"voice": "offline"})).__name__ == "PiperSpeech"
     assert type(voice({"voice": "piper"})).__name__ == "PiperSpeech"
     assert type(voice({"voice": "espeak"})).__name__ == "EspeakVoice"
-    assert voice(PIPER_VOICE="/srv/voices/mine.onnx").own_voice == "/srv/voices/mine.onnx"  # type: ignore[attr-defined]
+    # PIPER_VOICE and PROVIDER_VOICE set like any setting reach the provider
+    from aytada.core.settings import load_settings
+    from aytada.jobs.providers import provider_config
+
+    settings = load_settings({"PIPER_VOICE": "/srv/voices/mine.onnx", "PROVIDER_VOICE": "piper"})
+    built = build_provider(provider_config(settings), "voice")
+    assert type(built).__name__ == "PiperSpeech" and built.own_voice == "/srv/voices/mine.onnx"
+    espeak = load_settings({"PIPER_VOICE": "/srv/voices/mine.onnx", "PROVIDER_VOICE": "espeak"})
+    assert type(build_provider(provider_config(espeak), "voice")).__name__ == "EspeakVoice"
     for engine in ("", "piper", "espeak"):  # one provider name: a chosen voice stays usable
         assert describe(ProviderConfig({}, {"voice": engine} if engine else {}))["voice"] == (
             "offline"
