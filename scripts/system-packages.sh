@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages the tests use: espeak-ng (offline voiceover) and chromium (end-to-end test).
+# System packages the tests use: espeak-ng (offline voiceover), chromium (end-to-end test) and
+# the fonts the stills draw with.
 # Installed with apt-get when missing and we are root; otherwise the tests say what is missing
 # (in CI a missing one fails them).
 set -uo pipefail
@@ -7,6 +8,9 @@ missing=()
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# the icon of a typographic scene still (aytada/providers/offline/icons.py; Apache-2.0)
+[ -e /usr/share/fonts/truetype/material-design-icons-iconfont/MaterialIcons-Regular.ttf ] \
+  || missing+=(fonts-material-design-icons-iconfont)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing system packages: ${missing[*]}" >&2

@@ -212,6 +212,9 @@ def clip_inputs(session: Session, project: Project, scene: int, params: dict) ->
         "height": height,
         "title": project.title,
         "captions": options_of(project).choices.captions.as_dict(),
+        # the still keeps the band where the captions will be burned free (and the product's
+        # centre out of it)
+        "caption_position": options_of(project).choices.captions.position,
     }
 
 
@@ -229,7 +232,7 @@ def clip_run(ctx: StepContext) -> StepResult:
             prompt=f"{visual} — {brief.product_name} by {brief.brand_name}, {aspect} frame".strip(),
             width=w,
             height=h,
-            caption="",
+            caption=scene["caption"],  # set large in a typographic still (no photo)
             title=brief.product_name,
             colors=brief.brand_colors,
             seed=_seed(ctx) + ctx.scene_index,
@@ -237,6 +240,7 @@ def clip_run(ctx: StepContext) -> StepResult:
             call_to_action=ctx.snapshot.get("call_to_action", "") if layout == "end_card" else "",
             brand_name=brief.brand_name,
             destination=brief.destination if layout == "end_card" else "",
+            caption_position=ctx.snapshot.get("caption_position") or "bottom",
             **_uploads(ctx),
         ),
         ctx.workdir / f"scene{ctx.scene_index + 1}.png",

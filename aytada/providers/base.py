@@ -155,6 +155,9 @@ class ImageRequest:
     call_to_action: str = ""  # drawn on the end card
     brand_name: str = ""
     destination: str = ""  # drawn on the end card, under the call to action
+    # where the video's captions will be burned ("top", "middle", "bottom", "off"): a scene
+    # still keeps that band free of text, logos and the product's centre
+    caption_position: str = "bottom"
 
 
 @dataclass(frozen=True)

@@ -86,5 +86,9 @@ def test_the_video_end_card_shows_the_destination(workspace_id, start_worker):
             select(Asset).where(Asset.project_id == pid, Asset.role == "scene_still")
         ).all()
         shown = {(a.meta or {}).get("layout"): drawn_texts(media.resolve(a.path)) for a in stills}
-    assert shown["end_card"] == {"destination": "korabrew.com"}
-    assert all(not texts for layout, texts in shown.items() if layout != "end_card")
+    # every text a still shows is recorded (the end card's call to action, the scenes' lines):
+    # the destination only on the end card
+    assert shown["end_card"]["destination"] == "korabrew.com"
+    assert all(
+        "destination" not in texts for layout, texts in shown.items() if layout != "end_card"
+    )

@@ -116,18 +116,21 @@ def test_every_layout_shows_the_product_and_the_logo(ratio: str, photo: Path, lo
         assert result.image.size == size and result.layout == layout
         assert _share(result.image, MAGENTA) > 0.01, f"{ratio} {layout}: no product pixels"
         assert _share(result.image, GREEN) > 0.0005, f"{ratio} {layout}: no logo"
-        if layout != "detail":  # the card keeps the photo's 3:4 aspect ratio
-            x0, y0, x1, y1 = result.boxes["product"]
-            assert (x1 - x0) / (y1 - y0) == pytest.approx(600 / 800, rel=0.03)
+        # the bottle cut out of its white background (160×630 of the 600×800 photo), whole in
+        # every layout, its aspect ratio kept
+        x0, y0, x1, y1 = result.boxes["product"]
+        assert (x1 - x0) / (y1 - y0) == pytest.approx(160 / 630, rel=0.06)
         images[layout] = result.image
     _assert_look_different(images, 12, ratio)
 
 
-def test_detail_is_a_close_up(photo: Path) -> None:
+def test_detail_is_a_closer_shot_of_the_whole_product(photo: Path) -> None:
     hero = _compose(SIZES["9:16"], "hero", product_photo=str(photo))
     detail = _compose(SIZES["9:16"], "detail", product_photo=str(photo))
-    # the bottle fills much more of the close-up than of the hero shot
-    assert _share(detail.image, MAGENTA) > 2.5 * _share(hero.image, MAGENTA)
+    # the bottle is larger in the detail than in the hero shot, and still whole
+    assert _share(detail.image, MAGENTA) > 1.5 * _share(hero.image, MAGENTA)
+    x0, y0, x1, y1 = detail.boxes["product"]
+    assert x0 > 0 and y0 > 0 and x1 < SIZES["9:16"][0] and y1 < SIZES["9:16"][1]
 
 
 def test_logo_is_small_in_the_corner_and_large_on_the_end_card(photo: Path, logo: Path) -> None:
@@ -136,8 +139,8 @@ def test_logo_is_small_in_the_corner_and_large_on_the_end_card(photo: Path, logo
     end = _compose(size, "end_card", product_photo=str(photo), logo=str(logo))
     corner, big = hero.boxes["logo"], end.boxes["logo"]
     assert corner[0] < size[0] * 0.15 and corner[1] < size[1] * 0.25, "top-left corner"
-    assert (big[2] - big[0]) > 1.8 * (corner[2] - corner[0])
-    assert _share(end.image, GREEN) > 2.5 * _share(hero.image, GREEN)
+    assert (big[2] - big[0]) > 1.3 * (corner[2] - corner[0])
+    assert _share(end.image, GREEN) > 1.6 * _share(hero.image, GREEN)
 
 
 @pytest.mark.parametrize(
@@ -169,12 +172,13 @@ def test_text_stays_in_the_safe_zone(with_photo: bool, photo: Path, logo: Path) 
         result = _compose(size, layout, title=long_name, logo=str(logo),
                           product_photo=str(photo) if with_photo else "",
                           call_to_action="Start your free thirty day trial today")  # fmt: skip
-        for element in ("name", "brand", "cta", "logo", "brand_mark"):
+        for element in ("name", "brand", "cta", "logo", "brand_mark", "line", "kicker",
+                        "destination"):  # fmt: skip
             if element in result.boxes:
                 assert _inside(result.boxes[element], SAFE_ZONE["tall"], size), (layout, element)
 
 
-def test_caption_is_not_drawn_on_the_still(photo: Path) -> None:
+def test_caption_is_not_drawn_on_a_still_with_the_product(photo: Path) -> None:
     for layout in LAYOUTS:
         a = _compose(SIZES["9:16"], layout, product_photo=str(photo), caption="One caption")
         b = _compose(SIZES["9:16"], layout, product_photo=str(photo), caption="Another, longer")
@@ -182,17 +186,21 @@ def test_caption_is_not_drawn_on_the_still(photo: Path) -> None:
 
 
 @pytest.mark.parametrize("ratio", SIZES)
-def test_without_a_photo_the_name_is_the_picture(ratio: str, logo: Path) -> None:
+def test_without_a_photo_the_line_and_the_name_are_the_picture(ratio: str, logo: Path) -> None:
     size = SIZES[ratio]
     images = {}
     for layout in LAYOUTS:
         result = _compose(size, layout, logo=str(logo))
-        other = _compose(size, layout, logo=str(logo), title="Northwind Trail Shoes")
-        box = result.boxes["name"]
+        other = _compose(size, layout, logo=str(logo), title="Northwind Trail Shoes",
+                         caption="Trails feel shorter in these")  # fmt: skip
+        # the scene's line set large (the end card: the name), the product named in every one
+        role = "name" if layout == "end_card" else "line"
+        box = result.boxes[role]
         region_a = result.image.crop(box)
         region_b = other.image.crop(box)
-        assert _mean_difference(region_a, region_b) > 5, f"{layout}: the product name is drawn"
-        assert box[3] - box[1] > size[1] * 0.04, f"{layout}: the name is large"
+        assert _mean_difference(region_a, region_b) > 5, f"{layout}: the {role} is drawn"
+        assert result.text_layers[role].size >= size[1] * 0.04, f"{layout}: the {role} is large"
+        assert "GlowCo Hydrating Serum" in result.texts.values(), f"{layout}: the product named"
         images[layout] = result.image
     _assert_look_different(images, 8, ratio)
 
@@ -205,7 +213,7 @@ def test_wide_and_square_have_their_own_compositions(photo: Path) -> None:
     # 16:9: the product beside the name, not a letterboxed portrait
     product, name = wide.boxes["product"], wide.boxes["name"]
     assert name[2] <= product[0], "the name is left of the product"
-    assert (product[3] - product[1]) > 0.5 * SIZES["16:9"][1]
+    assert (product[3] - product[1]) >= 0.45 * SIZES["16:9"][1]
     for result in (tall, square):
         x0, _, x1, _ = result.boxes["product"]
         assert abs((x0 + x1) / 2 - result.image.width / 2) < 4, "hero: the product is centred"

@@ -1,150 +1,133 @@
 """Offline images: product-first Pillow compositions with the shipped font.
 
-A scene still is one of four layouts (CREATIVE.md, "The product is the hero"):
+A scene still is one of four layouts, by the scene's role (CREATIVE.md, "The product is the
+hero"; the writer tags a visual ``[hero]``, ``[detail]``, …):
 
-* ``hero``: the product photo large, as a card with rounded corners and a soft shadow, on a
-  brand-colour set with depth (wall, floor, a light behind the product);
-* ``detail``: a close-up, the photo cropped around its content and zoomed;
-* ``context``: the product smaller and off-centre among brand-colour shapes, with its name as type;
-* ``end_card``: the logo large, the product, its name and the brand, and the call to action in a
-  button whose text meets WCAG AA contrast (>= 4.5:1, computed); under it, small, the
-  destination (where the ad sends people) when the campaign has one.
+* ``hero``: the product whole, cut out of its photo (:mod:`.cutout`), standing on a
+  brand-colour studio set with a soft contact shadow; at most a fifth of the frame;
+* ``detail``: the same whole product larger (at most ~28 % of the frame) on a closer set
+  with a spotlight disc behind it; the clip step pushes in on it (:data:`MOTION_FOR_LAYOUT`),
+  and the still leaves the margins that keep it whole at the end of the move;
+* ``context``: the product smaller and off-centre among brand-colour shapes, its name as type;
+* ``end_card``: the logo (or the brand), the product, its name, the call to action **once**,
+  in a button whose text is at least 4 % of the frame's height, and under it the destination
+  (where the ad sends people) when the campaign has one.
 
-Without a photo the product name is the picture (a typographic design per layout). The logo, when
-given, sits small in the top-left corner of every other layout. Text stays in the platforms' safe
-zone and above the band where the clip step burns the caption; the scene caption itself is never
-drawn here. 16:9 and 1:1 have their own compositions. With no photo, no title and no logo (a
-banner background), the still is the brand gradient with soft shapes.
+Without a photo the scenes are typographic: the scene's line (its caption) set large — at least
+4 % of the frame's height per line — on brand colours with one icon (:mod:`.icons`), and the
+product's name above it; the end card sets the name large. Never a giant initial letter.
 
-The chosen layout and the product's position are written into the PNG (``aytada:layout``,
-``aytada:focus``), so the clip provider can move the camera towards the product; an end card's
-destination is recorded as a design's words are (``aytada:text:destination``, read by
-:func:`aytada.providers.typography.drawn_texts`).
+A product photo is never upscaled by more than :data:`MAX_UPSCALE` (a small photo stays
+small), never stretched, never cut by the frame. A photo without a plain background (one the
+cut-out refuses) is shown whole as a card with rounded corners.
+
+**Layers.** Every layer (product, logo, name, line, icon, call to action, destination) is placed
+through one :class:`~.still_layout.LayerPlan`: no two overlap, texts and the logo stay in the
+text zone (the platforms' safe zone, clear of the band where the stitch burns the captions for
+the project's caption position) and the product's centre stays out of that band, also at the end
+of the push-in. A still with a broken rule is an error, never saved. **Contrast.** Each text and
+the logo is measured against the pixels actually behind it (their luminance range, before it is
+drawn); white or near-black, whichever reads better, and when even that is under 4.5:1 (WCAG AA)
+a plate goes under it (a light plate under a dark logo on a dark colour).
+
+The PNG carries the layout and the product's position (``aytada:layout``, ``aytada:focus``: the
+clip step's camera heads there) and every text it shows (``aytada:text:<role>``, read by
+:func:`aytada.providers.typography.drawn_texts`; ``line`` is the scene's caption set in a
+typographic still). With no photo, no title, no logo and no layout (a banner background), the
+still is the brand gradient with soft shapes.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import (
     Image,
-    ImageChops,
     ImageColor,
     ImageDraw,
     ImageFilter,
-    ImageFont,
     ImageOps,
     ImageStat,
     PngImagePlugin,
 )
 
 from aytada import standards
-from aytada.providers import ffmpeg as ff
-from aytada.providers.base import (
-    ImageRequest,
-    ProviderError,
-)
+from aytada.providers import textfit
+from aytada.providers.base import ImageRequest, ProviderError
 from aytada.providers.layout import fit_destination, shown_destination
 from aytada.providers.offline.common import _clean, _Dice
+from aytada.providers.offline.cutout import cut_out
+from aytada.providers.offline.icons import draw_icon, icon_for
+from aytada.providers.offline.still_layout import PUSH_IN_ZOOM, IntBox, LayerPlan, overlaps, stack
 
 RGB = tuple[int, int, int]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the frame
-IntBox = tuple[int, int, int, int]
 
 LAYOUTS: tuple[str, ...] = ("hero", "detail", "context", "end_card")
 MOTION_FOR_LAYOUT: dict[str, str] = {
-    "hero": "push_in", "detail": "pan", "context": "push_in", "end_card": "slide_in",
+    "hero": "push_in", "detail": "push_in", "context": "push_in", "end_card": "slide_in",
 }  # fmt: skip
-"""The camera move that suits each layout (the clip provider's default when none is asked)."""
+"""The camera move that suits each layout (the clip provider's default when none is asked):
+a gentle push-in on the whole product, the end card slides in and holds."""
 
 MIN_CONTRAST = 4.5  # WCAG AA, normal text
+_STANDS_OUT = 1.6  # a pill or badge in the accent colour when it is this far from the backdrop
+_AA = MIN_CONTRAST + 0.25  # what a text is drawn for: luminance is measured in 8 bits
+MIN_TEXT = 0.04  # of the frame's height: a typographic line and the call to action, per line
+MAX_UPSCALE = 1.25  # the most a product photo is enlarged (past that its edges show steps)
+PRODUCT_SHARE: dict[str, float] = {"hero": 0.20, "detail": 0.28, "context": 0.13,
+                                   "end_card": 0.16}  # fmt: skip
+"""The most of the frame's area the product's box takes, per layout (about a third at most,
+also at the end of the push-in)."""
+HERO_HEIGHT: dict[str, float] = {"tall": 0.36, "square": 0.42, "wide": 0.5}
+"""The hero's product at most this tall (of the frame's height): the detail is larger."""
+CONTEXT_HEIGHT: dict[str, float] = {"tall": 0.27, "square": 0.34, "wide": 0.4}
+"""In context, the product at most this tall: smaller than the hero."""
 WHITE: RGB = (255, 255, 255)
+BLACK: RGB = (0, 0, 0)
 INK: RGB = (17, 19, 26)  # near-black text
 _DEFAULT_BRAND: RGB = (31, 58, 147)
 
-# Where text and logos may go (fractions of the frame): out of the platforms' UI and above the
-# band where the clip step burns the bottom caption (aytada.standards, shared with the caption
-# renderer and the banner layouts).
+# Where text and logos may go with captions at the bottom (fractions of the frame): the
+# platforms' safe zone above the band where the captions are burned (aytada.standards).
 SAFE_ZONE: dict[str, Box] = {shape: standards.still_text_zone(shape) for shape in standards.SHAPES}
-_CORNER_LOGO: dict[str, Box] = {  # the largest box of the small corner logo
-    "tall": (0.089, 0.155, 0.38, 0.198),
-    "square": (0.06, 0.06, 0.30, 0.12),
-    "wide": (0.05, 0.07, 0.20, 0.145),
-}
-# Element boxes per (layout, shape) with a product photo. Tall text stays left of the 9:16
-# action rail (the safe zone's right edge, 0.87): a centred end card's words are 0.13–0.87.
-_PHOTO_BOXES: dict[tuple[str, str], dict[str, Box]] = {
-    ("hero", "tall"): {"product": (0.10, 0.21, 0.90, 0.69)},
-    ("hero", "square"): {"product": (0.17, 0.14, 0.83, 0.68)},
-    ("hero", "wide"): {"name": (0.05, 0.24, 0.44, 0.60), "product": (0.49, 0.07, 0.95, 0.69)},
-    ("context", "tall"): {"name": (0.09, 0.22, 0.85, 0.37), "product": (0.36, 0.39, 0.90, 0.70)},
-    ("context", "square"): {"name": (0.06, 0.14, 0.94, 0.30), "product": (0.44, 0.33, 0.92, 0.68)},
-    ("context", "wide"): {"product": (0.07, 0.19, 0.38, 0.67), "name": (0.46, 0.20, 0.94, 0.58)},
-    ("end_card", "tall"): {
-        "logo": (0.22, 0.148, 0.78, 0.235), "product": (0.16, 0.25, 0.84, 0.505),
-        "name": (0.13, 0.515, 0.87, 0.585), "brand": (0.13, 0.59, 0.87, 0.615),
-        "cta": (0.13, 0.632, 0.87, 0.70),
-    },
-    ("end_card", "square"): {
-        "product": (0.06, 0.10, 0.50, 0.68), "logo": (0.55, 0.08, 0.94, 0.22),
-        "name": (0.55, 0.25, 0.94, 0.43), "brand": (0.55, 0.44, 0.94, 0.49),
-        "cta": (0.55, 0.54, 0.94, 0.63),
-    },
-    ("end_card", "wide"): {
-        "product": (0.05, 0.08, 0.45, 0.68), "logo": (0.52, 0.08, 0.90, 0.22),
-        "name": (0.52, 0.25, 0.94, 0.41), "brand": (0.52, 0.42, 0.94, 0.47),
-        "cta": (0.52, 0.52, 0.90, 0.63),
-    },
-}  # fmt: skip
-# Element boxes per (layout, shape) for the typographic design (no photo).
-_TYPE_BOXES: dict[tuple[str, str], dict[str, Box]] = {
-    ("hero", "tall"): {"name": (0.074, 0.22, 0.87, 0.62), "brand": (0.074, 0.63, 0.87, 0.67)},
-    ("hero", "square"): {"name": (0.06, 0.15, 0.94, 0.58), "brand": (0.06, 0.60, 0.94, 0.65)},
-    ("hero", "wide"): {"name": (0.05, 0.17, 0.95, 0.56), "brand": (0.05, 0.58, 0.95, 0.64)},
-    ("detail", "tall"): {"name": (0.074, 0.21, 0.80, 0.33)},
-    ("detail", "square"): {"name": (0.06, 0.14, 0.80, 0.30)},
-    ("detail", "wide"): {"name": (0.05, 0.18, 0.55, 0.40)},
-    ("context", "tall"): {"name": (0.074, 0.26, 0.87, 0.50), "brand": (0.074, 0.51, 0.87, 0.55)},
-    ("context", "square"): {"name": (0.06, 0.16, 0.80, 0.46), "brand": (0.06, 0.47, 0.80, 0.52)},
-    ("context", "wide"): {"name": (0.05, 0.18, 0.60, 0.52), "brand": (0.05, 0.53, 0.60, 0.59)},
-    ("end_card", "tall"): {
-        "logo": (0.20, 0.16, 0.80, 0.29), "name": (0.13, 0.31, 0.87, 0.52),
-        "brand": (0.13, 0.53, 0.87, 0.57), "cta": (0.13, 0.60, 0.87, 0.67),
-    },
-    ("end_card", "square"): {
-        "logo": (0.28, 0.06, 0.72, 0.20), "name": (0.08, 0.22, 0.92, 0.46),
-        "brand": (0.08, 0.47, 0.92, 0.52), "cta": (0.18, 0.56, 0.82, 0.65),
-    },
-    ("end_card", "wide"): {
-        "logo": (0.30, 0.07, 0.70, 0.22), "name": (0.08, 0.24, 0.92, 0.44),
-        "brand": (0.08, 0.45, 0.92, 0.50), "cta": (0.32, 0.53, 0.68, 0.63),
-    },
-}  # fmt: skip
-# An end card with a destination: the call to action's box and the line under it, per (photo,
-# shape). Both end inside the text zone (above the caption band); the line is centred under
-# the button, whose centre it shares.
-_END_DESTINATION: dict[tuple[bool, str], dict[str, Box]] = {
-    (True, "tall"): {"cta": (0.13, 0.624, 0.87, 0.674), "destination": (0.13, 0.68, 0.87, 0.70)},
-    (True, "square"): {"destination": (0.55, 0.645, 0.94, 0.68)},
-    (True, "wide"): {"destination": (0.52, 0.645, 0.90, 0.68)},
-    (False, "tall"): {"cta": (0.13, 0.60, 0.87, 0.665), "destination": (0.13, 0.672, 0.87, 0.70)},
-    (False, "square"): {"cta": (0.18, 0.545, 0.82, 0.63), "destination": (0.08, 0.64, 0.92, 0.68)},
-    (False, "wide"): {"cta": (0.32, 0.525, 0.68, 0.615), "destination": (0.08, 0.63, 0.92, 0.68)},
-}  # fmt: skip
+
+frame_shape = standards.frame_shape
+
+
+@dataclass(frozen=True)
+class TextLayer:
+    """A text drawn on a still: its words, the box of its lines, size and colour, and whether
+    a plate went under it."""
+
+    role: str
+    text: str
+    box: IntBox  # the lines' block (what the contrast is measured behind)
+    size: int  # font size, px
+    lines: int
+    color: RGB
+    plate: bool = False
 
 
 @dataclass
 class Composition:
-    """A composed still and where its elements were drawn (pixel boxes), for tests and motion."""
+    """A composed still and where its layers were drawn (pixel boxes), for tests and motion."""
 
     image: Image.Image
     layout: str
     shape: str
-    boxes: dict[str, IntBox] = field(default_factory=dict)
+    boxes: dict[str, IntBox] = field(default_factory=dict)  # every layer, plates included
     focus: tuple[float, float] = (0.5, 0.45)  # the product's centre, fractions of the frame
     colors: dict[str, RGB] = field(default_factory=dict)  # e.g. the CTA's fill and text
-    texts: dict[str, str] = field(default_factory=dict)  # what some boxes say ("destination")
+    texts: dict[str, str] = field(default_factory=dict)  # what each text says, by role
+    text_layers: dict[str, TextLayer] = field(default_factory=dict)
+    marks: dict[str, IntBox] = field(default_factory=dict)  # the logo itself (no plate)
+    problems: list[str] = field(default_factory=list)  # broken layout rules (always empty)
+    cutout: bool = False  # the product was cut out of its photo (else shown as a card)
+    icon: str = ""  # a typographic scene's icon (its Material Icons name)
+    icon_drawn: str = ""  # "font" (the icon font's glyph) or "shape" (drawn without the font)
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,18 +150,18 @@ def _mix(a: RGB, b: RGB, t: float) -> RGB:
     )
 
 
-def _luma(color: RGB) -> float:
+def _luma(color: RGB | tuple[float, ...]) -> float:
     return 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2]
 
 
-def relative_luminance(color: RGB) -> float:
+def _channel(value: float) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(color: RGB | tuple[float, ...]) -> float:
     """WCAG 2 relative luminance of an sRGB colour."""
-
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(v) for v in color[:3])
+    r, g, b = (_channel(v) for v in color[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -186,6 +169,37 @@ def contrast_ratio(a: RGB, b: RGB) -> float:
     """WCAG 2 contrast ratio (1 to 21) between two colours."""
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+def _ratio(y1: float, y2: float) -> float:
+    hi, lo = max(y1, y2), min(y1, y2)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _worst_contrast(color_y: float, low: float, high: float) -> float:
+    """The lowest contrast of a colour of luminance ``color_y`` against any luminance in
+    ``low``..``high``."""
+    if color_y >= high:
+        return _ratio(color_y, high)
+    if color_y <= low:
+        return _ratio(color_y, low)
+    return 1.0
+
+
+_LINEAR_8BIT = [round(255 * _channel(v)) for v in range(256)] * 3
+
+
+def luminance_range(image: Image.Image, box: IntBox) -> tuple[float, float]:
+    """The lowest and highest relative luminance (0..1) of the pixels of ``image`` in ``box``
+    (linearised per channel, weighted as WCAG does; 8-bit)."""
+    crop = image.crop(box).convert("RGB").point(_LINEAR_8BIT)
+    low, high = crop.convert("L", (0.2126, 0.7152, 0.0722, 0)).getextrema()
+    return low / 255, high / 255
+
+
+def _worst(color: RGB, low: float, high: float) -> float:
+    """The lowest contrast of ``color`` against any luminance in ``low``..``high``."""
+    return _worst_contrast(relative_luminance(color), low, high)
 
 
 def _text_on(background: RGB) -> RGB:
@@ -196,9 +210,9 @@ def _text_on(background: RGB) -> RGB:
 def _fill_for_text(fill: RGB, text: RGB, minimum: float = MIN_CONTRAST) -> RGB:
     """``fill`` darkened (under light text) or lightened (under dark text) until ``text`` on it
     reaches ``minimum`` contrast."""
-    target = (0, 0, 0) if _luma(text) > 127 else WHITE
-    for step in range(21):
-        candidate = _mix(fill, target, step / 20)
+    target = BLACK if _luma(text) > 127 else WHITE
+    for step in range(41):
+        candidate = _mix(fill, target, step / 40)
         if contrast_ratio(candidate, text) >= minimum:
             return candidate
     return target
@@ -214,7 +228,7 @@ class _Palette:
     def of(cls, colors: tuple[str, ...]) -> _Palette:
         parsed = [_rgb(c, _DEFAULT_BRAND) for c in colors] or [_DEFAULT_BRAND]
         primary = parsed[0]
-        secondary = parsed[1] if len(parsed) > 1 else _mix(primary, (0, 0, 0), 0.55)
+        secondary = parsed[1] if len(parsed) > 1 else _mix(primary, BLACK, 0.55)
         if len(parsed) > 2:
             accent = parsed[2]
         elif contrast_ratio(primary, secondary) > 1.6:
@@ -226,9 +240,6 @@ class _Palette:
 
 # --------------------------------------------------------------------------------------------
 # the composer
-
-
-frame_shape = standards.frame_shape
 
 
 class PillowImages:
@@ -263,7 +274,6 @@ class PillowImages:
         photo = _load(request.product_photo, "product photo")
         logo = _load(request.logo, "logo")
         title = _clean(request.title)
-        brand = _clean(request.brand_name)
         layout = (request.layout or "").strip().lower()
         if layout and layout not in LAYOUTS:
             known = ", ".join(LAYOUTS)
@@ -271,9 +281,7 @@ class PillowImages:
         if not layout and photo is None and logo is None and not title:
             return _background(width, height, palette, dice)
         layout = layout or dice.pick("layout", LAYOUTS)
-        job = _Job(width, height, frame_shape(width, height), layout, palette, dice, photo, logo,
-                   title, brand, _clean(request.call_to_action),
-                   shown_destination(request.destination))  # fmt: skip
+        job = _Job(request, width, height, layout, palette, dice, photo, logo)
         return job.run()
 
 
@@ -290,368 +298,759 @@ def _load(path: str, what: str) -> Image.Image | None:
     return image
 
 
+@dataclass
+class _Text:
+    """Words fitted for a slot: drawn at ``fitted.size`` with ``pad`` around them."""
+
+    role: str
+    text: str
+    fitted: textfit.FittedText
+    pad_x: int
+    pad_y: int
+
+    @property
+    def width(self) -> int:
+        return self.fitted.width + 2 * self.pad_x
+
+    @property
+    def height(self) -> int:
+        return self.fitted.height + 2 * self.pad_y
+
+
 class _Job:
-    """One still being composed: the frame, the brand and what to show."""
+    """One still being composed: the frame, the brand, what to show and the layer plan."""
 
     def __init__(
-        self, width: int, height: int, shape: str, layout: str, palette: _Palette, dice: _Dice,
-        photo: Image.Image | None, logo: Image.Image | None, title: str, brand: str, cta: str,
-        destination: str = "",
+        self, request: ImageRequest, width: int, height: int, layout: str, palette: _Palette,
+        dice: _Dice, photo: Image.Image | None, logo: Image.Image | None,
     ) -> None:  # fmt: skip
-        self.w, self.h, self.shape, self.layout = width, height, shape, layout
+        self.w, self.h = width, height
+        self.shape, self.layout = frame_shape(width, height), layout
         self.palette, self.dice = palette, dice
         self.photo, self.logo = photo, logo
-        self.title, self.brand = title, brand
-        self.cta = cta or "Learn more"
-        self.destination = destination if layout == "end_card" else ""
-        table = _PHOTO_BOXES if photo is not None else _TYPE_BOXES
-        self.spec = dict(table.get((layout, shape), {}))
-        if self.destination:
-            self.spec.update(_END_DESTINATION[(photo is not None, shape)])
-        self.result = Composition(Image.new("RGB", (width, height)), layout, shape)
+        self.title = _clean(request.title)
+        self.brand = _clean(request.brand_name)
+        self.line = _clean(request.caption) if photo is None else ""
+        self.cta = _clean(request.call_to_action) or "Learn more"
+        self.destination = shown_destination(request.destination) if layout == "end_card" else ""
+        position = (request.caption_position or "bottom").strip().lower()
+        push = PUSH_IN_ZOOM if MOTION_FOR_LAYOUT[layout] == "push_in" else 1.0
+        self.plan = LayerPlan(width, height, position, push=push)
+        self.result = Composition(Image.new("RGB", (width, height)), layout, self.shape)
+        self.gap = round(height * 0.018)
 
     # -- geometry
 
-    def px(self, box: Box) -> IntBox:
-        x0, y0, x1, y1 = box
-        return round(x0 * self.w), round(y0 * self.h), round(x1 * self.w), round(y1 * self.h)
+    @property
+    def zone(self) -> IntBox:
+        return self.plan.zone
 
-    def unit(self) -> float:
-        return min(self.w, self.h * 0.75)
+    def centred_column(self) -> tuple[int, int]:
+        """x0, x1 of a column centred on the frame inside the text zone (clear of the 9:16
+        action rail on the right)."""
+        x0, _, x1, _ = self.zone
+        half = min(self.w / 2 - x0, x1 - self.w / 2)
+        return round(self.w / 2 - half), round(self.w / 2 + half)
 
-    # -- the layouts
+    def _rows(self, logo_slot: IntBox | None) -> tuple[int, int]:
+        """The text zone's top and bottom less the corner logo's row."""
+        _, top, _, bottom = self.zone
+        if logo_slot is not None:
+            if logo_slot[1] <= top + 1:
+                top = logo_slot[3] + self.gap
+            else:
+                bottom = logo_slot[1] - self.gap
+        return top, bottom
+
+    # -- the run
 
     def run(self) -> Composition:
-        p = self.palette
+        logo_slot = self._corner_logo_slot() if self.layout != "end_card" else None
         if self.photo is not None:
-            getattr(self, f"_{self.layout}")()
+            getattr(self, f"_{self.layout}")(logo_slot)
         else:
-            getattr(self, f"_type_{self.layout}")()
-        if self.logo is not None and self.layout != "end_card":
-            self._corner_logo()
-        self.result.colors.setdefault("primary", p.primary)
+            getattr(self, f"_type_{self.layout}")(logo_slot)
+        if logo_slot is not None:
+            self._draw_logo(self.result.image, logo_slot, align="left", pad=self.logo_pad)
+        self.result.colors.setdefault("primary", self.palette.primary)
+        self.result.boxes = self.plan.boxes()
+        self.plan.focus = self.result.focus
+        self.result.problems = self.plan.problems()
+        if self.result.problems:  # never saved: a layout's bug, said plainly
+            raise ProviderError(
+                f"scene still layout {self.layout} ({self.w}×{self.h}): "
+                + "; ".join(self.result.problems)
+            )
         return self.result
 
-    def _hero(self) -> None:
-        p = self.palette
-        product = self.px(self.spec["product"])
-        floor = (product[1] + (product[3] - product[1]) * 0.82) / self.h
-        light = ((product[0] + product[2]) / 2 / self.w, (product[1] + product[3]) / 2 / self.h)
-        canvas = _set(self.w, self.h, p.primary, floor, light, rays=self.dice.number("rays") % 2)
-        self._product(canvas, product)
-        if "name" in self.spec:
-            self._name(canvas, self.spec["name"], align="left", brand_line=True)
-        self.result.image = canvas
+    # -- the product
 
-    def _context(self) -> None:
-        p = self.palette
-        base = _mix(p.secondary, WHITE, 0.12) if self.shape != "wide" else p.secondary
-        product = self.px(self.spec["product"])
-        focus = ((product[0] + product[2]) / 2 / self.w, (product[1] + product[3]) / 2 / self.h)
-        canvas = _set(self.w, self.h, base, 0.86, focus, rays=0)
-        canvas = _shapes_around(canvas, product, p, self.dice)
-        self._product(canvas, product, scale=0.92)
-        self._name(canvas, self.spec["name"], align="left", brand_line=False)
-        self.result.image = canvas
-
-    def _detail(self) -> None:
-        p = self.palette
+    def _fit_product(self, region: IntBox, share: float) -> Image.Image:
+        """The product, cut out (or as a card), scaled to fit ``region`` whole, at most
+        ``share`` of the frame's area and never enlarged past :data:`MAX_UPSCALE`."""
         assert self.photo is not None
-        canvas = _detail_crop(self.photo, self.w, self.h, self.dice)
-        # a brand-colour fade at the bottom (under the caption) and a thin brand band on top
-        fade = Image.linear_gradient("L").resize((1, 64)).point(lambda v: int(v * 0.85))
-        band_h = round(self.h * 0.3)
-        mask = Image.new("L", (self.w, self.h), 0)
-        mask.paste(fade.resize((self.w, band_h), Image.Resampling.BICUBIC), (0, self.h - band_h))
-        dark = _mix(p.primary, (0, 0, 0), 0.25)
-        canvas = Image.composite(Image.new("RGB", canvas.size, dark), canvas, mask)
-        draw = ImageDraw.Draw(canvas)
-        edge = max(4, round(self.unit() * 0.018))
-        draw.rectangle((0, 0, edge, self.h), fill=p.primary)
-        self.result.boxes["product"] = (0, 0, self.w, self.h)
-        self.result.focus = (0.5, 0.45)
+        rw, rh = max(1, region[2] - region[0]), max(1, region[3] - region[1])
+        frame_area = self.w * self.h
+
+        def scale_for(pw: int, ph: int) -> float:
+            most = math.sqrt(share * frame_area / max(1, pw * ph))
+            return min(rw / pw, rh / ph, MAX_UPSCALE, most)
+
+        cut = cut_out(self.photo, scale_for=scale_for)
+        if cut is not None:
+            picture = cut.image
+        else:  # a busy background: the whole photo as a card with rounded corners
+            photo = self.photo
+            scale = scale_for(photo.width, photo.height)
+            size = (max(1, round(photo.width * scale)), max(1, round(photo.height * scale)))
+            picture = photo.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            if picture.getchannel("A").getextrema()[0] > 250:
+                picture.putalpha(_rounded_mask(size, round(min(size) * 0.07)))
+        self.result.cutout = cut is not None
+        # rounding may leave a pixel over: fit it exactly
+        over = max(picture.width / rw, picture.height / rh,
+                   picture.width * picture.height / (share * frame_area))  # fmt: skip
+        if over > 1:
+            ratio = 1 / math.sqrt(over) if over == picture.width * picture.height / (
+                share * frame_area) else 1 / over  # fmt: skip
+            picture = picture.resize((max(1, int(picture.width * ratio)),
+                                      max(1, int(picture.height * ratio))),
+                                     Image.Resampling.LANCZOS)  # fmt: skip
+        return picture
+
+    def _place_product(
+        self, region: IntBox, share: float, *, halign: float = 0.5, stand: bool = True,
+        avoid: IntBox | None = None,
+    ) -> tuple[Image.Image, IntBox]:  # fmt: skip
+        """The product's picture and where it goes in ``region``: ``halign`` across it, standing
+        on the region's bottom (``stand``) or centred; its centre never below the middle of a
+        9:16 frame (captions in the middle stay off it). When it would touch ``avoid`` (the
+        corner logo's slot), the region starts under (or ends over) that slot."""
+        picture, box = self._product_in(region, share, halign, stand)
+        if avoid is not None:
+            grown = (avoid[0] - self.gap, avoid[1] - self.gap, avoid[2] + self.gap,
+                     avoid[3] + self.gap)  # fmt: skip
+            if overlaps(box, grown):
+                x0, y0, x1, y1 = region
+                if avoid[1] <= y0 + self.gap:
+                    region = (x0, max(y0, grown[3]), x1, y1)
+                else:
+                    region = (x0, y0, x1, min(y1, grown[1]))
+                picture, box = self._product_in(region, share, halign, stand)
+        self._focus_on(box)
+        return picture, box
+
+    def _product_in(
+        self, region: IntBox, share: float, halign: float, stand: bool
+    ) -> tuple[Image.Image, IntBox]:
+        picture = self._fit_product(region, share)
+        pw, ph = picture.size
+        x0, y0, x1, y1 = region
+        left = round(x0 + (x1 - x0 - pw) * halign)
+        top = y1 - ph if stand else round((y0 + y1 - ph) / 2)
+        if self.shape == "tall" and top + ph / 2 > self.h * 0.5:
+            top = max(y0, round(self.h * 0.5 - ph / 2))
+        return picture, (left, top, left + pw, top + ph)
+
+    def _capped(self, region: IntBox, heights: dict[str, float], centred: bool = False) -> IntBox:
+        """``region`` no taller than ``heights[shape]`` of the frame (its bottom part, or its
+        middle)."""
+        x0, y0, x1, y1 = region
+        most = round(self.h * heights[self.shape])
+        if y1 - y0 <= most:
+            return region
+        if centred:
+            top = round((y0 + y1 - most) / 2)
+            return x0, top, x1, top + most
+        return x0, y1 - most, x1, y1
+
+    def _focus_on(self, box: IntBox) -> None:
+        self.result.focus = ((box[0] + box[2]) / 2 / self.w, (box[1] + box[3]) / 2 / self.h)
+        self.plan.focus = self.result.focus
+
+    def _paste_product(self, canvas: Image.Image, picture: Image.Image, box: IntBox) -> None:
+        """The product with a soft drop shadow and, for a cut-out, a contact shadow under it."""
+        left, top, right, bottom = box
+        unit = min(self.w, self.h)
+        if self.result.cutout:
+            _contact_shadow(canvas, (left, bottom), right - left, unit)
+        _shadow(canvas, picture.getchannel("A"), (left, top), unit)
+        canvas.paste(picture, (left, top), picture)
+        self.plan.add("product", "product", box)
+
+    # -- photo layouts
+
+    def _hero(self, logo_slot: IntBox | None) -> None:
+        p = self.palette
+        top, bottom = self._rows(logo_slot)
+        _, ztop, _, _ = self.zone
+        name: list[tuple[_Text, IntBox]] = []
+        if self.shape == "wide":
+            name = self._name_items((self.zone[0], top, round(self.w * 0.46), bottom), 0.075,
+                                    brand_line=True)  # fmt: skip
+            region = (round(self.w * 0.52), ztop, round(self.w * 0.95), bottom)
+        else:
+            region = (round(self.w * 0.08), ztop, round(self.w * 0.92), bottom)
+        region = self._capped(region, HERO_HEIGHT)
+        picture, box = self._place_product(region, PRODUCT_SHARE["hero"], avoid=logo_slot)
+        floor = min(0.97, (box[3] - (box[3] - box[1]) * 0.04) / self.h)
+        canvas = _set(self.w, self.h, p.primary, floor, self.result.focus,
+                      rays=self.dice.number("rays") % 2)  # fmt: skip
+        self._paste_product(canvas, picture, box)
+        self._draw_items(canvas, name, "left")
         self.result.image = canvas
 
-    def _end_card(self) -> None:
+    def _detail(self, logo_slot: IntBox | None) -> None:
         p = self.palette
-        base = _mix(p.primary, (0, 0, 0), 0.35)
-        product = self.px(self.spec["product"])
-        floor = (product[1] + (product[3] - product[1]) * 0.9) / self.h
-        canvas = _set(self.w, self.h, base, floor, ((product[0] + product[2]) / 2 / self.w,
-                      (product[1] + product[3]) / 2 / self.h), rays=0)  # fmt: skip
-        self._big_logo_or_brand(canvas)
-        self._product(canvas, product, scale=0.95)
-        self._end_texts(canvas)
+        _, top, _, bottom = self.zone
+        region = (round(self.w * 0.1), top, round(self.w * 0.9), bottom)
+        picture, box = self._place_product(region, PRODUCT_SHARE["detail"], stand=False,
+                                           avoid=logo_slot)  # fmt: skip
+        base = _mix(p.primary, BLACK, 0.25)
+        # a light behind the product: the accent when it is lighter than the set, else white
+        brighter = _luma(p.accent) > _luma(base) + 30
+        light = _mix(p.accent, WHITE, 0.15) if brighter else _mix(base, WHITE, 0.5)
+        spot = (self.result.focus, max(box[2] - box[0], box[3] - box[1]) * 0.62, light)
+        canvas = _set(self.w, self.h, base, min(0.97, box[3] / self.h + 0.02), self.result.focus,
+                      rays=0, spot=spot)  # fmt: skip
+        self._paste_product(canvas, picture, box)
+        self.result.image = canvas
+
+    def _context(self, logo_slot: IntBox | None) -> None:
+        p = self.palette
+        top, bottom = self._rows(logo_slot)
+        zx0, _, zx1, _ = self.zone
+        base = _mix(p.secondary, WHITE, 0.12) if self.shape != "wide" else p.secondary
+        if self.shape == "wide":
+            name = self._name_items((round(self.w * 0.48), top, zx1, bottom), 0.08,
+                                    brand_line=False)  # fmt: skip
+            region = self._capped((round(self.w * 0.06), self.zone[1], round(self.w * 0.42),
+                                   self.zone[3]), CONTEXT_HEIGHT, centred=True)  # fmt: skip
+            picture, box = self._place_product(region, PRODUCT_SHARE["context"], avoid=logo_slot)
+        else:
+            room = round(self.h * (0.17 if self.shape == "tall" else 0.24))
+            name = self._name_items((zx0, top, zx1, top + room), 0.055, brand_line=False,
+                                    valign="top")  # fmt: skip
+            below = (name[-1][1][3] if name else top) + self.gap * 2
+            region = self._capped((round(self.w * 0.3), below, round(self.w * 0.94),
+                                   self.zone[3]), CONTEXT_HEIGHT)  # fmt: skip
+            picture, box = self._place_product(region, PRODUCT_SHARE["context"], halign=0.75,
+                                               avoid=logo_slot)  # fmt: skip
+        canvas = _set(self.w, self.h, base, min(0.97, box[3] / self.h), self.result.focus, rays=0)
+        canvas = _shapes_around(canvas, box, p, self.dice)
+        self._paste_product(canvas, picture, box)
+        self._draw_items(canvas, name, "left")
+        self.result.image = canvas
+
+    def _end_card(self, _logo_slot: IntBox | None) -> None:
+        p = self.palette
+        base = _mix(p.primary, BLACK, 0.35)
+        zx0, zy0, zx1, zy1 = self.zone
+        picture: Image.Image | None = None
+        box: IntBox | None = None
+        if self.shape == "tall":  # one column: logo, product, name, call to action, destination
+            x0, x1 = self.centred_column()
+            column = (x0, x1)
+            wanted = self._end_items(x1 - x0)
+            for least in (0.2, 0.12, 0.07):
+                room = zy1 - zy0 - round(self.h * least) - self.gap
+                items = self._fit_items(list(wanted), room, x1 - x0)
+                if self._column_height(items) <= room:
+                    break
+            product_h = zy1 - zy0 - self._column_height(items) - self.gap
+            if product_h < self.h * 0.07 and items and items[0].role == "logo":
+                items = items[1:]  # cramped (long words, captions over the top): the product
+                product_h = zy1 - zy0 - self._column_height(items) - self.gap  # before the logo
+            heights = [item.height for item in items]
+            at = 1 if items and items[0].role in ("logo", "brand_mark") else 0
+            if product_h >= self.h * 0.06:
+                region = (round(self.w * 0.1), 0, round(self.w * 0.9), product_h)
+                picture = self._fit_product(region, PRODUCT_SHARE["end_card"])
+                heights.insert(at, picture.height)
+            tops = stack(heights, zy0, zy1, [self.gap] * len(heights))
+            if picture is not None:
+                left = round((self.w - picture.width) / 2)
+                box = (left, tops[at], left + picture.width, tops[at] + picture.height)
+                tops = tops[:at] + tops[at + 1 :]
+            placed = list(zip(items, tops, strict=True))
+        else:  # the product on the left, the words on the right
+            split = round(self.w * (0.44 if self.shape == "square" else 0.45))
+            region = (zx0, zy0, split - self.gap, zy1)
+            picture, box = self._place_product(region, PRODUCT_SHARE["end_card"], stand=False)
+            column = (split + self.gap, zx1)
+            width = column[1] - column[0]
+            items = self._fit_items(self._end_items(width), zy1 - zy0, width)
+            tops = stack([i.height for i in items], zy0, zy1, [self.gap] * len(items))
+            placed = list(zip(items, tops, strict=True))
+        if box is not None:
+            self._focus_on(box)
+        else:
+            self.result.focus = (0.5, 0.42)
+        floor = min(0.97, (box[3] if box else zy1) / self.h + 0.02)
+        canvas = _set(self.w, self.h, base, floor, self.result.focus, rays=0)
+        if picture is not None and box is not None:
+            self._paste_product(canvas, picture, box)
+        self._draw_column(canvas, placed, column)
         self.result.image = canvas
 
     # -- typographic layouts (no photo)
 
-    def _type_hero(self) -> None:
-        p = self.palette
-        canvas = _set(self.w, self.h, p.primary, 0.74, (0.5, 0.42), rays=1)
-        self._name(canvas, self.spec["name"], align="center", brand_line=False, huge=True)
-        self._brand_line(canvas, "center")
-        self.result.focus = (0.5, 0.42)
+    def _type_line(self) -> tuple[str, str]:
+        """(the big line, the small kicker above it): the scene's caption and the product's
+        name; without a caption, the name is the line and the brand the kicker."""
+        name = self.title or self.brand
+        if self.line:
+            return self.line, name
+        brand = self.brand if self.brand.lower() != name.lower() else ""
+        return name, brand
+
+    def _type_hero(self, logo_slot: IntBox | None) -> None:
+        top, bottom = self._rows(logo_slot)
+        canvas = _type_backdrop(self.w, self.h, self.palette, "hero", self.dice)
+        x0, x1 = self.centred_column()
+        tall = self.shape == "tall"
+        self._type_column(canvas, (x0, top, x1, bottom), round(self.h * (0.1 if tall else 0.16)),
+                          align="center", start=0.062 if tall else 0.085)  # fmt: skip
         self.result.image = canvas
 
-    def _type_detail(self) -> None:
-        p = self.palette
-        canvas = _set(self.w, self.h, _mix(p.primary, (0, 0, 0), 0.2), 0.95, (0.7, 0.55), rays=0)
-        letters = (self.title or self.brand or "A")[:1].upper()
-        size = round(self.h * (0.9 if self.shape == "tall" else 1.1))
-        font = _font(size)
-        ink = p.accent if contrast_ratio(p.accent, p.primary) > 1.5 else _mix(p.primary, WHITE, 0.4)
-        layer = Image.new("RGBA", (self.w, self.h), (0, 0, 0, 0))
-        draw = ImageDraw.Draw(layer)
-        left, top, right, bottom = draw.textbbox((0, 0), letters, font=font)
-        x = self.w * 1.02 - (right - left) * 0.8 - left
-        y = self.h * 0.64 - (bottom - top) * 0.5 - top
-        draw.text((x, y), letters, font=font, fill=(*ink, 230))
-        canvas.paste(layer, (0, 0), layer)
-        self._name(canvas, self.spec["name"], align="left", brand_line=False)
-        self.result.focus = (0.72, 0.5)
+    def _type_detail(self, logo_slot: IntBox | None) -> None:
+        top, bottom = self._rows(logo_slot)
+        canvas = _type_backdrop(self.w, self.h, self.palette, "detail", self.dice)
+        zx0, _, zx1, _ = self.zone
+        if self.shape == "wide":
+            d = min(round(self.h * 0.3), bottom - top)
+            icon_left = round(self.w * 0.7)
+            icon_top = round((top + bottom - d) / 2)
+            self._icon(canvas, (icon_left, icon_top, icon_left + d, icon_top + d), badge=True)
+            self._type_column(canvas, (zx0, top, round(self.w * 0.64), bottom), 0, align="left",
+                              start=0.085)  # fmt: skip
+        else:
+            tall = self.shape == "tall"
+            icon_d = round(self.h * (0.08 if tall else 0.13))
+            self._type_column(canvas, (zx0, top, zx1, bottom), icon_d, align="left",
+                              start=0.06 if tall else 0.075, badge=False)  # fmt: skip
         self.result.image = canvas
 
-    def _type_context(self) -> None:
-        p = self.palette
-        canvas = _set(self.w, self.h, p.secondary, 0.86, (0.7, 0.6), rays=0)
-        spot = self.px((0.55, 0.45, 0.98, 0.70) if self.shape == "tall" else (0.62, 0.2, 0.95, 0.7))
-        canvas = _shapes_around(canvas, spot, p, self.dice)
-        self._name(canvas, self.spec["name"], align="left", brand_line=False)
-        self._brand_line(canvas, "left")
-        self.result.focus = (0.45, 0.4)
+    def _type_context(self, logo_slot: IntBox | None) -> None:
+        top, bottom = self._rows(logo_slot)
+        canvas = _type_backdrop(self.w, self.h, self.palette, "context", self.dice)
+        x0, x1 = self.centred_column()
+        tall = self.shape == "tall"
+        self._type_column(canvas, (x0, top, x1, bottom), round(self.h * (0.075 if tall else 0.13)),
+                          align="center", start=0.055 if tall else 0.075, card=True)  # fmt: skip
         self.result.image = canvas
 
-    def _type_end_card(self) -> None:
-        self.result.focus = (0.5, 0.4)
-        base = _mix(self.palette.primary, (0, 0, 0), 0.35)
+    def _type_end_card(self, _logo_slot: IntBox | None) -> None:
+        base = _mix(self.palette.primary, BLACK, 0.35)
         canvas = _set(self.w, self.h, base, 0.9, (0.5, 0.35), rays=0)
-        self._big_logo_or_brand(canvas)
-        self._end_texts(canvas)
+        _, zy0, _, zy1 = self.zone
+        x0, x1 = self.centred_column()
+        items = self._fit_items(self._end_items(x1 - x0, name_start=0.07), zy1 - zy0, x1 - x0)
+        tops = stack([i.height for i in items], zy0, zy1, [self.gap] * len(items))
+        self.result.focus = (0.5, 0.42)
+        self._draw_column(canvas, list(zip(items, tops, strict=True)), (x0, x1))
         self.result.image = canvas
 
-    # -- elements
+    # -- columns
 
-    def _product(self, canvas: Image.Image, box: IntBox, scale: float = 1.0) -> None:
-        """Paste the product photo as a card (rounded corners, soft shadow) fitted in ``box``."""
-        assert self.photo is not None
-        x0, y0, x1, y1 = box
-        bw, bh = (x1 - x0) * scale, (y1 - y0) * scale
-        photo = self.photo
-        ratio = min(bw / photo.width, bh / photo.height)
-        size = (max(1, round(photo.width * ratio)), max(1, round(photo.height * ratio)))
-        picture = photo.resize(size, Image.Resampling.LANCZOS)
-        alpha = picture.getchannel("A")
-        if alpha.getextrema()[0] > 250:  # an opaque photo: round its corners into a card
-            radius = round(min(size) * 0.07)
-            alpha = _rounded_mask(size, radius)
-            picture.putalpha(alpha)
-        left = round((x0 + x1 - size[0]) / 2)
-        top = round((y0 + y1 - size[1]) / 2)
-        _shadow(canvas, alpha, (left, top), self.unit())
-        canvas.paste(picture, (left, top), picture)
-        self.result.boxes["product"] = (left, top, left + size[0], top + size[1])
-        self.result.focus = ((left + size[0] / 2) / self.w, (top + size[1] / 2) / self.h)
+    def _type_column(
+        self, canvas: Image.Image, column: IntBox, icon_d: int, *, align: str, start: float,
+        badge: bool = True, card: bool = False,
+    ) -> None:  # fmt: skip
+        """A typographic scene's column: the icon, the product's name small, the line large,
+        fitted into ``column`` (the line never under :data:`MIN_TEXT` of the frame's height
+        per line; the kicker, then the icon, give way first)."""
+        line, kicker = self._type_line()
+        x0, top, x1, bottom = column
+        width = x1 - x0
+        card_pad = round(self.h * 0.026) if card else 0
+        pads = (0.0, 0.0) if card else (0.3, 0.18)  # the card is the line's plate
+        indent = round(self.h * 0.016) if align == "left" else None  # one left edge
+        max_lines = 5 if self.shape == "tall" else 4
+        parts: list[tuple[str, int, _Text | None]] = []
+        for attempt in range(7):
+            shrink = 0.9 ** min(attempt, 4)
+            d = round(icon_d * shrink) if attempt < 6 else 0
+            kick = None
+            if kicker and attempt < 5:
+                kick = self._fit("kicker", kicker, width, 0.032 * shrink, 0.022, 2,
+                                 indent=indent)  # fmt: skip
+            text = self._fit("line", line, width - 2 * card_pad, start * shrink, MIN_TEXT,
+                             max_lines, pads=pads, indent=indent) or self._fit(
+                "line", line, width - 2 * card_pad, MIN_TEXT, MIN_TEXT, 9, pads=pads,
+                indent=indent)  # fmt: skip
+            parts = [("icon", d, None)] if d else []
+            if kick:
+                parts.append(("kicker", kick.height, kick))
+            if text:
+                parts.append(("line", text.height + 2 * card_pad, text))
+            total = sum(h for _, h, _ in parts) + self.gap * (len(parts) - 1)
+            if total <= bottom - top:
+                break
+        tops = stack([h for _, h, _ in parts], top, bottom, [self.gap] * len(parts))
+        for (role, h, item), y in zip(parts, tops, strict=True):
+            if role == "icon":
+                left = x0 + (indent or 0) if align == "left" else round((x0 + x1 - h) / 2)
+                self._icon(canvas, (left, y, left + h, y + h), badge=badge)
+            elif role == "kicker" and item:
+                self._draw_text(canvas, item, (x0, y, x1, y + h), align, accent=True)
+            elif item and card:
+                cw = min(width, item.width + 2 * card_pad)
+                cl = round((x0 + x1 - cw) / 2) if align == "center" else x0
+                panel = (cl, y, cl + cw, y + h)
+                _card(canvas, panel, round(self.h * 0.02), min(self.w, self.h))
+                inner = (panel[0] + card_pad, y + card_pad, panel[2] - card_pad, y + h - card_pad)
+                self._draw_text(canvas, item, inner, align, layer_box=panel)
+            elif item:
+                self._draw_text(canvas, item, (x0, y, x1, y + h), align)
+            if role == "line":  # the camera pushes in on the line
+                cy = min(0.6, max(0.25, (y + h / 2) / self.h))
+                self.result.focus = ((x0 + x1) / 2 / self.w, cy)
 
-    def _name(
-        self, canvas: Image.Image, box: Box, *, align: str, brand_line: bool, huge: bool = False
+    def _end_items(self, width: int, *, name_start: float = 0.0) -> list[_Text]:
+        """The end card's column from the top: the logo's slot or the brand, the product's name,
+        the call to action, the destination."""
+        items: list[_Text] = []
+        if self.logo is not None:
+            tall = round(self.h * (0.065 if self.shape == "tall" else 0.1))
+            items.append(self._logo_item(min(width, round(self.w * 0.5)), tall))
+        elif self.brand and self.brand.lower() != self.title.lower():
+            mark = self._fit("brand_mark", self.brand, width, 0.05, 0.03, 2)
+            if mark:
+                items.append(mark)
+        name_start = name_start or (0.036 if self.shape == "tall" else 0.06)
+        name = self.title or (self.brand if not items else "")
+        if name and name.lower() not in self.cta.lower():  # the call to action says it already
+            fitted = self._fit("name", name, width, name_start, 0.026, 3)
+            if fitted:
+                items.append(fitted)
+        items.append(self._cta_item(width))
+        if self.destination:
+            dest = self._destination_item(width)
+            if dest:
+                items.append(dest)
+        return items
+
+    def _column_height(self, items: list[_Text]) -> int:
+        return sum(i.height for i in items) + self.gap * max(0, len(items) - 1)
+
+    def _fit_items(self, items: list[_Text], room: int, width: int) -> list[_Text]:
+        """The end card's items made to fit ``room`` px of height: the name (and the brand)
+        smaller, then no name, a smaller logo and destination, then no brand. The call to
+        action never shrinks below :data:`MIN_TEXT`."""
+
+        def fits() -> bool:
+            return self._column_height(items) <= room
+
+        for _ in range(8):
+            if fits():
+                return items
+            for k, item in enumerate(items):
+                if item.role in ("name", "brand_mark") and item.fitted.size > self.h * 0.024:
+                    smaller = self._fit(item.role, item.text, width,
+                                        item.fitted.size * 0.88 / self.h, 0.02, 3)  # fmt: skip
+                    if smaller:
+                        items[k] = smaller
+        items = [i for i in items if i.role != "name"]
+        for k, item in enumerate(items):
+            if fits():
+                break
+            if item.role == "logo":
+                items[k] = self._logo_item(width, round(self.h * 0.045))
+            elif item.role == "destination":
+                items[k] = self._destination_item(width, start=0.018) or item
+        for k, item in enumerate(items):
+            if item.role == "cta" and not fits():  # the smallest it may be
+                items[k] = self._cta_item(width, start=MIN_TEXT)
+        if not fits():
+            items = [i for i in items if i.role != "brand_mark"]
+        return items
+
+    def _draw_column(
+        self, canvas: Image.Image, placed: list[tuple[_Text, int]], column: tuple[int, int]
     ) -> None:
+        x0, x1 = column
+        for item, top in placed:
+            slot = (x0, top, x1, top + item.height)
+            if item.role == "logo":
+                self._draw_logo(canvas, slot, align="center", pad=item.pad_x)
+            elif item.role == "cta":
+                self._draw_cta(canvas, item, slot)
+            else:
+                self._draw_text(canvas, item, slot, "center")
+
+    def _draw_items(
+        self, canvas: Image.Image, items: list[tuple[_Text, IntBox]], align: str
+    ) -> None:
+        for item, slot in items:
+            self._draw_text(canvas, item, slot, align)
+
+    # -- texts
+
+    def _fit(
+        self, role: str, text: str, width: int, start: float, least: float, max_lines: int, *,
+        pads: tuple[float, float] = (0.3, 0.18), indent: int | None = None,
+    ) -> _Text | None:  # fmt: skip
+        """``text`` at the largest size from ``start`` down to ``least`` (fractions of the
+        frame's height) that fits ``width`` (with its padding: ``pads`` of the size, or
+        ``indent`` px across) in ``max_lines`` lines, whole words only; None when even
+        ``least`` does not fit."""
+        text = _clean(text)
+        if not text:
+            return None
+        size = max(10, round(start * self.h))
+        floor = max(10, math.ceil(least * self.h))
+        while True:
+            pad_x, pad_y = round(size * pads[0]), round(size * pads[1])
+            pad_x = pad_x if indent is None else indent
+            fitted = textfit.measure(text, size, width - 2 * pad_x)
+            if len(fitted.lines) <= max_lines and fitted.width <= width - 2 * pad_x:
+                return _Text(role, text, fitted, pad_x, pad_y)
+            if size <= floor:
+                return None
+            size = max(floor, int(size * 0.93))
+
+    def _name_items(
+        self, column: IntBox, start: float, *, brand_line: bool, valign: str = "center"
+    ) -> list[tuple[_Text, IntBox]]:
+        """The product's name as type in ``column`` (the brand under it when asked), fitted and
+        placed: (item, slot) pairs."""
         text = self.title or self.brand
         if not text:
-            return
-        area = self.px(box)
-        start = round(self.unit() * (0.16 if huge else 0.105))
-        drawn = _draw_text(canvas, text, area, start, align=align, max_lines=4 if huge else 3)
-        if drawn:
-            self.result.boxes["name"] = drawn
-            if brand_line and self.brand and self.brand.lower() != self.title.lower():
-                below = (
-                    area[0],
-                    drawn[3] + round(self.h * 0.012),
-                    area[2],
-                    drawn[3] + round(self.h * 0.012) + round(self.unit() * 0.06),
-                )
-                done = _draw_text(canvas, self.brand, below, round(self.unit() * 0.042),
-                                  align=align, max_lines=1)  # fmt: skip
-                if done:
-                    self.result.boxes["brand"] = done
-
-    def _brand_line(self, canvas: Image.Image, align: str) -> None:
-        if "brand" not in self.spec or not self.brand or self.brand.lower() == self.title.lower():
-            return
-        drawn = _draw_text(canvas, self.brand, self.px(self.spec["brand"]),
-                           round(self.unit() * 0.045), align=align, max_lines=1)  # fmt: skip
-        if drawn:
-            self.result.boxes["brand"] = drawn
-
-    def _corner_logo(self) -> None:
-        assert self.logo is not None
-        box = self.px(_CORNER_LOGO[self.shape])
-        drawn = _place_logo(self.result.image, self.logo, box, align="left", unit=self.unit())
-        self.result.boxes["logo"] = drawn
-
-    def _big_logo_or_brand(self, canvas: Image.Image) -> None:
-        box = self.px(self.spec["logo"])
-        if self.logo is not None:
-            self.result.boxes["logo"] = _place_logo(canvas, self.logo, box, align="center",
-                                                    unit=self.unit())  # fmt: skip
-        elif self.brand:
-            drawn = _draw_text(canvas, self.brand, box, round(self.unit() * 0.09),
-                               align="center", max_lines=2)  # fmt: skip
-            if drawn:
-                self.result.boxes["brand_mark"] = drawn
-
-    def _end_texts(self, canvas: Image.Image) -> None:
-        name_box = self.px(self.spec["name"])
-        has_photo = self.photo is not None
-        size = round(self.unit() * (0.085 if has_photo else 0.13))
-        if self.title:
-            drawn = _draw_text(canvas, self.title, name_box, size, align="center",
-                               max_lines=2 if has_photo else 3)  # fmt: skip
-            if drawn:
-                self.result.boxes["name"] = drawn
-        show_brand = (
-            self.brand
-            and self.brand.lower() != self.title.lower()
-            and (self.logo is not None or has_photo)
-        )
-        if show_brand:
-            drawn = _draw_text(canvas, self.brand, self.px(self.spec["brand"]),
-                               round(self.unit() * 0.042), align="center", max_lines=1)  # fmt: skip
-            if drawn:
-                self.result.boxes["brand"] = drawn
-        self._cta_button(canvas, self.px(self.spec["cta"]))
-        if self.destination:
-            self._destination(canvas, self.px(self.spec["destination"]))
-
-    def _destination(self, canvas: Image.Image, area: IntBox) -> None:
-        """The destination, small and centred under the button: one line (a long web address
-        may break after a "/" onto two), the largest size that fits ``area`` down to 10 px;
-        never cut, so nothing is drawn when even that does not fit."""
-        x0, y0, x1, y1 = area
-        size = max(10, round((y1 - y0) * 0.72))
-        while True:
-            fitted = fit_destination(self.destination, size, x1 - x0)
-            if fitted is not None and fitted.height <= y1 - y0:
+            return []
+        x0, y0, x1, y1 = column
+        items: list[_Text] = []
+        for size in (start, start * 0.85, start * 0.7, start * 0.55, 0.03):
+            name = self._fit("name", text, x1 - x0, size, 0.026, 3)
+            if name is None:
+                continue
+            items = [name]
+            if brand_line and self.brand and self.brand.lower() != text.lower():
+                brand = self._fit("brand", self.brand, x1 - x0, 0.03, 0.022, 1)
+                if brand and brand.fitted.width + 2 * name.pad_x <= x1 - x0:  # one left edge
+                    items.append(_Text("brand", brand.text, brand.fitted, name.pad_x, brand.pad_y))
+            if sum(i.height for i in items) + self.gap // 2 * (len(items) - 1) <= y1 - y0:
                 break
-            if size <= 10:
-                return
-            size = max(10, int(size * 0.92))
-        drawn = _draw_text(canvas, self.destination, area, size, align="center", max_lines=2,
-                           lines=list(fitted.lines), line_height=fitted.line_height)  # fmt: skip
-        if drawn:
-            self.result.boxes["destination"] = drawn
-            self.result.texts["destination"] = "".join(fitted.lines)
+        else:
+            items = items[:1]
+        tops = stack([i.height for i in items], y0, y1, [self.gap // 2] * len(items), align=valign)
+        return [
+            (item, (x0, top, x1, top + item.height)) for item, top in zip(items, tops, strict=True)
+        ]
 
-    def _cta_button(self, canvas: Image.Image, area: IntBox) -> None:
-        """The call to action in a pill whose text contrast is at least :data:`MIN_CONTRAST`."""
-        p = self.palette
-        x0, y0, x1, y1 = area
-        background = _mean(canvas, area)
-        # the brand colour that stands out most from the card, then fixed for its text
-        fill = max((p.accent, p.secondary, p.primary, WHITE),
-                   key=lambda c: contrast_ratio(c, background))  # fmt: skip
-        text_color = _text_on(fill)
-        fill = _fill_for_text(fill, text_color)
-        height = y1 - y0
-        lines, font = _fit_lines(self.cta, round(height * 0.42), (x1 - x0) - height * 0.9,
-                                 height * 0.62, max_lines=1)  # fmt: skip
-        text = lines[0] if lines else self.cta
-        text_w = font.getlength(text)
-        pad = height * 0.55
-        bw = min(x1 - x0, text_w + 2 * pad)
-        left = round((x0 + x1 - bw) / 2)
-        button = (left, y0, round(left + bw), y1)
+    def _draw_text(
+        self, canvas: Image.Image, item: _Text, slot: IntBox, align: str, *,
+        accent: bool = False, layer_box: IntBox | None = None,
+    ) -> IntBox:  # fmt: skip
+        """Draw ``item`` in ``slot`` (centred vertically; left or centred): white or near-black,
+        whichever has the higher contrast against the pixels behind it, on a plate when even
+        that is under 4.5:1 (``accent``: on a pill of the brand colour that stands out).
+        Records the layer (its box with the padding, or ``layer_box``) and the text."""
+        fitted = item.fitted
+        x0, y0, x1, y1 = slot
+        left = x0 + item.pad_x if align == "left" else round((x0 + x1 - fitted.width) / 2)
+        top = round((y0 + y1 - fitted.height) / 2)
+        lines_box = (left, top, left + fitted.width, top + fitted.height)
+        padded = (left - item.pad_x, top - item.pad_y, left + fitted.width + item.pad_x,
+                  top + fitted.height + item.pad_y)  # fmt: skip
         draw = ImageDraw.Draw(canvas)
-        shadow_off = max(2, round(height * 0.06))
-        lowered = (button[0], button[1] + shadow_off, button[2], button[3] + shadow_off)
-        draw.rounded_rectangle(lowered, radius=height // 2, fill=_mix(background, (0, 0, 0), 0.45))
-        draw.rounded_rectangle(button, radius=height // 2, fill=fill)
-        ascent, descent = font.getmetrics()
-        ty = y0 + (height - (ascent + descent)) / 2
-        draw.text(((button[0] + button[2] - text_w) / 2, ty), text, font=font, fill=text_color)
-        self.result.boxes["cta"] = button
+        radius = max(2, min(item.pad_y * 3, (padded[3] - padded[1]) // 2))
+        plate = accent
+        if accent:
+            fill = self._stand_out_on(canvas, padded)
+            color = _text_on(fill)
+            draw.rounded_rectangle(padded, radius=radius,
+                                   fill=_fill_for_text(fill, color, _AA))  # fmt: skip
+        else:
+            low, high = luminance_range(canvas, padded)
+            color = max((WHITE, INK), key=lambda c: _worst(c, low, high))
+            if _worst_contrast(relative_luminance(color), low, high) < _AA:
+                mean = _mean(canvas, padded)
+                color = _text_on(mean)
+                draw.rounded_rectangle(padded, radius=radius,
+                                       fill=_fill_for_text(mean, color, _AA))  # fmt: skip
+                plate = True
+        font = textfit.load_font(fitted.size)
+        for i, text_line in enumerate(fitted.lines):
+            width = textfit.text_length(font, text_line)
+            lx = left if align == "left" else (x0 + x1 - width) / 2
+            draw.text((lx, top + i * fitted.line_height), text_line, font=font, fill=color)
+        box = self.plan.add(item.role, "text", layer_box or padded)
+        joiner = "" if item.role == "destination" else " "
+        self._record(item.role, joiner.join(fitted.lines), lines_box, fitted, color, plate)
+        return box
+
+    def _record(
+        self, role: str, shown: str, box: IntBox, fitted: textfit.FittedText, color: RGB,
+        plate: bool,
+    ) -> None:  # fmt: skip
+        self.result.texts[role] = shown
+        self.result.text_layers[role] = TextLayer(role, shown, box, fitted.size,
+                                                  len(fitted.lines), color, plate)  # fmt: skip
+        self.result.colors[f"{role}_text"] = color
+
+    # -- the call to action and the destination
+
+    def _cta_item(self, width: int, start: float = 0.0) -> _Text:
+        """The call to action, at least :data:`MIN_TEXT` of the frame's height, padded as a
+        button: the largest size (from ``start``) for one line, two, three… whichever is
+        shortest."""
+        pads = (0.45, 0.3)
+        start = start or (0.047 if self.shape == "tall" else 0.062)
+        fits = [
+            self._fit("cta", self.cta, width, start, MIN_TEXT, n, pads=pads) for n in range(1, 7)
+        ]
+        found = [item for item in fits if item is not None]
+        if found:
+            return min(found, key=lambda item: (item.height, -item.fitted.size))
+        size = math.ceil(MIN_TEXT * self.h)  # a word wider than the column: as it is
+        fitted = textfit.measure(self.cta, size, width - 2 * round(size * pads[0]))
+        return _Text("cta", self.cta, fitted, round(size * pads[0]), round(size * pads[1]))
+
+    def _draw_cta(self, canvas: Image.Image, item: _Text, slot: IntBox) -> None:
+        """The call to action in a pill of the brand colour that stands out most from the card,
+        its text at least :data:`MIN_CONTRAST` against the pill."""
+        x0, y0, x1, y1 = slot
+        fitted = item.fitted
+        bw = min(x1 - x0, item.width)
+        left = round((x0 + x1 - bw) / 2)
+        button = (left, y0, left + bw, y1)
+        fill = self._stand_out_on(canvas, button)
+        text_color = _text_on(fill)
+        fill = _fill_for_text(fill, text_color, _AA)
+        draw = ImageDraw.Draw(canvas)
+        draw.rounded_rectangle(button, radius=min((y1 - y0) // 2, round(fitted.size * 0.9)),
+                               fill=fill)  # fmt: skip
+        font = textfit.load_font(fitted.size)
+        top = round((y0 + y1 - fitted.height) / 2)
+        for i, text_line in enumerate(fitted.lines):
+            width = textfit.text_length(font, text_line)
+            draw.text(((x0 + x1 - width) / 2, top + i * fitted.line_height), text_line, font=font,
+                      fill=text_color)  # fmt: skip
+        lines_box = (round((x0 + x1 - fitted.width) / 2), top,
+                     round((x0 + x1 + fitted.width) / 2), top + fitted.height)  # fmt: skip
+        self.plan.add("cta", "text", button)
+        self._record("cta", " ".join(fitted.lines), lines_box, fitted, text_color, True)
         self.result.colors.update({"cta_fill": fill, "cta_text": text_color})
+
+    def _destination_item(self, width: int, start: float = 0.0) -> _Text | None:
+        """The destination, small: one line (a long web address may break after a "/" onto
+        two), the largest size from ``start`` (2.6 % of the height; 3.4 % on wider frames)
+        down to 10 px; never cut."""
+        start = start or (0.026 if self.shape == "tall" else 0.034)
+        size = max(10, round(self.h * start))
+        while True:
+            pad_x, pad_y = round(size * 0.3), round(size * 0.18)
+            fitted = fit_destination(self.destination, size, width - 2 * pad_x)
+            if fitted is not None:
+                return _Text("destination", self.destination, fitted, pad_x, pad_y)
+            if size <= 10:
+                return None
+            size = max(10, int(size * 0.92))
+
+    # -- the logo
+
+    def _corner_logo_slot(self) -> IntBox | None:
+        """The small logo's slot: the top-left corner of the text zone (the bottom-left when
+        the captions take the top)."""
+        if self.logo is None:
+            return None
+        zx0, zy0, _, zy1 = self.zone
+        height = round(self.h * {"tall": 0.045, "square": 0.07, "wide": 0.08}[self.shape])
+        most_w = round(self.w * {"tall": 0.3, "square": 0.26, "wide": 0.17}[self.shape])
+        item = self._logo_item(most_w, height)
+        self.logo_pad = item.pad_x
+        top = zy0 if self.plan.caption_position != "top" else zy1 - item.height
+        return zx0, top, zx0 + item.width, top + item.height
+
+    def _logo_item(self, most_w: int, height: int) -> _Text:
+        """The logo's slot (a column item): the logo fitted in ``most_w`` × ``height`` with
+        room for a plate around it."""
+        assert self.logo is not None
+        pad = max(3, round(height * 0.16))
+        ratio = min((most_w - 2 * pad) / self.logo.width, (height - 2 * pad) / self.logo.height)
+        w = max(1, round(self.logo.width * ratio))
+        h = max(1, round(self.logo.height * ratio))
+        return _Text("logo", "", textfit.FittedText((), 0, w, h, h), pad, pad)
+
+    def _draw_logo(self, canvas: Image.Image, slot: IntBox, *, align: str, pad: int) -> None:
+        """The logo fitted in ``slot`` less ``pad``; on a plate (white, or black for a light
+        logo) only when its colour is under 4.5:1 against what is behind it."""
+        assert self.logo is not None
+        x0, y0, x1, y1 = slot
+        ratio = min((x1 - x0 - 2 * pad) / self.logo.width, (y1 - y0 - 2 * pad) / self.logo.height)
+        size = (max(1, round(self.logo.width * ratio)), max(1, round(self.logo.height * ratio)))
+        mark = self.logo.resize(size, Image.Resampling.LANCZOS)
+        plate_w, plate_h = size[0] + 2 * pad, size[1] + 2 * pad
+        left = x0 if align == "left" else round((x0 + x1 - plate_w) / 2)
+        top = round((y0 + y1 - plate_h) / 2)
+        plate = (left, top, left + plate_w, top + plate_h)
+        colour = _logo_colour(mark)
+        low, high = luminance_range(canvas, plate)
+        if _worst_contrast(relative_luminance(colour), low, high) < _AA:
+            fill = max((WHITE, BLACK), key=lambda c: contrast_ratio(c, colour))
+            mask = _rounded_mask((plate_w, plate_h), round(min(plate_w, plate_h) * 0.22))
+            canvas.paste(fill, (left, top), mask)
+            self.result.colors["logo_plate"] = fill
+        canvas.paste(mark, (left + pad, top + pad), mark)
+        self.plan.add("logo", "logo", plate)
+        self.result.marks["logo"] = (left + pad, top + pad, left + pad + size[0],
+                                     top + pad + size[1])  # fmt: skip
+        self.result.colors["logo"] = colour
+
+    # -- the icon
+
+    def _icon(self, canvas: Image.Image, box: IntBox, *, badge: bool) -> None:
+        """The scene's icon (chosen by its line) in ``box``: on a round badge of the brand
+        colour that stands out, or bare in the colour that contrasts most with the backdrop."""
+        p = self.palette
+        line, _ = self._type_line()
+        name = icon_for(line, self.layout)
+        draw = ImageDraw.Draw(canvas)
+        x0, y0, x1, y1 = box
+        if badge:
+            fill = self._stand_out_on(canvas, box)
+            _disc(canvas, box, fill)
+            ink = _text_on(fill)
+            inset = round((x1 - x0) * 0.22)
+            how = draw_icon(draw, name, (x0 + inset, y0 + inset, x1 - inset, y1 - inset), ink)
+        else:
+            low, high = luminance_range(canvas, box)
+            ink = max((p.accent, p.secondary, WHITE, INK),
+                      key=lambda c: _worst_contrast(relative_luminance(c), low, high))  # fmt: skip
+            how = draw_icon(draw, name, box, ink)
+        self.plan.add("icon", "icon", box)
+        self.result.icon = name
+        self.result.icon_drawn = how
+        self.result.colors["icon"] = ink
+
+    def _stand_out_on(self, canvas: Image.Image, box: IntBox) -> RGB:
+        """The accent colour when it stands out from what is behind ``box``, else the brand
+        colour (or white) that stands out most."""
+        p = self.palette
+        background = _mean(canvas, box)
+        if contrast_ratio(p.accent, background) >= _STANDS_OUT:
+            return p.accent
+        return max((p.secondary, p.primary, WHITE), key=lambda c: contrast_ratio(c, background))
 
 
 # --------------------------------------------------------------------------------------------
 # drawing helpers
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(ff.FONT_PATH), max(8, int(size)))
-
-
 def _mean(image: Image.Image, box: IntBox) -> RGB:
-    stat = ImageStat.Stat(image.convert("RGB").crop(box))
+    stat = ImageStat.Stat(image.crop(box).convert("RGB"))
     r, g, b = (round(v) for v in stat.mean[:3])
     return r, g, b
 
 
-def _fit_lines(
-    text: str, size: int, max_width: float, max_height: float, *, max_lines: int
-) -> tuple[list[str], ImageFont.FreeTypeFont]:
-    """Wrap ``text`` in at most ``max_lines`` balanced lines, shrinking the font until the block
-    fits ``max_width`` × ``max_height``; whole words only (a word too long for a line at the
-    smallest size is split by the wrapper)."""
-    size = max(10, size)
-    while True:
-        font = _font(size)
-        lines = ff.balanced_wrap(text, font, max_width)
-        block = len(lines) * size * 1.14
-        fits = len(lines) <= max_lines and block <= max_height
-        if fits and all(font.getlength(line) <= max_width for line in lines):
-            return lines, font
-        if size <= 10:
-            break
-        size = max(10, int(size * 0.92))
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(".,;:") + "…"
-    return lines, font
-
-
-def _draw_text(
-    canvas: Image.Image, text: str, area: IntBox, size: int, *, align: str, max_lines: int,
-    lines: list[str] | None = None, line_height: int = 0,
-) -> IntBox | None:  # fmt: skip
-    """Draw ``text`` inside ``area`` (vertically centred) in white or near-black, whichever has
-    the higher contrast on what is behind it; below 4.5:1 a translucent panel goes under it.
-    ``lines`` (set at ``size`` px, ``line_height`` apart): already fitted by the caller.
-    Returns the box the text occupies."""
-    text = _clean(text)
-    if not text:
-        return None
-    x0, y0, x1, y1 = area
-    if lines is None:
-        lines, font = _fit_lines(text, size, x1 - x0, y1 - y0, max_lines=max_lines)
-    else:
-        font = _font(size)
-    line_h = line_height or round(font.size * 1.14)
-    block_h = line_h * len(lines)
-    widths = [font.getlength(line) for line in lines]
-    block_w = max(widths)
-    top = round(y0 + (y1 - y0 - block_h) / 2)
-    if align == "center":
-        left = round((x0 + x1 - block_w) / 2)
-    else:
-        left = x0
-    drawn = (left, top, round(left + block_w), top + block_h)
-    behind = _mean(canvas, drawn)
-    color = _text_on(behind)
-    draw = ImageDraw.Draw(canvas, "RGBA")
-    if contrast_ratio(color, behind) < MIN_CONTRAST:
-        pad = round(font.size * 0.35)
-        panel = (drawn[0] - pad, drawn[1] - pad // 2, drawn[2] + pad, drawn[3] + pad // 2)
-        draw.rounded_rectangle(panel, radius=pad, fill=(*_fill_for_text(behind, color), 235))
-    shadow = max(1, font.size // 30) if color == WHITE else 0
-    for i, line in enumerate(lines):
-        lx = left + (block_w - widths[i]) / 2 if align == "center" else left
-        ly = top + i * line_h
-        if shadow:
-            draw.text((lx + shadow, ly + shadow), line, font=font, fill=(0, 0, 0, 90))
-        draw.text((lx, ly), line, font=font, fill=color)
-    return drawn
+def _logo_colour(mark: Image.Image) -> RGB:
+    """The logo's own colour: the mean of its opaque pixels."""
+    opaque = mark.getchannel("A").point(lambda v: 255 if v > 128 else 0)
+    if not opaque.getbbox():
+        return INK
+    r, g, b = (round(v) for v in ImageStat.Stat(mark.convert("RGB"), opaque).mean[:3])
+    return r, g, b
 
 
 def _rounded_mask(size: tuple[int, int], radius: int) -> Image.Image:
@@ -663,6 +1062,23 @@ def _rounded_mask(size: tuple[int, int], radius: int) -> Image.Image:
     return big.resize(size, Image.Resampling.BOX)
 
 
+def _disc(canvas: Image.Image, box: IntBox, fill: RGB) -> None:
+    """An anti-aliased disc filling ``box``."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    k = 3
+    big = Image.new("L", (w * k, h * k), 0)
+    ImageDraw.Draw(big).ellipse((0, 0, w * k - 1, h * k - 1), fill=255)
+    canvas.paste(fill, (box[0], box[1]), big.resize((w, h), Image.Resampling.BOX))
+
+
+def _card(canvas: Image.Image, box: IntBox, radius: int, unit: float) -> None:
+    """A near-white card with rounded corners and a soft shadow."""
+    size = (box[2] - box[0], box[3] - box[1])
+    mask = _rounded_mask(size, radius)
+    _shadow(canvas, mask, (box[0], box[1]), unit)
+    canvas.paste((250, 250, 247), (box[0], box[1]), mask)
+
+
 def _shadow(canvas: Image.Image, alpha: Image.Image, at: tuple[int, int], unit: float) -> None:
     """A soft drop shadow of the shape ``alpha`` placed at ``at`` (blurred at quarter size)."""
     k = 4
@@ -671,43 +1087,35 @@ def _shadow(canvas: Image.Image, alpha: Image.Image, at: tuple[int, int], unit: 
     small = alpha.resize((max(1, alpha.width // k), max(1, alpha.height // k)),
                          Image.Resampling.BILINEAR)  # fmt: skip
     padded = Image.new("L", (small.width + 2 * margin, small.height + 2 * margin), 0)
-    padded.paste(small.point(lambda v: v * 150 // 255), (margin, margin))
+    padded.paste(small.point(lambda v: v * 120 // 255), (margin, margin))
     soft = padded.filter(ImageFilter.GaussianBlur(blur))
     soft = soft.resize((soft.width * k, soft.height * k), Image.Resampling.BICUBIC)
-    offset = round(unit * 0.025)
+    offset = round(unit * 0.02)
     position = (at[0] - margin * k, at[1] - margin * k + offset)
     canvas.paste((8, 10, 18), position, soft)
 
 
-def _place_logo(canvas: Image.Image, logo: Image.Image, box: IntBox, *, align: str,
-                unit: float) -> IntBox:  # fmt: skip
-    """The logo fitted in ``box`` on a rounded plate (white, or dark for a light logo)."""
-    x0, y0, x1, y1 = box
-    pad = max(3, round(min(x1 - x0, y1 - y0) * 0.16))
-    ratio = min((x1 - x0 - 2 * pad) / logo.width, (y1 - y0 - 2 * pad) / logo.height)
-    size = (max(1, round(logo.width * ratio)), max(1, round(logo.height * ratio)))
-    mark = logo.resize(size, Image.Resampling.LANCZOS)
-    opaque = mark.getchannel("A").point(lambda v: 255 if v > 128 else 0)
-    light_logo = False
-    if opaque.getbbox():
-        light_logo = _luma(tuple(ImageStat.Stat(mark.convert("RGB"), opaque).mean)) > 200
-    plate_w, plate_h = size[0] + 2 * pad, size[1] + 2 * pad
-    left = x0 if align == "left" else round((x0 + x1 - plate_w) / 2)
-    top = y0 if align == "left" else round((y0 + y1 - plate_h) / 2)
-    plate = (left, top, left + plate_w, top + plate_h)
-    plate_mask = _rounded_mask((plate_w, plate_h), round(min(plate_w, plate_h) * 0.22))
-    _shadow(canvas, plate_mask, (left, top), unit * 0.5)
-    fill = (30, 32, 40) if light_logo else WHITE
-    canvas.paste(fill, (left, top), plate_mask)
-    canvas.paste(mark, (left + pad, top + pad), mark)
-    return plate
+def _contact_shadow(canvas: Image.Image, base: tuple[int, int], width: int, unit: float) -> None:
+    """A soft elliptical shadow where a standing product touches the floor."""
+    left, bottom = base
+    ew, eh = max(4, round(width * 1.15)), max(3, round(unit * 0.035))
+    k = 4
+    small = Image.new("L", (ew // k + 8, eh // k + 8), 0)
+    ImageDraw.Draw(small).ellipse((4, 4, 4 + ew // k, 4 + eh // k), fill=150)
+    soft = small.filter(ImageFilter.GaussianBlur(max(1.0, eh / k / 3)))
+    soft = soft.resize((soft.width * k, soft.height * k), Image.Resampling.BICUBIC)
+    cx = left + width / 2
+    canvas.paste((6, 8, 14), (round(cx - soft.width / 2), round(bottom - soft.height / 2)), soft)
 
 
 def _set(
-    width: int, height: int, base: RGB, floor: float, light: tuple[float, float], *, rays: int
-) -> Image.Image:
+    width: int, height: int, base: RGB, floor: float, light: tuple[float, float], *, rays: int,
+    spot: tuple[tuple[float, float], float, RGB] | None = None,
+) -> Image.Image:  # fmt: skip
     """A studio set in the brand colour: a lit wall, a darker floor from ``floor`` (fraction of
-    the height) down, a soft light behind ``light`` and a vignette. Drawn at quarter size."""
+    the height) down, a soft light behind ``light`` and a vignette; ``spot`` (centre as
+    fractions, radius in px, colour): a large soft disc of light behind the product (a
+    detail's set). Drawn at quarter size."""
     k = 4
     sw, sh = max(4, width // k), max(4, height // k)
     horizon = max(1, min(sh - 1, round(sh * floor)))
@@ -716,8 +1124,8 @@ def _set(
                            Image.new("RGB", (sw, horizon), _mix(base, WHITE, 0.22)),
                            ramp.resize((sw, horizon)))  # fmt: skip
     floor_h = sh - horizon
-    ground = Image.composite(Image.new("RGB", (sw, floor_h), _mix(base, (0, 0, 0), 0.5)),
-                             Image.new("RGB", (sw, floor_h), _mix(base, (0, 0, 0), 0.18)),
+    ground = Image.composite(Image.new("RGB", (sw, floor_h), _mix(base, BLACK, 0.5)),
+                             Image.new("RGB", (sw, floor_h), _mix(base, BLACK, 0.18)),
                              ramp.resize((sw, floor_h)))  # fmt: skip
     small = Image.new("RGB", (sw, sh))
     small.paste(wall, (0, 0))
@@ -734,84 +1142,85 @@ def _set(
                           (lx - spread, sh)], fill=22)  # fmt: skip
     glow = glow.filter(ImageFilter.GaussianBlur(min(sw, sh) * 0.12))
     small.paste(_mix(base, WHITE, 0.55), (0, 0), glow)
+    if spot is not None:
+        (sx, sy), radius, colour = spot
+        disc = Image.new("L", (sw, sh), 0)
+        cx, cy, r = sx * sw, sy * sh, radius / k
+        ImageDraw.Draw(disc).ellipse((cx - r, cy - r, cx + r, cy + r), fill=190)
+        small.paste(colour, (0, 0), disc.filter(ImageFilter.GaussianBlur(max(1.0, r * 0.18))))
     vignette = Image.new("L", (sw, sh), 0)
     ImageDraw.Draw(vignette).ellipse((-sw * 0.25, -sh * 0.15, sw * 1.25, sh * 1.15), fill=255)
     vignette = ImageOps.invert(vignette.filter(ImageFilter.GaussianBlur(min(sw, sh) * 0.15)))
-    small.paste((0, 0, 0), (0, 0), vignette.point(lambda v: v * 70 // 255))
+    small.paste(BLACK, (0, 0), vignette.point(lambda v: v * 70 // 255))
+    return small.resize((width, height), Image.Resampling.BICUBIC)
+
+
+def _type_backdrop(width: int, height: int, p: _Palette, variant: str, dice: _Dice) -> Image.Image:
+    """A brand-colour ground for a typographic scene: a vertical gradient of the primary colour
+    with, per variant, a soft glow (hero), a diagonal block of the second colour (detail) or a
+    second-colour ground with a wide soft ring (context). Drawn at quarter size."""
+    k = 4
+    sw, sh = max(4, width // k), max(4, height // k)
+    base = p.primary if variant != "context" else p.secondary
+    top, bottom = _mix(base, WHITE, 0.1), _mix(base, BLACK, 0.3)
+    ramp = Image.linear_gradient("L").resize((sw, sh))
+    small = Image.composite(Image.new("RGB", (sw, sh), bottom), Image.new("RGB", (sw, sh), top),
+                            ramp)  # fmt: skip
+    layer = Image.new("L", (sw, sh), 0)
+    draw = ImageDraw.Draw(layer)
+    unit = min(sw, sh)
+    if variant == "hero":
+        cx = sw * (0.25 + (dice.number("glow") % 50) / 100)
+        draw.ellipse((cx - unit * 0.7, sh * 0.05, cx + unit * 0.7, sh * 0.05 + unit * 1.2), fill=90)
+        layer = layer.filter(ImageFilter.GaussianBlur(unit * 0.2))
+        small.paste(_mix(base, WHITE, 0.5), (0, 0), layer)
+    elif variant == "detail":
+        draw.polygon([(sw, sh * 0.7), (sw, sh), (sw * 0.1, sh)], fill=255)
+        layer = layer.filter(ImageFilter.GaussianBlur(max(1, unit // 120)))
+        block = p.secondary if contrast_ratio(p.secondary, p.primary) > 1.25 else _mix(
+            p.primary, BLACK, 0.45)  # fmt: skip
+        small.paste(block, (0, 0), layer)
+    else:
+        r = unit * 0.75
+        cx, cy = sw * 0.85, sh * 0.2
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=70, width=max(2, unit // 25))
+        layer = layer.filter(ImageFilter.GaussianBlur(max(1, unit // 60)))
+        small.paste(_mix(base, WHITE, 0.6), (0, 0), layer)
     return small.resize((width, height), Image.Resampling.BICUBIC)
 
 
 def _shapes_around(canvas: Image.Image, focus: IntBox, p: _Palette, dice: _Dice) -> Image.Image:
-    """Brand-colour shapes around ``focus``: a large disc behind it, an offset ring and a bar."""
-    width, height = canvas.size
+    """Brand-colour shapes behind ``focus``: a large disc behind it and an offset ring (drawn
+    at half size in the region they cover only)."""
     k = 2
-    layer = Image.new("RGBA", (width // k, height // k), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    x0, y0, x1, y1 = (v / k for v in focus)
+    x0, y0, x1, y1 = focus
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    r = max(x1 - x0, y1 - y0) * 0.52
-    disc = p.accent if contrast_ratio(p.accent, _mean(canvas, focus)) > 1.3 else p.primary
-    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*disc, 235))
-    ring_r = r * 0.5
+    r = max(x1 - x0, y1 - y0) * 0.55
+    ring_r = r * 0.32
     side = -1 if dice.number("ring") % 2 else 1
-    rx, ry = cx + side * r * 0.95, cy - r * 0.85
-    draw.ellipse((rx - ring_r, ry - ring_r, rx + ring_r, ry + ring_r),
-                 outline=(*p.primary, 200), width=max(2, round(r * 0.06)))  # fmt: skip
-    bar_w = layer.width * 0.5
-    by = cy + r * 0.95
-    bx = cx - bar_w * (0.8 if side > 0 else 0.2)
-    draw.rounded_rectangle((bx, by, bx + bar_w, by + r * 0.18), radius=r * 0.09,
-                           fill=(*_mix(p.primary, WHITE, 0.25), 210))  # fmt: skip
-    for i in range(5):  # a dotted accent
-        dx = bx + bar_w + r * 0.1 + i * r * 0.14
-        draw.ellipse((dx, by + r * 0.05, dx + r * 0.07, by + r * 0.12), fill=(*p.accent, 230))
-    layer = layer.resize((width, height), Image.Resampling.BICUBIC)
-    base = canvas.convert("RGBA")
-    return Image.alpha_composite(base, layer).convert("RGB")
+    rx, ry = cx + side * r * 0.8, cy + r * 0.72
+    reach = r + ring_r + r * 0.1
+    left, top = max(0, round(cx - reach)), max(0, round(cy - reach))
+    right, bottom = min(canvas.width, round(cx + reach)), min(canvas.height, round(cy + reach))
+    if right <= left or bottom <= top:
+        return canvas
+    size = (max(1, (right - left) // k), max(1, (bottom - top) // k))
+    layer = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
 
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (x - left) / k, (y - top) / k
 
-def _content_box(photo: Image.Image) -> IntBox:
-    """Where the photo differs from its background (the colour of its border), in pixels."""
-    small = photo.convert("RGB")
-    small.thumbnail((200, 200))
-    border = [small.getpixel((x, y)) for x, y in ((0, 0), (small.width - 1, 0),
-              (0, small.height - 1), (small.width - 1, small.height - 1))]  # fmt: skip
-    bg = tuple(sorted(channel)[1] for channel in zip(*border, strict=True))
-    diff = ImageChops.difference(small, Image.new("RGB", small.size, bg)).convert("L")
-    box = diff.point(lambda v: 255 if v > 36 else 0).getbbox()
-    alpha_box = photo.getchannel("A").point(lambda v: 255 if v > 128 else 0).getbbox()
-    scale_x, scale_y = photo.width / small.width, photo.height / small.height
-    if box:
-        return (int(box[0] * scale_x), int(box[1] * scale_y), int(box[2] * scale_x),
-                int(box[3] * scale_y))  # fmt: skip
-    return alpha_box or (0, 0, photo.width, photo.height)
-
-
-def _detail_crop(photo: Image.Image, width: int, height: int, dice: _Dice) -> Image.Image:
-    """A close-up: the window of the frame's aspect ratio that just holds the photo's content box,
-    zoomed 1.7× around the upper-middle of the product; outside the photo the window is filled
-    with the photo's border colour."""
-    cx0, cy0, cx1, cy1 = _content_box(photo)
-    cw, ch = max(1, cx1 - cx0), max(1, cy1 - cy0)
-    aspect = width / height
-    if cw / ch > aspect:
-        ww = cw
-        wh = ww / aspect
-    else:
-        wh = ch
-        ww = wh * aspect
-    ww, wh = ww / 1.7, wh / 1.7
-    shift = (0.40, 0.45, 0.5)[dice.number("detail") % 3]
-    fx, fy = cx0 + cw / 2, cy0 + ch * shift
-    left, top = fx - ww / 2, fy - wh / 2
-    # stay on the product: a window wider (taller) than the content is centred on it
-    left = fx - ww / 2 if ww >= cw else min(max(left, cx0), cx1 - ww)
-    top = fy - wh / 2 if wh >= ch else min(max(top, cy0), cy1 - wh)
-    rgb = photo.convert("RGB")
-    corner = rgb.getpixel((0, 0))
-    window = Image.new("RGB", (max(1, round(ww)), max(1, round(wh))), corner)
-    window.paste(rgb, (-round(left), -round(top)))
-    return window.resize((width, height), Image.Resampling.LANCZOS)
+    disc = p.accent if contrast_ratio(p.accent, _mean(canvas, focus)) > 1.3 else p.primary
+    (dx0, dy0), (dx1, dy1) = at(cx - r, cy - r), at(cx + r, cy + r)
+    draw.ellipse((dx0, dy0, dx1, dy1), fill=(*disc, 235))
+    (qx0, qy0), (qx1, qy1) = at(rx - ring_r, ry - ring_r), at(rx + ring_r, ry + ring_r)
+    draw.ellipse((qx0, qy0, qx1, qy1), outline=(*p.primary, 200),
+                 width=max(2, round(r * 0.05 / k)))  # fmt: skip
+    layer = layer.resize((right - left, bottom - top), Image.Resampling.BICUBIC)
+    out = canvas.copy()
+    out.paste(layer, (left, top), layer)
+    return out
 
 
 def _background(width: int, height: int, palette: _Palette, dice: _Dice) -> Composition:

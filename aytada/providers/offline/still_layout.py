@@ -1,0 +1,231 @@
+"""Where the layers of a scene still go, and the one check that none collide.
+
+A still's layers are its product, logo, texts (name, line, call to action, destination, …)
+and icon, each a pixel box. :class:`LayerPlan` holds them for one frame and knows
+
+* the **text zone**: inside the platforms' safe zone and clear of the band where the stitch
+  burns the captions, for the project's caption position (top, middle, bottom or off; the
+  numbers are :mod:`aytada.standards`');
+* the **caption band** itself, which no text or logo may touch and the product's centre may
+  not sit in;
+* the **push-in**: the clip step zooms a still by up to :data:`PUSH_IN_ZOOM` towards the
+  product's centre, so every layer is checked both as drawn and as it is at the end of the
+  move (the product must still be whole, the texts still clear of the band).
+
+:meth:`LayerPlan.problems` lists every broken rule (two layers overlapping, a text in the
+band, a product cut by the frame or larger than its share of it); the composer refuses to
+save a still that has any, and the tests call it for every layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from aytada import standards
+
+IntBox = tuple[int, int, int, int]  # left, top, right, bottom in pixels (right/bottom exclusive)
+
+PUSH_IN_ZOOM = 1.08  # the clip step's push-in ends at this zoom (aytada.providers.ffmpeg)
+MAX_PRODUCT_SHARE = 1 / 3  # of the frame's area, at the end of the push-in
+CAPTION_LINES = 2  # a caption is at most two lines
+CAPTION_LARGEST = 0.07  # the largest caption size, of the frame's shorter side
+CAPTION_POSITIONS = ("top", "middle", "bottom", "off")
+FOCUS_RANGE = (0.2, 0.65)
+"""Where (of the frame's height) a pushed-in still's focus lies: the text zone of a still that
+is pushed in on keeps its texts clear of the caption band for any focus in this range."""
+
+KINDS = ("product", "logo", "text", "icon")
+
+
+def overlaps(a: IntBox, b: IntBox) -> bool:
+    """True when the two boxes share any pixel."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def inside(box: IntBox, outer: IntBox, slack: int = 0) -> bool:
+    return (
+        box[0] >= outer[0] - slack
+        and box[1] >= outer[1] - slack
+        and box[2] <= outer[2] + slack
+        and box[3] <= outer[3] + slack
+    )
+
+
+def area(box: IntBox) -> int:
+    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
+
+
+def _caption_height(width: int, height: int) -> float:
+    """The tallest caption drawing, as a fraction of the frame's height: two lines at the
+    largest size with their panel (the caption renderer's own proportions)."""
+    size = CAPTION_LARGEST * min(width, height)
+    return (CAPTION_LINES * 1.2 * size + 2 * 0.22 * size + 0.2 * size) / height
+
+
+def caption_band(width: int, height: int, position: str) -> tuple[float, float] | None:
+    """(top, bottom), fractions of the height, of where captions at ``position`` are burned
+    (None: no captions)."""
+    shape = standards.frame_shape(width, height)
+    tall = _caption_height(width, height)
+    if position == "off":
+        return None
+    if position == "top":
+        top = standards.caption_top_y(shape)
+        return top, top + tall
+    if position == "middle":  # halfway between the frame's centre and the bottom band
+        centre = (0.5 + standards.CAPTION_BANDS[shape][0]) / 2
+        return centre - tall / 2, centre + tall / 2
+    band_top, band_bottom = standards.CAPTION_BANDS[shape]
+    centre = standards.caption_center_y(shape)
+    return min(band_top, centre - tall / 2), max(band_bottom, centre + tall / 2)
+
+
+def text_zone(width: int, height: int, position: str) -> tuple[float, float, float, float]:
+    """Where a still may put text and logos for captions at ``position``: the safe zone, above
+    a bottom band, below a top band or above a middle one."""
+    shape = standards.frame_shape(width, height)
+    left, top, right, bottom = standards.still_text_zone(shape)
+    band = caption_band(width, height, position)
+    gap = standards.CAPTION_GAP
+    if band is None or position == "bottom":
+        return left, top, right, bottom if band is None else min(bottom, band[0] - gap)
+    if position == "top":
+        return left, max(top, band[1] + gap), right, bottom
+    return left, top, right, min(bottom, band[0] - gap)
+
+
+@dataclass
+class Layer:
+    name: str
+    kind: str  # one of KINDS
+    box: IntBox
+
+
+@dataclass
+class LayerPlan:
+    """The layers of one still (see the module docstring)."""
+
+    width: int
+    height: int
+    caption_position: str = "bottom"
+    focus: tuple[float, float] = (0.5, 0.45)  # where a push-in heads (fractions of the frame)
+    push: float = PUSH_IN_ZOOM  # 1.0: the still is not pushed in on
+    max_product_share: float = MAX_PRODUCT_SHARE
+    layers: dict[str, Layer] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.caption_position not in CAPTION_POSITIONS:
+            self.caption_position = "bottom"
+
+    # -- the frame's regions, in pixels
+
+    def px(self, box: tuple[float, float, float, float]) -> IntBox:
+        x0, y0, x1, y1 = box
+        w, h = self.width, self.height
+        return round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h)
+
+    @property
+    def zone(self) -> IntBox:
+        """The text zone (:func:`text_zone`) in pixels; for a still that is pushed in on, less
+        what the push would carry into the caption band (for any focus in
+        :data:`FOCUS_RANGE`)."""
+        left, top, right, bottom = text_zone(self.width, self.height, self.caption_position)
+        band = caption_band(self.width, self.height, self.caption_position)
+        if self.push > 1 and band is not None:
+            z = self.push
+            low, high = FOCUS_RANGE
+            if band[0] >= bottom:  # the band is under the text: the push carries text down
+                bottom = min(bottom, low * (1 - 1 / z) + band[0] / z)
+            if band[1] <= top:  # over it: the push carries text up
+                top = max(top, high * (1 - 1 / z) + band[1] / z)
+        return self.px((left, top, right, bottom))
+
+    @property
+    def band(self) -> IntBox | None:
+        """The caption band across the whole width, in pixels (None: no captions)."""
+        band = caption_band(self.width, self.height, self.caption_position)
+        if band is None:
+            return None
+        return 0, round(band[0] * self.height), self.width, round(band[1] * self.height)
+
+    # -- layers
+
+    def free(self, box: IntBox, kind: str = "text", ignore: Iterable[str] = ()) -> bool:
+        """True when ``box`` may take a layer of ``kind``: no other layer there and, for a
+        text or logo, out of the caption band."""
+        skip = set(ignore)
+        if any(
+            overlaps(box, layer.box) for layer in self.layers.values() if layer.name not in skip
+        ):
+            return False
+        band = self.band
+        return not (kind in ("text", "logo") and band is not None and overlaps(box, band))
+
+    def add(self, name: str, kind: str, box: IntBox) -> IntBox:
+        if kind not in KINDS:
+            raise ValueError(f"unknown layer kind {kind!r}")
+        self.layers[name] = Layer(name, kind, tuple(int(v) for v in box))  # type: ignore[arg-type]
+        return self.layers[name].box
+
+    def boxes(self) -> dict[str, IntBox]:
+        return {name: layer.box for name, layer in self.layers.items()}
+
+    def pushed(self, box: IntBox) -> IntBox:
+        """``box`` as it is at the end of the push-in (zoomed about the focus)."""
+        if self.push == 1.0:
+            return box
+        fx, fy = self.focus[0] * self.width, self.focus[1] * self.height
+        z = self.push
+        return (
+            round(fx + (box[0] - fx) * z),
+            round(fy + (box[1] - fy) * z),
+            round(fx + (box[2] - fx) * z),
+            round(fy + (box[3] - fy) * z),
+        )
+
+    def problems(self) -> list[str]:
+        """Every broken rule, in words (empty: the still is right)."""
+        out: list[str] = []
+        layers = list(self.layers.values())
+        frame = (0, 0, self.width, self.height)
+        for i, a in enumerate(layers):
+            for b in layers[i + 1 :]:
+                if overlaps(a.box, b.box):
+                    out.append(f"{a.name} overlaps {b.name}")
+        band = self.band
+        if self.push > 1 and not FOCUS_RANGE[0] <= self.focus[1] <= FOCUS_RANGE[1]:
+            out.append(f"the push-in's focus {self.focus[1]:.2f} is out of {FOCUS_RANGE}")
+        for layer in layers:
+            if not inside(layer.box, frame):
+                out.append(f"{layer.name} is cut by the frame")
+            if layer.kind in ("text", "logo"):
+                zone = self.zone
+                if not inside(layer.box, zone, slack=1):
+                    out.append(f"{layer.name} is out of the text zone")
+                if band is not None and overlaps(self.pushed(layer.box), band):
+                    out.append(f"{layer.name} is in the caption band")
+            if layer.kind == "product":
+                pushed = self.pushed(layer.box)
+                if not inside(pushed, frame):
+                    out.append(f"{layer.name} is cut by the frame at the end of the push-in")
+                if area(pushed) > self.max_product_share * self.width * self.height * 1.02:
+                    out.append(f"{layer.name} is larger than its share of the frame")
+                centre_y = (layer.box[1] + layer.box[3]) / 2
+                if band is not None and band[1] <= centre_y < band[3]:
+                    out.append(f"{layer.name}'s centre is in the caption band")
+        return out
+
+
+def stack(
+    heights: list[int], top: int, bottom: int, gaps: list[int], *, align: str = "center"
+) -> list[int]:
+    """The top of each of a column's items of ``heights``, ``gaps[i]`` between item i and i+1,
+    placed in ``top``..``bottom`` (centred, or from the top)."""
+    total = sum(heights) + sum(gaps[: max(0, len(heights) - 1)])
+    y = top if align == "top" else top + max(0, (bottom - top - total) // 2)
+    out = []
+    for i, h in enumerate(heights):
+        out.append(y)
+        y += h + (gaps[i] if i < len(gaps) else 0)
+    return out
