@@ -325,6 +325,7 @@ class _Job:
         dice: _Dice, photo: Image.Image | None, logo: Image.Image | None,
     ) -> None:  # fmt: skip
         self.w, self.h = width, height
+        self.seed = int(request.seed)
         self.shape, self.layout = frame_shape(width, height), layout
         self.palette, self.dice = palette, dice
         self.photo, self.logo = photo, logo
@@ -504,8 +505,10 @@ class _Job:
         p = self.palette
         _, top, _, bottom = self.zone
         region = (round(self.w * 0.1), top, round(self.w * 0.9), bottom)
+        # the scenes' seeds follow each other: two details of an ad are framed differently
+        across = (0.5, 0.28, 0.72)[self.seed % 3]
         picture, box = self._place_product(region, PRODUCT_SHARE["detail"], stand=False,
-                                           avoid=logo_slot)  # fmt: skip
+                                           halign=across, avoid=logo_slot)  # fmt: skip
         base = _mix(p.primary, BLACK, 0.25)
         # a light behind the product: the accent when it is lighter than the set, else white
         brighter = _luma(p.accent) > _luma(base) + 30
@@ -599,8 +602,8 @@ class _Job:
         """(the big line, the small kicker above it): the scene's caption and the product's
         name; without a caption, the name is the line and the brand the kicker."""
         name = self.title or self.brand
-        if self.line:
-            return self.line, name
+        if self.line:  # the name above it, unless the line says it
+            return self.line, "" if name.lower() in self.line.lower() else name
         brand = self.brand if self.brand.lower() != name.lower() else ""
         return name, brand
 
