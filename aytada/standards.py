@@ -3,13 +3,16 @@ how loud the music sits, how many scenes a video length gets.
 
 One home, read by all who need them: the banner and flyer layouts (`aytada.providers.layout`),
 the video stills (`aytada.providers.offline.images`), the caption renderer
-(`aytada.providers.ffmpeg`), the timing rules (`aytada.core.timing`), the voice and music choices
-(`aytada.core.project_options`) and the credit quote (`aytada.core.credits`). Imports nothing of
-ours (an import-linter contract), so every layer may read it; `tests/test_standards.py` checks
-that the renderer, the layouts and the captions draw with these numbers.
+(`aytada.providers.caption_track`), the timing rules (`aytada.core.timing`), the voice and music
+choices (`aytada.core.project_options`) and the credit quote (`aytada.core.credits`). Imports
+nothing of ours (an import-linter contract), so every layer may read it;
+`tests/test_standards.py` checks that the renderer, the layouts and the captions draw with
+these numbers.
 """
 
 from __future__ import annotations
+
+import re
 
 Box = tuple[float, float, float, float]
 """left, top, right, bottom as fractions of the frame's width and height."""
@@ -59,9 +62,16 @@ def caption_top_y(shape: str) -> float:
     return round(SAFE_ZONES[shape][1] + CAPTION_GAP, 4)
 
 
+def caption_middle_y(shape: str) -> float:
+    """The middle caption's centre line: halfway between the frame's centre and the bottom
+    caption's band, so it stays clear of the product's centre (the stills put it at or above
+    the middle of the frame) and of the bottom band."""
+    return round((0.5 + CAPTION_BANDS[shape][0]) / 2, 4)
+
+
 def still_text_zone(shape: str) -> Box:
     """Where a video still may put text and logos: inside the safe zone and above the bottom
-    caption's band (the clip step burns the caption there)."""
+    caption's band (the stitch burns the captions there)."""
     left, top, right, bottom = SAFE_ZONES[shape]
     return (left, top, right, round(min(bottom, CAPTION_BANDS[shape][0] - CAPTION_GAP), 4))
 
@@ -70,6 +80,23 @@ def still_text_zone(shape: str) -> Box:
 
 WORDS_PER_SECOND = 2.5
 """A voiceover's pace: about 150 spoken words a minute (scene lengths and copy limits)."""
+
+
+def spoken_words(text: str) -> int:
+    """How many words ``text`` takes to say: an address, a handle or a number is said in parts
+    ("lumi dot shop slash glow", "plus four four, two zero, …"), each counted."""
+    count = 0
+    for token in text.split():
+        digits = sum(c.isdigit() for c in token)
+        parts = [p for p in re.split(r"[./@:_-]+", token) if p]
+        if digits >= 4 and re.fullmatch(r"[+\d()./-]+[.,;!?]?", token):
+            count += max(1, digits // 2)  # a phone or a long number, said in groups
+        elif len(parts) > 1 and re.search(r"[./@]", token.rstrip(".,;!?")):
+            count += 2 * len(parts) - 1  # "lumi dot shop slash glow"
+        else:
+            count += 2 if "%" in token else 1  # "twenty percent"
+    return count
+
 
 MAX_SPEEDUP = 1.15
 """The most a voiceover line is sped up to fit its scene; a longer line is reported instead."""

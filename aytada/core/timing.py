@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aytada.standards import MAX_SPEEDUP, WORDS_PER_SECOND
+from aytada.standards import MAX_SPEEDUP, WORDS_PER_SECOND, spoken_words
 from aytada.standards import MIN_SCENE_SECONDS as _MIN_SCENE
 
 __all__ = ["MAX_SPEEDUP", "MIN_SCENE_SECONDS", "WORDS_PER_SECOND", "retime", "spoken_seconds"]
@@ -23,7 +23,7 @@ STEP = 0.1  # scene lengths are multiples of a tenth of a second
 
 def spoken_seconds(text: str, speed: float = 1.0) -> float:
     """About how long `text` takes to say (at `speed` times the normal pace)."""
-    return len((text or "").split()) / WORDS_PER_SECOND / speed
+    return spoken_words(text or "") / WORDS_PER_SECOND / speed
 
 
 def retime(scenes: Sequence[dict[str, Any]], length_s: float) -> list[dict[str, Any]]:

@@ -60,7 +60,7 @@ from aytada.providers.offline.common import (
     fits_caption,
     sentences,
 )
-from aytada.standards import MIN_SCENE_SECONDS, scene_count
+from aytada.standards import MIN_SCENE_SECONDS, scene_count, spoken_words
 from aytada.vocabulary import AWARENESS_STAGES, CREATIVE_STYLES, PERSUASION_TRIGGERS
 
 HOOK_WORDS = 8
@@ -483,22 +483,6 @@ def split_seconds(length_s: int, weights: Sequence[float]) -> list[int]:
     for i in order[:leftover]:
         seconds[i] += 1
     return seconds
-
-
-def spoken_words(text: str) -> int:
-    """How many words ``text`` takes to say: an address, a handle or a number is said in parts
-    ("lumi dot shop slash glow", "plus four four, two zero, …"), each counted."""
-    count = 0
-    for token in text.split():
-        digits = sum(c.isdigit() for c in token)
-        parts = [p for p in re.split(r"[./@:_-]+", token) if p]
-        if digits >= 4 and re.fullmatch(r"[+\d()./-]+[.,;!?]?", token):
-            count += max(1, digits // 2)  # a phone or a long number, said in groups
-        elif len(parts) > 1 and re.search(r"[./@]", token.rstrip(".,;!?")):
-            count += 2 * len(parts) - 1  # "lumi dot shop slash glow"
-        else:
-            count += 2 if "%" in token else 1  # "twenty percent"
-    return count
 
 
 def _spoken_seconds(text: str) -> int:
