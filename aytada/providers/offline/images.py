@@ -896,15 +896,18 @@ class _Job:
 
     def _cta_item(self, width: int, start: float = 0.0) -> _Text:
         """The call to action, at least :data:`MIN_TEXT` of the frame's height, padded as a
-        button: the largest size (from ``start``) for one line, two, three… whichever is
-        shortest."""
+        button: in one or two lines as large as they can be (from ``start``); a longer one in
+        as short a button as it can be."""
         pads = (0.45, 0.3)
         start = start or (0.047 if self.shape == "tall" else 0.062)
         fits = [
             self._fit("cta", self.cta, width, start, MIN_TEXT, n, pads=pads) for n in range(1, 7)
         ]
+        short = [item for item in fits[:2] if item is not None]
+        if short:  # one or two lines: as large as they can be
+            return max(short, key=lambda item: (item.fitted.size, -len(item.fitted.lines)))
         found = [item for item in fits if item is not None]
-        if found:
+        if found:  # a long one: as short a button as it can be
             return min(found, key=lambda item: (item.height, -item.fitted.size))
         size = math.ceil(MIN_TEXT * self.h)  # a word wider than the column: as it is
         fitted = textfit.measure(self.cta, size, width - 2 * round(size * pads[0]))
