@@ -4,11 +4,12 @@
 
 Builds 6 Pillow stills (drawn as the clip step draws them: each scene's layout, the product
 name, brand and colours, a product photo (a bottle on white) and a logo, the call to action and
-a destination on the end card; ``--no-photo``: the typographic stills), renders 6 captioned
-zoom/pan segments, speaks and fits the voiceover, synthesizes music and stitches (video
-stream-copied). Prints each phase's wall time, the total as a fraction of the video length
-(target ≤ 0.5× on 2 cores) and the peak RSS of the largest ffmpeg/espeak child and of this
-Python process (target ≤ 400 MB).
+a destination on the end card; ``--no-photo``: the typographic stills), renders the bare
+zoom/pan segments, speaks and fits the voiceover, synthesizes music, lays the word-timed
+captions over the segments (their one x264 encode) and stitches (video stream-copied). Prints
+each phase's wall time, the total as a fraction of the video length (target ≤ 0.5× on 2 cores)
+and the peak RSS of the largest ffmpeg/espeak child and of this Python process (target ≤ 400
+MB).
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from aytada.captions import caption_groups  # noqa: E402
 from aytada.providers import ffmpeg as ff  # noqa: E402
-from aytada.providers.base import SegmentRequest  # noqa: E402
+from aytada.providers.base import CaptionStyle, SegmentRequest  # noqa: E402
+from aytada.providers.caption_track import burn_into_segments  # noqa: E402
 from aytada.providers.registry import ProviderConfig, build_providers  # noqa: E402
 from bench.stills import bottle_photo, dark_logo, scene_request  # noqa: E402
 from tests.providers.briefs import GLOWCO  # noqa: E402
@@ -51,6 +54,20 @@ def _cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timeline(scenes, spoken) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Each line at its scene's start, sped up to fit, as the voiceover step lays them out."""
+    out, at = [], 0.0
+    for scene, said in zip(scenes, spoken, strict=True):
+        length = float(ff.probe(said.path).get("duration") or 0.0)
+        scale = min(1.0, scene.duration / length) if length else 1.0
+        line = {"start": at, "end": at + min(length, scene.duration), "text": scene.voiceover}
+        if said.words:
+            line["words"] = [[w.word, at + w.start * scale, at + w.end * scale] for w in said.words]
+        out.append(line)
+        at += scene.duration
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     script = writer.script(BRIEF, idea, length_s=length)
     scenes = writer.scenes(BRIEF, script, length_s=length)
     print(f"ffmpeg {ff.ffmpeg_exe()}")
+    print(f"segments: {' '.join(ff.SEGMENT_ENCODE_ARGS)}")
     print(f"x264: {' '.join(ff.VIDEO_ENCODE_ARGS)}")
     print(f"{len(scenes)} scenes, {length} s, {WIDTH}×{HEIGHT}, cores: {os.cpu_count()}")
     print(f"work dir: {workdir}")
@@ -104,9 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         for s, still in zip(scenes, stills, strict=True)
     ]  # fmt: skip
     with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
-        segments = phase(f"segments (x264) ×{args.workers}", lambda: list(pool.map(
+        segments = phase(f"segments ×{args.workers}", lambda: list(pool.map(
             lambda r: clips.segment(r, workdir / f"seg{r.seed}.mp4"), requests)))  # fmt: skip
-    spoken = phase("voice (espeak-ng)", lambda: [
+    spoken = phase(f"voice ({voice.model})", lambda: [
         voice.speak(s.voiceover, workdir / f"line{s.index}.wav") for s in scenes
     ])  # fmt: skip
     fitted = phase("voice fit + join", lambda: ff.concat_audio(
@@ -117,8 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     music = phase(
         "music (synth)", lambda: offline.music.compose(idea.title, length, workdir / "music.wav")
     )
+    timeline = _timeline(scenes, spoken)
+    captioned = phase("captions (x264)", lambda: burn_into_segments(
+        segments, caption_groups(timeline), workdir / "captions", style=CaptionStyle(),
+        colors=BRIEF.brand_colors))  # fmt: skip
     final = phase("stitch (copy + AAC)", lambda: offline.stitch.stitch(
-        segments, fitted, music.path, workdir / "final.mp4"))  # fmt: skip
+        captioned, fitted, music.path, workdir / "final.mp4"))  # fmt: skip
 
     total = sum(timings.values())
     cpu_total = _cpu_seconds() - cpu_start

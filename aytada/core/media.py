@@ -29,6 +29,8 @@ MIME_BY_SUFFIX = {
     ".wav": "audio/wav",
     ".mp3": "audio/mpeg",
     ".txt": "text/plain",
+    ".srt": "application/x-subrip",
+    ".vtt": "text/vtt",
     ".json": "application/json",
 }
 

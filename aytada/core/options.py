@@ -54,7 +54,10 @@ MUSIC_DB_MIN, MUSIC_DB_MAX, MUSIC_DB_DEFAULT = 3, 20, MUSIC_UNDER_VOICE_DB
 under speech). 5 is the mix every ad had before this choice existed; below 3 the music
 competes with the voice (the craft sheet: voice clearly above the music)."""
 
-CAPTION_POSITIONS: dict[str, str] = {"top": "Top", "middle": "Middle", "bottom": "Bottom"}
+# "off": a video without burned-in captions (its .srt/.vtt still come with it)
+CAPTION_POSITIONS: dict[str, str] = {
+    "top": "Top", "middle": "Middle", "bottom": "Bottom", "off": "Off"
+}  # fmt: skip
 CAPTION_SIZES: dict[str, str] = {"small": "Small", "medium": "Medium", "large": "Large"}
 CAPTION_COLORS: dict[str, str] = {"white": "White", "yellow": "Yellow", "black": "Black"}
 CAPTION_STYLES: dict[str, str] = {"box": "Box behind the text", "outline": "Outline"}

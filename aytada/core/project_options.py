@@ -47,7 +47,8 @@ from aytada.core.projects import load_project
 from aytada.core.statuses import Status
 
 #: Statuses in which the voice and music may still change: the render has not started (or it
-#: failed, and the retry will read the new choice). Captions also need no rendered clip.
+#: failed, and the retry will read the new choice). The same for the captions (the stitch
+#: burns them in, so rendered clips do not hold them).
 EDITABLE_STATUSES: frozenset[str] = frozenset(
     s.value
     for s in (Status.DRAFT, Status.IDEAS_READY, Status.SCRIPT_READY, Status.SCENES_READY,
@@ -165,14 +166,10 @@ def voice_lock(project: Any) -> str | None:
 
 
 def captions_lock(project: Any) -> str | None:
-    """Why the caption style of ``project`` cannot change now, or None."""
-    locked = _render_lock(project, "caption style")
-    if locked is None and project.segments:
-        return (
-            "Scene clips are already rendered with this caption style (captions are burned "
-            "into each clip). Make a variant to try another one."
-        )
-    return locked
+    """Why the caption style of ``project`` cannot change now, or None. Rendered clips do not
+    hold it: the stitch lays the captions over them, so it may change until the render
+    (re)starts."""
+    return _render_lock(project, "caption style")
 
 
 def _save(workspace_id: int, project_id: Any, changes: dict[str, Any], lock) -> None:

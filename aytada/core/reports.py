@@ -102,8 +102,12 @@ def project_report(workspace_id: int, project_id: Any) -> dict[str, Any]:
     return {key: report[key] for key in PROJECT_KEYS}
 
 
+SUBTITLE_ROLES = ("subtitles_srt", "subtitles_vtt")  # a video's subtitle files (the stitch's)
+
+
 def output_paths(workspace_id: int, project_id: Any) -> list[str]:
-    """Local absolute path(s) of a project's finished output (empty until it completes)."""
+    """Local absolute path(s) of a project's finished output (empty until it completes): the
+    file, and for a video its .srt and .vtt subtitles when the render made them."""
     with session_scope() as s:
         project = load_project(s, workspace_id, project_id)
         if project.output_asset_id is None:
@@ -111,5 +115,15 @@ def output_paths(workspace_id: int, project_id: Any) -> list[str]:
         asset = s.get(Asset, project.output_asset_id)
         if asset is None:
             return []
-        path = asset.path
-    return [str(media.fetch(path).resolve())]  # S3 store: downloaded into MEDIA_DIR
+        paths = [asset.path]
+        if asset.generation_id is not None and asset.kind == "video":
+            paths += s.scalars(
+                select(Asset.path)
+                .where(
+                    Asset.generation_id == asset.generation_id,
+                    Asset.role.in_(SUBTITLE_ROLES),
+                )
+                .order_by(Asset.role)
+            ).all()
+    # S3 store: downloaded into MEDIA_DIR
+    return [str(media.fetch(path).resolve()) for path in paths]

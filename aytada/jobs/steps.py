@@ -8,6 +8,7 @@ the generation's folder) and `apply` (project fields updated in the output trans
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aytada.core import media, timing
+from aytada.captions import CaptionGroup, caption_groups, scene_groups
+from aytada.core import media, subtitles, timing
 from aytada.core.errors import UserError
 from aytada.core.formats import frame_size
 from aytada.core.models import Asset, Generation, Project, Workspace
@@ -32,8 +34,10 @@ from aytada.providers.base import (
     Script,
     ScriptLine,
     SegmentRequest,
+    WordTiming,
     split_layout,
 )
+from aytada.providers.caption_track import burn_into_segments
 from aytada.providers.typography import compose_design
 
 
@@ -211,7 +215,6 @@ def clip_inputs(session: Session, project: Project, scene: int, params: dict) ->
         "width": width,
         "height": height,
         "title": project.title,
-        "captions": options_of(project).choices.captions.as_dict(),
         # the still keeps the band where the captions will be burned free (and the product's
         # centre out of it)
         "caption_position": options_of(project).choices.captions.position,
@@ -255,7 +258,6 @@ def clip_run(ctx: StepContext) -> StepResult:
             caption=scene["caption"],
             seed=ctx.scene_index,
             motion=MOTION_FOR_LAYOUT[layout],
-            caption_style=CaptionStyle(**(ctx.snapshot.get("captions") or {})),
         ),
         ctx.workdir / f"scene{ctx.scene_index + 1}.mp4",
     )
@@ -270,7 +272,8 @@ def clip_run(ctx: StepContext) -> StepResult:
         model=f"{providers.image.model}+{providers.clip.model}",
         assets=[
             NewAsset("image", "scene_still", still, {"scene": ctx.scene_index, "layout": layout}),
-            NewAsset("clip", "segment", segment, {"scene": ctx.scene_index}),
+            # bare: no caption in it (the stitch lays the captions over it)
+            NewAsset("clip", "segment", segment, {"scene": ctx.scene_index, "bare": True}),
         ],
     )
 
@@ -313,6 +316,7 @@ def voiceover_run(ctx: StepContext) -> StepResult:
     voice = providers.voice
     notices: set[str] = set()
     said: list[Path] = []
+    timed: list[tuple[WordTiming, ...]] = []  # when each word is said, if the engine says
     lines = ctx.snapshot["lines"]
     for i, line in enumerate(lines):
         # the neighbouring lines, so the voice's prosody flows from scene to scene
@@ -334,7 +338,8 @@ def voiceover_run(ctx: StepContext) -> StepResult:
         if result.notice:
             notices.add(result.notice)
         said.append(result.path)
-    fitted, placed, spoken_at = _lay_out_lines(ctx, said)
+        timed.append(tuple(result.words or ()))
+    fitted, placed, spoken_at = _lay_out_lines(ctx, said, timed)
     notices.update(placed)
     track = ffmpeg.concat_audio(fitted, ctx.workdir / "voiceover.wav")
     # where each line is said: the subtitles' timing (copied onto the final video)
@@ -369,12 +374,14 @@ def voiceover_run(ctx: StepContext) -> StepResult:
 
 
 def _lay_out_lines(
-    ctx: StepContext, said: list[Path]
+    ctx: StepContext, said: list[Path], timed: list[tuple[WordTiming, ...]] | None = None
 ) -> tuple[list[Path], list[str], list[dict[str, Any]]]:
     """Place each spoken line at its scene's start, sped up at most `timing.MAX_SPEEDUP`.
 
     Returns the audio parts, notes on lines that run on, and the timeline: each line's
-    ``{"start", "end", "text"}`` in seconds from the start of the ad.
+    ``{"start", "end", "text"}`` in seconds from the start of the ad, with ``"words"``
+    (``[[word, start, end], …]``, the same seconds, moved and sped up with the line) when the
+    voice engine said when each word is spoken (``timed``; the captions' timing).
 
     A line still longer than its scene runs on into the next scene's opening pause (the next
     line then starts after it); nothing is ever cut. If the lines cannot all be said within
@@ -405,14 +412,30 @@ def _lay_out_lines(
         if start - cursor > 0.005:
             parts.append(ffmpeg.silence(ctx.workdir / f"gap{i + 1}.wav", seconds=start - cursor))
         parts.append(ffmpeg.fit_audio(path, ctx.workdir / f"line{i + 1}.wav", seconds=length))
-        spoken_at.append(
-            {"start": round(start, 3), "end": round(start + length, 3), "text": line["text"]}
-        )
+        entry: dict[str, Any] = {
+            "start": round(start, 3), "end": round(start + length, 3), "text": line["text"]
+        }  # fmt: skip
+        words = timed[i] if timed and i < len(timed) else ()
+        if words and spoken > 0:
+            entry["words"] = _placed_words(words, start, length, min(1.0, length / spoken))
+        spoken_at.append(entry)
         cursor = start + length
         scene_start += window
     if total - cursor > 0.005:
         parts.append(ffmpeg.silence(ctx.workdir / "gap-end.wav", seconds=total - cursor))
     return parts, notes, spoken_at
+
+
+def _placed_words(
+    words: tuple[WordTiming, ...], start: float, length: float, scale: float
+) -> list[list[Any]]:
+    """The engine's word times (from the start of the line's own audio) in the ad's seconds:
+    sped up as the line was (``scale``), moved to where it starts, kept inside the line."""
+
+    def at(t: float) -> float:
+        return round(start + min(length, max(0.0, float(t) * scale)), 3)
+
+    return [[w.word, at(w.start), at(w.end)] for w in words]
 
 
 def voiceover_apply(
@@ -429,38 +452,87 @@ def voiceover_apply(
 
 def stitch_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
     ids = [project.segments[str(i)] for i in range(len(project.scenes))]
-    paths = dict(session.execute(select(Asset.id, Asset.path).where(Asset.id.in_(ids))).all())
+    rows = {
+        asset_id: (path, meta or {})
+        for asset_id, path, meta in session.execute(
+            select(Asset.id, Asset.path, Asset.meta).where(Asset.id.in_(ids))
+        ).all()
+    }
     voice = session.get(Asset, project.voiceover_asset_id)
     options = options_of(project)
     music_id = options.outputs.music_asset
     music = session.get(Asset, music_id) if music_id else None
     return {
-        "segments": [paths[i] for i in ids],
+        "segments": [rows[i][0] for i in ids],
+        # a segment rendered before the captions moved to the stitch has its caption already
+        "bare": [bool(rows[i][1].get("bare")) for i in ids],
         "voiceover": voice.path if voice else None,
         "music": music.path if music else None,
         "music_db": options.choices.music_db,
         "timeline": (voice.meta or {}).get("timeline") if voice else None,
+        "captions": options.choices.captions.as_dict(),
+        "scenes": [
+            {"caption": sc.get("caption", ""), "duration": sc.get("duration", 0)}
+            for sc in project.scenes
+        ],
     }
+
+
+def _caption_groups(snap: dict[str, Any]) -> list[CaptionGroup]:
+    """What the captions show: the voice's words in groups, timed to it; for a voiceover
+    without a timeline (nothing to read along with), each scene's caption for the whole
+    scene."""
+    timeline = snap.get("timeline")
+    if isinstance(timeline, list):
+        return caption_groups(timeline)
+    windows, at = [], 0.0
+    for scene in snap.get("scenes") or []:
+        length = float(scene.get("duration") or 0)
+        windows.append((at, at + length, str(scene.get("caption") or "")))
+        at += length
+    return scene_groups(windows)
 
 
 def stitch_run(ctx: StepContext) -> StepResult:
     stitcher = get_providers().stitch
     snap = ctx.snapshot
-    out = stitcher.stitch(
-        [media.fetch(p) for p in snap["segments"]],
-        media.fetch(snap["voiceover"]) if snap.get("voiceover") else None,
-        media.fetch(snap["music"]) if snap.get("music") else None,
-        ctx.workdir / "final.mp4",
-        music_under_db=float(snap.get("music_db") or ffmpeg.MUSIC_UNDER_VOICE_DB),
-    )
+    segments = [media.fetch(p) for p in snap["segments"]]
+    style = CaptionStyle(**(snap.get("captions") or {}))
+    with tempfile.TemporaryDirectory(dir=ctx.workdir, prefix=".captions-") as tmp:
+        # the captions laid over the segments, timed to the voice (the segments' one encode)
+        finished = burn_into_segments(
+            segments,
+            _caption_groups(snap),
+            Path(tmp),
+            style=style,
+            colors=_brief(ctx).brand_colors,
+            bare=snap.get("bare") or [False] * len(segments),
+        )
+        out = stitcher.stitch(
+            finished,
+            media.fetch(snap["voiceover"]) if snap.get("voiceover") else None,
+            media.fetch(snap["music"]) if snap.get("music") else None,
+            ctx.workdir / "final.mp4",
+            music_under_db=float(snap.get("music_db") or ffmpeg.MUSIC_UNDER_VOICE_DB),
+        )
     info = ffmpeg.probe(out)
-    # the voice timeline travels with the video: its subtitles (aytada.core.subtitles)
-    meta = {**info, "timeline": snap.get("timeline")} if snap.get("timeline") else info
+    timeline = snap.get("timeline")
+    if not isinstance(timeline, list):
+        assets = [NewAsset("video", "final", out, info)]
+    else:
+        # the voice timeline travels with the video, and so do its subtitle files: the same
+        # groups and times as the burned captions (aytada.core.subtitles)
+        assets = [NewAsset("video", "final", out, {**info, "timeline": timeline})]
+        cues = subtitles.cues_from_timeline(timeline)
+        for fmt in ("srt", "vtt"):
+            path = ctx.workdir / f"final.{fmt}"
+            path.write_text(subtitles.FORMATS[fmt](cues), encoding="utf-8")
+            assets.append(NewAsset("text", f"subtitles_{fmt}", path))
     return StepResult(
         {"video": media.relative(out), "probe": info},
         stitcher.name,
         stitcher.model,
-        assets=[NewAsset("video", "final", out, meta)],
+        assets=assets,
     )
 
 

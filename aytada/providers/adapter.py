@@ -176,7 +176,8 @@ class HttpAdapter(ApiAdapter):
 def finish_clip(request: SegmentRequest, out_path: Path, fetch: Callable[[Path], None]) -> Path:
     """The final segment from a generated clip: ``fetch(raw)`` writes the model's video to
     ``raw`` (in a temporary folder beside ``out_path``), which is then fitted to the request's
-    size and length with its caption burned in (:func:`~aytada.providers.ffmpeg.finalize_segment`).
+    size and length (:func:`~aytada.providers.ffmpeg.finalize_segment`; the stitch adds the
+    captions).
     """
     from aytada.providers.ffmpeg import finalize_segment
 

@@ -162,9 +162,10 @@ class ImageRequest:
 
 @dataclass(frozen=True)
 class CaptionStyle:
-    """How a burned-in caption looks: ``position`` top/middle/bottom (always inside the
-    platforms' safe zone), ``size`` small/medium/large, ``color`` white/yellow/black, ``style``
-    box (a contrasting panel behind the text) or outline (a contrasting edge, no panel)."""
+    """How the burned-in captions look: ``position`` top/middle/bottom (always inside the
+    platforms' safe zone) or off (none), ``size`` small/medium/large, ``color``
+    white/yellow/black, ``style`` box (a contrasting panel behind the text) or outline (a
+    contrasting edge, no panel). The spoken word is always on a highlight box."""
 
     position: str = "bottom"
     size: str = "medium"
@@ -183,26 +184,25 @@ class VoiceInfo:
 
 @dataclass(frozen=True)
 class SegmentRequest:
-    """One scene's final video segment: exact size and length, caption burned in, no audio."""
+    """One scene's video segment: exact size and length, no caption, no audio.
+
+    ``caption`` is the scene's on-screen line, for context only: segments are rendered bare and
+    the stitch lays the word-timed captions over them, once the voice's timing is known."""
 
     still: Path
     prompt: str
     seconds: float
     width: int
     height: int
-    caption: str
+    caption: str = ""
     seed: int = 0
     # camera move over the still: "push_in", "pan", "slide_in", "" (chosen by seed)
     motion: str = ""
     extra: dict = field(default_factory=dict)
-    caption_style: CaptionStyle = field(default_factory=CaptionStyle)
 
     def frame(self) -> dict[str, Any]:
-        """What every segment renderer is told about the frame: length, size and caption."""
-        return {
-            "seconds": self.seconds, "width": self.width, "height": self.height,
-            "caption": self.caption, "caption_style": self.caption_style,
-        }  # fmt: skip
+        """What every segment renderer is told about the frame: length and size."""
+        return {"seconds": self.seconds, "width": self.width, "height": self.height}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ retries. The wire protocol is the same one the SDK speaks:
    a ``detail`` when the job failed);
 4. the video file is downloaded (without the key: it is a CDN address) and
    :func:`aytada.providers.ffmpeg.finalize_segment` turns it into the exact segment (size,
-   scene length, caption, no audio).
+   scene length, no audio; the stitch lays the word-timed captions over it).
 
 The scene still is the first frame, sent inline as a JPEG data URI (fal accepts one wherever it
 takes a file URL), cropped to the aspect ratio asked for. The key goes only to the API's own

@@ -1,9 +1,11 @@
 """Plain functions around the static ffmpeg shipped in the ``imageio-ffmpeg`` wheel.
 
-Every video segment is encoded exactly once, with :data:`VIDEO_ENCODE_ARGS`, so that the final
-stitch can join segments with ``-c:v copy`` and only encode the audio. Intermediate audio is
-always :data:`AUDIO_RATE` Hz mono 16-bit WAV. Files are streamed by ffmpeg; Python never holds
-media in memory. Every failure becomes a :class:`ProviderError` with a one-line message.
+A scene's segment is rendered bare (no caption) by the clip step; the stitch lays the
+word-timed captions over each segment (:func:`burn_captions`) in its one final encode with
+:data:`VIDEO_ENCODE_ARGS`, so that the segments join with ``-c:v copy`` and only the audio is
+encoded after. Intermediate audio is always :data:`AUDIO_RATE` Hz mono 16-bit WAV. Files are
+streamed by ffmpeg; Python never holds media in memory. Every failure becomes a
+:class:`ProviderError` with a one-line message.
 """
 
 from __future__ import annotations
@@ -16,15 +18,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import ImageFont
 
 from aytada import standards
 from aytada.providers import textfit
-from aytada.providers.base import CaptionStyle, ProviderError
+from aytada.providers.base import ProviderError
 
-FONT_PATH: Path = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
-"""The shipped font (DejaVu Sans Bold, licence beside it): used for every caption."""
+if TYPE_CHECKING:
+    from aytada.providers.caption_track import Track
+
+FONT_PATH: Path = textfit.FONT_PATH
+"""The shipped font (DejaVu Sans Bold, licence beside it): captions and stills draw with it."""
 
 FPS = 30
 AUDIO_RATE = 48_000
@@ -54,6 +60,23 @@ own, so x264 holds one frame in flight, not three: a 5 s 1080×1920 segment peak
 instead of ~188 MB, in the same time, for a ~0.4 % larger file (bench/render_memory.py).
 """
 
+SEGMENT_ENCODE_ARGS: tuple[str, ...] = (
+    "-c:v", "mpeg4",
+    "-q:v", "2",
+    "-pix_fmt", "yuv420p",
+    "-r", str(FPS),
+    "-threads", "2",
+    "-video_track_timescale", str(FPS * 512),
+)  # fmt: skip
+"""Encoder settings of a scene's bare segment (the clip step): an intermediate, which the stitch
+decodes once to lay the captions over it and encodes for good with :data:`VIDEO_ENCODE_ARGS`.
+
+MPEG-4 Part 2 at quantiser 2: half the CPU of x264 superfast (5 s of a 1080×1920 camera move
+here: ~1.0 s against ~2.1 s on top of the move itself), cheaper to decode, about as small, and
+close to transparent — after the final x264 encode, SSIM against a lossless master is
+0.997–0.998, 0.0008 under x264 alone (bench/README.md). Browsers do not play it; nobody watches
+a segment on its own."""
+
 FINAL_AUDIO_ARGS: tuple[str, ...] = (
     "-c:a", "aac", "-aac_coder", "fast", "-b:a", "128k", "-ar", str(AUDIO_RATE), "-ac", "1",
 )  # fmt: skip
@@ -66,33 +89,6 @@ WAV_ARGS: tuple[str, ...] = (
 
 MAX_ATEMPO = standards.MAX_SPEEDUP  # the most a voiceover line is sped up
 DEFAULT_TIMEOUT_S = 900.0
-
-# Caption layout, as fractions of the frame.
-_CAPTION_FONT_FRACTION = 0.058  # of the width: 63 px at 1080 wide
-_CAPTION_TEXT_WIDTH = 0.84  # of the width
-_CAPTION_MAX_LINES = 3
-CAPTION_SIZES: dict[str, float] = {"small": 0.05, "medium": _CAPTION_FONT_FRACTION, "large": 0.07}
-"""Caption font size per choice, as a fraction of the width (54, 63, 76 px at 1080 wide: all
-above the craft sheet's 48 px)."""
-CAPTION_POSITIONS: dict[str, dict[str, str]] = {
-    # position → frame shape → drawtext y expression, from the shared safe zones and caption
-    # bands (aytada.standards): a top caption starts just inside the safe zone (under the
-    # platforms' status bar and handle), a bottom one is centred in its band above their bottom
-    # UI; the stills keep that band free of text.
-    "top": {shape: f"h*{standards.caption_top_y(shape)}" for shape in standards.SHAPES},
-    "middle": {shape: "(h-text_h)/2" for shape in standards.SHAPES},
-    "bottom": {
-        shape: f"h*{standards.caption_center_y(shape)}-text_h/2" for shape in standards.SHAPES
-    },
-}
-CAPTION_COLORS: dict[str, tuple[str, str]] = {
-    # text colour, contrasting colour (the box or the outline)
-    "white": ("white", "black"),
-    "yellow": ("0xFFD400", "black"),
-    "black": ("0x111111", "white"),
-}
-CAPTION_STYLES: tuple[str, ...] = ("box", "outline")
-
 
 # --------------------------------------------------------------------------------------------
 # running ffmpeg
@@ -195,12 +191,7 @@ def _check_size(width: int, height: int) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# captions
-
-
-@lru_cache(maxsize=32)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_PATH), size)
+# text
 
 
 def balanced_wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
@@ -208,88 +199,6 @@ def balanced_wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> 
     wrapping helper), with lines of similar length (no lone last word); a word wider than the
     line is split."""
     return textfit.wrap_words(text, font, max_width, balanced=True, break_long_words=True)
-
-
-def _layout_caption(caption: str, width: int, fraction: float) -> tuple[list[str], int]:
-    text = " ".join(caption.split())
-    if not text:
-        return [], 0
-    base = max(12, round(width * fraction))
-    max_width = width * _CAPTION_TEXT_WIDTH
-    size = base
-    lines = balanced_wrap(text, _font(size), max_width)
-    while len(lines) > _CAPTION_MAX_LINES and size > base * 0.7:
-        size = max(12, int(size * 0.9))
-        lines = balanced_wrap(text, _font(size), max_width)
-    if len(lines) > _CAPTION_MAX_LINES:
-        lines = lines[:_CAPTION_MAX_LINES]
-        last = lines[-1]
-        while last and _font(size).getlength(last + "…") > max_width:
-            last = last[:-1].rstrip()
-        lines[-1] = last + "…"
-    return lines, size
-
-
-def _check_caption_style(style: CaptionStyle) -> None:
-    for what, value, known in (
-        ("position", style.position, CAPTION_POSITIONS),
-        ("size", style.size, CAPTION_SIZES),
-        ("colour", style.color, CAPTION_COLORS),
-        ("style", style.style, CAPTION_STYLES),
-    ):
-        if value not in known:
-            raise ProviderError(f"unknown caption {what} {value!r} (use {', '.join(known)})")
-
-
-def layout_caption_styled(
-    caption: str, width: int, style: CaptionStyle | None = None
-) -> tuple[list[str], int]:
-    """Wrap ``caption`` for a frame ``width`` px wide at the style's size: (lines, font size in
-    px). The font shrinks (down to 70 %) before the text is cut to at most three lines."""
-    fraction = CAPTION_SIZES[(style or CaptionStyle()).size]
-    return _layout_caption(caption, width, fraction)
-
-
-def caption_filter(
-    caption: str, width: int, height: int, workdir: Path, style: CaptionStyle | None = None
-) -> str | None:
-    """A ``drawtext`` filter drawing ``caption`` as ``style`` says (default: white on a dark
-    box in the lower third), or None if the caption is empty."""
-    style = style or CaptionStyle()
-    _check_caption_style(style)
-    lines, size = layout_caption_styled(caption, width, style)
-    if not lines:
-        return None
-    textfile = workdir / "caption.txt"
-    textfile.write_text("\n".join(lines), encoding="utf-8")
-    pad = max(6, round(size * 0.45))
-    ink, contrast = CAPTION_COLORS[style.color]
-    options = {
-        "fontfile": _filter_value(FONT_PATH),
-        "textfile": _filter_value(textfile),
-        "expansion": "none",
-        "fontsize": str(size),
-        "fontcolor": ink,
-        "line_spacing": str(round(size * 0.22)),
-        "text_align": "C",
-    }
-    if style.style == "box":
-        options.update(
-            box="1",
-            boxcolor=f"{contrast}@{0.55 if contrast == 'black' else 0.92}",
-            boxborderw=str(pad),
-        )
-    else:  # outline: a contrasting edge around each glyph, no panel
-        options.update(borderw=str(max(2, round(size / 12))), bordercolor=contrast)
-    if contrast == "black":  # a soft drop shadow lifts light text off a busy picture
-        options.update(
-            shadowcolor="black@0.6",
-            shadowx=str(max(1, size // 24)),
-            shadowy=str(max(1, size // 24)),
-        )
-    shape = standards.frame_shape(width, height)
-    options.update(x="(w-text_w)/2", y=CAPTION_POSITIONS[style.position][shape])
-    return "drawtext=" + ":".join(f"{key}={value}" for key, value in options.items())
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,14 +273,13 @@ def render_segment_from_still(
     seconds: float,
     width: int,
     height: int,
-    caption: str,
     seed: int = 0,
     motion: str = "",
     focus: tuple[float, float] = (0.5, 0.45),
     fill: str = "black",
-    caption_style: CaptionStyle | None = None,
 ) -> Path:
-    """Render ``still`` as a moving segment: a camera ``motion`` over it plus the caption.
+    """Render ``still`` as a moving segment: a camera ``motion`` over it (no caption: the
+    stitch lays the captions over it, :func:`burn_captions`).
 
     ``motion`` is one of :data:`MOTIONS`: "push_in" (a slow 8 % zoom towards ``focus``, the
     product's centre as fractions of the frame), "pan" (a gentle pan across, for a detail),
@@ -380,7 +288,8 @@ def render_segment_from_still(
 
     The still is decoded once, cover-cropped to the target aspect ratio at twice the output size
     (so zoompan's integer crop positions do not visibly jitter), and zoompan emits exactly
-    ``round(seconds * FPS)`` frames. H.264 with :data:`VIDEO_ENCODE_ARGS`, no audio.
+    ``round(seconds * FPS)`` frames, encoded as the intermediate :data:`SEGMENT_ENCODE_ARGS`,
+    no audio.
     """
     _check_size(width, height)
     frames = _frames(seconds)
@@ -416,16 +325,7 @@ def render_segment_from_still(
         "setsar=1",
         *after,
     ]
-    return _encode_segment(
-        still,
-        out,
-        chain,
-        frames,
-        (width, height),
-        caption,
-        what="rendering the scene segment",
-        caption_style=caption_style,
-    )
+    return _encode_segment(still, out, chain, frames, what="rendering the scene segment")
 
 
 def finalize_segment(
@@ -435,12 +335,10 @@ def finalize_segment(
     seconds: float,
     width: int,
     height: int,
-    caption: str,
-    caption_style: CaptionStyle | None = None,
 ) -> Path:
-    """Turn a provider's clip into a final segment: cover-scale/crop to ``width``×``height``,
-    trim or pad (repeating the last frame) to exactly ``seconds``, burn the caption, drop audio.
-    """
+    """Turn a provider's clip into a scene's segment: cover-scale/crop to ``width``×``height``,
+    trim or pad (repeating the last frame) to exactly ``seconds``, drop audio (no caption: the
+    stitch lays the captions over it, :func:`burn_captions`)."""
     _check_size(width, height)
     frames = _frames(seconds)
     if not Path(raw_clip).is_file():
@@ -453,47 +351,54 @@ def finalize_segment(
         "setsar=1",
         f"tpad=stop_mode=clone:stop_duration={float(seconds):.3f}",
     ]
-    return _encode_segment(
-        raw_clip,
-        out,
-        chain,
-        frames,
-        (width, height),
-        caption,
-        what="finishing the video clip",
-        caption_style=caption_style,
-    )
+    return _encode_segment(raw_clip, out, chain, frames, what="finishing the video clip")
 
 
-def _encode_segment(
-    source: Path,
-    out: Path,
-    chain: list[str],
-    frames: int,
-    size: tuple[int, int],
-    caption: str,
-    *,
-    what: str,
-    caption_style: CaptionStyle | None = None,
-) -> Path:
-    """Encode ``source`` through the video filters ``chain`` (which end at ``size``), then the
-    burnt-in caption, into exactly ``frames`` frames of H.264 at ``out``, no audio."""
-    width, height = size
-    with tempfile.TemporaryDirectory(prefix="aytada-seg-") as tmp:
-        drawtext = caption_filter(caption, width, height, Path(tmp), caption_style)
-        filters = [*chain, drawtext] if drawtext else [*chain]
-        with atomic_output(out) as part:
-            run_ffmpeg(
-                [
-                    "-i", str(source),
-                    "-filter:v", ",".join([*filters, "format=yuv420p"]),
-                    "-frames:v", str(frames),
-                    "-an", *VIDEO_ENCODE_ARGS,
-                    "-movflags", "+faststart",
-                    str(part),
-                ],
-                what=what,
-            )  # fmt: skip
+def _encode_segment(source: Path, out: Path, chain: list[str], frames: int, *, what: str) -> Path:
+    """Encode ``source`` through the video filters ``chain`` into exactly ``frames`` frames of
+    the intermediate :data:`SEGMENT_ENCODE_ARGS` at ``out``, no audio."""
+    with atomic_output(out) as part:
+        run_ffmpeg(
+            [
+                "-i", str(source),
+                "-filter:v", ",".join([*chain, "format=yuv420p"]),
+                "-frames:v", str(frames),
+                "-an", *SEGMENT_ENCODE_ARGS,
+                "-movflags", "+faststart",
+                str(part),
+            ],
+            what=what,
+        )  # fmt: skip
+    return Path(out)
+
+
+def burn_captions(segment: Path, out: Path, track: Track | None = None) -> Path:
+    """A segment as it goes into the final video: the caption ``track`` (its drawings, from
+    :func:`aytada.providers.caption_track.write_track`) laid over it, encoded with
+    :data:`VIDEO_ENCODE_ARGS` — also without a track, so that every final segment is encoded
+    the same way and they join with ``-c:v copy``. Same frames, no audio.
+
+    The drawings come as one sparse RGBA stream (each decoded once, held until the next), laid
+    over the frame in YUV: converted once per drawing, never the whole frame to RGB."""
+    frames = round((probe(segment).get("duration") or 0.0) * FPS)
+    if frames < 1:
+        raise ProviderError(f"{Path(segment).name} has no video")
+    args = ["-i", str(segment)]
+    if track is not None:
+        args += ["-f", "concat", "-safe", "0", "-i", str(track.listing)]
+        graph = (
+            f"[1:v]format=yuva420p[c];[0:v][c]overlay=x={track.x}:y={track.y}"
+            ":eof_action=repeat:format=yuv420,format=yuv420p[v]"
+        )
+        args += ["-filter_complex", graph, "-map", "[v]"]
+    else:
+        args += ["-filter:v", "format=yuv420p", "-map", "0:v:0"]
+    with atomic_output(out) as part:
+        run_ffmpeg(
+            [*args, "-frames:v", str(frames), "-an", *VIDEO_ENCODE_ARGS,
+             "-movflags", "+faststart", str(part)],
+            what="laying the captions over the video",
+        )  # fmt: skip
     return Path(out)
 
 

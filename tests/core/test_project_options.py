@@ -7,7 +7,7 @@ import pytest
 from aytada.core import project_options as po
 from aytada.core import projects
 from aytada.core.errors import Conflict, NotFound, ValidationFailed
-from aytada.providers import ffmpeg
+from aytada.providers import caption_track, ffmpeg
 from aytada.providers.offline.voice import SPEED_RANGE as ESPEAK_SPEEDS
 from tests.factories import make_project
 
@@ -22,10 +22,11 @@ def test_defaults_are_todays_ad() -> None:
 
 
 def test_every_allowed_value_is_one_the_renderer_knows() -> None:
-    assert set(po.CAPTION_POSITIONS) == set(ffmpeg.CAPTION_POSITIONS)
-    assert set(po.CAPTION_SIZES) == set(ffmpeg.CAPTION_SIZES)
-    assert set(po.CAPTION_COLORS) == set(ffmpeg.CAPTION_COLORS)
-    assert set(po.CAPTION_STYLES) == set(ffmpeg.CAPTION_STYLES)
+    assert set(po.CAPTION_POSITIONS) == set(caption_track.CAPTION_POSITIONS)
+    assert set(po.CAPTION_SIZES) == set(caption_track.CAPTION_SIZES)
+    assert set(po.CAPTION_COLORS) == set(caption_track.CAPTION_COLORS)
+    assert set(po.CAPTION_STYLES) == set(caption_track.CAPTION_STYLES)
+    assert "off" in po.CAPTION_POSITIONS  # a video may have no burned-in captions
     assert (po.MUSIC_DB_MIN, po.MUSIC_DB_MAX) == ffmpeg.MUSIC_UNDER_VOICE_RANGE
     assert ESPEAK_SPEEDS[0] <= po.SPEED_MIN and po.SPEED_MAX <= ESPEAK_SPEEDS[1]
 
@@ -142,13 +143,15 @@ def test_options_are_fixed_once_the_render_starts(workspace_id: int, status: str
     assert projects.get_project(workspace_id, pid).options == {}
 
 
-def test_a_failed_render_may_change_the_voice_but_not_captions_of_rendered_clips(
+def test_a_failed_render_may_change_the_voice_and_the_captions_of_rendered_clips(
     workspace_id: int,
 ) -> None:
+    """Rendered clips hold no caption (the stitch lays them over): a failed render's retry
+    burns the captions as they are chosen then."""
     pid = make_project(workspace_id, status="failed", segments={"0": 11})
     assert po.save_voice_options(workspace_id, pid, {"music": False}).music is False
-    with pytest.raises(Conflict, match="already rendered"):
-        po.save_caption_style(workspace_id, pid, {"size": "large"})
+    assert po.save_caption_style(workspace_id, pid, {"size": "large", "position": "off"}) == (
+        po.CaptionStyle(position="off", size="large"))  # fmt: skip
 
 
 def test_other_kinds_deleted_and_foreign_projects(workspace_id: int) -> None:

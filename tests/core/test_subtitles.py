@@ -1,4 +1,5 @@
-"""Subtitle files from the voice timeline: cue splitting, timing, SRT/VTT format rules."""
+"""Subtitle files from the voice timeline: the caption groups the video shows (the grouping rule
+itself: tests/test_captions.py), their times, SRT/VTT format rules."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 
 import pytest
 
+from aytada.captions import caption_groups
 from aytada.core import subtitles as sub
 from aytada.core.subtitles import Cue
 
@@ -40,42 +42,61 @@ def test_timestamps_use_a_comma_in_srt_and_a_dot_in_vtt() -> None:
 
 
 def test_one_short_line_is_one_cue_at_its_spoken_time() -> None:
-    cues = sub.cues_from_timeline([{"start": 0.25, "end": 2.4, "text": "Muddy trail? No problem."}])
-    assert cues == [Cue(0.25, 2.4, "Muddy trail? No problem.")]
+    cues = sub.cues_from_timeline([{"start": 0.25, "end": 2.4, "text": "Muddy trail, no problem."}])
+    assert cues == [Cue(0.25, 2.4, "Muddy trail, no problem.")]
     srt = sub.to_srt(cues)
-    assert srt == "1\n00:00:00,250 --> 00:00:02,400\nMuddy trail? No problem.\n"
+    assert srt == "1\n00:00:00,250 --> 00:00:02,400\nMuddy trail, no problem.\n"
     vtt = sub.to_vtt(cues)
-    assert vtt == "WEBVTT\n\n00:00:00.250 --> 00:00:02.400\nMuddy trail? No problem.\n"
+    assert vtt == "WEBVTT\n\n00:00:00.250 --> 00:00:02.400\nMuddy trail, no problem.\n"
 
 
-def test_a_long_line_is_split_into_cues_of_two_lines_sharing_its_time() -> None:
+def test_a_long_line_is_cut_into_the_caption_groups_sharing_its_time() -> None:
     text = ("Trailblazer grips where others slip, on wet rocks and roots, every single "
             "morning of the week, rain or shine.")  # fmt: skip
     cues = sub.cues_from_timeline([{"start": 3.0, "end": 9.0, "text": text}])
-    assert len(cues) >= 2
+    assert len(cues) >= 3
     assert cues[0].start == 3.0 and cues[-1].end == 9.0
     for a, b in zip(cues, cues[1:], strict=False):
         assert a.end == pytest.approx(b.start, abs=0.002)  # back to back, no gap, no overlap
     for cue in cues:
-        lines = cue.text.split("\n")
-        assert len(lines) <= sub.MAX_LINES
-        assert all(len(line) <= sub.MAX_LINE_CHARS for line in lines)
-    # every word said once, in order; time in proportion to the text
-    assert " ".join(c.text.replace("\n", " ") for c in cues) == text
-    shares = [(c.end - c.start) / 6.0 for c in cues]
-    lengths = [len(c.text) / sum(len(x.text) for x in cues) for c in cues]
-    assert shares == pytest.approx(lengths, abs=0.02)
+        assert "\n" not in cue.text and len(cue.text.split()) <= 6  # a few words at a time
+    # every word said once, in order; a longer cue takes longer to say
+    assert " ".join(c.text for c in cues) == text
+    longest = max(cues, key=lambda c: len(c.text))
+    shortest = min(cues, key=lambda c: len(c.text))
+    assert longest.end - longest.start > shortest.end - shortest.start
 
 
-def test_cues_never_overlap_and_last_long_enough_to_read() -> None:
+def test_the_files_carry_the_groups_and_times_of_the_burned_captions() -> None:
+    """The .srt and .vtt cues are the caption groups the stitch burns in (one rule:
+    `aytada.captions.caption_groups`), with the engine's word times and without."""
+    text = "Still lose money to spoiled stock every single week? Meet the fridge first."
+    timed = [[w, 1.0 + 0.4 * i, 1.3 + 0.4 * i] for i, w in enumerate(text.split())]
+    for line in ({"start": 0.8, "end": 7.5, "text": text},
+                 {"start": 0.8, "end": 7.5, "text": text, "words": timed}):  # fmt: skip
+        groups = caption_groups([line])
+        expected = [(g.start, g.end, g.text) for g in groups]
+        assert [(c.start, c.end, c.text) for c in sub.cues_from_timeline([line])] == expected
+        for body, sep in ((sub.to_srt(sub.cues_from_timeline([line])), ","),
+                          (sub.to_vtt(sub.cues_from_timeline([line])), ".")):  # fmt: skip
+            assert [(round(a, 3), round(b, 3), t) for a, b, t in _parse(body, sep)] == expected
+    # with the engine's times the second group starts when its first word is said
+    with_words = sub.cues_from_timeline([{"start": 0.8, "end": 7.5, "text": text,
+                                          "words": timed}])  # fmt: skip
+    first_of_second = with_words[1].text.split()[0]
+    index = text.split().index(first_of_second)
+    assert with_words[1].start == pytest.approx(timed[index][1])
+
+
+def test_cues_never_overlap_and_stay_inside_their_line() -> None:
     cues = sub.cues_from_timeline(
         [
-            {"start": 1.0, "end": 1.1, "text": "Go."},  # too short: held 0.5 s …
-            {"start": 1.3, "end": 2.0, "text": "Now."},  # … but never into the next cue
+            {"start": 1.0, "end": 1.1, "text": "Go."},  # as short as it is said: the burned
+            {"start": 1.3, "end": 2.0, "text": "Now."},  # caption never runs past its line
             {"start": 5.0, "end": 5.2, "text": "Last."},
         ]
     )
-    assert [(c.start, c.end) for c in cues] == [(1.0, 1.3), (1.3, 2.0), (5.0, 5.5)]
+    assert [(c.start, c.end) for c in cues] == [(1.0, 1.1), (1.3, 2.0), (5.0, 5.2)]
 
 
 def test_bad_timeline_rows_are_skipped() -> None:
@@ -125,10 +146,11 @@ def test_line_breaks_and_control_characters_cannot_break_a_cue() -> None:
     text = "First line\n\nsecond block\r\nthird\x00part\tend"
     cues = sub.cues_from_timeline([{"start": 0, "end": 2, "text": text}])
     srt = sub.to_srt(cues)
-    assert "\n\n" not in srt.strip()  # a blank line would end the cue early
     assert "\x00" not in srt and "\r" not in srt and "\t" not in srt
-    (cue,) = _parse(srt, ",")
-    assert cue[2].replace("\n", " ") == "First line second block third part end"
+    blocks = srt.strip().split("\n\n")  # a blank line inside a cue would end it early
+    assert len(blocks) == len(cues) and all(b.count("-->") == 1 for b in blocks)
+    parsed = _parse(srt, ",")
+    assert " ".join(t for *_, t in parsed) == "First line second block third part end"
 
 
 def test_srt_numbers_cues_from_one_and_vtt_starts_with_its_header() -> None:
@@ -143,7 +165,7 @@ def test_srt_numbers_cues_from_one_and_vtt_starts_with_its_header() -> None:
     assert [c[:2] for c in _parse(srt, ",")] == [(0.0, 1.5), (2.0, 3.5), (4.0, 5.5)]
 
 
-def test_a_word_longer_than_two_lines_is_still_shown_whole() -> None:
+def test_a_word_longer_than_a_line_is_still_shown_whole() -> None:
     word = "x" * 100
     cues = sub.cues_from_timeline([{"start": 0, "end": 3, "text": word}])
     assert "".join(c.text.replace("\n", "") for c in cues) == word

@@ -156,3 +156,36 @@ def assert_voice_heard(mix: Path, voice: Path) -> None:
     """The voiceover is what the final video says (not only music at the right loudness)."""
     share = voice_in_mix(mix, voice)
     assert share > 0.6, f"the voiceover is not heard in {mix.name} (correlation {share:.2f})"
+
+
+def caption_pixels(
+    final: Path, at: float, bare: Path, at_bare: float, tmp: Path, accent: tuple[int, int, int]
+) -> tuple[int, int]:
+    """What the burned captions changed in the caption band of ``final`` at ``at`` seconds,
+    against the bare segment it was made from (``bare`` at ``at_bare``), default caption style:
+    (changed pixels, of them those near ``accent``, the spoken word's highlight)."""
+    from PIL import Image, ImageChops
+
+    from aytada.providers import caption_track, ffmpeg
+    from aytada.providers.base import CaptionStyle
+
+    name = f"{final.parent.name}-{at:.3f}"
+    with Image.open(ffmpeg.extract_frame(final, at, tmp / f"{name}-final.png")) as image:
+        shown = image.convert("RGB")
+    with Image.open(ffmpeg.extract_frame(bare, at_bare, tmp / f"{name}-bare.png")) as image:
+        plain = image.convert("RGB")
+    area = caption_track.band(shown.width, shown.height, CaptionStyle())
+    box = (0, area.y, area.width, area.y + area.height)
+    shown, plain = shown.crop(box), plain.crop(box)
+    changed = ImageChops.difference(shown, plain).convert("L").point(lambda v: 255 if v > 40 else 0)
+    mask = changed.load()
+    pixels = shown.load()
+    assert mask is not None and pixels is not None
+    total = near = 0
+    for y in range(shown.height):
+        for x in range(shown.width):
+            if mask[x, y]:
+                total += 1
+                p = pixels[x, y]
+                near += all(abs(a - b) <= 40 for a, b in zip(p, accent, strict=False))  # type: ignore[arg-type]
+    return total, near

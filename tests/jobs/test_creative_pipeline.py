@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from aytada.core import campaigns, media, projects
+from aytada.core import campaigns, media, projects, subtitles
 from aytada.core.formats import DESIGN_FORMATS
 from aytada.jobs.runner import start_step
 from aytada.providers import ffmpeg
@@ -104,9 +104,9 @@ def test_product_in_every_scene_and_script_edits_reach_the_ad(
         frame = ffmpeg.extract_frame(video, start + scene["duration"] / 2, tmp_path / f"s{i}.png")
         assert magenta_share(frame) > 0.01, f"scene {i + 1} does not show the product"
         start += scene["duration"]
-    # the captions burned in are the scenes' captions, made from the edited script
-    gens = [g for g in projects.generations_of(ws, pid) if g.step == "clip"]
-    burned = " ".join(g.input_snapshot["scene"]["caption"] for g in gens).lower()
+    # the captions burned in are the words the edited script says, grouped as the voice says
+    # them (the video's subtitles carry the same groups: tests/jobs/test_word_captions.py)
+    burned = " ".join(c.text for c in subtitles.video_subtitles(ws, pid) or []).lower()
     assert "dull skin" in burned
     voice = media.resolve(projects.get_asset(ws, project.voiceover_asset_id).path)
     assert_voice_heard(video, voice)  # the edited script is what the ad says

@@ -11,15 +11,17 @@ import shutil
 import pytest
 from sqlalchemy import select
 
-from aytada.core import media, projects
+from aytada.captions import caption_groups
+from aytada.core import campaigns, media, projects
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, Generation
 from aytada.providers import ffmpeg
-from aytada.providers.base import split_layout
+from aytada.providers.base import CaptionStyle, split_layout
+from aytada.providers.caption_track import highlight_colors
 from aytada.providers.fal_provider import VIDEO_MODEL, duration_for, parse_durations
 from tests.conftest import IN_CI
 from tests.factories import make_project
-from tests.jobs.helpers import gens, make_video
+from tests.jobs.helpers import caption_pixels, gens, make_video
 from tests.providers.fal_stub import FakeFal
 from tests.providers.stub_server import FakeElevenLabs, StubServer
 
@@ -29,7 +31,7 @@ FAL_KEY = "fal-worker-SECRET-5e4d3c2b1a09f8e7"
 ELEVENLABS_KEY = "el-worker-SECRET-99aa88bb77cc66dd"
 
 
-def test_a_video_with_clips_from_fal(workspace_id: int, start_worker) -> None:
+def test_a_video_with_clips_from_fal(workspace_id: int, start_worker, tmp_path) -> None:
     if shutil.which("espeak-ng") is None:  # the offline voiceover speaks with it
         if IN_CI:
             pytest.fail("espeak-ng is required in CI (scripts/system-packages.sh installs it)")
@@ -98,6 +100,17 @@ def test_a_video_with_clips_from_fal(workspace_id: int, start_worker) -> None:
     assert info["video_codec"] == "h264" and info["audio_codec"] == "aac"
     assert (info["width"], info["height"]) == (1080, 1920)
     assert abs(info["duration"] - 15) <= 0.2
+
+    # fal's clips get the same word-timed captions as the offline ones, laid over them at the
+    # stitch: while the first group is said, its caption is over the first clip
+    timeline = projects.get_asset(workspace_id, project.output_asset_id).meta["timeline"]
+    first = caption_groups(timeline)[0]
+    _, start, until = first.spoken()[0]
+    at = min((start + until) / 2, scenes[0]["duration"] - 0.2)
+    colors = campaigns.get_campaign(workspace_id, project.campaign_id).brand_colors.split(",")
+    accent, _ = highlight_colors([c.strip() for c in colors], CaptionStyle())
+    changed, highlight = caption_pixels(video, at, segments[0], at, tmp_path, accent)
+    assert changed > 1000 and highlight > 100, (first.text, at, changed, highlight)
 
     # the key reached neither a worker log nor the database
     for worker in workers:

@@ -9,6 +9,7 @@ from PIL import Image
 from sqlalchemy import select
 
 import tests.jobs.fault_steps  # noqa: F401
+from aytada.captions import caption_groups
 from aytada.core import campaigns, media, projects, teams, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import Asset, CreditLedgerEntry, Generation
@@ -17,7 +18,7 @@ from aytada.jobs.runner import retry_failed, start_step
 from aytada.providers import ffmpeg
 from tests.conftest import IN_CI, wait_for
 from tests.factories import make_campaign, make_project
-from tests.jobs.helpers import assert_voice_heard
+from tests.jobs.helpers import assert_voice_heard, caption_pixels
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 pytestmark = pytest.mark.slow
@@ -79,12 +80,15 @@ def test_a_15_second_9_16_ad_ends_as_a_real_mp4(workspace_id, start_worker, tmp_
     assert abs(info["duration"] - 15) <= 0.5
     voice = media.resolve(projects.get_asset(workspace_id, project.voiceover_asset_id).path)
     assert_voice_heard(video, voice)  # the voice is there, not only the music
-    # caption pixels: the middle of scene 1 shows its caption in the lower third
-    frame = ffmpeg.extract_frame(video, project.scenes[0]["duration"] / 2, tmp_path / "f.png")
-    still = media.resolve(
-        next(a.path for a in projects.assets_of(workspace_id, pid) if a.role == "scene_still")
-    )
-    assert _lower_third_differs(frame, still)
+    # caption pixels: while the first caption group is said, it shows in the lower third, over
+    # the first clip (which has none: the stitch lays the word-timed captions over the clips)
+    first = caption_groups(asset.meta["timeline"])[0]
+    at = min((first.start + first.end) / 2, project.scenes[0]["duration"] - 0.2)
+    frame = ffmpeg.extract_frame(video, at, tmp_path / "f.png")
+    assert _lower_third_differs(frame)
+    clip = next(media.resolve(a.path) for a in projects.assets_of(workspace_id, pid)
+                if a.role == "segment" and a.meta["scene"] == 0)  # fmt: skip
+    assert caption_pixels(video, at, clip, at, tmp_path, (0, 0, 0))[0] > 2000
     # every step recorded, succeeded and charged once
     steps = [(g.step, g.state) for g in _gens(pid)]
     assert steps.count(("clip", "succeeded")) == len(project.scenes)
@@ -103,8 +107,8 @@ def test_a_15_second_9_16_ad_ends_as_a_real_mp4(workspace_id, start_worker, tmp_
     assert {by[g.id] for g in render} == {ann.user_id}
 
 
-def _lower_third_differs(frame_png, still_png) -> bool:
-    """The caption box changes the lower third of the frame compared with its upper part."""
+def _lower_third_differs(frame_png) -> bool:
+    """The caption box's white glyphs are in the lower third of the frame."""
     img = Image.open(frame_png).convert("L")
     w, h = img.size
     lower = img.crop((0, int(h * 0.62), w, int(h * 0.95)))

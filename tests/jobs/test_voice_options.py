@@ -8,8 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
+from aytada.captions import caption_groups
 from aytada.core import media, project_options, projects, subtitles
 from aytada.jobs import voices
 from aytada.jobs.runner import start_step
@@ -152,14 +153,27 @@ def test_voice_speed_music_and_captions_reach_the_final_mp4(workspace_id, start_
         assert min(abs(o - line["start"]) for o in onsets) < 0.2, (line, onsets)
 
     # captions: yellow outline at the top in the chosen ad; white on a box at the bottom before
-    mid = source.scenes[0]["duration"] / 2
-    frame = Image.open(ffmpeg.extract_frame(chosen_mp4, mid, tmp_path / "c.png")).convert("RGB")
-    other = Image.open(ffmpeg.extract_frame(plain_mp4, mid, tmp_path / "p.png")).convert("RGB")
-    w, h = frame.size
+    # (each in scene 1, while the last word of a group of several is said: the captions follow
+    # the voice, and the words not being said keep the caption's colour). What the captions
+    # changed is read against the scene's own clip, which has none.
+    def said(line: list[dict]) -> float:
+        group = next(g for g in caption_groups(line[:1]) if len(g.words) > 1)
+        _, start, until = group.spoken()[-1]
+        return min((start + until) / 2, source.scenes[0]["duration"] - 0.1)
 
-    def share(img, y0, y1, test):  # type: ignore[no-untyped-def]
-        band = img.crop((0, int(h * y0), w, int(h * y1))).resize((w // 4, int(h * (y1 - y0)) // 4))
-        px = [band.getpixel((x, y)) for x in range(band.width) for y in range(band.height)]
+    def caption(pid: int, video: Path, at: float) -> tuple[Image.Image, tuple[int, ...]]:
+        clip = next(media.resolve(a.path) for a in projects.assets_of(ws, pid)
+                    if a.role == "segment" and a.meta["scene"] == 0)  # fmt: skip
+        shown = Image.open(ffmpeg.extract_frame(video, at, tmp_path / f"{pid}.png"))
+        bare = Image.open(ffmpeg.extract_frame(clip, at, tmp_path / f"{pid}-clip.png"))
+        shown, bare = shown.convert("RGB"), bare.convert("RGB")
+        changed = ImageChops.difference(shown, bare).convert("L").point(lambda v: 255 * (v > 40))
+        box = changed.getbbox()
+        assert box is not None, f"no caption in project {pid} at {at:.2f} s"
+        return shown.crop(box), box
+
+    def share(img, test):  # type: ignore[no-untyped-def]
+        px = [img.getpixel((x, y)) for x in range(0, img.width, 2) for y in range(img.height)]
         return sum(1 for p in px if test(p)) / len(px)
 
     def yellow(p):  # type: ignore[no-untyped-def]
@@ -168,7 +182,10 @@ def test_voice_speed_music_and_captions_reach_the_final_mp4(workspace_id, start_
     def white(p):  # type: ignore[no-untyped-def]
         return min(p) > 230
 
-    assert share(frame, 0.15, 0.40, yellow) > 0.01
-    assert share(frame, 0.70, 0.86, yellow) < 0.001
-    assert share(other, 0.70, 0.86, white) > 0.01
-    assert share(other, 0.15, 0.40, yellow) < 0.001
+    frame, box = caption(chosen, chosen_mp4, said(timeline))
+    h = ffmpeg.probe(chosen_mp4)["height"]
+    assert 0.14 * h <= box[1] and box[3] <= 0.40 * h, box  # at the top, in the safe zone
+    assert share(frame, yellow) > 0.05 and share(frame, white) < 0.01
+    other, box = caption(plain, plain_mp4, said(plain_timeline))
+    assert 0.70 * h <= box[1] and box[3] <= 0.86 * h, box  # at the bottom
+    assert share(other, white) > 0.05  # (the spoken word on the campaign's yellow accent)

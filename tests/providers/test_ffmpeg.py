@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import tempfile
 import wave
 from pathlib import Path
 
@@ -11,8 +10,11 @@ import imageio_ffmpeg
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
+from aytada.captions import group_line
+from aytada.providers import caption_track as ct
 from aytada.providers import ffmpeg as ff
-from aytada.providers.base import ProviderError
+from aytada.providers import textfit
+from aytada.providers.base import CaptionStyle, ProviderError
 
 pytestmark = pytest.mark.slow
 
@@ -65,20 +67,16 @@ def still(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def segments(still: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Final segments: rendered bare, then encoded for good by the stitch's caption pass."""
     folder = tmp_path_factory.mktemp("segments")
     lengths = (1.0, 2.0, 1.5)
-    return [
+    bare = [
         ff.render_segment_from_still(
-            still,
-            folder / f"seg{i}.mp4",
-            seconds=s,
-            width=W,
-            height=H,
-            caption=f"Scene {i}",
-            seed=i,
+            still, folder / f"bare{i}.mp4", seconds=s, width=W, height=H, seed=i
         )
         for i, s in enumerate(lengths)
     ]
+    return [ff.burn_captions(seg, folder / f"seg{i}.mp4") for i, seg in enumerate(bare)]
 
 
 def test_binary_and_font_are_shipped() -> None:
@@ -90,10 +88,10 @@ def test_binary_and_font_are_shipped() -> None:
 
 def test_segment_has_exact_size_length_and_codec(still: Path, tmp_path: Path) -> None:
     out = ff.render_segment_from_still(
-        still, tmp_path / "seg.mp4", seconds=2.0, width=W, height=H, caption="Hello", seed=3
+        still, tmp_path / "seg.mp4", seconds=2.0, width=W, height=H, seed=3
     )
     info = ff.probe(out)
-    assert info["video_codec"] == "h264"
+    assert info["video_codec"] == "mpeg4"  # the intermediate the stitch encodes for good
     assert info["audio_codec"] is None
     assert (info["width"], info["height"]) == (W, H)
     assert info["fps"] == ff.FPS
@@ -105,45 +103,57 @@ def test_segment_has_exact_size_length_and_codec(still: Path, tmp_path: Path) ->
 def test_segment_moves(still: Path, tmp_path: Path) -> None:
     for seed in range(6):  # every motion kind renders and moves
         out = ff.render_segment_from_still(
-            still, tmp_path / f"m{seed}.mp4", seconds=1.0, width=W, height=H, caption="", seed=seed
+            still, tmp_path / f"m{seed}.mp4", seconds=1.0, width=W, height=H, seed=seed
         )
         first = ff.extract_frame(out, 0.0, tmp_path / f"m{seed}a.png")
         last = ff.extract_frame(out, 0.95, tmp_path / f"m{seed}b.png")
         assert _region_diff(first, last, 0.0, 1.0) > 1.0, f"seed {seed} shows no motion"
 
 
-def test_caption_pixels_are_burned_in(still: Path, tmp_path: Path) -> None:
-    kwargs = {"seconds": 1.0, "width": W, "height": H, "seed": 0}
-    with_caption = ff.render_segment_from_still(
-        still, tmp_path / "c.mp4", caption="Tired of dry skin by noon? Meet GlowCo", **kwargs
+def test_segments_are_bare_and_the_stitch_lays_the_captions_over_them(
+    still: Path, tmp_path: Path
+) -> None:
+    """The clip step's segment has no caption; burn_captions lays a caption track over it
+    (the lower third only), keeps its frames and encodes it as a final segment."""
+    bare = ff.render_segment_from_still(
+        still, tmp_path / "bare.mp4", seconds=1.0, width=W, height=H, seed=0
     )
-    without = ff.render_segment_from_still(still, tmp_path / "n.mp4", caption="", **kwargs)
+    group = group_line("Tired of dry skin by noon?", 0.0, 1.0)
+    track = ct.write_track(group, tmp_path, start=0.0, seconds=1.0, width=W, height=H,
+                           style=CaptionStyle())  # fmt: skip
+    with_caption = ff.burn_captions(bare, tmp_path / "c.mp4", track)
+    without = ff.burn_captions(bare, tmp_path / "n.mp4")
     a = ff.extract_frame(with_caption, 0.5, tmp_path / "c.png")
     b = ff.extract_frame(without, 0.5, tmp_path / "n.png")
     assert _region_diff(a, b, 0.67, 0.92) > 8.0, "the lower third should show the caption"
     assert _region_diff(a, b, 0.0, 0.5) < 1.0, "the upper half should be untouched"
+    assert _region_diff(ff.extract_frame(bare, 0.5, tmp_path / "b.png"), b, 0.67, 0.92) < 2.0
+    for out in (with_caption, without):
+        assert ff.probe(out)["video_codec"] == "h264" and _frames(out) == ff.FPS
 
 
-def test_caption_with_awkward_characters_and_temp_dir(
-    still: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_captions_with_awkward_characters_and_folder(still: Path, tmp_path: Path) -> None:
     odd = tmp_path / "we'ird: [dir], x;y"
     odd.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(odd))
-    caption = "100% it's: [great], \\ yes; 'quoted' %{pts} déjà vu — a very long caption " * 3
-    out = ff.render_segment_from_still(
-        still, odd / "seg 1.mp4", seconds=0.5, width=W, height=H, caption=caption
-    )
+    bare = ff.render_segment_from_still(still, odd / "seg 1.mp4", seconds=0.5, width=W, height=H)
+    text = "100% it's: [great], \\ yes; 'quoted' %{pts} déjà vu — a very long caption " * 3
+    groups = group_line(text, 0.0, 0.5)
+    track = ct.write_track(groups, odd, start=0.0, seconds=0.5, width=W, height=H,
+                           style=CaptionStyle())  # fmt: skip
+    out = ff.burn_captions(bare, odd / "final 1.mp4", track)
     assert ff.probe(out)["width"] == W
 
 
-def test_layout_caption_wraps_to_width() -> None:
-    lines, size = ff.layout_caption_styled("Hydration that lasts all day with no greasy feel", 1080)
-    assert 1 < len(lines) <= 3
+def test_caption_layout_wraps_to_the_safe_width() -> None:
+    area = ct.band(1080, 1920, CaptionStyle())
+    words = "Hydration that lasts all day".split()
+    lines, size = ct.layout_words(words, area)
+    assert 1 <= len(lines) <= 2
     assert size >= 50, "readable at 1080 wide"
-    font = ff._font(size)
-    assert all(font.getlength(line) <= 1080 * 0.9 for line in lines)
-    assert ff.layout_caption_styled("   ", 1080) == ([], 0)
+    font = textfit.load_font(size)
+    assert all(font.getlength(" ".join(words[i] for i in line)) <= area.text_width
+               for line in lines)  # fmt: skip
+    assert area.text_width <= 1080 * 0.8  # clear of the right-hand rail, centred
 
 
 def test_finalize_segment_pads_and_trims(tmp_path: Path) -> None:
@@ -152,13 +162,11 @@ def test_finalize_segment_pads_and_trims(tmp_path: Path) -> None:
         "-f", "lavfi", "-i", "sine", "-shortest", "-c:v", "libx264", "-c:a", "aac",
     )  # fmt: skip
     long = _lavfi(tmp_path / "long.mp4", "testsrc2=size=200x400:rate=25", 3.0)
-    padded = ff.finalize_segment(short, tmp_path / "p.mp4", seconds=2.0, width=W, height=H,
-                                 caption="Padded")  # fmt: skip
-    trimmed = ff.finalize_segment(long, tmp_path / "t.mp4", seconds=1.0, width=W, height=H,
-                                  caption="")  # fmt: skip
+    padded = ff.finalize_segment(short, tmp_path / "p.mp4", seconds=2.0, width=W, height=H)
+    trimmed = ff.finalize_segment(long, tmp_path / "t.mp4", seconds=1.0, width=W, height=H)
     for out, seconds in ((padded, 2.0), (trimmed, 1.0)):
         info = ff.probe(out)
-        assert (info["video_codec"], info["audio_codec"]) == ("h264", None)
+        assert (info["video_codec"], info["audio_codec"]) == ("mpeg4", None)
         assert (info["width"], info["height"], info["fps"]) == (W, H, ff.FPS)
         assert _frames(out) == round(seconds * ff.FPS)
 
@@ -238,19 +246,18 @@ def test_stitch_always_has_audio(
 def test_failures_are_readable_provider_errors(tmp_path: Path, still: Path) -> None:
     with pytest.raises(ProviderError, match="not found"):
         ff.render_segment_from_still(tmp_path / "missing.png", tmp_path / "x.mp4", seconds=1,
-                                     width=W, height=H, caption="")  # fmt: skip
+                                     width=W, height=H)  # fmt: skip
     bogus = tmp_path / "bogus.mp4"
     bogus.write_bytes(b"not a video at all")
     with pytest.raises(ProviderError) as error:
         ff.probe(bogus)
     assert "\n" not in str(error.value)
     with pytest.raises(ProviderError) as error:
-        ff.finalize_segment(bogus, tmp_path / "y.mp4", seconds=1, width=W, height=H, caption="")
+        ff.finalize_segment(bogus, tmp_path / "y.mp4", seconds=1, width=W, height=H)
     assert "\n" not in str(error.value) and "failed" in str(error.value)
     assert not (tmp_path / "y.mp4").exists()
     with pytest.raises(ProviderError):
-        ff.render_segment_from_still(still, tmp_path / "z.mp4", seconds=1, width=321, height=H,
-                                     caption="")  # fmt: skip
+        ff.render_segment_from_still(still, tmp_path / "z.mp4", seconds=1, width=321, height=H)
 
 
 def test_probe_and_volume_of_audio(tmp_path: Path) -> None:
@@ -263,16 +270,18 @@ def test_probe_and_volume_of_audio(tmp_path: Path) -> None:
     assert ff.mean_volume_db(silent) < -80
 
 
-def test_segments_of_both_paths_encode_with_sliced_threads(
-    segments: list[Path], tmp_path: Path
+def test_final_segments_of_both_paths_encode_with_sliced_threads(
+    still: Path, segments: list[Path], tmp_path: Path
 ) -> None:
-    """x264 shares each frame between the cores (one frame in flight: ~45 MB less per ffmpeg at
-    1080×1920, bench/render_memory.py), and a provider's clip is finished with the same settings,
-    so the stitch can still copy every segment."""
+    """Both paths (a still's camera move, a provider's clip) leave the same intermediate, and
+    the stitch's caption pass encodes every final segment the same way: x264 sharing each
+    frame between the cores (one frame in flight: ~45 MB less per ffmpeg at 1080×1920,
+    bench/render_memory.py), no B-frames, so the stitch can copy them all."""
     raw = _lavfi(tmp_path / "raw.mp4", f"testsrc2=size={W}x{H}:rate=24", 1.0)
-    finished = ff.finalize_segment(
-        raw, tmp_path / "fin.mp4", seconds=1.0, width=W, height=H, caption="Clip"
-    )
-    for path in (segments[0], finished):
+    clip = ff.finalize_segment(raw, tmp_path / "fin.mp4", seconds=1.0, width=W, height=H)
+    moved = ff.render_segment_from_still(still, tmp_path / "m.mp4", seconds=1.0, width=W,
+                                         height=H)  # fmt: skip
+    assert {ff.probe(p)["video_codec"] for p in (clip, moved)} == {"mpeg4"}
+    for path in (segments[0], ff.burn_captions(clip, tmp_path / "clip-final.mp4")):
         options = path.read_bytes().split(b"options: ", 1)[1].split(b"\x00", 1)[0]
         assert b"sliced_threads=1" in options and b"bframes=0" in options, path.name

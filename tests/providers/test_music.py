@@ -229,7 +229,7 @@ def test_final_video_audio_is_normalised(tmp_path: Path, with_voice: bool) -> No
     Image.linear_gradient("L").resize((320, 568)).convert("RGB").save(still)
     segments = [
         ff.render_segment_from_still(still, tmp_path / f"seg{i}.mp4", seconds=3.0, width=320,
-                                     height=568, caption="", seed=i)
+                                     height=568, seed=i)
         for i in range(2)
     ]  # fmt: skip
     voice = (

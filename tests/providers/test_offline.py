@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
+from aytada.captions import caption_groups
 from aytada.providers import ffmpeg as ff
 from aytada.providers.base import (
     Brief,
+    CaptionStyle,
     ClipProvider,
     Idea,
     ImageProvider,
@@ -26,6 +28,7 @@ from aytada.providers.base import (
     TextProvider,
     VoiceProvider,
 )
+from aytada.providers.caption_track import burn_into_segments
 from aytada.providers.offline import (
     STAGES,
     STYLES,
@@ -261,7 +264,8 @@ def test_motion_clip_segment(tmp_path: Path) -> None:
                              caption="Meet GlowCo", seed=1)  # fmt: skip
     out = FfmpegMotionClips().segment(request, tmp_path / "seg.mp4")
     info = ff.probe(out)
-    assert (info["width"], info["height"], info["video_codec"]) == (W, H, "h264")
+    # the intermediate the stitch lays the captions over (and encodes for good)
+    assert (info["width"], info["height"], info["video_codec"]) == (W, H, "mpeg4")
     assert info["audio_codec"] is None and abs(info["duration"] - 2.0) < 0.05
 
 
@@ -298,12 +302,13 @@ def test_voice_without_espeak_fails_clearly_instead_of_silence(
 
 @pytest.mark.slow
 def test_offline_pipeline_end_to_end(tmp_path: Path) -> None:
-    """15 s ad from the offline providers: voice is audible and captions are in the video."""
+    """15 s ad from the offline providers: voice is audible and the word-timed captions the
+    stitch lays over the bare segments are in the video while a line is said."""
     require_espeak()
     writer = OfflineWriter()
     idea = writer.ideas(BRIEF, count=3, length_s=15)[0]
     scenes = writer.scenes(BRIEF, writer.script(BRIEF, idea, length_s=15), length_s=15)
-    segments, lines = [], []
+    segments, lines, timeline, at = [], [], [], 0.0
     for scene in scenes:
         still = PillowImages().image(
             ImageRequest(prompt=scene.visual, width=W, height=H, colors=BRIEF.brand_colors,
@@ -323,9 +328,14 @@ def test_offline_pipeline_end_to_end(tmp_path: Path) -> None:
         spoken = EspeakVoice().speak(scene.voiceover, tmp_path / f"line{scene.index}.wav")
         lines.append(ff.fit_audio(spoken.path, tmp_path / f"fit{scene.index}.wav",
                                   seconds=scene.duration))  # fmt: skip
+        said = min(scene.duration, ff.probe(spoken.path)["duration"])
+        timeline.append({"start": at, "end": at + said, "text": scene.voiceover})
+        at += scene.duration
     voice = ff.concat_audio(lines, tmp_path / "voice.wav")
     music = SynthMusic().compose(idea.title, 15, tmp_path / "music.wav").path
-    final = LocalStitcher().stitch(segments, voice, music, tmp_path / "final.mp4")
+    captioned = burn_into_segments(segments, caption_groups(timeline), tmp_path / "captions",
+                                   style=CaptionStyle(), colors=BRIEF.brand_colors)  # fmt: skip
+    final = LocalStitcher().stitch(captioned, voice, music, tmp_path / "final.mp4")
 
     info = ff.probe(final)
     assert (info["video_codec"], info["audio_codec"]) == ("h264", "aac")
@@ -333,14 +343,10 @@ def test_offline_pipeline_end_to_end(tmp_path: Path) -> None:
     assert abs(info["duration"] - 15.0) <= 0.1
     assert_voice_heard(final, voice)  # the voice, not only the music at the right level
 
-    # caption pixels: the final frame mid-scene vs the same still rendered without caption
-    plain = ff.render_segment_from_still(
-        tmp_path / "still0.png", tmp_path / "plain.mp4", seconds=scenes[0].duration,
-        width=W, height=H, caption="", seed=0,
-    )  # fmt: skip
-    at = scenes[0].duration / 2
+    # caption pixels: the final frame while the first line is said vs the bare segment
+    at = (timeline[0]["start"] + timeline[0]["end"]) / 2
     with_caption = ff.extract_frame(final, at, tmp_path / "final.png")
-    without = ff.extract_frame(plain, at, tmp_path / "plain.png")
+    without = ff.extract_frame(segments[0], at, tmp_path / "plain.png")
     with Image.open(with_caption) as a, Image.open(without) as b:
         box = (0, int(H * 0.67), W, int(H * 0.92))
         diff = ImageChops.difference(a.convert("RGB").crop(box), b.convert("RGB").crop(box))

@@ -617,8 +617,9 @@ def test_clip_request_poll_download_and_finalize(
     assert isinstance(provider, ClipProvider)
     seen: dict = {}
 
-    def fake_finalize(raw: Path, out: Path, *, seconds, width, height, caption, **_style) -> Path:
-        seen.update(raw=raw.read_bytes(), seconds=seconds, size=(width, height), caption=caption)
+    # (no caption: the stitch lays the word-timed captions over the segment)
+    def fake_finalize(raw: Path, out: Path, *, seconds, width, height) -> Path:
+        seen.update(raw=raw.read_bytes(), seconds=seconds, size=(width, height))
         shutil.copy(raw, out)
         return out
 
@@ -632,7 +633,6 @@ def test_clip_request_poll_download_and_finalize(
         "raw": MP4,
         "seconds": 5.5,
         "size": (1080, 1920),
-        "caption": "Glow up",
     }
     (create,) = stub.calls("POST", "/v1/videos")
     assert create.headers["content-type"].startswith("multipart/form-data")

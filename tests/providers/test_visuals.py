@@ -306,7 +306,7 @@ def test_end_card_slides_in_then_holds(photo: Path, logo: Path, tmp_path: Path) 
     held = _frame(video, 1.45, tmp_path / "2.png")
     assert _share(start, MAGENTA) < 0.2 * _share(held, MAGENTA), "it comes in"
     assert _mean_difference(settled, held) < 1.0, "then holds"
-    with Image.open(still) as original:  # and holds exactly the still (outside the caption)
+    with Image.open(still) as original:  # and holds exactly the still
         top = (0, 0, size[0], int(size[1] * 0.7))
         assert _mean_difference(held.crop(top), original.convert("RGB").crop(top)) < 3
 

@@ -1,4 +1,4 @@
-"""Offline clips: ffmpeg camera moves over the scene still, caption burned in."""
+"""Offline clips: ffmpeg camera moves over the scene still (the stitch adds the captions)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ _SEEDED_MOTIONS = ("push_in", "pan")
 
 
 class FfmpegMotionClips:
-    """A camera move over the scene image, caption burned in (ffmpeg zoompan).
+    """A camera move over the scene image (ffmpeg zoompan); no caption: the stitch lays the
+    word-timed captions over it once the voice is timed.
 
     The move is the request's ``motion``; without one it follows the still's layout (written
     into the PNG by :class:`~aytada.providers.offline.images.PillowImages`: push-in on a hero or
