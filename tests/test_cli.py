@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from aytada.cli import CAMPAIGN_KEYS, main
-from aytada.core import campaigns, media, projects, workspaces
+from aytada.core import campaigns, media, projects, subtitles, workspaces
 from aytada.core.workspaces import default_workspace_id
 from aytada.providers import ffmpeg
 from aytada.providers.typography import drawn_texts
@@ -714,7 +714,7 @@ def test_make_without_wait_returns_and_the_pipeline_runs_on(
 
 @pytest.mark.slow
 @pytest.mark.media
-def test_make_video_15s_wait_picks_the_first_idea_and_prints_the_mp4(
+def test_make_video_15s_wait_picks_the_first_idea_and_prints_the_mp4_and_subtitles(
     app_env, workspace_id, start_worker, tmp_path
 ):
     require_espeak()
@@ -738,13 +738,20 @@ def test_make_video_15s_wait_picks_the_first_idea_and_prints_the_mp4(
         "--wait",
         timeout=600,
     )
-    pid, path = _made(out)
-    info = ffmpeg.probe(path)
+    pid, _ = _made(out)
+    # the MP4, then its .srt and .vtt: the word-timed caption groups the video shows
+    mp4, srt, vtt = (Path(line) for line in out.stdout.strip().splitlines()[-3:])
+    assert (mp4.suffix, srt.suffix, vtt.suffix) == (".mp4", ".srt", ".vtt")
+    info = ffmpeg.probe(mp4)
     assert (info["width"], info["height"]) == (720, 720)
     assert abs(info["duration"] - 15) <= 0.5
     project = projects.get_project(workspace_id, pid)
     assert project.chosen_idea == 0 and project.title == "CLI ad"
     assert "picked idea 1" in out.stderr
+    cues = subtitles.video_subtitles(workspace_id, pid)
+    assert cues and all(len(c.text.split()) <= 6 for c in cues)
+    assert srt.read_text(encoding="utf-8") == subtitles.to_srt(cues)
+    assert vtt.read_text(encoding="utf-8") == subtitles.to_vtt(cues)
 
 
 def test_the_example_campaign_file_is_accepted(app_env, workspace_id):
