@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from aytada.core.workspaces import get_balance
+from aytada.core.workspaces import get_credits
 from aytada.jobs.providers import provider_names
 from aytada.ui import access as acc
 from aytada.ui import widgets as w
@@ -45,7 +45,8 @@ def main() -> None:
         providers, provider_error = provider_names(), ""
     except Exception as exc:  # a bad PROVIDER_* override: say so, keep the app usable
         providers, provider_error = None, str(exc)
-    w.sidebar(get_balance(access.workspace_id), providers, provider_error)
+    shown = get_credits(access.workspace_id)  # the balance less what running work holds
+    w.sidebar(shown.available, providers, provider_error, held=shown.held)
 
     if requested_unknown_page():  # a mistyped or old link: say so rather than show Home
         w.not_found("There is no page at this address.", w.HOME, "Go to Home")

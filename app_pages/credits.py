@@ -13,7 +13,7 @@ from aytada.core.credits import (
     preview_top_up,
     spending_by_project,
 )
-from aytada.core.workspaces import add_credits, get_balance
+from aytada.core.workspaces import add_credits, get_credits
 from aytada.ui import widgets as w
 
 ws = w.start_page()
@@ -51,12 +51,18 @@ def project_label(title: str | None, deleted: bool) -> str:
     return f"{title} (deleted)" if deleted else title
 
 
-balance = get_balance(ws)
+shown = get_credits(ws)
+balance = shown.available  # the ledger's balance less what queued and running work holds
 months = monthly_usage(ws)
 w.page_header("Credits", "Your balance, top-ups, and what every project and step cost.")
 
 cols = st.columns(3)
 cols[0].metric("Balance", f"{balance:,}")
+if shown.held:
+    cols[0].caption(
+        f":material/hourglass_top: {shown.held_text}; the ledger's balance is "
+        f"{shown.balance:,} until it is charged or given back"
+    )
 if months:  # the latest month with any activity
     cols[1].metric(f"Spent in {months[0].month}", f"{months[0].spent:,}")
     cols[2].metric(f"Added in {months[0].month}", f"{months[0].added:,}")

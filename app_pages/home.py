@@ -6,7 +6,7 @@ import streamlit as st
 
 from aytada.core.campaigns import list_campaigns
 from aytada.core.projects import counts_by_status, list_projects
-from aytada.core.workspaces import get_balance
+from aytada.core.workspaces import get_balance, get_credits
 from aytada.ui import widgets as w
 
 ws = w.start_page()
@@ -31,7 +31,8 @@ if not campaigns:
 
 summary = w.status_summary(counts_by_status(ws))
 cols = st.columns(5)
-cols[0].metric("Credits", f"{get_balance(ws):,}")
+shown = get_credits(ws)
+cols[0].metric("Credits", f"{shown.available:,}", help=shown.held_text or None)
 cols[1].metric("In progress", summary["active"])
 cols[2].metric("Ready to continue", summary["resumable"])
 cols[3].metric("Completed", summary["completed"])

@@ -412,10 +412,18 @@ def cmd_credits(args: argparse.Namespace) -> int:
 
     ws = workspaces.cli_workspace_id(args.workspace)
     if args.action == "add":
-        balance = workspaces.add_credits(ws, args.amount, reason=args.reason)
-        _print(f"added {args.amount} credits; balance {balance}")
+        workspaces.add_credits(ws, args.amount, reason=args.reason)
+        shown = workspaces.get_credits(ws)  # the balance less what running work holds
+        held = f" ({shown.held_text})" if shown.held else ""
+        _print(f"added {args.amount} credits; balance {shown.available}{held}")
     else:
-        _print(f"balance {workspaces.get_balance(ws)} credits")
+        shown = workspaces.get_credits(ws)
+        _print(f"balance {shown.available} credits")
+        if shown.held:
+            _print(
+                f"{shown.held_text} (the ledger's balance is {shown.balance} until it is "
+                "charged or given back)"
+            )
         for row in workspaces.ledger(ws, limit=args.last):
             _print(
                 f"  {row.created_at:%Y-%m-%d %H:%M}  {row.delta:+6d}  → {row.balance_after:6d}"

@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI") == "true"
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TABLES = (
+    "credit_holds",
     "credit_ledger",
     "assets",
     "generations",

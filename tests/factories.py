@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import delete
+
 from aytada.core import campaigns, credits, projects
 from aytada.core.db import session_scope
-from aytada.core.models import Generation, Project
+from aytada.core.models import CreditHold, Generation, Project
 
 CAMPAIGN = {
     "name": "Spring launch",
@@ -62,6 +64,13 @@ def make_project(
         for key, value in fields.items():
             setattr(project, key, value)
     return pid
+
+
+def drop_holds(project_id: int) -> None:
+    """Forget the credits held for the project's work, as for work queued before holds existed
+    (migration 0008): it is charged when it succeeds, against whatever is there then."""
+    with session_scope() as s:
+        s.execute(delete(CreditHold).where(CreditHold.project_id == project_id))
 
 
 def charge(project_id: int, step: str, amount: int, scene: int = -1) -> int:

@@ -1,9 +1,20 @@
-"""Credits: prices, the cost of an action before it runs, and the one charging function.
+"""Credits: prices, the cost of an action before it runs, holds, and the one charging function.
 
 The balance lives on the workspace row and only changes together with an append-only ledger
 row. `charge` runs inside the transaction that stores a step's output: a conditional UPDATE keeps
 the balance from going below zero under concurrency, and the ledger's unique generation id means
 a generation is charged at most once.
+
+Work is paid for in two moves. When it is queued, its price is **held** (`hold`: a
+`CreditHold` row per generation, and one per step of its chain that is not queued yet, e.g. a
+render's voiceover and stitching), in the transaction that writes its generations and checked
+under the workspace's lock against the balance less every open hold: a start the balance
+cannot cover is refused before anything is queued. When it ends the hold is **settled**
+(`settle`: the charge, exactly the price or less, in the transaction that stores the output)
+or **released** (`release`, `release_pending`: it failed, was discarded, or its chain stopped).
+Either deletes the row, so each happens at most once; a hold is never a ledger entry, and
+"balance = sum of the ledger" stays true. What a user can spend is `available`: the balance
+less the holds.
 """
 
 from __future__ import annotations
@@ -12,25 +23,42 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import CursorResult, case, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from aytada.core.errors import UserError
 from aytada.core.inputs import MAX_TOP_UP
-from aytada.core.models import CreditLedgerEntry, Generation, Project, User, Workspace
+from aytada.core.models import CreditHold, CreditLedgerEntry, Generation, Project, User, Workspace
 from aytada.core.pipeline import PIPELINE, STEPS, get_step, missing_scenes, steps_for
 from aytada.core.settings import get_settings
-from aytada.core.statuses import GenState
+from aytada.core.statuses import OPEN_STATES, GenState
 from aytada.standards import scene_count
+
+HELD_WORDS = "held by running work"
+
+
+def held_text(amount: int) -> str:
+    """The words shown beside a balance: "N credits held by running work" ("" for none)."""
+    if not amount:
+        return ""
+    return f"{amount:,} credit{'s' if amount != 1 else ''} {HELD_WORDS}"
 
 
 class NotEnoughCredits(UserError):
-    def __init__(self, needed: int, balance: int) -> None:
-        super().__init__(f"Not enough credits: this needs {needed}, the balance is {balance}.")
+    """`balance`: what can be spent (the ledger's balance less the holds); `held`: the holds."""
+
+    def __init__(self, needed: int, balance: int, held: int = 0) -> None:
+        text = f"Not enough credits: this needs {needed}, the balance is {balance}"
+        if held:
+            text += f" ({held} more {HELD_WORDS})"
+        super().__init__(text + ".")
         self.needed = needed
         self.balance = balance
+        self.held = held
 
 
 class AlreadyCharged(Exception):
@@ -99,30 +127,218 @@ def balance(session: Session, workspace_id: int) -> int:
     return session.scalar(select(Workspace.credit_balance).where(Workspace.id == workspace_id)) or 0
 
 
+def held(session: Session, workspace_id: int) -> int:
+    """Credits held by queued and running work (and the rest of their chains)."""
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(CreditHold.amount), 0)).where(
+                CreditHold.workspace_id == workspace_id
+            )
+        )
+        or 0
+    )
+
+
+def balance_and_held(session: Session, workspace_id: int) -> tuple[int, int]:
+    """The balance and the holds in one statement (one snapshot: a settle, which closes a hold
+    and charges in one transaction, is seen whole or not at all)."""
+    on_hold = (
+        select(func.coalesce(func.sum(CreditHold.amount), 0))
+        .where(CreditHold.workspace_id == Workspace.id)
+        .scalar_subquery()
+    )
+    row = session.execute(
+        select(Workspace.credit_balance, on_hold).where(Workspace.id == workspace_id)
+    ).first()
+    return (int(row[0] or 0), int(row[1] or 0)) if row is not None else (0, 0)
+
+
+def available(session: Session, workspace_id: int) -> int:
+    """What a new start can spend: the balance less the holds (the balance users are shown)."""
+    return balance(session, workspace_id) - held(session, workspace_id)
+
+
 def check_affordable(session: Session, workspace_id: int, amount: int) -> None:
-    current = balance(session, workspace_id)
-    if amount > current:
-        raise NotEnoughCredits(amount, current)
+    """A quick refusal before any row is written (no lock: `hold` decides under one)."""
+    on_hold = held(session, workspace_id)
+    spendable = balance(session, workspace_id) - on_hold
+    if amount > spendable:
+        raise NotEnoughCredits(amount, spendable, on_hold)
+
+
+def _lock_workspace(session: Session, workspace_id: int) -> None:
+    """Serialise with every other hold and charge of the workspace before its balance and holds
+    are read: a no-op UPDATE takes the workspace row's lock on PostgreSQL (kept to the commit;
+    a read after it sees every hold committed before) and the write lock on SQLite."""
+    session.execute(
+        update(Workspace)
+        .where(Workspace.id == workspace_id)
+        .values(credit_balance=Workspace.credit_balance)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class HoldPart:
+    """One hold of a start: `generation_id` the work it pays for, or None for a step of the
+    chain that follows on its own and is not queued yet (`step`)."""
+
+    step: str
+    amount: int
+    generation_id: int | None = None
+
+
+def hold(session: Session, workspace_id: int, project_id: int | None, parts: list[HoldPart]) -> int:
+    """Hold the credits of work being queued, in the caller's transaction (the one that writes
+    its generations: both commit or roll back together). All or nothing, checked under the
+    workspace's lock against the balance less every open hold, so of two starts racing for the
+    last credits exactly one wins. Raises NotEnoughCredits (nothing held); returns the total."""
+    wanted = [p for p in parts if p.amount > 0]
+    total = sum(p.amount for p in wanted)
+    if total == 0:
+        return 0
+    _lock_workspace(session, workspace_id)
+    on_hold = held(session, workspace_id)
+    spendable = balance(session, workspace_id) - on_hold
+    if total > spendable:
+        raise NotEnoughCredits(total, spendable, on_hold)
+    session.add_all(
+        CreditHold(
+            workspace_id=workspace_id,
+            project_id=project_id,
+            generation_id=p.generation_id,
+            step=p.step,
+            amount=p.amount,
+        )
+        for p in wanted
+    )
+    session.flush()
+    return total
+
+
+def _take(session: Session, *where: ColumnElement[bool]) -> int:
+    """Delete the holds matching `where`; the credits they held (0: none was there — settled
+    or released already: whoever deletes a row is the one who settles or releases it)."""
+    amounts = session.execute(
+        delete(CreditHold)
+        .where(*where)
+        .returning(CreditHold.amount)
+        .execution_options(synchronize_session=False)
+    ).scalars()
+    return sum(amounts)
+
+
+def release(session: Session, generation_id: int) -> int:
+    """The generation ended without a charge (failed, discarded): its hold goes back."""
+    return _take(session, CreditHold.generation_id == generation_id)
+
+
+def release_pending(session: Session, project_id: int) -> int:
+    """The project's chain stopped (it failed, was deleted, or starts again): the holds of its
+    steps not queued yet go back."""
+    return _take(session, CreditHold.project_id == project_id, CreditHold.generation_id.is_(None))
+
+
+def release_stranded(session: Session, project_id: int) -> int:
+    """Release the project's pending chain holds when nothing of it is queued or running any
+    more (nothing could reach those steps)."""
+    running = session.scalar(
+        select(
+            exists().where(Generation.project_id == project_id, Generation.state.in_(OPEN_STATES))
+        )
+    )
+    return 0 if running else release_pending(session, project_id)
+
+
+def attach_pending(session: Session, generation: Generation, workspace_id: int) -> bool:
+    """A chain's next step is queued: its generation takes over the hold its chain's start
+    took for that step, and costs at most what was held. Work started before holds existed
+    has none: one is taken now when the balance allows. False: not held (its charge decides,
+    as before holds)."""
+    row = session.execute(
+        select(CreditHold.id, CreditHold.amount)
+        .where(
+            CreditHold.project_id == generation.project_id,
+            CreditHold.step == generation.step,
+            CreditHold.generation_id.is_(None),
+        )
+        .order_by(CreditHold.id)
+        .limit(1)
+    ).first()
+    if row is not None:
+        taken = cast(
+            CursorResult[Any],
+            session.execute(
+                update(CreditHold)
+                .where(CreditHold.id == row[0], CreditHold.generation_id.is_(None))
+                .values(generation_id=generation.id)
+                .execution_options(synchronize_session=False)
+            ),
+        ).rowcount
+        if taken == 1:
+            generation.credits = min(generation.credits, row[1])
+            return True
+    if generation.credits <= 0:
+        return True
+    try:
+        with session.begin_nested():
+            part = HoldPart(generation.step, generation.credits, generation.id)
+            hold(session, workspace_id, generation.project_id, [part])
+    except NotEnoughCredits:
+        return False
+    return True
+
+
+def settle(session: Session, generation: Generation, workspace_id: int) -> int:
+    """The generation succeeded: close its hold and charge it (`generation.credits`: its
+    price, or less when its result costs less) in the caller's transaction, which stores the
+    output. Raises like `charge` (the caller's rollback then keeps the hold for `release`)."""
+    _take(session, CreditHold.generation_id == generation.id)
+    return charge(session, generation, workspace_id)
+
+
+def release_orphans(session: Session) -> int:
+    """Holds no work can settle any more: of a generation that has ended, and a chain's pending
+    hold whose project runs nothing. The paths that end work release their holds in the same
+    transaction, so this finds none unless something ended work around them; each statement
+    reads one snapshot, so a start committing its work and holds together is never taken."""
+    ended = _take(
+        session,
+        CreditHold.generation_id.in_(
+            select(Generation.id).where(Generation.state.not_in(OPEN_STATES))
+        ),
+    )
+    stranded = _take(
+        session,
+        CreditHold.generation_id.is_(None),
+        ~exists().where(
+            Generation.project_id == CreditHold.project_id, Generation.state.in_(OPEN_STATES)
+        ),
+    )
+    return ended + stranded
 
 
 def charge(session: Session, generation: Generation, workspace_id: int) -> int:
     """Take the generation's price in the caller's transaction; returns the amount taken.
 
-    Raises NotEnoughCredits (nothing taken) or AlreadyCharged. The caller commits.
+    The holds of other work stay untouched (a generation's own hold is closed first by
+    `settle`). Raises NotEnoughCredits (nothing taken) or AlreadyCharged. The caller commits.
     """
     amount = generation.credits
     if amount <= 0:
         return 0
     try:
         with session.begin_nested():  # the debit and its ledger row stand or fall together
+            _lock_workspace(session, workspace_id)
+            on_hold = held(session, workspace_id)
             new_balance = session.execute(
                 update(Workspace)
-                .where(Workspace.id == workspace_id, Workspace.credit_balance >= amount)
+                .where(Workspace.id == workspace_id, Workspace.credit_balance - on_hold >= amount)
                 .values(credit_balance=Workspace.credit_balance - amount)
                 .returning(Workspace.credit_balance)
             ).scalar_one_or_none()
             if new_balance is None:
-                raise NotEnoughCredits(amount, balance(session, workspace_id))
+                raise NotEnoughCredits(amount, balance(session, workspace_id) - on_hold, on_hold)
             session.add(
                 CreditLedgerEntry(
                     workspace_id=workspace_id,

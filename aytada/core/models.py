@@ -286,3 +286,31 @@ class CreditLedgerEntry(Base):
     # who caused it: the top-up's owner, or the user who started the charged generation
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CreditHold(Base):
+    """Credits held for work that is queued or running, and for the rest of its chain.
+
+    Taken when the work is queued, in the transaction that writes its generations, against
+    the balance less every open hold (`aytada.core.credits.hold`); the row is deleted when the
+    work ends: settled (the charge, a ledger row, in the same transaction) or released (the
+    work failed, was discarded or will never be queued). A hold is never a ledger entry.
+    """
+
+    __tablename__ = "credit_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id"), index=True, default=None
+    )
+    # the generation it pays for; None: a step of the chain not queued yet (`step`), taken
+    # over by that step's generation when the chain gets there
+    generation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("generations.id"), unique=True, default=None
+    )
+    step: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)

@@ -3,6 +3,8 @@ the owner-only rule for what only an owner does."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -77,8 +79,34 @@ def require_owner(s: Session, workspace_id: int, user_id: int | None, doing: str
 
 
 def get_balance(workspace_id: int) -> int:
+    """The ledger's balance (the sum of the ledger), holds included; users are shown
+    :func:`get_credits`' ``available``."""
     with session_scope() as s:
         return credits.balance(s, workspace_id)
+
+
+@dataclass(frozen=True)
+class Credits:
+    """A workspace's credits as shown: ``available`` (what a start can spend, the balance shown
+    to users) = ``balance`` (the ledger's) − ``held`` (held by queued and running work)."""
+
+    balance: int
+    held: int
+
+    @property
+    def available(self) -> int:
+        return self.balance - self.held
+
+    @property
+    def held_text(self) -> str:
+        """The words shown beside the balance (`credits.held_text`; "" when none is held)."""
+        return credits.held_text(self.held)
+
+
+def get_credits(workspace_id: int) -> Credits:
+    """The balance and the holds, read together."""
+    with session_scope() as s:
+        return Credits(*credits.balance_and_held(s, workspace_id))
 
 
 def add_credits(

@@ -8,7 +8,9 @@ starts) compares the open generations with Redis:
 - running, and its worker died (same host: the recorded pid is gone; any host: RQ's
   abandoned-job cleanup after missed heartbeats, run at the start of each pass, or the job is
   gone): `runner.worker_died` runs it again once and fails it on the second death;
-- a job that ended without storing a result, or that overran its timeout: failed.
+- a job that ended without storing a result, or that overran its timeout: failed;
+- credits still held for work that has ended (none, unless something ended it around the
+  runner, which releases a hold in the transaction that ends its work): released.
 Every transition is a compare-and-set, so passes may overlap with workers and each other.
 """
 
@@ -27,6 +29,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from aytada.core import credits
 from aytada.core.db import session_scope
 from aytada.core.models import Generation, utcnow
 from aytada.core.settings import get_settings
@@ -181,6 +184,10 @@ def reconcile_once(
                     note(gen_id, "enqueued again after its worker stopped")
             elif fail_generation(gen_id, "The job failed before the step started."):
                 note(gen_id, "failed: the job failed before the step started")
+    with session_scope() as s:  # every path that ends work releases its hold; a last net
+        freed = credits.release_orphans(s)
+    if freed:
+        log.warning("reconcile: released %s credits held for work that had ended", freed)
     return acted
 
 

@@ -39,7 +39,7 @@ from aytada.core import credits, media, statuses, timing
 from aytada.core.campaigns import brief_snapshot
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, QueueUnavailable, UserError
-from aytada.core.models import Asset, Generation, Project, new_key, utcnow
+from aytada.core.models import Asset, CreditHold, Generation, Project, new_key, utcnow
 from aytada.core.options import options_of
 from aytada.core.pipeline import STEPS, get_step, missing_scenes, unmet_requirement
 from aytada.core.projects import cas_status, load_project
@@ -180,6 +180,19 @@ def _new_generation(
     return gen
 
 
+def _hold_parts(
+    session: Session, project: Project, step: str, gens: list[Generation]
+) -> list[credits.HoldPart]:
+    """What a start holds: each generation's price, and one run of each step that follows on
+    its own (`then`: a render's voiceover and stitching), the quote of `credits.chain_cost`."""
+    parts = [credits.HoldPart(g.step, g.credits, g.id) for g in gens]
+    follower = get_step(step).then
+    while follower is not None:
+        parts.append(credits.HoldPart(follower, credits.step_price(session, project, follower)))
+        follower = get_step(follower).then
+    return parts
+
+
 def _preconditions(project: Project, step: str) -> None:
     problem = unmet_requirement(project, step)
     if problem:
@@ -278,6 +291,10 @@ def start_step(
             project.error = None
             gens = [_new_generation(s, project, step, i, params, user_id) for i in indexes]
             s.flush()
+            # the price of the rows just written, and of the chain's steps to come, is held
+            # in this transaction: refused (NotEnoughCredits) means nothing is queued
+            credits.release_pending(s, project.id)  # a stopped chain's (nothing runs now)
+            credits.hold(s, workspace_id, project.id, _hold_parts(s, project, step, gens))
             started = [(g.id, g.job_id) for g in gens]
             # the queue gets the long clips first, so the workers finish together
             by_scene = dict(zip(indexes, started, strict=True))
@@ -336,8 +353,15 @@ def _enqueue(generation_id: int, job_id: str, attempt: int = 0) -> None:
 def _undo_enqueue(
     project_id: Any, gen_ids: list[int], active: str, previous: dict[str, Any]
 ) -> None:
-    """Redis refused: remove the queued rows (they never ran) and restore the project."""
+    """Redis refused: remove the queued rows (they never ran) and their holds, and restore the
+    project."""
     with session_scope() as s:
+        s.execute(
+            delete(CreditHold).where(
+                (CreditHold.generation_id.in_(gen_ids))
+                | ((CreditHold.project_id == int(project_id)) & CreditHold.generation_id.is_(None))
+            )
+        )
         s.execute(
             delete(Generation).where(
                 Generation.id.in_(gen_ids), Generation.state == GenState.QUEUED
@@ -486,6 +510,8 @@ def _finish(ctx: StepContext, result: StepResult, uploaded: list[str] | None = N
         if project.deleted_at is not None:
             gen.state = GenState.FAILED
             gen.error = "The project was deleted; the result was discarded and not charged."
+            credits.release(s, gen.id)
+            credits.release_pending(s, project.id)
             remove_workdir(project.workspace_id, project.id, gen.key)
             return
         notice = result.notice
@@ -494,7 +520,7 @@ def _finish(ctx: StepContext, result: StepResult, uploaded: list[str] | None = N
             amount, why = cost(s, project, gen, result)
             gen.credits = max(0, min(gen.credits, amount))
             notice = "; ".join(n for n in (notice, why) if n)
-        credits.charge(s, gen, project.workspace_id)
+        credits.settle(s, gen, project.workspace_id)  # the hold becomes the charge
         gen.output = result.output
         gen.provider = result.provider
         gen.model = result.model
@@ -503,6 +529,8 @@ def _finish(ctx: StepContext, result: StepResult, uploaded: list[str] | None = N
         _registered(ctx.step).apply(s, project, gen, result, ids)
         s.flush()
         follow_up = _move_on(s, project, gen)
+        if not follow_up:  # the chain's holds go back once nothing of it runs any more
+            credits.release_stranded(s, project.id)
     for gen_id, job_id in follow_up:
         try:
             _enqueue(gen_id, job_id)
@@ -560,6 +588,8 @@ def _move_on(s: Session, project: Project, gen: Generation) -> list[tuple[int, s
         return []
     s.refresh(project)
     g = _new_generation(s, project, nxt.name, -1, {}, gen.user_id)  # the chain is theirs
+    if not credits.attach_pending(s, g, project.workspace_id):
+        log.warning("generation %s (%s) queued without a hold: too few credits", g.id, g.step)
     return [(g.id, g.job_id)]
 
 
@@ -576,6 +606,7 @@ def fail_generation(generation_id: int, error: str) -> bool:
         ).rowcount
         if closed != 1:
             return False
+        credits.release(s, generation_id)  # in the transaction that closes it: exactly once
         gen = s.get(Generation, generation_id)
         assert gen is not None
         if gen.project_id is None:  # a strategy draft: no project status, no files
@@ -584,11 +615,17 @@ def fail_generation(generation_id: int, error: str) -> bool:
         if project is not None:  # assets are recorded on success only: nothing points here
             remove_workdir(project.workspace_id, project.id, gen.key)
         if project is None or project.deleted_at is not None:
+            credits.release_pending(s, gen.project_id)
             return True
         spec = get_step(gen.step)
-        if project.status == spec.active.value and cas_status(
+        moved = project.status == spec.active.value and cas_status(
             s, project.id, Status.FAILED.value, [spec.active.value]
-        ):
+        )
+        if moved or not statuses.is_active(project.status):
+            credits.release_pending(s, project.id)  # the chain stopped here
+        else:
+            credits.release_stranded(s, project.id)
+        if moved:
             where = f"scene {gen.scene_index + 1} clip" if gen.scene_index >= 0 else spec.label
             s.execute(
                 update(Project)

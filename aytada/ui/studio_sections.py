@@ -44,7 +44,7 @@ from aytada.core.projects import (
 )
 from aytada.core.teams import user_labels
 from aytada.core.timing import overrun_messages
-from aytada.core.workspaces import get_balance
+from aytada.core.workspaces import get_credits
 from aytada.jobs.edits import edit_copy
 from aytada.jobs.runner import StaleAction, Started, retry_failed, start_step
 from aytada.ui import voice_captions
@@ -122,7 +122,7 @@ def _choice_credits(kind: str, length_s: int, quality: str) -> str:
 def _price_summary(workspace_id: int, kind: str, length_s: int, quality: str) -> None:
     """The chosen asset's whole price, step by step, against the balance."""
     price = choice_price(kind, length_s, quality if kind == "video" else NEW_QUALITY)
-    balance = get_balance(workspace_id)
+    balance = get_credits(workspace_id).available  # less what running work holds
     exact = (
         " The Render button shows the exact price once the scenes exist." if price.estimated else ""
     )

@@ -25,6 +25,7 @@ from streamlit_autorefresh import st_autorefresh
 
 from aytada.core import media, statuses
 from aytada.core.campaigns import FIELD_LABELS, choice_label
+from aytada.core.credits import held_text
 from aytada.core.errors import NotFound, UserError, ValidationFailed
 from aytada.core.formats import DESIGN_KINDS
 from aytada.core.pipeline import STEPS
@@ -788,9 +789,15 @@ def generation_rows(
     return rows
 
 
-def sidebar(balance: int, providers: dict[str, str] | None, provider_error: str = "") -> None:
+def sidebar(
+    balance: int, providers: dict[str, str] | None, provider_error: str = "", held: int = 0
+) -> None:
+    """`balance`: what can be spent (the ledger's balance less `held`, the credits held by
+    queued and running work)."""
     with st.sidebar:
         st.metric("Credit balance", f"{balance:,}")
+        if held:
+            st.caption(f":material/hourglass_top: {held_text(held)}")
         if provider_error:
             st.caption(f":material/warning: Providers: {provider_error}")
         elif providers:

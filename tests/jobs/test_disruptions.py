@@ -32,7 +32,7 @@ from aytada.jobs import queue as jobqueue
 from aytada.jobs.reconcile import reconcile_once
 from aytada.jobs.runner import STOPPED, retry_failed, start_step
 from tests.conftest import ROOT, wait_for
-from tests.factories import SCENES, make_project
+from tests.factories import SCENES, drop_holds, make_project
 from tests.jobs.fault_steps import arrivals, open_gate
 from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
@@ -142,6 +142,7 @@ def test_credits_drained_while_a_step_runs_fail_it_readably_with_nothing_stored(
 ):
     start_worker(**FAULTS)
     pid = _script_at_gate(workspace_id, "drain")  # 2 credits: ok
+    drop_holds(pid)  # queued before credits were held (a held step cannot be drained: test_holds)
     spend_all_but(workspace_id, 1)
     open_gate("drain")
     wait_for(lambda: _status(workspace_id, pid) != "generating_script", what="step end")
