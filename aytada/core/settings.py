@@ -189,6 +189,14 @@ class Settings(BaseSettings):
     render_scale: float = Field(default=1.0, gt=0, le=1, alias="AYTADA_RENDER_SCALE")
     queue_name: str = Field(default="aytada", min_length=1, alias="AYTADA_QUEUE")
     reconcile_interval: float = Field(default=15.0, gt=0, alias="RECONCILE_INTERVAL")
+    # Redis or the database away: workers, the reconciler and `make --wait` try again after
+    # 0.5 s, then twice as long each time, at most this many seconds apart
+    retry_max: float = Field(default=30.0, gt=0, alias="AYTADA_RETRY_MAX")
+    # `up` restarts a child that exits (after 1 s, then twice as long each time, at most
+    # AYTADA_RETRY_MAX apart); more than AYTADA_RESTARTS restarts of one child within
+    # AYTADA_RESTART_WINDOW seconds hold it down until the oldest leaves the window
+    restarts: int = Field(default=10, ge=1, alias="AYTADA_RESTARTS")
+    restart_window: float = Field(default=600.0, gt=0, alias="AYTADA_RESTART_WINDOW")
     # lists and the Studio rerun every POLL_MS ms while anything is active (the seeds: 8 s)
     poll_ms: int = Field(default=8000, ge=1000, alias="POLL_MS")
     # sign-in: accept an address whose provider sends no `email_verified` claim (Microsoft

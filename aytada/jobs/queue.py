@@ -10,7 +10,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import AuthenticationError, BusyLoadingError, RedisError, ResponseError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue
 
 from aytada.core.errors import QueueUnavailable
@@ -43,14 +45,55 @@ _REFUSALS = {
 }
 
 
-def queue_error(exc: BaseException, url: str | None = None) -> str:
-    """What went wrong with Redis, for a message: refusing writes (and why) or not reachable."""
-    where = safe_url(url or get_settings().effective_redis_url)
+#: kinds of Redis problem that pass by themselves: wait and try again
+REDIS_TRANSIENT = frozenset({"refused", "unreachable", "restarting"})
+
+
+def redis_problem(exc: BaseException) -> str | None:
+    """The kind of a Redis error: refused, unreachable, restarting (loading its data), auth,
+    refuses-writes or other; None when ``exc`` is not a Redis error."""
+    if isinstance(exc, AuthenticationError):
+        return "auth"
+    if isinstance(exc, BusyLoadingError):
+        return "restarting"
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+        text = str(exc).lower()
+        if "refused" in text or "no such file" in text:  # a TCP port or unix socket: nobody
+            return "refused"
+        if "noauth" in text or "authentication" in text:
+            return "auth"
+        return "unreachable"
     if isinstance(exc, ResponseError):
         code = str(exc).split(" ", 1)[0].upper()
-        why = _REFUSALS.get(code)
-        if why:
-            return f"The job queue (Redis at {where}) refuses writes: {why} ({code})"
+        if code in _REFUSALS:
+            return "refuses-writes"
+        if code in ("NOAUTH", "WRONGPASS"):
+            return "auth"
+        return "other"
+    if isinstance(exc, RedisError):
+        return "other"
+    return None
+
+
+def queue_error(exc: BaseException, url: str | None = None) -> str:
+    """What went wrong with Redis, for a message: refusing writes (and why), the password, or
+    not reachable (and why)."""
+    where = safe_url(url or get_settings().effective_redis_url)
+    kind = redis_problem(exc)
+    if kind == "refuses-writes":
+        code = str(exc).split(" ", 1)[0].upper()
+        return f"The job queue (Redis at {where}) refuses writes: {_REFUSALS[code]} ({code})"
+    if kind == "auth":
+        given = bool(urlsplit(url or get_settings().effective_redis_url).password)
+        what = "refused the password in REDIS_URL" if given else "requires a password"
+        return (
+            f"The job queue (Redis at {where}) {what}: put its password in REDIS_URL "
+            "(redis://:PASSWORD@host:6379/0)"
+        )
+    if kind == "refused":
+        return f"The job queue (Redis at {where}) is not reachable: nothing answers there"
+    if kind == "restarting":
+        return f"The job queue (Redis at {where}) is not reachable: it is loading its data"
     return f"The job queue (Redis at {where}) is not reachable"
 
 

@@ -5,6 +5,9 @@ starts) compares the open generations with Redis:
 
 - queued, and its RQ job is gone (Redis restarted empty or was flushed): enqueued again, same
   generation row and job id, nothing charged, no user action;
+- queued, and its RQ job ended (its work-horse died before it recorded the step as running,
+  whatever the millisecond, or the database was away): a death like any other, run again
+  once and failed on the second; a job canceled in RQ by a person: failed;
 - running, and its worker died (same host: the recorded pid is gone; any host: RQ's
   abandoned-job cleanup after missed heartbeats, run at the start of each pass, or the job is
   gone): `runner.worker_died` runs it again once and fails it on the second death;
@@ -44,11 +47,13 @@ from aytada.jobs.runner import (
     resubmit,
     worker_died,
 )
+from aytada.jobs.services import passing
 
 log = logging.getLogger("aytada.reconcile")
 
 ENDED = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED)
 QUEUED_GRACE = 10.0  # a just-created row whose job is being enqueued right now is not "lost"
+CANCELED = "Its job was canceled in the queue before the step started."
 
 __all__ = ["pid_alive", "reconcile_once", "reconcile_loop"]
 
@@ -182,8 +187,16 @@ def reconcile_once(
             if ran is not None and ran < attempts:  # the dead run's job; this run has none yet
                 if resubmit(gen_id):
                     note(gen_id, "enqueued again after its worker stopped")
-            elif fail_generation(gen_id, "The job failed before the step started."):
-                note(gen_id, "failed: the job failed before the step started")
+            elif status == JobStatus.CANCELED:  # canceled in RQ by a person: their decision
+                if fail_generation(gen_id, CANCELED):
+                    note(gen_id, "failed: its job was canceled before the step started")
+            else:  # its run ended before the step began: started means started
+                outcome = worker_died(gen_id, attempts if ran is None else ran)
+                if outcome == "failed":
+                    note(gen_id, "failed: its worker stopped twice")
+                elif outcome == "requeued":
+                    note(gen_id, "requeued: its run ended before the step began")
+                    resubmit(gen_id)
     with session_scope() as s:  # every path that ends work releases its hold; a last net
         freed = credits.release_orphans(s)
     if freed:
@@ -192,12 +205,25 @@ def reconcile_once(
 
 
 def reconcile_loop(interval: float | None = None, stop: Callable[[], bool] | None = None) -> None:
+    """A pass every `interval` seconds until `stop()`. The database or Redis away: said once
+    ("waiting for … to come back"), and again when it is back; passes go on meanwhile."""
     interval = interval or get_settings().reconcile_interval
+    waiting = ""
     while not (stop and stop()):
         try:
             reconcile_once()
-        except Exception:  # noqa: BLE001 - keep the loop alive; the next pass retries
-            log.exception("reconcile pass failed")
+            if waiting:
+                log.warning("reconcile: %s is back", waiting)
+                waiting = ""
+        except Exception as exc:  # noqa: BLE001 - keep the loop alive; the next pass retries
+            found = passing(exc)
+            if found is None:
+                log.exception("reconcile pass failed")
+            elif found.service != waiting:
+                log.warning(
+                    "reconcile: waiting for %s to come back… (%s)", found.service, found.message
+                )
+                waiting = found.service
         deadline = time.monotonic() + interval
         while time.monotonic() < deadline and not (stop and stop()):
             time.sleep(0.2)

@@ -20,6 +20,7 @@ import logging
 import os
 import signal
 import socket
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from aytada.core.pipeline import STEPS, get_step, missing_scenes, unmet_requirem
 from aytada.core.projects import cas_status, load_project
 from aytada.core.statuses import OPEN_STATES, GenState, Status
 from aytada.jobs.queue import check_redis, get_queue, queue_error, redis_conn
+from aytada.jobs.services import outage, passing, patiently
 from aytada.providers.base import ProviderError, ProviderTimeout
 
 log = logging.getLogger("aytada.jobs")
@@ -387,6 +389,8 @@ def readable_error(exc: BaseException) -> str:
         return STOPPED
     if isinstance(exc, RedisError):
         return f"{queue_error(exc)} while the step was finishing."
+    if (found := outage(exc)) is not None:  # the database: its real cause, never a traceback
+        return f"{found.message[:1].upper()}{found.message[1:]}."[:1000]
     if isinstance(exc, JobTimeoutException | TimeoutError):
         return "The step took too long and was stopped (job timeout)."
     name = type(exc).__name__
@@ -414,16 +418,24 @@ def claim(s: Session, key: str) -> Generation | str:
     return gen
 
 
-def run_generation(key: str) -> str:
-    """RQ entry point: run the generation with this key once."""
-    with session_scope() as s:
-        projectless = s.execute(
-            select(Generation.id).where(Generation.key == key, Generation.project_id.is_(None))
-        ).first()
-    if projectless is not None:  # a campaign's strategy draft: one entry point for recovery
-        from aytada.jobs.strategy import run_draft
+def _db_wait(what: str) -> Callable[[str], None]:
+    """How a work-horse says it waits for the database (or Redis) to come back."""
+    return lambda msg: log.warning("%s: %s", what, msg)
 
-        return run_draft(key)
+
+def _projectless(key: str) -> bool:
+    with session_scope() as s:
+        return (
+            s.execute(
+                select(Generation.id).where(Generation.key == key, Generation.project_id.is_(None))
+            ).first()
+            is not None
+        )
+
+
+def _claim_context(key: str) -> tuple[StepContext, bool] | str:
+    """Claim the generation (one transaction): its context and whether its project is deleted,
+    or why it was skipped."""
     with session_scope() as s:
         gen = claim(s, key)
         if isinstance(gen, str):
@@ -441,21 +453,44 @@ def run_generation(key: str) -> str:
             workdir=media.generation_dir(project.workspace_id, project.id, key),
             attempt=gen.attempts or 0,
         )
-        deleted = project.deleted_at is not None
+        return ctx, project.deleted_at is not None
+
+
+def run_generation(key: str) -> str:
+    """RQ entry point: run the generation with this key once.
+
+    The database going away is waited out (claiming, storing the result, recording a
+    failure): each is one transaction, tried again until it commits (bounded by the job's
+    timeout), and a compare-and-set, so a try that did commit is never applied twice."""
+    say = _db_wait(f"generation gen-{key}")
+    if patiently(lambda: _projectless(key), say):  # a campaign's strategy draft
+        from aytada.jobs.strategy import run_draft
+
+        return run_draft(key)
+    claimed = patiently(lambda: _claim_context(key), say)
+    if isinstance(claimed, str):
+        return claimed
+    ctx, deleted = claimed
     if deleted:
-        fail_generation(ctx.generation_id, "The project was deleted; the step was skipped.")
+        patiently(
+            lambda: fail_generation(
+                ctx.generation_id, "The project was deleted; the step was skipped."
+            ),
+            say,
+        )
         return "skipped (project deleted)"
     try:
         result = _registered(ctx.step).run(ctx)
         # outputs reach the store before the transaction that records them (S3: an upload; a
         # failure removes what was uploaded, then the step fails like any other)
         uploaded = media.publish(a.path for a in result.assets)
-        _finish(ctx, result, uploaded)
+        patiently(lambda: _finish(ctx, result, uploaded), say)
     except BaseException as exc:  # noqa: BLE001 - every failure must be recorded
         log.error(
             "generation %s (%s) failed:\n%s", ctx.generation_id, ctx.step, traceback.format_exc()
         )
-        fail_generation(ctx.generation_id, readable_error(exc))
+        error = readable_error(exc)
+        patiently(lambda: fail_generation(ctx.generation_id, error), say)
         if not isinstance(exc, Exception):
             raise
         return "failed"
@@ -473,6 +508,23 @@ def _update_running(s: Session, generation_id: int, attempt: int, **values: Any)
             .where(
                 Generation.id == generation_id,
                 Generation.state == GenState.RUNNING,
+                Generation.attempts == attempt,
+            )
+            .values(**values)
+        ),
+    ).rowcount
+    return won == 1
+
+
+def _update_queued(s: Session, generation_id: int, attempt: int, **values: Any) -> bool:
+    """Compare-and-set on a generation still queued as run ``attempt`` (never started)."""
+    won = cast(
+        CursorResult[Any],
+        s.execute(
+            update(Generation)
+            .where(
+                Generation.id == generation_id,
+                Generation.state == GenState.QUEUED,
                 Generation.attempts == attempt,
             )
             .values(**values)
@@ -532,10 +584,31 @@ def _finish(ctx: StepContext, result: StepResult, uploaded: list[str] | None = N
         if not follow_up:  # the chain's holds go back once nothing of it runs any more
             credits.release_stranded(s, project.id)
     for gen_id, job_id in follow_up:
-        try:
-            _enqueue(gen_id, job_id)
-        except (RedisError, OSError):  # the reconciler fails it after its grace period
-            log.error("could not enqueue follow-up generation %s", gen_id)
+        _enqueue_follow_up(gen_id, job_id)
+
+
+FOLLOW_UP_PATIENCE = 120.0  # seconds a finished step waits for Redis to enqueue what follows
+
+
+def _enqueue_follow_up(gen_id: int, job_id: str) -> None:
+    """Enqueue the step that follows; Redis away: waited for a while (the step's result is
+    stored), then left to the reconciler, which enqueues a queued generation whose job is
+    missing."""
+    try:
+        _enqueue(gen_id, job_id)
+        return
+    except (RedisError, OSError) as exc:
+        if passing(exc) is None:
+            log.error("could not enqueue follow-up generation %s (the reconciler will)", gen_id)
+            return
+    try:  # once Redis is back: unless the reconciler enqueued it meanwhile
+        patiently(
+            lambda: resubmit(gen_id),
+            _db_wait(f"follow-up generation {gen_id}"),
+            deadline=time.monotonic() + FOLLOW_UP_PATIENCE,
+        )
+    except (RedisError, OSError):
+        log.error("could not enqueue follow-up generation %s (the reconciler will)", gen_id)
 
 
 def _store_assets(
@@ -646,6 +719,11 @@ def on_job_failure(job, connection, exc_type, exc_value, tb) -> None:
         # so the reconciler pass that ran the cleanup submits the new job
         worker_died(gen_id, job_attempt(job))
         return
+    if exc_value is not None and passing(exc_value) is not None:
+        # the database or Redis went away before the step began: not the step's failure, so
+        # it runs again (once, as a death would; the worker or the reconciler enqueues it)
+        if worker_died(gen_id, job_attempt(job), before_start_only=True) is not None:
+            return
     error = readable_error(exc_value) if exc_value is not None else "The job failed."
     fail_generation(gen_id, error)
 
@@ -687,14 +765,21 @@ def kill_process_group(pid: int | None) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def worker_died(generation_id: int, attempt: int | None = None) -> str | None:
+def worker_died(
+    generation_id: int, attempt: int | None = None, *, before_start_only: bool = False
+) -> str | None:
     """The worker running the generation died before the step finished (nothing was charged).
 
     The first death puts the same generation back to `queued` (its files removed; call
     `resubmit` to enqueue it); the second fails it with a message that offers Retry, so a
     step that kills its worker cannot loop. `attempt` is the run that died (from the RQ job's
     meta): a late report about an older run changes nothing. Returns "requeued", "failed"
-    or None (nothing to do)."""
+    or None (nothing to do).
+
+    Started means started: a run that died before it recorded the step as running (the
+    generation is still `queued`, whatever the millisecond) counts the same way — run again
+    free and automatically once. That needs `attempt` (which run died); ``before_start_only``
+    leaves a running generation alone."""
     with session_scope() as s:
         row = s.execute(
             select(Generation.state, Generation.attempts, Generation.key, Project.workspace_id,
@@ -702,21 +787,28 @@ def worker_died(generation_id: int, attempt: int | None = None) -> str | None:
             .outerjoin(Project, Project.id == Generation.project_id)
             .where(Generation.id == generation_id)
         ).first()  # fmt: skip
-        if row is None or row[0] is not GenState.RUNNING:
+        if row is None:
             return None
-        _state, attempts, key, ws, project_id = row
+        state, attempts, key, ws, project_id = row
+        unstarted = state is GenState.QUEUED and attempt is not None
+        if not unstarted and (state is not GenState.RUNNING or before_start_only):
+            return None
         if attempt is not None and attempt != attempts:
             return None
         if attempts + 1 < RUNS_BEFORE_FAILING:
-            queued = _update_running(
-                s, generation_id, attempts, state=GenState.QUEUED, attempts=attempts + 1,
-                started_at=None, worker_host="", worker_pid=None,
-            )  # fmt: skip
+            if unstarted:
+                queued = _update_queued(s, generation_id, attempts, attempts=attempts + 1)
+            else:
+                queued = _update_running(
+                    s, generation_id, attempts, state=GenState.QUEUED, attempts=attempts + 1,
+                    started_at=None, worker_host="", worker_pid=None,
+                )  # fmt: skip
             if not queued:
                 return None
             if project_id is not None:
                 remove_workdir(ws, project_id, key)
-            log.warning("generation %s: its worker died; queued again", generation_id)
+            when = "before the step began" if unstarted else "during the step"
+            log.warning("generation %s: its run ended %s; queued again", generation_id, when)
             return "requeued"
         moved = cast(
             CursorResult[Any],

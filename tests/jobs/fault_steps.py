@@ -11,6 +11,9 @@ Faults, several joined with "+" (e.g. "raise-scene:1+barrier:fan-in:3"):
 Arrivals are files under $MEDIA_DIR/faults (the test and its workers share that folder), so a
 test can wait for them (`arrivals(NAME)`). Without a `fault` parameter each step behaves exactly
 as registered.
+
+Steps started without parameters (by `aytada make`, say) get faults from the workers'
+environment: AYTADA_TEST_FAULTS="STEP=FAULT,STEP=FAULT" (e.g. "design=gate-first:outage").
 """
 
 from __future__ import annotations
@@ -23,6 +26,12 @@ import aytada.jobs.steps  # noqa: F401  (the real steps, wrapped below)
 from aytada.jobs import runner
 
 WAIT_LIMIT = 240.0  # a barrier or gate nobody releases fails the step instead of hanging
+ENV_FAULTS = "AYTADA_TEST_FAULTS"
+
+
+def _env_faults(step: str) -> list[str]:
+    spec = os.environ.get(ENV_FAULTS, "")
+    return [f.split("=", 1)[1] for f in spec.split(",") if f.startswith(f"{step}=")]
 
 
 def _faults_dir(name: str) -> Path:
@@ -94,6 +103,7 @@ def _wrap(name: str, real: runner.RegisteredStep) -> None:
 
     def run(ctx: runner.StepContext) -> runner.StepResult:
         faults = [f for f in ctx.snapshot.get("fault", "").split("+") if f]
+        faults += [f for spec in _env_faults(ctx.step) for f in spec.split("+") if f]
         for fault in faults:
             _before_run(fault, ctx)
         result = real.run(ctx)

@@ -290,11 +290,11 @@ def test_a_queued_job_canceled_in_rq_fails_its_step_readably(workspace_id, start
     (gen,) = _gens(pid)
     _job(gen).cancel()
     assert _job(gen).get_status() == JobStatus.CANCELED
-    assert reconcile_once() == [(gen.id, "failed: the job failed before the step started")]
+    assert reconcile_once() == [(gen.id, "failed: its job was canceled before the step started")]
     project = projects.get_project(workspace_id, pid)
     assert (project.status, project.error) == (
         "failed",
-        "Script failed: The job failed before the step started.",
+        "Script failed: Its job was canceled in the queue before the step started.",
     )
     assert _charges() == 0 and reconcile_once() == []
     start_worker(**FAULTS)
