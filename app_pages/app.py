@@ -9,6 +9,7 @@ import streamlit as st
 
 from aytada.core.workspaces import get_credits
 from aytada.jobs.providers import provider_names
+from aytada.jobs.supervisor import health_line
 from aytada.ui import access as acc
 from aytada.ui import widgets as w
 from aytada.ui.streamlit_compat import requested_unknown_page
@@ -47,6 +48,8 @@ def main() -> None:
         providers, provider_error = None, str(exc)
     shown = get_credits(access.workspace_id)  # the balance less what running work holds
     w.sidebar(shown.available, providers, provider_error, held=shown.held)
+
+    w.health(health_line())  # `aytada up`'s children: running, restarted, down
 
     if requested_unknown_page():  # a mistyped or old link: say so rather than show Home
         w.not_found("There is no page at this address.", w.HOME, "Go to Home")

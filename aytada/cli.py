@@ -12,13 +12,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 # Only light modules at the top: `aytada --help`, argument errors and the fast commands must not
 # pay for SQLAlchemy, Redis, RQ or pydantic; each command imports what it uses.
 from aytada.core.errors import UserError
 from aytada.core.inputs import MAX_ID, MAX_TOP_UP
 from aytada.vocabulary import COPY_FIELDS, ROLES, SCRIPT_FIELDS
+
+if TYPE_CHECKING:
+    from aytada.jobs.supervisor import Supervisor
 
 
 def _print(msg: str, *, err: bool = False) -> None:
@@ -28,66 +31,12 @@ def _print(msg: str, *, err: bool = False) -> None:
 # --------------------------------------------------------------------------- services
 
 
-class Children:
-    """Child processes started by `up` / `demo`, stopped together, newest first (SIGTERM,
-    then SIGKILL). Each runs in a process group of its own (a Ctrl-C in the terminal reaches
-    only `up`, which stops them in order) and gets a signal from the kernel when `up` dies, so
-    a SIGKILLed `up` leaves nothing running. Their pids are kept in `pid_file` so the next
-    `up` can clean up after an `up` that could not."""
+def _supervisor(pid_file: Path | None = None) -> Supervisor:
+    """`up`'s and `demo`'s children: started, restarted when they exit, stopped together
+    (aytada.jobs.supervisor)."""
+    from aytada.jobs.supervisor import Supervisor
 
-    def __init__(self, pid_file: Path | None = None) -> None:
-        self.procs: list[tuple[str, subprocess.Popen]] = []
-        self.pid_file = pid_file
-        self._record()
-
-    def _record(self) -> None:
-        if self.pid_file is None:
-            return
-        import json
-
-        data = {"up": os.getpid(), "children": {n: p.pid for n, p in self.procs}}
-        tmp = self.pid_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data))
-        os.replace(tmp, self.pid_file)
-
-    def add(self, name: str, proc: subprocess.Popen) -> None:
-        self.procs.append((name, proc))
-        self._record()
-
-    def start(
-        self, name: str, args: list[str], *, death_signal: int = signal.SIGTERM, **kw
-    ) -> subprocess.Popen:  # type: ignore[no-untyped-def]  # noqa: E501
-        from aytada.jobs.procs import preexec_die_with_parent
-
-        proc = subprocess.Popen(
-            args,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=preexec_die_with_parent(death_signal),  # noqa: PLW1509
-            process_group=0,
-            **kw,
-        )
-        self.add(name, proc)
-        return proc
-
-    def stop(self, timeout: float = 12.0) -> None:
-        """Stop newest first, each given its share of `timeout` before SIGKILL."""
-        deadline = time.monotonic() + timeout
-        live = [(n, p) for n, p in reversed(self.procs) if p.poll() is None]
-        for i, (_name, proc) in enumerate(live):
-            if proc.poll() is None:
-                proc.terminate()
-            share = max(0.5, (deadline - time.monotonic()) / (len(live) - i))
-            try:
-                proc.wait(share)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        self.procs.clear()
-        if self.pid_file is not None:
-            self.pid_file.unlink(missing_ok=True)
-
-    def dead(self) -> list[str]:
-        return [name for name, proc in self.procs if proc.poll() is not None]
+    return Supervisor(pid_file, say=_print)
 
 
 def _python() -> str:
@@ -171,7 +120,7 @@ def _port_holder(port: int) -> tuple[int, str] | None:
     return None
 
 
-def _ensure_redis(children: Children) -> None:
+def _ensure_redis(children: Supervisor) -> None:
     from aytada.core.settings import get_settings
     from aytada.jobs.queue import check_redis, start_embedded_redis
 
@@ -179,19 +128,18 @@ def _ensure_redis(children: Children) -> None:
     if settings.embedded_redis:
         proc = start_embedded_redis(settings)
         if proc is not None:
-            children.add("redis", proc)
+            children.add("redis", proc, launch=lambda: start_embedded_redis(settings))
             _print(f"embedded Redis on {settings.redis_socket}")
     check_redis()
 
 
-def _start_workers(children: Children, count: int, log_dir: Path | None = None) -> None:
+def _start_workers(children: Supervisor, count: int, log_dir: Path | None = None) -> None:
     for i in range(count):
-        out = open(log_dir / f"worker{i + 1}.log", "ab") if log_dir else None  # noqa: SIM115
         children.start(
             f"worker{i + 1}",
-            [_python(), "-m", "aytada", "worker"],
-            stdout=out,
-            stderr=subprocess.STDOUT if out else None,
+            # started again by `up` while Redis or the database is away: it waits for them
+            [_python(), "-m", "aytada", "worker", "--wait-for-services"],
+            log=log_dir / f"worker{i + 1}.log" if log_dir else None,
             # when `up` dies: the worker at once; its work-horse follows (and takes its
             # ffmpeg along), the step is run again by the next start
             death_signal=signal.SIGKILL,
@@ -248,7 +196,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     check_store()
     migrate()
     _print("database migrated")
-    children = Children(pid_file)
+    children = _supervisor(pid_file)
     stopping = False
 
     def _stop(signum, frame):  # type: ignore[no-untyped-def]
@@ -267,8 +215,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         children.start(
             "reconciler",
             [_python(), "-m", "aytada", "reconcile", "--loop"],
-            stdout=open(logs / "reconciler.log", "ab"),  # noqa: SIM115
-            stderr=subprocess.STDOUT,
+            log=logs / "reconciler.log",
         )
         children.start(
             "streamlit",
@@ -291,14 +238,12 @@ def cmd_up(args: argparse.Namespace) -> int:
         )
         _print(
             f"{workers} worker(s), the reconciler and Streamlit started: "
-            f"http://{args.address}:{args.port}  (Ctrl-C stops everything)"
+            f"http://{args.address}:{args.port}  (Ctrl-C stops everything; a child that "
+            "exits is started again)"
         )
         while not stopping:
-            dead = children.dead()
-            if dead:
-                _print(f"stopping: {', '.join(dead)} exited")
-                return 1
-            time.sleep(0.5)
+            children.supervise()  # a child that exited is started again (backoff, budget)
+            time.sleep(0.2)
         return 0
     finally:
         _print("stopping children…")
@@ -314,13 +259,33 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from aytada.jobs.worker import AytadaWorker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.wait_for_services:  # Redis or the database away: wait (a wrong setting: exit 2)
+        from aytada.jobs.services import patiently
+
+        say = logging.getLogger("aytada.worker").warning
+        patiently(check_redis, say)
+        patiently(_database_answers, say)
     check_redis()
     check_store()  # a worker that cannot store files would fail every step it takes
     _load_steps()
     reconcile_at_start()  # queued work Redis lost runs again (the DB is the truth)
     worker = AytadaWorker([get_queue()], connection=redis_conn())
     worker.work(with_scheduler=False, logging_level="INFO", burst=args.burst)
-    return 0
+    if args.burst or worker.asked_to_stop:
+        return 0
+    _print("the worker's loop ended on an error (see above)", err=True)
+    return 1
+
+
+def _database_answers() -> None:
+    """A query on the app's tables (raises what is wrong: away, login, no tables)."""
+    from sqlalchemy import select
+
+    from aytada.core.db import session_scope
+    from aytada.core.models import Generation
+
+    with session_scope() as s:
+        s.execute(select(Generation.id).limit(1)).all()
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -595,6 +560,10 @@ class StillRunning(Exception):
     """The wait ran out while the project was still working (it goes on in the background)."""
 
 
+class StillWaiting(StillRunning):
+    """The wait ran out while Redis or the database was still away (the message says which)."""
+
+
 class Progress:
     """Progress lines of a project being driven; a status is printed once, when it changes."""
 
@@ -611,17 +580,41 @@ class Progress:
             self.last_status = status
 
 
-def _wait_idle(ws: int, project_id: int, deadline: float, say: Progress):  # type: ignore[no-untyped-def]
-    """Poll until no step of the project is running; returns the project."""
-    from aytada.core import projects, statuses
+QUEUE_CHECK = 3.0  # seconds between looks at Redis while a project is waited for
 
+
+def _patiently(fn, say, deadline: float):  # type: ignore[no-untyped-def]
+    """``fn()``; Redis or the database away: waited for until ``deadline`` (``say`` hears
+    "waiting for … to come back…" and "… is back")."""
+    from aytada.jobs.services import passing, patiently
+
+    try:
+        return patiently(fn, lambda msg: say(f"  {msg}"), deadline=deadline)
+    except Exception as exc:
+        found = passing(exc)
+        if found is None:
+            raise
+        raise StillWaiting(found.message) from exc
+
+
+def _wait_idle(ws: int, project_id: int, deadline: float, say: Progress):  # type: ignore[no-untyped-def]
+    """Poll until no step of the project is running; returns the project. The database or
+    Redis going away meanwhile is waited out, and said ("waiting for the database to come
+    back…")."""
+    from aytada.core import projects, statuses
+    from aytada.jobs.queue import check_redis
+
+    last_check = time.monotonic()
     while True:
-        project = projects.get_project(ws, project_id)
+        project = _patiently(lambda: projects.get_project(ws, project_id), say, deadline)
         say.status(project.status)
         if not statuses.is_active(project.status):
             return project
         if time.monotonic() >= deadline:
             raise StillRunning(project.status)
+        if time.monotonic() - last_check >= QUEUE_CHECK:  # nothing moves while Redis is away
+            _patiently(check_redis, say, deadline)
+            last_check = time.monotonic()
         time.sleep(0.5)
 
 
@@ -665,12 +658,29 @@ def drive(ws: int, project_id: int, timeout: float, say: Progress, *, retry: boo
     project = _wait_idle(ws, project_id, deadline, say)
     if retry and project.status == statuses.Status.FAILED.value:
         _start_next(ws, project, say)
-    for _ in range(MAX_STEPS):
+    starts = 0
+    while starts < MAX_STEPS:
         project = _wait_idle(ws, project_id, deadline, say)
         if project.status in (statuses.Status.COMPLETED.value, statuses.Status.FAILED.value):
             return project
-        if not _start_next(ws, project, say):
-            return project
+        try:
+            if not _start_next(ws, project, say):
+                return project
+        except Exception as exc:
+            # Redis or the database went away as the step was started: nothing was started
+            # (nor charged); wait for it, then look at the project again
+            from aytada.jobs.queue import check_redis
+            from aytada.jobs.services import QUEUE, passing
+
+            found = passing(exc)
+            if found is None:
+                raise
+            say(f"  waiting for {found.service} to come back… ({found.message})")
+            probe = check_redis if found.service == QUEUE else _database_answers
+            _patiently(probe, lambda _msg: None, deadline)
+            say(f"  {found.service} is back")
+            continue
+        starts += 1
     raise UserError(f"project {project_id} did not finish after {MAX_STEPS} steps")
 
 
@@ -709,6 +719,14 @@ def _finish(ws: int, project) -> int:  # type: ignore[no-untyped-def]
 def _run_in_foreground(ws: int, project_id: int, timeout: float, *, retry: bool) -> int:
     try:
         project = drive(ws, project_id, timeout, Progress(sys.stderr), retry=retry)
+    except StillWaiting as away:
+        print(
+            f"error: {away} after {timeout:g} s of waiting; project {project_id} goes on once "
+            f"it is back: follow it with `aytada project show {project_id}`",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 1
     except StillRunning as still:
         print(
             f"error: project {project_id} is still {still} after {timeout:g} s; it goes on in "
@@ -1034,7 +1052,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     migrate()
-    children = Children()
+    children = _supervisor()
     try:
         _ensure_redis(children)
         if Worker.count(connection=redis_conn(), queue=get_queue()) == 0:
@@ -1100,6 +1118,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     w = sub.add_parser("worker", help="run one RQ worker")
     w.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    w.add_argument("--wait-for-services", action="store_true",
+                   help="Redis or the database not answering yet: wait for them instead of "
+                        "exiting (how `up` starts its workers)")  # fmt: skip
     w.set_defaults(func=cmd_worker)
 
     sub.add_parser("migrate", help="upgrade the database").set_defaults(func=cmd_migrate)
@@ -1265,13 +1286,18 @@ def _user_message(exc: Exception) -> str | None:
         from redis.exceptions import RedisError
 
         if isinstance(exc, RedisError):
-            return f"the job queue (Redis) is not reachable: {type(exc).__name__}"
-    if "sqlalchemy" in sys.modules:
-        from sqlalchemy.exc import OperationalError
+            from aytada.jobs.queue import queue_error
 
-        if isinstance(exc, OperationalError):
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-            return f"database error: {reason} (is DATABASE_URL right? try `aytada migrate`)"
+            return queue_error(exc)  # unreachable (and why), the password, refusing writes
+    if "sqlalchemy" in sys.modules:
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):
+            from aytada.core.db import db_problem
+
+            problem = db_problem(exc)  # refused, unreachable, login, no database, no tables
+            if problem is not None:
+                return problem.message
     return None
 
 

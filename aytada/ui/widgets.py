@@ -809,3 +809,20 @@ def sidebar(
                 st.caption(
                     "Providers: " + ", ".join(f"{cap} → {name}" for cap, name in providers.items())
                 )
+
+
+HEALTH_ICONS = {
+    "ok": ":material/check_circle:",
+    "warning": ":material/restart_alt:",
+    "error": ":material/error:",
+}
+
+
+def health(line: tuple[str, str] | None) -> None:
+    """The sidebar's health line: `aytada up`'s children (all running, one restarted and when,
+    one down and when it starts again); nothing when the app does not run under `up`."""
+    if line is None:
+        return
+    level, text = line
+    with st.sidebar:
+        st.caption(f"{HEALTH_ICONS.get(level, '')} {text}".strip())
