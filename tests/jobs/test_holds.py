@@ -262,9 +262,12 @@ def test_redis_refusing_the_job_takes_the_hold_back_with_the_rows(workspace_id, 
     assert _status(workspace_id, pid) == "scenes_ready"
 
 
-def _kill_worker(worker) -> None:  # type: ignore[no-untyped-def]
-    """SIGKILL the worker itself while its work-horse runs: nobody hands the step back (the
-    horse dies with its worker), only the reconciler finds it."""
+def _kill_worker(worker, pid: int, run: int) -> None:  # type: ignore[no-untyped-def]
+    """SIGKILL the worker itself while its work-horse runs the step (run ``run``, recorded as
+    running): nobody hands the step back (the horse dies with its worker), only the
+    reconciler finds it."""
+    wait_for(lambda: (g := _gens(pid)[0]).state == "running" and g.attempts == run,
+             what=f"run {run + 1} running")  # fmt: skip
     (horse,) = wait_for(worker.horse_pids, what="work-horse")
     os.kill(worker.proc.pid, signal.SIGKILL)
     worker.proc.wait(10)
@@ -277,7 +280,7 @@ def test_a_work_horse_killed_mid_step_keeps_one_hold_until_the_rerun_settles_it(
     pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script", params={"fault": "sleep-first:60"})
     (gen,) = _gens(pid)
-    _kill_worker(start_worker(**FAULTS))
+    _kill_worker(start_worker(**FAULTS), pid, 0)
     assert _gens(pid)[0].state == "running" and _held(workspace_id) == 2
     assert reconcile_once() == [(gen.id, "requeued: its worker stopped")]
     assert _holds() == [("script", 2, gen.id)]  # the same generation runs again, held once
@@ -296,8 +299,10 @@ def test_a_step_killed_twice_is_failed_by_the_reconciler_with_its_hold_released(
     pid = script_project(workspace_id)
     start_step(workspace_id, pid, "script", params={"fault": "sleep:60"})
     (gen,) = _gens(pid)
-    for outcome in ("requeued: its worker stopped", "failed: its worker stopped twice"):
-        _kill_worker(start_worker(**FAULTS))
+    for run, outcome in enumerate(
+        ("requeued: its worker stopped", "failed: its worker stopped twice")
+    ):
+        _kill_worker(start_worker(**FAULTS), pid, run)
         assert reconcile_once() == [(gen.id, outcome)]
     project = projects.get_project(workspace_id, pid)
     assert (project.status, project.error) == ("failed", f"Script failed: {STOPPED}")
