@@ -4,12 +4,13 @@ Run by hand (prints figures; not a test):
     .venv/bin/python bench/render_quality.py [--workers 2] [--seconds 30] [--out DIR]
 
 Inputs: the render benchmark's ad (tests/providers/briefs.py GLOWCO, offline writer), its 6
-Pillow stills at 1080×1920 with the Studio's layouts (hero, detail/context, end card) and their
-captions. Then, timing only the video:
+Pillow stills at 1080×1920 with the Studio's layouts (hero, detail/context, end card). Then,
+timing only the video (no captions on either side: they are the stitch's, timed to a voice):
 
-- ours: the offline clip provider renders each scene (ffmpeg zoompan + drawtext, x264 with
-  ``aytada.providers.ffmpeg.VIDEO_ENCODE_ARGS``), ``--workers`` at a time like that many RQ
-  workers, and the segments are joined with ``-c:v copy`` as the stitch does;
+- ours: the offline clip provider renders each scene (ffmpeg zoompan, the MPEG-4 intermediate of
+  ``aytada.providers.ffmpeg.SEGMENT_ENCODE_ARGS``), ``--workers`` at a time like that many RQ
+  workers; the stitch's caption pass encodes each segment for good (``burn_captions``, x264 with
+  ``VIDEO_ENCODE_ARGS``, ``--workers`` at a time) and they are joined with ``-c:v copy``;
 - the command: ONE ffmpeg run with exactly our filter chains (recorded from our segment runs)
   in a ``filter_complex`` that concatenates them, encoded with ``-preset veryfast -crf 23``;
 - the master: that command at ``-preset slow -crf 16`` (not timed).
@@ -23,7 +24,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -97,7 +97,7 @@ def main() -> int:
     print(f"{len(requests)} scenes, stills in {workdir}; our x264: "
           f"{' '.join(ff.VIDEO_ENCODE_ARGS)}")  # fmt: skip
 
-    # our render; each segment's ffmpeg arguments are recorded (and its caption file kept)
+    # our render; each segment's ffmpeg arguments are recorded
     recorded: dict[int, list[str]] = {}
     original = ff.run_ffmpeg
 
@@ -106,12 +106,6 @@ def main() -> int:
         if what == "rendering the scene segment":
             index = int(re.search(r"seg(\d+)", cmd_args[-1]).group(1))  # type: ignore[union-attr]
             chain = cmd_args[cmd_args.index("-filter:v") + 1]
-            found = re.search(r"textfile=(.*?caption\.txt)", chain)
-            if found:
-                source = Path(found.group(1))  # a temporary path: nothing to unescape
-                kept = workdir / f"caption{index}.txt"
-                shutil.copy(source, kept)
-                chain = chain.replace(found.group(1), ff._filter_value(kept))
             frames = cmd_args[cmd_args.index("-frames:v") + 1]
             recorded[index] = [cmd_args[cmd_args.index("-i") + 1], chain, frames]
         return original(cmd_args, what=what, timeout=timeout)
@@ -124,14 +118,19 @@ def main() -> int:
         segments = list(pool.map(lambda r: clips.segment(r, workdir / f"seg{r.seed}.mp4"),
                                  requests))  # fmt: skip
     t_segments = time.perf_counter() - t0
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:
+        finals = list(pool.map(lambda p: ff.burn_captions(p, p.with_name(f"final-{p.name}")),
+                               segments))  # fmt: skip
+    t_finals = time.perf_counter() - t0
     listing = workdir / "segments.txt"
-    listing.write_text("".join(ff._concat_list_line(p) for p in segments))
+    listing.write_text("".join(ff._concat_list_line(p) for p in finals))
     ours = workdir / "ours.mp4"
     original(["-f", "concat", "-safe", "0", "-i", str(listing), "-c:v", "copy",
               "-movflags", "+faststart", str(ours)], what="joining")  # fmt: skip
     t_ours = time.perf_counter() - t0
     ff.run_ffmpeg = original  # type: ignore[assignment]
-    print(f"  segments {t_segments:6.2f} s, join {t_ours - t_segments:5.2f} s: {t_ours:6.2f} s")
+    print(f"  segments {t_segments:6.2f} s, final encode {t_finals - t_segments:6.2f} s, "
+          f"join {t_ours - t_finals:5.2f} s: {t_ours:6.2f} s")  # fmt: skip
 
     # the same filter chains in one command
     inputs: list[str] = []

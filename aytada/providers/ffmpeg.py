@@ -383,7 +383,8 @@ def burn_captions(segment: Path, out: Path, track: Track | None = None) -> Path:
     frames = round((probe(segment).get("duration") or 0.0) * FPS)
     if frames < 1:
         raise ProviderError(f"{Path(segment).name} has no video")
-    args = ["-i", str(segment)]
+    # one decoder thread: as fast here (the encode is the work), ~15 MB less at 1080×1920
+    args = ["-threads", "1", "-i", str(segment)]
     if track is not None:
         args += ["-f", "concat", "-safe", "0", "-i", str(track.listing)]
         graph = (
