@@ -191,7 +191,7 @@ class Settings(BaseSettings):
     reconcile_interval: float = Field(default=15.0, gt=0, alias="RECONCILE_INTERVAL")
     # Redis or the database away: workers, the reconciler and `make --wait` try again after
     # 0.5 s, then twice as long each time, at most this many seconds apart
-    retry_max: float = Field(default=30.0, gt=0, alias="AYTADA_RETRY_MAX")
+    retry_max: float = Field(default=10.0, gt=0, alias="AYTADA_RETRY_MAX")
     # `up` restarts a child that exits (after 1 s, then twice as long each time, at most
     # AYTADA_RETRY_MAX apart); more than AYTADA_RESTARTS restarts of one child within
     # AYTADA_RESTART_WINDOW seconds hold it down until the oldest leaves the window

@@ -51,8 +51,12 @@ from tests.jobs.helpers import status as _status
 pytestmark = pytest.mark.integration  # `up`, workers, servers of the test's own
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
-QUICK = {"AYTADA_RETRY_MAX": "1", "RECONCILE_INTERVAL": "1"}
-REDIS_DOWN = float(os.environ.get("AYTADA_TEST_REDIS_DOWN", "10"))  # seconds (60: by hand)
+# short backoffs; by hand, AYTADA_TEST_RETRY_MAX=10 (the default) and AYTADA_TEST_REDIS_DOWN=60
+QUICK = {
+    "AYTADA_RETRY_MAX": os.environ.get("AYTADA_TEST_RETRY_MAX", "1"),
+    "RECONCILE_INTERVAL": "1",
+}
+REDIS_DOWN = float(os.environ.get("AYTADA_TEST_REDIS_DOWN", "10"))  # seconds
 
 
 # --------------------------------------------------------------------------- helpers
