@@ -38,7 +38,7 @@ from aytada.providers.base import (
     split_layout,
 )
 from aytada.providers.caption_track import burn_into_segments
-from aytada.providers.typography import compose_design
+from aytada.providers.typography import compose_design, drawn_texts
 
 
 def _brief(ctx: StepContext):
@@ -273,7 +273,12 @@ def clip_run(ctx: StepContext) -> StepResult:
         assets=[
             NewAsset("image", "scene_still", still, {"scene": ctx.scene_index, "layout": layout}),
             # bare: no caption in it (the stitch lays the captions over it)
-            NewAsset("clip", "segment", segment, {"scene": ctx.scene_index, "bare": True}),
+            NewAsset(
+                "clip",
+                "segment",
+                segment,
+                {"scene": ctx.scene_index, "bare": True, "still_words": _still_words(still)},
+            ),  # fmt: skip
         ],
     )
 
@@ -466,6 +471,9 @@ def stitch_inputs(session: Session, project: Project, scene: int, params: dict) 
         "segments": [rows[i][0] for i in ids],
         # a segment rendered before the captions moved to the stitch has its caption already
         "bare": [bool(rows[i][1].get("bare")) for i in ids],
+        # the words a still sets large itself (a typographic scene's line, the end card's call
+        # to action): the captions do not say them again on top
+        "still_words": [str(rows[i][1].get("still_words") or "") for i in ids],
         "voiceover": voice.path if voice else None,
         "music": music.path if music else None,
         "music_db": options.choices.music_db,
@@ -481,16 +489,42 @@ def stitch_inputs(session: Session, project: Project, scene: int, params: dict) 
 def _caption_groups(snap: dict[str, Any]) -> list[CaptionGroup]:
     """What the captions show: the voice's words in groups, timed to it; for a voiceover
     without a timeline (nothing to read along with), each scene's caption for the whole
-    scene."""
+    scene. A group whose words the scene's still already sets large (a typographic line, the
+    end card's call to action) is left out: the same words twice (the subtitle files keep
+    every group)."""
     timeline = snap.get("timeline")
-    if isinstance(timeline, list):
-        return caption_groups(timeline)
     windows, at = [], 0.0
     for scene in snap.get("scenes") or []:
         length = float(scene.get("duration") or 0)
         windows.append((at, at + length, str(scene.get("caption") or "")))
         at += length
-    return scene_groups(windows)
+    groups = caption_groups(timeline) if isinstance(timeline, list) else scene_groups(windows)
+    shown = snap.get("still_words") or []
+
+    def on_the_still(group: CaptionGroup) -> bool:
+        middle = (group.start + group.end) / 2
+        for (a, b, _text), words in zip(windows, shown, strict=False):
+            if a <= middle < b and words:
+                said = _words_of(group.text)
+                return bool(said) and len(said & _words_of(words)) >= 0.5 * len(said)
+        return False
+
+    return [g for g in groups if not on_the_still(g)]
+
+
+def _words_of(text: str) -> set[str]:
+    return {w.strip("'’.") for w in re.findall(r"[\w'’%$€£@.]+", text.lower()) if w.strip(".")}
+
+
+def _still_words(still: Path) -> str:
+    """The words a still sets large itself: its line (a scene without a product photo), the
+    end card's call to action and destination ("" when it shows none)."""
+    try:
+        drawn = drawn_texts(still)
+    except OSError:
+        return ""
+    shown = (drawn.get("line", ""), drawn.get("cta", ""), drawn.get("destination", ""))
+    return " ".join(t for t in shown if t)
 
 
 def stitch_run(ctx: StepContext) -> StepResult:

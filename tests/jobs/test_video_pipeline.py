@@ -15,10 +15,12 @@ from aytada.core.db import session_scope
 from aytada.core.models import Asset, CreditLedgerEntry, Generation
 from aytada.core.options import options_of
 from aytada.jobs.runner import retry_failed, start_step
+from aytada.jobs.steps import _caption_groups
 from aytada.providers import ffmpeg
 from tests.conftest import IN_CI, wait_for
 from tests.factories import make_campaign, make_project
 from tests.jobs.helpers import assert_voice_heard, caption_pixels
+from tests.jobs.test_creative_pipeline import _campaign_with_photo
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 pytestmark = pytest.mark.slow
@@ -58,7 +60,10 @@ def test_a_15_second_9_16_ad_ends_as_a_real_mp4(workspace_id, start_worker, tmp_
         pytest.skip("espeak-ng is not installed")
     start_worker(**FAULTS)
     start_worker(**FAULTS)
-    pid = make_project(workspace_id, length_s=15, fmt="9:16", quality="pro")
+    # with a product photo: the stills show the product, the captions the words (a scene
+    # without one sets its line large itself and is not captioned again)
+    cid = _campaign_with_photo(workspace_id)
+    pid = make_project(workspace_id, cid, length_s=15, fmt="9:16", quality="pro")
     _to_scenes(workspace_id, pid)
     project = projects.get_project(workspace_id, pid)
     assert abs(sum(sc["duration"] for sc in project.scenes) - 15) < 1e-6
@@ -82,13 +87,24 @@ def test_a_15_second_9_16_ad_ends_as_a_real_mp4(workspace_id, start_worker, tmp_
     assert_voice_heard(video, voice)  # the voice is there, not only the music
     # caption pixels: while the first caption group is said, it shows in the lower third, over
     # the first clip (which has none: the stitch lays the word-timed captions over the clips)
-    first = caption_groups(asset.meta["timeline"])[0]
-    at = min((first.start + first.end) / 2, project.scenes[0]["duration"] - 0.2)
+    # (a group whose words the scene's still sets large itself is not burned: the first
+    # burned group, whichever scene it is in)
+    segments = sorted((a for a in projects.assets_of(workspace_id, pid) if a.role == "segment"),
+                      key=lambda a: a.meta["scene"])  # fmt: skip
+    shown = [a.meta.get("still_words", "") for a in segments]
+    snap = {"timeline": asset.meta["timeline"], "scenes": project.scenes, "still_words": shown}
+    burned = _caption_groups(snap)
+    assert burned and len(burned) <= len(caption_groups(asset.meta["timeline"]))
+    first = burned[0]
+    starts = [sum(sc["duration"] for sc in project.scenes[:k]) for k in range(len(project.scenes))]
+    scene = max(k for k, t in enumerate(starts) if t <= first.start)
+    end = starts[scene] + project.scenes[scene]["duration"]
+    at = min((first.start + first.end) / 2, end - 0.2)
     frame = ffmpeg.extract_frame(video, at, tmp_path / "f.png")
     assert _lower_third_differs(frame)
     clip = next(media.resolve(a.path) for a in projects.assets_of(workspace_id, pid)
-                if a.role == "segment" and a.meta["scene"] == 0)  # fmt: skip
-    assert caption_pixels(video, at, clip, at, tmp_path, (0, 0, 0))[0] > 2000
+                if a.role == "segment" and a.meta["scene"] == scene)  # fmt: skip
+    assert caption_pixels(video, at, clip, at - starts[scene], tmp_path, (0, 0, 0))[0] > 2000
     # every step recorded, succeeded and charged once
     steps = [(g.step, g.state) for g in _gens(pid)]
     assert steps.count(("clip", "succeeded")) == len(project.scenes)

@@ -17,8 +17,9 @@ from aytada.jobs.runner import start_step
 from aytada.providers import ffmpeg
 from aytada.providers.offline.voice import EspeakVoice
 from tests.conftest import IN_CI, wait_for
-from tests.factories import make_campaign, make_project
+from tests.factories import make_project
 from tests.jobs.helpers import gens, status
+from tests.jobs.test_creative_pipeline import _campaign_with_photo
 
 # full size: it reads the caption pixels and the sound of the final MP4
 pytestmark = [pytest.mark.slow, pytest.mark.media]
@@ -85,7 +86,7 @@ def test_voice_speed_music_and_captions_reach_the_final_mp4(workspace_id, start_
     ws = workspace_id
     start_worker()
     start_worker()
-    cid = make_campaign(ws)
+    cid = _campaign_with_photo(ws)  # the stills show the product, the captions the words
     plain = make_project(ws, cid, length_s=15, fmt="9:16", quality="standard")
     _run(ws, plain, "ideas", "ideas_ready")
     projects.choose_idea(ws, plain, 0)
