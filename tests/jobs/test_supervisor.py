@@ -572,9 +572,10 @@ def test_postgresql_away_20_s_is_waited_out_by_workers_make_and_the_reconciler(
         assert sorted(c for _g, c in _charges()) == [10, 10]
         assert workspaces.get_balance(ws) == 980
         _balance_is_the_ledger(ws)
-        background_log = (Path(env["AYTADA_DATA_DIR"]) / "logs"
-                          / f"make-project{second}.log").read_text()  # fmt: skip
-        assert "error:" not in background_log and background_log.strip().endswith(".png")
+        run_log = Path(env["AYTADA_DATA_DIR"]) / "logs" / f"make-project{second}.log"
+        wait_for(lambda: run_log.read_text().strip().endswith(".png"), timeout=30,
+                 what=f"the background run's end\n{run_log.read_text()}")  # fmt: skip
+        assert "error:" not in run_log.read_text()
         assert "waiting for the database to come back" in log("worker1") + log("worker2")
         reconciler = log("reconciler")
         assert "reconcile: waiting for the database to come back" in reconciler
