@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from aytada.core import campaigns, media, projects, workspaces
 from aytada.core.db import session_scope
-from aytada.core.models import Asset
+from aytada.core.models import Asset, Project
 from aytada.core.options import options_of
 from aytada.jobs.edits import edit_copy
 from aytada.jobs.runner import start_step
@@ -72,6 +72,9 @@ def test_the_video_end_card_shows_the_destination(workspace_id, start_worker):
     cid = make_campaign(workspace_id, destination="korabrew.com")
     pid = make_project(workspace_id, cid, status="scenes_ready", scenes=SCENES, segments={},
                        quality="standard", fmt="1:1")  # fmt: skip
+    # the script says the destination as the writer does: the card sets it once, on its line
+    with session_scope() as s:
+        s.get(Project, pid).script = {"call_to_action": "Claim 15% off at korabrew.com."}
     start_step(workspace_id, pid, "clip")
 
     # the stills are drawn by the clips (the voiceover after them is not this test's subject)
@@ -89,6 +92,7 @@ def test_the_video_end_card_shows_the_destination(workspace_id, start_worker):
     # every text a still shows is recorded (the end card's call to action, the scenes' lines):
     # the destination only on the end card
     assert shown["end_card"]["destination"] == "korabrew.com"
+    assert shown["end_card"]["cta"] == "Claim 15% off"  # not "… at korabrew.com" as well
     assert all(
         "destination" not in texts for layout, texts in shown.items() if layout != "end_card"
     )
