@@ -22,6 +22,7 @@ from aytada.providers.fal_provider import VIDEO_MODEL, duration_for, parse_durat
 from tests.conftest import IN_CI
 from tests.factories import make_project
 from tests.jobs.helpers import caption_pixels, gens, make_video
+from tests.jobs.test_creative_pipeline import _campaign_with_photo
 from tests.providers.fal_stub import FakeFal
 from tests.providers.stub_server import FakeElevenLabs, StubServer
 
@@ -46,7 +47,10 @@ def test_a_video_with_clips_from_fal(workspace_id: int, start_worker, tmp_path) 
             "ELEVENLABS_BASE_URL": eleven.url,
         }
         workers = [start_worker(**env) for _ in range(2)]
-        pid = make_project(workspace_id, length_s=15, fmt="9:16", quality="pro")
+        # a product photo: the stills show the product, the captions the words (a still without
+        # one sets its line large and is not captioned again)
+        cid = _campaign_with_photo(workspace_id)
+        pid = make_project(workspace_id, cid, length_s=15, fmt="9:16", quality="pro")
         make_video(workspace_id, pid)
 
     project = projects.get_project(workspace_id, pid)
