@@ -497,9 +497,12 @@ def run_generation(key: str) -> str:
     return "done"
 
 
-def _update_running(s: Session, generation_id: int, attempt: int, **values: Any) -> bool:
-    """Compare-and-set on a running generation's run: ``values`` are written only while it is
-    still running as ``attempt`` (not failed, given up for dead and queued again, or done)."""
+def _update_if(
+    s: Session, current: GenState, generation_id: int, attempt: int, **values: Any
+) -> bool:
+    """Compare-and-set on a generation: ``values`` are written only while it is still in
+    state ``current`` as run ``attempt`` (not closed, given up for dead and queued again, or
+    done)."""
     # an UPDATE's result is a CursorResult (Session.execute is typed as returning a Result)
     won = cast(
         CursorResult[Any],
@@ -507,30 +510,23 @@ def _update_running(s: Session, generation_id: int, attempt: int, **values: Any)
             update(Generation)
             .where(
                 Generation.id == generation_id,
-                Generation.state == GenState.RUNNING,
+                Generation.state == current,
                 Generation.attempts == attempt,
             )
             .values(**values)
         ),
     ).rowcount
     return won == 1
+
+
+def _update_running(s: Session, generation_id: int, attempt: int, **values: Any) -> bool:
+    """Compare-and-set on a generation still running as run ``attempt``."""
+    return _update_if(s, GenState.RUNNING, generation_id, attempt, **values)
 
 
 def _update_queued(s: Session, generation_id: int, attempt: int, **values: Any) -> bool:
     """Compare-and-set on a generation still queued as run ``attempt`` (never started)."""
-    won = cast(
-        CursorResult[Any],
-        s.execute(
-            update(Generation)
-            .where(
-                Generation.id == generation_id,
-                Generation.state == GenState.QUEUED,
-                Generation.attempts == attempt,
-            )
-            .values(**values)
-        ),
-    ).rowcount
-    return won == 1
+    return _update_if(s, GenState.QUEUED, generation_id, attempt, **values)
 
 
 def close_succeeded(s: Session, generation_id: int, attempt: int, **values: Any) -> bool:

@@ -33,8 +33,8 @@ from aytada.providers.offline.common import _clean
 from aytada.providers.offline.voice import (
     _ESPEAK_VOICE_RE,
     _VOICE_ALIASES,
-    SPEED_RANGE,
     EspeakVoice,
+    check_speed,
     write_voice,
 )
 
@@ -388,9 +388,7 @@ class PiperSpeech:
         self, text: str, out_path: Path, *, voice: str = "", speed: float = 1.0
     ) -> AudioResult:
         """``text`` as a WAV; ``speed`` is the pace (0.5–2×, see :func:`length_scale`)."""
-        low, high = SPEED_RANGE
-        if not low <= float(speed) <= high:
-            raise ProviderError(f"the speaking speed must be {low:g}-{high:g}× (got {speed})")
+        check_speed(speed)
         out = Path(out_path)
         if self._is_espeak(voice, {v.id for v in self._piper_voices()}):
             result = self._espeak.speak(text, out, voice=voice, speed=speed)

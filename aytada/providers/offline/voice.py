@@ -103,6 +103,13 @@ def espeak_voice(voice: str) -> str:
     return key if _ESPEAK_VOICE_RE.match(key) else "en-us"
 
 
+def check_speed(speed: float) -> None:
+    """A speaking speed the offline voices take (:data:`SPEED_RANGE`), else a ProviderError."""
+    low, high = SPEED_RANGE
+    if not low <= float(speed) <= high:
+        raise ProviderError(f"the speaking speed must be {low:g}-{high:g}× (got {speed})")
+
+
 class EspeakVoice:
     """espeak-ng speech as a 48 kHz mono WAV; without espeak-ng a clear error, never silence."""
 
@@ -119,9 +126,7 @@ class EspeakVoice:
         self, text: str, out_path: Path, *, voice: str = "", speed: float = 1.0
     ) -> AudioResult:
         """``text`` as a WAV; ``speed`` scales the words per minute (0.5–2×)."""
-        low, high = SPEED_RANGE
-        if not low <= float(speed) <= high:
-            raise ProviderError(f"the speaking speed must be {low:g}-{high:g}× (got {speed})")
+        check_speed(speed)
         text = _clean(text)
         exe = shutil.which("espeak-ng")
         out = Path(out_path)
