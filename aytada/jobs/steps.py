@@ -69,6 +69,9 @@ def ideas_inputs(session: Session, project: Project, scene: int, params: dict) -
         source = session.get(Project, source_id)
         if source is not None and source.workspace_id == project.workspace_id:
             avoid = [str(i.get("hook", "")) for i in source.ideas or [] if isinstance(i, dict)]
+    # a re-roll never offers again the ideas on screen (after a campaign edit too, when the
+    # walk's next round could land on the same hooks)
+    avoid += [str(i.get("hook", "")) for i in project.ideas or [] if isinstance(i, dict)]
     return {
         "length_s": project.length_s,
         "variant": int(runs or 0) + lineage.idea_round,
@@ -81,8 +84,9 @@ def ideas_run(ctx: StepContext) -> StepResult:
     text = get_providers().text
     avoid = set(ctx.snapshot.get("avoid_hooks") or [])
     ideas: list = []
-    # a variant's ideas differ from its source's: ideas it already offered are left out and
-    # the next rounds fill in (a few at most)
+    offered: list = []  # everything the writer offered, for a brief too thin to avoid repeats
+    # a variant's ideas differ from its source's, a re-roll's from those on screen: ideas
+    # offered before are left out and the next rounds fill in (a few at most)
     for extra in range(4 if avoid else 1):
         for idea in text.ideas(
             _brief(ctx),
@@ -91,10 +95,14 @@ def ideas_run(ctx: StepContext) -> StepResult:
             variant=ctx.snapshot["variant"] + extra,
             seed=int(ctx.snapshot.get("seed") or 0),
         ):
+            offered.append(idea)
             if idea.hook not in avoid and all(idea.hook != i.hook for i in ideas):
                 ideas.append(idea)
         if len(ideas) >= 3:
             break
+    for idea in offered:  # the brief allows no more new hooks: some come back
+        if len(ideas) < 3 and all(idea.title != i.title for i in ideas):
+            ideas.append(idea)
     ideas = ideas[:3]
     if len(ideas) != 3:
         raise ValueError(f"expected 3 ideas, got {len(ideas)}")

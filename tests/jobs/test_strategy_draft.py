@@ -185,3 +185,33 @@ def test_a_draft_of_a_workspace_deleted_while_it_waited_fails_without_a_provider
                    and r.state != GenState.RUNNING and r, what="the draft to close")  # fmt: skip
     assert (row.state, row.error, row.provider, row.output) == (
         GenState.FAILED, "The workspace was deleted.", "", None)  # fmt: skip
+
+
+def test_a_re_roll_never_offers_again_the_ideas_on_screen(workspace_id, tmp_path):
+    """After a campaign edit the walk's next round can land on the hooks already shown (the
+    PostgreSQL CI run found one seed that did): the ideas step leaves out the project's
+    current ideas; a brief too thin for three new hooks brings some back rather than fail."""
+    from aytada.core.campaigns import brief_snapshot
+    from aytada.jobs import steps
+    from aytada.jobs.runner import StepContext
+    from aytada.providers.offline import OfflineWriter
+    from aytada.providers.offline.writer import Brief
+
+    cid = make_campaign(workspace_id)
+    edited = dict(brief_snapshot(campaigns.get_campaign(workspace_id, cid)))
+    edited["audience"] = "Retired hikers who fear falls."
+
+    def ideas(brief, seed, avoid):  # type: ignore[no-untyped-def]
+        ctx = StepContext(1, "0" * 32, "ideas", -1, workspace_id, 1,
+                          {"brief": brief, "length_s": 15, "variant": 1, "seed": seed,
+                           "avoid_hooks": list(avoid)}, tmp_path)  # fmt: skip
+        return [i["hook"] for i in steps.ideas_run(ctx).output["ideas"]]
+
+    for seed in range(1, 41):
+        shown = [i.hook for i in OfflineWriter().ideas(Brief(**{
+            k: v for k, v in edited.items() if k in Brief.__dataclass_fields__
+        } | {"brand_colors": ()}), count=3, seed=seed)]  # fmt: skip
+        again = ideas(edited, seed, avoid=shown)
+        assert len(set(again)) == 3 and not set(again) & set(shown), seed
+    thin = {"name": "x", "product_name": "Widget"}
+    assert len(ideas(thin, 1, avoid=ideas(thin, 1, avoid=[]))) == 3  # some come back
