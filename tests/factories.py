@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from aytada.core import campaigns, credits, projects
 from aytada.core.db import session_scope
@@ -64,6 +64,17 @@ def make_project(
         for key, value in fields.items():
             setattr(project, key, value)
     return pid
+
+
+def open_holds() -> list[tuple[str, int, int | None]]:
+    """Every open credit hold as (step, amount, generation id), oldest first."""
+    with session_scope() as s:
+        rows = s.execute(
+            select(CreditHold.step, CreditHold.amount, CreditHold.generation_id).order_by(
+                CreditHold.id
+            )
+        ).all()
+    return [(r[0], r[1], r[2]) for r in rows]
 
 
 def drop_holds(project_id: int) -> None:

@@ -28,7 +28,6 @@ from aytada.jobs.providers import brief_from_snapshot, get_providers, provider_n
 from aytada.jobs.runner import NewAsset, StepContext, StepResult, register_step
 from aytada.providers import ffmpeg
 from aytada.providers.base import (
-    Brief,
     CaptionStyle,
     Idea,
     ImageRequest,
@@ -39,7 +38,7 @@ from aytada.providers.base import (
     split_layout,
 )
 from aytada.providers.caption_track import burn_into_segments
-from aytada.providers.offline.brief_reading import spoken_destination
+from aytada.providers.offline.brief_reading import without_destination
 from aytada.providers.typography import compose_design, drawn_texts
 
 
@@ -250,7 +249,9 @@ def clip_run(ctx: StepContext) -> StepResult:
             colors=brief.brand_colors,
             seed=_seed(ctx) + ctx.scene_index,
             layout=layout,
-            call_to_action=_without_destination(ctx.snapshot.get("call_to_action", ""), brief)
+            call_to_action=without_destination(
+                ctx.snapshot.get("call_to_action", ""), brief.destination
+            )
             if layout == "end_card"
             else "",
             brand_name=brief.brand_name,
@@ -526,15 +527,6 @@ def _caption_groups(snap: dict[str, Any]) -> list[CaptionGroup]:
 
 def _words_of(text: str) -> set[str]:
     return {w.strip("'’.") for w in re.findall(r"[\w'’%$€£@.]+", text.lower()) if w.strip(".")}
-
-
-def _without_destination(cta: str, brief: Brief) -> str:
-    """The end card's call to action without the destination it speaks ("Claim 20% off at
-    lumi.shop/glow" → "Claim 20% off"): the card sets the destination on its own line."""
-    where = spoken_destination(brief.destination)
-    if not where or not cta:
-        return cta
-    return re.sub(rf"\s*{re.escape(where)}(?=[.!?]?$)", "", cta).strip() or cta
 
 
 def _still_words(still: Path) -> str:

@@ -13,7 +13,7 @@ from aytada.core import credits, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import CreditHold, CreditLedgerEntry, Generation, Project
 from tests.conftest import PgSchema, require_pg
-from tests.factories import make_project
+from tests.factories import make_project, open_holds
 
 pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
 
@@ -31,16 +31,6 @@ def _gen(project_id: int, price: int, step: str = "clip", scene: int = -1,
 def _hold(ws: int, pid: int, *parts: credits.HoldPart) -> int:
     with session_scope() as s:
         return credits.hold(s, ws, pid, list(parts))
-
-
-def _holds() -> list[tuple[str, int, int | None]]:
-    with session_scope() as s:
-        rows = s.execute(
-            select(CreditHold.step, CreditHold.amount, CreditHold.generation_id).order_by(
-                CreditHold.id
-            )
-        ).all()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 def _ledger_sum(ws: int) -> int:
@@ -88,7 +78,7 @@ def test_a_hold_is_not_spendable_and_not_a_ledger_entry_until_it_is_settled(
     shown = workspaces.get_credits(workspace_id)
     assert (shown.balance, shown.held, shown.available) == (800, 5, 795)
     assert workspaces.get_balance(workspace_id) == _ledger_sum(workspace_id) == 800
-    assert _holds() == [("voiceover", 5, None)]
+    assert open_holds() == [("voiceover", 5, None)]
     # exactly once: a second settle charges nothing more, a release finds nothing
     with pytest.raises(credits.AlreadyCharged):
         _settle(clip)
@@ -117,9 +107,9 @@ def test_a_hold_is_all_or_nothing_and_free_parts_hold_nothing(workspace_id: int)
     with pytest.raises(credits.NotEnoughCredits, match="needs 1210, the balance is 1000"):
         _hold(workspace_id, pid, *(credits.HoldPart("clip", 400, g) for g in clips),
               credits.HoldPart("voiceover", 5), credits.HoldPart("stitch", 5))  # fmt: skip
-    assert _holds() == []
+    assert open_holds() == []
     assert _hold(workspace_id, pid, credits.HoldPart("compose", 0)) == 0
-    assert _holds() == []
+    assert open_holds() == []
 
 
 def test_a_charge_without_a_hold_cannot_take_held_credits(workspace_id: int) -> None:
@@ -142,14 +132,14 @@ def test_the_next_step_of_a_chain_takes_over_its_pending_hold(workspace_id: int)
         assert g is not None
         assert credits.attach_pending(s, g, workspace_id)
         assert g.credits == 5
-    assert _holds() == [("voiceover", 5, voice), ("stitch", 5, None)]
+    assert open_holds() == [("voiceover", 5, voice), ("stitch", 5, None)]
     # without a pending hold (work started before holds existed) one is taken when it fits
     other = make_project(workspace_id, status="generating_voiceover")
     late = _gen(other, 5, step="voiceover")
     with session_scope() as s:
         g = s.get(Generation, late)
         assert g is not None and credits.attach_pending(s, g, workspace_id)
-    assert ("voiceover", 5, late) in _holds()
+    assert ("voiceover", 5, late) in open_holds()
 
 
 def test_orphan_holds_are_released_once_and_open_work_keeps_its_own(workspace_id: int) -> None:
@@ -168,7 +158,7 @@ def test_orphan_holds_are_released_once_and_open_work_keeps_its_own(workspace_id
         assert credits.release_orphans(s) == 15 + 5
     with session_scope() as s:
         assert credits.release_orphans(s) == 0
-    assert _holds() == [("clip", 15, running), ("voiceover", 5, None)]
+    assert open_holds() == [("clip", 15, running), ("voiceover", 5, None)]
 
 
 # --------------------------------------------------------------------------- races

@@ -19,14 +19,14 @@ import tests.jobs.fault_steps  # noqa: F401  (the same wrappers on the enqueue s
 from aytada.core import credits, projects, workspaces
 from aytada.core.db import session_scope
 from aytada.core.errors import QueueUnavailable
-from aytada.core.models import CreditHold, CreditLedgerEntry, Generation
+from aytada.core.models import CreditLedgerEntry, Generation
 from aytada.jobs import queue as jobqueue
 from aytada.jobs import runner
 from aytada.jobs.procs import pid_alive
 from aytada.jobs.reconcile import reconcile_once
 from aytada.jobs.runner import STOPPED, retry_failed, start_step
 from tests.conftest import wait_for
-from tests.factories import SCENES, make_campaign, make_project
+from tests.factories import SCENES, make_campaign, make_project, open_holds
 from tests.jobs.fault_steps import arrivals, open_gate
 from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
@@ -39,16 +39,6 @@ pytestmark = pytest.mark.usefixtures("small_renders")
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 CLIP = 15  # a standard-quality clip; voiceover and stitching cost 5 each
 CHAIN = 3 * CLIP + 5 + 5
-
-
-def _holds() -> list[tuple[str, int, int | None]]:
-    with session_scope() as s:
-        rows = s.execute(
-            select(CreditHold.step, CreditHold.amount, CreditHold.generation_id).order_by(
-                CreditHold.id
-            )
-        ).all()
-    return [(r[0], r[1], r[2]) for r in rows]
 
 
 def _held(ws: int) -> int:
@@ -123,7 +113,7 @@ def test_twenty_parallel_banner_starts_on_a_balance_for_five_start_five_and_refu
     wait_for(lambda: all(_status(workspace_id, pid) == "completed" for pid in started),
              timeout=300, what="five banners")  # fmt: skip
     assert _charges() - before == 5 and workspaces.get_balance(workspace_id) == 0
-    assert _holds() == []
+    assert open_holds() == []
     _consistent(workspace_id)
     for w in workers:
         assert "Traceback" not in w.output()
@@ -170,7 +160,7 @@ def test_a_render_holds_its_whole_chain_and_settles_it(workspace_id, start_worke
     started = start_step(workspace_id, pid, "clip", params={"fault": "gate:chain"})
     assert started.credits == CHAIN
     clips = {g.id for g in _gens(pid)}
-    assert sorted(_holds()) == sorted(
+    assert sorted(open_holds()) == sorted(
         [("clip", CLIP, g) for g in clips] + [("voiceover", 5, None), ("stitch", 5, None)]
     )
     shown = workspaces.get_credits(workspace_id)
@@ -184,7 +174,7 @@ def test_a_render_holds_its_whole_chain_and_settles_it(workspace_id, start_worke
     assert project.status == "completed", project.error
     charged = {g.step: g.credits_charged for g in _gens(pid) if g.step != "clip"}
     assert charged == {"voiceover": 5, "stitch": 5}
-    assert workspaces.get_balance(workspace_id) == 1000 - CHAIN and _holds() == []
+    assert workspaces.get_balance(workspace_id) == 1000 - CHAIN and open_holds() == []
     _consistent(workspace_id)
     for w in workers:
         assert "Traceback" not in w.output()
@@ -199,15 +189,15 @@ def test_a_failed_clip_releases_its_hold_and_the_chain_and_the_retry_holds_again
     wait_for(lambda: _settled(pid), timeout=300, what="render settled")
     project = projects.get_project(workspace_id, pid)
     assert project.status == "failed" and project.failed_step == "clip"
-    assert _holds() == []  # the failed clip's and the chain's given back; the others charged
+    assert open_holds() == []  # the failed clip's and the chain's given back; the others charged
     assert workspaces.get_balance(workspace_id) == 1000 - 2 * CLIP
     started = retry_failed(workspace_id, pid)
     assert started.credits == CLIP + 5 + 5
-    assert sorted(h[1] for h in _holds()) == [5, 5, CLIP]
+    assert sorted(h[1] for h in open_holds()) == [5, 5, CLIP]
     wait_for(lambda: _status(workspace_id, pid) in ("completed", "failed"), timeout=300,
              what="retried render")  # fmt: skip
     assert _status(workspace_id, pid) == "completed"
-    assert workspaces.get_balance(workspace_id) == 1000 - CHAIN and _holds() == []
+    assert workspaces.get_balance(workspace_id) == 1000 - CHAIN and open_holds() == []
     _consistent(workspace_id)
 
 
@@ -220,7 +210,7 @@ def test_a_failed_step_releases_its_hold(workspace_id, start_worker):
     assert _held(workspace_id) == 2
     start_worker(**FAULTS)
     wait_for(lambda: _status(workspace_id, pid) == "failed", what="failed")
-    assert _holds() == [] and _charges() == 0
+    assert open_holds() == [] and _charges() == 0
     assert workspaces.get_credits(workspace_id) == workspaces.Credits(1000, 0)
 
 
@@ -246,7 +236,7 @@ def test_a_project_deleted_while_its_step_runs_gets_its_hold_back(workspace_id, 
     projects.soft_delete(workspace_id, pid)
     open_gate("gone")
     wait_for(lambda: _gens(pid)[0].state == "failed", what="discarded")
-    assert _holds() == [] and _charges() == 0
+    assert open_holds() == [] and _charges() == 0
 
 
 def test_redis_refusing_the_job_takes_the_hold_back_with_the_rows(workspace_id, monkeypatch):
@@ -258,7 +248,7 @@ def test_redis_refusing_the_job_takes_the_hold_back_with_the_rows(workspace_id, 
     monkeypatch.setattr(runner, "_enqueue", refuse)
     with pytest.raises(QueueUnavailable, match="nothing was charged"):
         start_step(workspace_id, pid, "clip")
-    assert _gens(pid) == [] and _holds() == []
+    assert _gens(pid) == [] and open_holds() == []
     assert _status(workspace_id, pid) == "scenes_ready"
 
 
@@ -283,13 +273,13 @@ def test_a_work_horse_killed_mid_step_keeps_one_hold_until_the_rerun_settles_it(
     _kill_worker(start_worker(**FAULTS), pid, 0)
     assert _gens(pid)[0].state == "running" and _held(workspace_id) == 2
     assert reconcile_once() == [(gen.id, "requeued: its worker stopped")]
-    assert _holds() == [("script", 2, gen.id)]  # the same generation runs again, held once
+    assert open_holds() == [("script", 2, gen.id)]  # the same generation runs again, held once
     start_worker(**FAULTS)
     wait_for(lambda: _status(workspace_id, pid) == "script_ready", what="the second run")
     (gen,) = _gens(pid)
     assert (gen.state, gen.attempts, gen.credits_charged) == ("succeeded", 1, 2)
-    assert _holds() == [] and _charges() == 1 and workspaces.get_balance(workspace_id) == 998
-    assert reconcile_once() == [] and _holds() == []
+    assert open_holds() == [] and _charges() == 1 and workspaces.get_balance(workspace_id) == 998
+    assert reconcile_once() == [] and open_holds() == []
     _consistent(workspace_id)
 
 
@@ -306,6 +296,6 @@ def test_a_step_killed_twice_is_failed_by_the_reconciler_with_its_hold_released(
         assert reconcile_once() == [(gen.id, outcome)]
     project = projects.get_project(workspace_id, pid)
     assert (project.status, project.error) == ("failed", f"Script failed: {STOPPED}")
-    assert _holds() == [] and _charges() == 0
+    assert open_holds() == [] and _charges() == 0
     assert workspaces.get_credits(workspace_id) == workspaces.Credits(1000, 0)
-    assert reconcile_once() == [] and _holds() == []
+    assert reconcile_once() == [] and open_holds() == []

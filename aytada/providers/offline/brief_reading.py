@@ -470,3 +470,12 @@ def spoken_destination(destination: str) -> str:
     if kind == "phone":
         return f": call {text}"
     return ""
+
+
+def without_destination(text: str, destination: str) -> str:
+    """``text`` without the destination it ends on as spoken ("Claim 20% off at
+    lumi.shop/glow." → "Claim 20% off."): an end card sets the destination on its own line."""
+    where = spoken_destination(destination)
+    if not where or not text:
+        return text
+    return re.sub(rf"\s*{re.escape(where)}(?=[.!?]?$)", "", text).strip() or text

@@ -48,6 +48,7 @@ from aytada.providers.offline.brief_reading import (
     short_audience,
     shorter,
     spoken_destination,
+    without_destination,
 )
 from aytada.providers.offline.common import (
     WORDS_PER_SECOND,
@@ -1064,10 +1065,9 @@ class OfflineWriter:
         frames = ctx.manner.frames
         scenes = []
         for index, (text, secs, layout) in enumerate(zip(lines, seconds, layouts, strict=True)):
-            shown = text
-            where = spoken_destination(ctx.campaign.destination)
-            if layout == "end_card" and where:  # the end card draws the destination itself
-                shown = re.sub(rf"\s*{re.escape(where)}(?=[.!?]?$)", "", text)
+            shown = text  # the end card draws the destination itself
+            if layout == "end_card":
+                shown = without_destination(text, ctx.campaign.destination)
             caption = _caption(shown, frames if index == 0 else (),
                                prefer_first=layout == "end_card",
                                name=ctx.campaign.named)  # fmt: skip
