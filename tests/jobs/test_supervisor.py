@@ -669,7 +669,9 @@ def test_a_work_horse_killed_before_its_step_began_runs_it_again_free_once(
     _kill_its_horse(worker, twice, before=lambda: suspend(conn))  # hand back, take nothing
     wait_for(lambda: _gens_of(twice.id).attempts == 1, what="handed back")
     assert _gens_of(twice.id).state == "queued"
-    assert jobqueue.get_queue().job_ids == [twice.rq_job_id]  # queued again at once
+    # queued again at once (the row is handed back first, the job follows it into Redis)
+    wait_for(lambda: jobqueue.get_queue().job_ids == [twice.rq_job_id], timeout=5,
+             what="queued again")  # fmt: skip
     _kill_its_horse(worker, twice, go=lambda: resume(conn))  # the run again dies early too
     wait_for(lambda: _status(workspace_id, twice.project_id) == "failed", what="failed")
     project = projects.get_project(workspace_id, twice.project_id)
