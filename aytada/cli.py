@@ -691,8 +691,22 @@ def _require_worker() -> None:
     from aytada.jobs.queue import check_redis, get_queue, redis_conn
 
     check_redis()
-    if not Worker.all(connection=redis_conn(), queue=get_queue()):
-        raise UserError(
+    if Worker.all(connection=redis_conn(), queue=get_queue()):
+        return
+    # `up` has started workers that have not said hello to the queue yet (a second or two after
+    # `up` is ready): wait for them rather than fail a command typed right after `up`
+    from aytada.jobs.procs import pid_alive
+    from aytada.jobs.supervisor import read_state
+
+    state = read_state() or {}
+    starting = [int(p) for n, p in (state.get("children") or {}).items()
+                if n.startswith("worker") and pid_alive(int(p))]  # fmt: skip
+    deadline = time.monotonic() + 60
+    while starting and time.monotonic() < deadline:
+        time.sleep(0.3)
+        if Worker.all(connection=redis_conn(), queue=get_queue()):
+            return
+    raise UserError(
             "no worker is running: start the app with scripts/up.sh or run `aytada worker`"
         )
 

@@ -202,7 +202,10 @@ def _project_of(make: subprocess.Popen) -> int:
     ready, _, _ = select.select([make.stdout], [], [], 60)
     assert ready, "`make` printed no project id"
     line = make.stdout.readline()
-    assert line.startswith("project "), line
+    if not line.startswith("project "):
+        make.wait(30)
+        raise AssertionError(f"`make` exited {make.returncode}: {line}{make.stdout.read()}"
+                             f"\n{make.stderr.read() if make.stderr else ''}")
     return int(line.split()[1])
 
 
