@@ -706,9 +706,7 @@ def _require_worker() -> None:
         time.sleep(0.3)
         if Worker.all(connection=redis_conn(), queue=get_queue()):
             return
-    raise UserError(
-            "no worker is running: start the app with scripts/up.sh or run `aytada worker`"
-        )
+    raise UserError("no worker is running: start the app with scripts/up.sh or run `aytada worker`")
 
 
 def _finish(ws: int, project) -> int:  # type: ignore[no-untyped-def]

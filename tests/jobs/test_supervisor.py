@@ -204,8 +204,10 @@ def _project_of(make: subprocess.Popen) -> int:
     line = make.stdout.readline()
     if not line.startswith("project "):
         make.wait(30)
-        raise AssertionError(f"`make` exited {make.returncode}: {line}{make.stdout.read()}"
-                             f"\n{make.stderr.read() if make.stderr else ''}")
+        raise AssertionError(
+            f"`make` exited {make.returncode}: {line}{make.stdout.read()}"
+            f"\n{make.stderr.read() if make.stderr else ''}"
+        )
     return int(line.split()[1])
 
 
