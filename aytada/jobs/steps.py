@@ -38,6 +38,7 @@ from aytada.providers.base import (
     split_layout,
 )
 from aytada.providers.caption_track import burn_into_segments
+from aytada.providers.motion import Transition, transitions
 from aytada.providers.offline.brief_reading import without_destination
 from aytada.providers.typography import compose_design, drawn_texts
 
@@ -271,6 +272,7 @@ def clip_run(ctx: StepContext) -> StepResult:
             caption=scene["caption"],
             seed=ctx.scene_index,
             motion=MOTION_FOR_LAYOUT[layout],
+            extra={"style": brief.creative_style},  # the pace its layers enter at
         ),
         ctx.workdir / f"scene{ctx.scene_index + 1}.mp4",
     )
@@ -496,6 +498,11 @@ def stitch_inputs(session: Session, project: Project, scene: int, params: dict) 
             {"caption": sc.get("caption", ""), "duration": sc.get("duration", 0)}
             for sc in project.scenes
         ],
+        # what each scene is (the transition into an end card is its own)
+        "layouts": [
+            scene_layout(str(sc.get("visual") or ""), i, len(project.scenes))[0]
+            for i, sc in enumerate(project.scenes)
+        ],
     }
 
 
@@ -540,6 +547,16 @@ def _still_words(still: Path) -> str:
     return " ".join(t for t in shown if t)
 
 
+def _transitions(snap: dict[str, Any], style: str) -> list[Transition] | None:
+    """How each scene takes over from the one before, at the style's pace (None: a snapshot
+    taken before transitions, cut as it was)."""
+    layouts = snap.get("layouts")
+    scenes = snap.get("scenes") or []
+    if not isinstance(layouts, list) or len(layouts) != len(scenes):
+        return None
+    return transitions(layouts, style, [float(sc.get("duration") or 0) for sc in scenes])
+
+
 def stitch_run(ctx: StepContext) -> StepResult:
     stitcher = get_providers().stitch
     snap = ctx.snapshot
@@ -554,6 +571,7 @@ def stitch_run(ctx: StepContext) -> StepResult:
             style=style,
             colors=_brief(ctx).brand_colors,
             bare=snap.get("bare") or [False] * len(segments),
+            transitions=_transitions(snap, _brief(ctx).creative_style),
         )
         out = stitcher.stitch(
             finished,

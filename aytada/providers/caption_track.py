@@ -30,6 +30,7 @@ from aytada.captions import CaptionGroup
 from aytada.providers import textfit
 from aytada.providers.base import CaptionStyle, ProviderError
 from aytada.providers.layout import RGB, contrast_ratio, parse_color
+from aytada.providers.motion import Transition
 
 FPS = 30  # the video's frame rate (ffmpeg.FPS): drawings change on frame boundaries
 
@@ -365,18 +366,20 @@ def burn_into_segments(
     style: CaptionStyle,
     colors: Sequence[str] = (),
     bare: Sequence[bool] | None = None,
+    transitions: Sequence[Transition] | None = None,
     processes: int = BURN_PROCESSES,
 ) -> list[Path]:
     """The final segments, in ``folder``: each segment (played one after the other from the
     ad's start) with the caption groups said during it laid over it
     (:func:`aytada.providers.ffmpeg.burn_captions`), ``processes`` at once. ``bare[i]`` False:
     segment ``i`` has its caption burned in already (rendered before captions moved to the
-    stitch), none is added."""
+    stitch), none is added. ``transitions[i]``: how segment ``i`` takes over from the one
+    before (:mod:`aytada.providers.motion`; none: cuts)."""
     from aytada.providers import ffmpeg
 
     check_style(style)
     folder.mkdir(parents=True, exist_ok=True)
-    jobs: list[tuple[Path, Path, Track | None]] = []
+    jobs: list[tuple[Path, Path, Track | None, Path | None, Transition | None]] = []
     lengths: list[float] = []
     at = 0.0
     for i, segment in enumerate(segments):
@@ -389,12 +392,22 @@ def burn_into_segments(
                 groups, folder, start=at, seconds=seconds, width=width, height=height,
                 style=style, colors=colors, name=f"track{i + 1}",
             )  # fmt: skip
-        jobs.append((segment, folder / f"final{i + 1}.mp4", track))
+        change = transitions[i] if transitions is not None and i < len(transitions) else None
+        enter_from = None
+        if i and change is not None and change.kind:
+            enter_from = ffmpeg.last_frame(segments[i - 1], folder / f"last{i}.png")
+        jobs.append((segment, folder / f"final{i + 1}.mp4", track, enter_from, change))
         lengths.append(seconds)
         at += seconds
     # the longest first, so that the processes finish together
     order = sorted(range(len(jobs)), key=lambda i: -lengths[i])
     with ThreadPoolExecutor(max_workers=max(1, processes)) as pool:
-        done = dict(zip(order, pool.map(lambda i: ffmpeg.burn_captions(*jobs[i]), order),
-                        strict=True))  # fmt: skip
+        done = dict(zip(order, pool.map(lambda i: _burn(jobs[i]), order), strict=True))
     return [done[i] for i in range(len(jobs))]
+
+
+def _burn(job: tuple[Path, Path, Track | None, Path | None, Transition | None]) -> Path:
+    from aytada.providers import ffmpeg
+
+    segment, out, track, enter_from, change = job
+    return ffmpeg.burn_captions(segment, out, track, enter_from=enter_from, transition=change)

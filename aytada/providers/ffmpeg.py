@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from PIL import ImageFont
 from aytada import standards
 from aytada.providers import textfit
 from aytada.providers.base import ProviderError
+from aytada.providers.motion import Entrance, Transition
 
 if TYPE_CHECKING:
     from aytada.providers.caption_track import Track
@@ -239,7 +241,7 @@ _PUSH_IN_ZOOM = 0.08  # push_in: 1.0 → 1.08 over the scene
 _PAN_ZOOM = 1.10  # pan: the still at 1.1×, moving across the middle of its spare width
 _PAN_RANGE = (0.2, 0.8)
 _SLIDE_ZOOM = 1.1  # slide_in: the padded canvas is 10 % larger than the still
-_SLIDE_SECONDS = 0.5
+SLIDE_SECONDS = 0.5
 
 
 def _even(value: float) -> int:
@@ -247,11 +249,17 @@ def _even(value: float) -> int:
 
 
 def _camera(
-    motion: str, seed: int, frames: int, focus: tuple[float, float]
+    motion: str, seed: int, frames: int, focus: tuple[float, float], hold: int = 0
 ) -> tuple[str, str, str]:
-    """zoompan (z, x, y) for a named move; ``focus`` = (x, y) fractions the push-in heads for."""
-    last = max(1, frames - 1)
-    ease = f"(0.5-0.5*cos(PI*(on/{last})))"
+    """zoompan (z, x, y) for a named move; ``focus`` = (x, y) fractions the push-in heads for;
+    the camera holds still for the first ``hold`` frames (while the layers enter)."""
+    hold = max(0, min(hold, frames - 2))
+    last = max(1, frames - 1 - hold)
+    ease = (
+        f"(0.5-0.5*cos(PI*(max(0,on-{hold})/{last})))"
+        if hold
+        else (f"(0.5-0.5*cos(PI*(on/{last})))")
+    )
     fx = min(1.0, max(0.0, float(focus[0])))
     fy = min(1.0, max(0.0, float(focus[1])))
     # the window keeps the focus point where it is on screen: left = fx * (spare width), so
@@ -266,6 +274,49 @@ def _camera(
     return str(_PAN_ZOOM), f"(iw-iw/zoom)*({lo}+{hi - lo:.2f}*{travel})", at_y
 
 
+@dataclass(frozen=True)
+class MovingLayer:
+    """A layer of the still that enters over it: its RGBA ``sprite``, placed at ``box`` (px of
+    the still, the same size as the segment), entering as ``entrance`` says."""
+
+    sprite: Path
+    box: tuple[int, int, int, int]
+    entrance: Entrance
+
+
+def _p(e: Entrance) -> str:
+    """The entrance's progress 0 → 1 at the frame's time ``t``, as an ffmpeg expression."""
+    return f"clip((t-{e.start:.3f})/{max(e.seconds, 0.01):.3f},0,1)"
+
+
+def _sprite_chain(label: str, layer: MovingLayer, stop: int, out: str) -> str:
+    """The filters that turn a sprite input into its frames: held, cut at frame ``stop`` (when
+    the still itself takes over), faded in and, for a pop, scaled each frame."""
+    e = layer.entrance
+    chain = [f"{label}format=rgba", "loop=loop=-1:size=1", f"setpts=N/{FPS}/TB",
+             f"trim=end_frame={stop}",
+             f"fade=t=in:st={e.start:.3f}:d={max(e.seconds * 0.8, 0.01):.3f}:alpha=1"]  # fmt: skip
+    if e.kind == "pop":  # from half its size past its size, settling at it (ease-out-back)
+        q = f"({_p(e)}-1)"
+        s = f"(0.5+0.5*(1+2.70158*pow({q},3)+1.70158*pow({q},2)))"
+        chain.append(f"scale=w='max(1,round(iw*{s}))':h='max(1,round(ih*{s}))':eval=frame")
+    return ",".join(chain) + out
+
+
+def _sprite_place(layer: MovingLayer, width: int, height: int) -> tuple[str, str]:
+    """overlay (x, y) expressions: where the sprite is at time ``t``."""
+    e = layer.entrance
+    x0, y0, x1, y1 = layer.box
+    rest = f"pow(1-{_p(e)},3)"  # 1 → 0, fast then slow (ease-out-cubic)
+    if e.kind == "pop":
+        return f"{(x0 + x1) / 2:.1f}-w/2", f"{(y0 + y1) / 2:.1f}-h/2"
+    if e.kind == "rise":
+        return str(x0), f"{y0}+{round(e.distance * height)}*{rest}"
+    if e.kind == "slide":
+        return f"{x0}-{round(e.distance * width)}*{rest}", str(y0)
+    return str(x0), str(y0)
+
+
 def render_segment_from_still(
     still: Path,
     out: Path,
@@ -277,6 +328,8 @@ def render_segment_from_still(
     motion: str = "",
     focus: tuple[float, float] = (0.5, 0.45),
     fill: str = "black",
+    base: Path | None = None,
+    layers: Sequence[MovingLayer] = (),
 ) -> Path:
     """Render ``still`` as a moving segment: a camera ``motion`` over it (no caption: the
     stitch lays the captions over it, :func:`burn_captions`).
@@ -290,6 +343,11 @@ def render_segment_from_still(
     (so zoompan's integer crop positions do not visibly jitter), and zoompan emits exactly
     ``round(seconds * FPS)`` frames, encoded as the intermediate :data:`SEGMENT_ENCODE_ARGS`,
     no audio.
+
+    ``layers`` (with ``base``, the still without them; a still the size of the segment) enter
+    one after the other while the camera holds (:class:`MovingLayer`); once the last is in, the
+    still itself takes over, pixel for pixel, and the camera moves. A slide-in slides ``base``
+    in and the layers enter over it.
     """
     _check_size(width, height)
     frames = _frames(seconds)
@@ -297,6 +355,11 @@ def render_segment_from_still(
         raise ProviderError(f"scene image not found: {Path(still).name}")
     if motion not in MOTIONS:
         raise ProviderError(f"unknown camera motion {motion!r} (use {', '.join(MOTIONS[1:])})")
+    if layers and (base is None or not motion):
+        raise ProviderError("moving layers need the still's base picture and a named motion")
+    # the frame at which every layer has entered (the still takes over from there)
+    built = min(frames, max((round(m.entrance.end * FPS) + 1 for m in layers), default=0))
+    source = base if layers and motion == "slide_in" else still
     up_w, up_h = _upscaled(width, height)
     chain = [
         f"scale={up_w}:{up_h}:force_original_aspect_ratio=increase:flags=bicubic",
@@ -310,13 +373,13 @@ def render_segment_from_still(
         dx, dy = (pad_w - up_w) // 2, pad_h - up_h
         color = _filter_value(fill)
         chain.append(f"pad={pad_w}:{pad_h}:{dx}:{dy}:color={color}")
-        settle = max(1, round(_SLIDE_SECONDS * FPS))
+        settle = max(1, round(SLIDE_SECONDS * FPS))
         ease = f"(1-pow(1-min(1,on/{settle}),3))"
         z, x, y = f"{pad_w / up_w:.6f}", str(dx), f"{dy}*{ease}"
-        fade = min(_SLIDE_SECONDS * 0.8, frames / FPS)
+        fade = min(SLIDE_SECONDS * 0.8, frames / FPS)
         after.append(f"fade=t=in:st=0:d={fade:.3f}:color={color}")
     elif motion:
-        z, x, y = _camera(motion, int(seed), frames, focus)
+        z, x, y = _camera(motion, int(seed), frames, focus, hold=built)
     else:
         z, x, y = _motion(int(seed), frames)
     chain += [
@@ -325,7 +388,45 @@ def render_segment_from_still(
         "setsar=1",
         *after,
     ]
-    return _encode_segment(still, out, chain, frames, what="rendering the scene segment")
+    if not layers:
+        return _encode_segment(still, out, chain, frames, what="rendering the scene segment")
+    assert base is not None
+    # the camera's picture, then: the still without its layers while they enter (held: the
+    # camera does not move yet) or, after a slide-in, the still once they are in; the layers
+    # over it, each from its entrance until the still takes over
+    graph = [f"[0:v]{','.join(chain)}[cam]"]
+    held = f"format=yuv420p,loop=loop=-1:size=1,setpts=N/{FPS}/TB,setsar=1"
+    slide = source == base
+    takes_over = f"gte(t,{built / FPS:.3f})"
+    cover = still if slide else base
+    if slide:  # the still, laid over everything once the layers are in
+        graph.append(f"[1:v]{held}[cover]")
+        last = "[cam]"
+    else:  # the still without its layers, until they are in
+        graph.append(f"[1:v]{held},trim=end_frame={built}[cover]")
+        graph.append("[cam][cover]overlay=eof_action=pass[v0]")
+        last = "[v0]"
+    for k, layer in enumerate(layers):
+        graph.append(_sprite_chain(f"[{k + 2}:v]", layer, built, f"[s{k}]"))
+        x, y = _sprite_place(layer, width, height)
+        graph.append(f"{last}[s{k}]overlay=x='{x}':y='{y}':eof_action=pass[l{k}]")
+        last = f"[l{k}]"
+    if slide:
+        graph.append(f"{last}[cover]overlay=eof_action=pass:enable='{takes_over}',"
+                     "format=yuv420p[v]")  # fmt: skip
+    else:
+        graph.append(f"{last}format=yuv420p[v]")
+    inputs = ["-i", str(source), "-framerate", str(FPS), "-i", str(cover)]
+    for layer in layers:
+        inputs += ["-framerate", str(FPS), "-i", str(layer.sprite)]
+    with atomic_output(out) as part:
+        run_ffmpeg(
+            [*inputs, "-filter_complex", ";".join(graph), "-map", "[v]",
+             "-frames:v", str(frames), "-an", *SEGMENT_ENCODE_ARGS, "-movflags", "+faststart",
+             str(part)],
+            what="rendering the scene segment",
+        )  # fmt: skip
+    return Path(out)
 
 
 def finalize_segment(
@@ -372,28 +473,55 @@ def _encode_segment(source: Path, out: Path, chain: list[str], frames: int, *, w
     return Path(out)
 
 
-def burn_captions(segment: Path, out: Path, track: Track | None = None) -> Path:
+def burn_captions(
+    segment: Path,
+    out: Path,
+    track: Track | None = None,
+    *,
+    enter_from: Path | None = None,
+    transition: Transition | None = None,
+) -> Path:
     """A segment as it goes into the final video: the caption ``track`` (its drawings, from
     :func:`aytada.providers.caption_track.write_track`) laid over it, encoded with
     :data:`VIDEO_ENCODE_ARGS` — also without a track, so that every final segment is encoded
     the same way and they join with ``-c:v copy``. Same frames, no audio.
 
+    ``transition`` (with ``enter_from``, the previous scene's last frame): the segment's first
+    ``transition.seconds`` are an ffmpeg ``xfade`` from that frame into it, so the cut becomes a
+    dissolve, slide or wipe while the segment keeps its length (the voice's timing holds).
+
     The drawings come as one sparse RGBA stream (each decoded once, held until the next), laid
     over the frame in YUV: converted once per drawing, never the whole frame to RGB."""
-    frames = round((probe(segment).get("duration") or 0.0) * FPS)
+    seconds = probe(segment).get("duration") or 0.0
+    frames = round(seconds * FPS)
     if frames < 1:
         raise ProviderError(f"{Path(segment).name} has no video")
     # one decoder thread: as fast here (the encode is the work), ~15 MB less at 1080×1920
     args = ["-threads", "1", "-i", str(segment)]
+    graph: list[str] = []
+    video = "[0:v]"
+    fading = transition is not None and transition.kind and enter_from is not None
+    if fading:
+        assert transition is not None
+        d = min(float(transition.seconds), seconds / 2)
+        held = max(2, round(d * FPS))
+        args += ["-framerate", str(FPS), "-i", str(enter_from)]
+        graph += [
+            f"[1:v]format=yuv420p,loop=loop=-1:size=1,setpts=N/{FPS}/TB,trim=end_frame={held},"
+            f"scale={_probe_size(segment)},setsar=1,settb=1/{FPS}[from]",
+            f"[0:v]format=yuv420p,setsar=1,settb=1/{FPS}[into]",
+            f"[from][into]xfade=transition={transition.kind}:duration={held / FPS:.4f}:offset=0[x]",
+        ]
+        video = "[x]"
     if track is not None:
         args += ["-f", "concat", "-safe", "0", "-i", str(track.listing)]
-        graph = (
-            f"[1:v]format=yuva420p[c];[0:v][c]overlay=x={track.x}:y={track.y}"
+        graph.append(
+            f"[{2 if fading else 1}:v]format=yuva420p[c];{video}[c]overlay=x={track.x}:y={track.y}"
             ":eof_action=repeat:format=yuv420,format=yuv420p[v]"
         )
-        args += ["-filter_complex", graph, "-map", "[v]"]
     else:
-        args += ["-filter:v", "format=yuv420p", "-map", "0:v:0"]
+        graph.append(f"{video}format=yuv420p[v]")
+    args += ["-filter_complex", ";".join(graph), "-map", "[v]"]
     with atomic_output(out) as part:
         run_ffmpeg(
             [*args, "-frames:v", str(frames), "-an", *VIDEO_ENCODE_ARGS,
@@ -401,6 +529,17 @@ def burn_captions(segment: Path, out: Path, track: Track | None = None) -> Path:
             what="laying the captions over the video",
         )  # fmt: skip
     return Path(out)
+
+
+def _probe_size(video: Path) -> str:
+    info = probe(video)
+    return f"{int(info.get('width') or 0)}:{int(info.get('height') or 0)}"
+
+
+def last_frame(video: Path, out_png: Path) -> Path:
+    """Save ``video``'s last frame as a PNG."""
+    seconds = probe(video).get("duration") or 0.0
+    return extract_frame(video, max(0.0, seconds - 1.5 / FPS), out_png)
 
 
 # --------------------------------------------------------------------------------------------

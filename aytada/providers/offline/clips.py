@@ -7,6 +7,8 @@ from pathlib import Path
 from PIL import Image, ImageStat
 
 from aytada.providers import ffmpeg as ff
+from aytada.providers import layers as still_layers
+from aytada.providers import motion as templates
 from aytada.providers.base import (
     ProviderError,
     SegmentRequest,
@@ -24,6 +26,11 @@ class FfmpegMotionClips:
     into the PNG by :class:`~aytada.providers.offline.images.PillowImages`: push-in on a hero or
     context shot, pan across a detail, slide-in end card), else a push-in or pan by seed. The
     push-in heads for the product's centre recorded in the still.
+
+    When the still has its layers beside it (:mod:`aytada.providers.layers`), its texts, logo,
+    icon and call to action enter one after the other while the camera holds, at the pace of
+    the campaign's creative style (``request.extra["style"]``, :mod:`aytada.providers.motion`);
+    on the end card they enter once it has slid in.
     """
 
     name = "offline"
@@ -40,6 +47,7 @@ class FfmpegMotionClips:
                 MOTION_FOR_LAYOUT.get(layout)
                 or _SEEDED_MOTIONS[int(request.seed) % len(_SEEDED_MOTIONS)]
             )
+        base, moving = _moving_layers(request, motion)
         return ff.render_segment_from_still(
             request.still,
             out_path,
@@ -47,8 +55,35 @@ class FfmpegMotionClips:
             motion=motion,
             focus=focus,
             fill=fill,
+            base=base,
+            layers=moving,
             **request.frame(),
         )
+
+
+def _moving_layers(
+    request: SegmentRequest, motion: str
+) -> tuple[Path | None, list[ff.MovingLayer]]:
+    """The still's layers with their entrances (none for a still without layers, one of
+    another size, or a move chosen by seed)."""
+    found = still_layers.read(Path(request.still)) if motion else None
+    if found is None:
+        return None, []
+    base, layers = found
+    with Image.open(base) as picture:
+        if picture.size != (int(request.width), int(request.height)):
+            return None, []
+    style = str((request.extra or {}).get("style") or "")
+    delay = ff.SLIDE_SECONDS * 0.6 if motion == "slide_in" else 0.0  # once it has slid in
+    plan = templates.entrances([layer.role for layer in layers], style,
+                               float(request.seconds) - delay)  # fmt: skip
+    moving = []
+    for layer, e in zip(layers, plan, strict=True):
+        e = templates.Entrance(e.role, e.kind, e.start + delay, e.seconds, e.distance)
+        moving.append(ff.MovingLayer(layer.sprite, layer.box, e))
+    # overlaid in the order they enter: a later one is drawn over an earlier one
+    moving.sort(key=lambda m: m.entrance.start)
+    return base, moving
 
 
 def _still_facts(still: Path) -> tuple[str, tuple[float, float], str]:

@@ -35,11 +35,17 @@ clip step's camera heads there) and every text it shows (``aytada:text:<role>``,
 :func:`aytada.providers.typography.drawn_texts`; ``line`` is the scene's caption set in a
 typographic still). With no photo, no title, no logo and no layout (a banner background), the
 still is the brand gradient with soft shapes.
+
+**Motion.** Each text, the logo, the icon and the call to action is also kept as a layer of its
+own (:mod:`aytada.providers.layers`, saved beside the still), so that the clip renderer lets them
+enter one after the other (:mod:`aytada.providers.motion`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +60,7 @@ from PIL import (
 )
 
 from aytada import standards
+from aytada.providers import layers as still_layers
 from aytada.providers import textfit
 from aytada.providers.base import ImageRequest, ProviderError
 from aytada.providers.layout import fit_destination, shown_destination
@@ -128,6 +135,7 @@ class Composition:
     cutout: bool = False  # the product was cut out of its photo (else shown as a card)
     icon: str = ""  # a typographic scene's icon (its Material Icons name)
     icon_drawn: str = ""  # "font" (the icon font's glyph) or "shape" (drawn without the font)
+    captured: list[still_layers.Captured] = field(default_factory=list)  # layers, for motion
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,6 +270,12 @@ class PillowImages:
         composition.image.convert("RGB").save(partial, format="PNG", compress_level=1,
                                               pnginfo=info)  # fmt: skip
         partial.replace(out)
+        # the layers beside it, for the clip renderer's entrances (none: a stale folder goes)
+        folder = still_layers.folder_for(out)
+        if folder.exists():
+            for old in folder.iterdir():
+                old.unlink()
+        still_layers.write(out, composition.image, composition.captured)
         return out
 
     def compose(self, request: ImageRequest) -> Composition:
@@ -339,6 +353,7 @@ class _Job:
         self.plan = LayerPlan(width, height, position, push=push)
         self.result = Composition(Image.new("RGB", (width, height)), layout, self.shape)
         self.gap = round(height * 0.018)
+        self._capturing = False
 
     # -- geometry
 
@@ -362,6 +377,29 @@ class _Job:
             else:
                 bottom = logo_slot[1] - self.gap
         return top, bottom
+
+    @contextlib.contextmanager
+    def _layer(
+        self, canvas: Image.Image, role: str, kind: str, box: IntBox, margin: int = 2
+    ) -> Iterator[None]:
+        """Keep what is drawn on ``canvas`` inside ``box`` (``margin`` px more each side: its
+        shadow) as a layer of its own: the pixels before and after (nested calls keep the outer
+        layer only)."""
+        if self._capturing:
+            yield
+            return
+        m = margin
+        grown = (max(0, box[0] - m), max(0, box[1] - m), min(self.w, box[2] + m),
+                 min(self.h, box[3] + m))  # fmt: skip
+        under = canvas.crop(grown)
+        self._capturing = True
+        try:
+            yield
+        finally:
+            self._capturing = False
+        self.result.captured.append(
+            still_layers.Captured(role, kind, grown, under, canvas.crop(grown))
+        )
 
     # -- the run
 
@@ -701,9 +739,11 @@ class _Job:
                 cw = min(width, item.width + 2 * card_pad)
                 cl = round((x0 + x1 - cw) / 2) if align == "center" else x0
                 panel = (cl, y, cl + cw, y + h)
-                _card(canvas, panel, round(self.h * 0.02), min(self.w, self.h))
-                inner = (panel[0] + card_pad, y + card_pad, panel[2] - card_pad, y + h - card_pad)
-                self._draw_text(canvas, item, inner, align, layer_box=panel)
+                with self._layer(canvas, "line", "text", panel, _shadow_reach(self.w, self.h)):
+                    _card(canvas, panel, round(self.h * 0.02), min(self.w, self.h))
+                    inner = (panel[0] + card_pad, y + card_pad, panel[2] - card_pad,
+                             y + h - card_pad)  # fmt: skip
+                    self._draw_text(canvas, item, inner, align, layer_box=panel)
             elif item:
                 self._draw_text(canvas, item, (x0, y, x1, y + h), align)
             if role == "line":  # the camera pushes in on the line
@@ -856,6 +896,21 @@ class _Job:
         lines_box = (left, top, left + fitted.width, top + fitted.height)
         padded = (left - item.pad_x, top - item.pad_y, left + fitted.width + item.pad_x,
                   top + fitted.height + item.pad_y)  # fmt: skip
+        with self._layer(canvas, item.role, "text", layer_box or padded):
+            color, plate = self._draw_lines(canvas, item, padded, lines_box, slot, align, accent)
+        box = self.plan.add(item.role, "text", layer_box or padded)
+        joiner = "" if item.role == "destination" else " "
+        self._record(item.role, joiner.join(fitted.lines), lines_box, fitted, color, plate)
+        return box
+
+    def _draw_lines(
+        self, canvas: Image.Image, item: _Text, padded: IntBox, lines_box: IntBox, slot: IntBox,
+        align: str, accent: bool,
+    ) -> tuple[RGB, bool]:  # fmt: skip
+        """Draw ``item``'s lines (and its plate when it needs one): (its colour, plate?)."""
+        fitted = item.fitted
+        x0, _, x1, _ = slot
+        left, top = lines_box[:2]
         draw = ImageDraw.Draw(canvas)
         radius = max(2, min(item.pad_y * 3, (padded[3] - padded[1]) // 2))
         plate = accent
@@ -878,10 +933,7 @@ class _Job:
             width = textfit.text_length(font, text_line)
             lx = left if align == "left" else (x0 + x1 - width) / 2
             draw.text((lx, top + i * fitted.line_height), text_line, font=font, fill=color)
-        box = self.plan.add(item.role, "text", layer_box or padded)
-        joiner = "" if item.role == "destination" else " "
-        self._record(item.role, joiner.join(fitted.lines), lines_box, fitted, color, plate)
-        return box
+        return color, plate
 
     def _record(
         self, role: str, shown: str, box: IntBox, fitted: textfit.FittedText, color: RGB,
@@ -921,18 +973,19 @@ class _Job:
         bw = min(x1 - x0, item.width)
         left = round((x0 + x1 - bw) / 2)
         button = (left, y0, left + bw, y1)
-        fill = self._stand_out_on(canvas, button)
-        text_color = _text_on(fill)
-        fill = _fill_for_text(fill, text_color, _AA)
-        draw = ImageDraw.Draw(canvas)
-        draw.rounded_rectangle(button, radius=min((y1 - y0) // 2, round(fitted.size * 0.9)),
-                               fill=fill)  # fmt: skip
-        font = textfit.load_font(fitted.size)
-        top = round((y0 + y1 - fitted.height) / 2)
-        for i, text_line in enumerate(fitted.lines):
-            width = textfit.text_length(font, text_line)
-            draw.text(((x0 + x1 - width) / 2, top + i * fitted.line_height), text_line, font=font,
-                      fill=text_color)  # fmt: skip
+        with self._layer(canvas, "cta", "cta", button):
+            fill = self._stand_out_on(canvas, button)
+            text_color = _text_on(fill)
+            fill = _fill_for_text(fill, text_color, _AA)
+            draw = ImageDraw.Draw(canvas)
+            draw.rounded_rectangle(button, radius=min((y1 - y0) // 2, round(fitted.size * 0.9)),
+                                   fill=fill)  # fmt: skip
+            font = textfit.load_font(fitted.size)
+            top = round((y0 + y1 - fitted.height) / 2)
+            for i, text_line in enumerate(fitted.lines):
+                width = textfit.text_length(font, text_line)
+                at = ((x0 + x1 - width) / 2, top + i * fitted.line_height)
+                draw.text(at, text_line, font=font, fill=text_color)
         lines_box = (round((x0 + x1 - fitted.width) / 2), top,
                      round((x0 + x1 + fitted.width) / 2), top + fitted.height)  # fmt: skip
         self.plan.add("cta", "text", button)
@@ -991,14 +1044,15 @@ class _Job:
         left = x0 if align == "left" else round((x0 + x1 - plate_w) / 2)
         top = round((y0 + y1 - plate_h) / 2)
         plate = (left, top, left + plate_w, top + plate_h)
-        colour = _logo_colour(mark)
-        low, high = luminance_range(canvas, plate)
-        if _worst_contrast(relative_luminance(colour), low, high) < _AA:
-            fill = max((WHITE, BLACK), key=lambda c: contrast_ratio(c, colour))
-            mask = _rounded_mask((plate_w, plate_h), round(min(plate_w, plate_h) * 0.22))
-            canvas.paste(fill, (left, top), mask)
-            self.result.colors["logo_plate"] = fill
-        canvas.paste(mark, (left + pad, top + pad), mark)
+        with self._layer(canvas, "logo", "logo", plate):
+            colour = _logo_colour(mark)
+            low, high = luminance_range(canvas, plate)
+            if _worst_contrast(relative_luminance(colour), low, high) < _AA:
+                fill = max((WHITE, BLACK), key=lambda c: contrast_ratio(c, colour))
+                mask = _rounded_mask((plate_w, plate_h), round(min(plate_w, plate_h) * 0.22))
+                canvas.paste(fill, (left, top), mask)
+                self.result.colors["logo_plate"] = fill
+            canvas.paste(mark, (left + pad, top + pad), mark)
         self.plan.add("logo", "logo", plate)
         self.result.marks["logo"] = (left + pad, top + pad, left + pad + size[0],
                                      top + pad + size[1])  # fmt: skip
@@ -1012,19 +1066,22 @@ class _Job:
         p = self.palette
         line, _ = self._type_line()
         name = icon_for(line, self.layout)
-        draw = ImageDraw.Draw(canvas)
-        x0, y0, x1, y1 = box
-        if badge:
-            fill = self._stand_out_on(canvas, box)
-            _disc(canvas, box, fill)
-            ink = _text_on(fill)
-            inset = round((x1 - x0) * 0.22)
-            how = draw_icon(draw, name, (x0 + inset, y0 + inset, x1 - inset, y1 - inset), ink)
-        else:
-            low, high = luminance_range(canvas, box)
-            ink = max((p.accent, p.secondary, WHITE, INK),
-                      key=lambda c: _worst_contrast(relative_luminance(c), low, high))  # fmt: skip
-            how = draw_icon(draw, name, box, ink)
+        with self._layer(canvas, "icon", "icon", box):
+            draw = ImageDraw.Draw(canvas)
+            x0, y0, x1, y1 = box
+            if badge:
+                fill = self._stand_out_on(canvas, box)
+                _disc(canvas, box, fill)
+                ink = _text_on(fill)
+                inset = round((x1 - x0) * 0.22)
+                how = draw_icon(draw, name, (x0 + inset, y0 + inset, x1 - inset, y1 - inset), ink)
+            else:
+                low, high = luminance_range(canvas, box)
+                ink = max(
+                    (p.accent, p.secondary, WHITE, INK),
+                    key=lambda c: _worst_contrast(relative_luminance(c), low, high),
+                )
+                how = draw_icon(draw, name, box, ink)
         self.plan.add("icon", "icon", box)
         self.result.icon = name
         self.result.icon_drawn = how
@@ -1083,6 +1140,12 @@ def _card(canvas: Image.Image, box: IntBox, radius: int, unit: float) -> None:
     mask = _rounded_mask(size, radius)
     _shadow(canvas, mask, (box[0], box[1]), unit)
     canvas.paste((250, 250, 247), (box[0], box[1]), mask)
+
+
+def _shadow_reach(width: int, height: int) -> int:
+    """How far past its shape a card's shadow (:func:`_shadow`) reaches, in px."""
+    unit = min(width, height)
+    return round(max(1.0, unit * 0.035 / 4) * 3) * 4 + round(unit * 0.02) + 2
 
 
 def _shadow(canvas: Image.Image, alpha: Image.Image, at: tuple[int, int], unit: float) -> None:
