@@ -371,7 +371,39 @@ INTEGRATION_FIXTURES = frozenset({"start_worker", "s3_server", "s3"})
 DB_FOLDERS = ("jobs", "ui")
 
 
+def run_database_is_postgresql() -> bool:
+    """Whether this run's database is PostgreSQL (TEST_DATABASE_URL), not the SQLite file."""
+    return os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+
+
+#: Node ids this run left out as PostgreSQL's own (marked ``postgresql_run``, SQLite run).
+_LEFT_FOR_POSTGRESQL: set[str] = set()
+
+
+def _leave_out_postgresql_runs(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A SQLite run deselects the tests marked ``postgresql_run`` (their subject is the
+    PostgreSQL server, which the run with TEST_DATABASE_URL has): never a skip, and named at
+    the end of the run (:func:`pytest_terminal_summary`)."""
+    if run_database_is_postgresql():
+        return
+    left = [item for item in items if item.get_closest_marker("postgresql_run") is not None]
+    if not left:
+        return
+    items[:] = [item for item in items if item.get_closest_marker("postgresql_run") is None]
+    config.hook.pytest_deselected(items=left)
+    _LEFT_FOR_POSTGRESQL.update(item.nodeid for item in left)
+    if hasattr(config, "workeroutput"):  # an xdist worker: the controller prints them
+        config.workeroutput["left_for_postgresql"] = sorted(_LEFT_FOR_POSTGRESQL)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # type: ignore[no-untyped-def]
+    """xdist's controller: what a worker left out for the PostgreSQL run."""
+    _LEFT_FOR_POSTGRESQL.update(getattr(node, "workeroutput", {}).get("left_for_postgresql", ()))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _leave_out_postgresql_runs(config, items)
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         folder = Path(str(item.path)).parent.name
@@ -568,6 +600,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    for node in sorted(_LEFT_FOR_POSTGRESQL):
+        terminalreporter.write_line(
+            f"deselected on SQLite (its subject is PostgreSQL: the run with "
+            f"TEST_DATABASE_URL has it): {node}"
+        )
     forbidden = ci_forbidden_skips()
     if not forbidden:
         return
