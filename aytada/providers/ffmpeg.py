@@ -293,12 +293,13 @@ def _sprite_chain(label: str, layer: MovingLayer, stop: int, out: str) -> str:
     """The filters that turn a sprite input into its frames: held, cut at frame ``stop`` (when
     the still itself takes over), faded in and, for a pop, scaled each frame."""
     e = layer.entrance
+    fade = e.seconds * (0.3 if e.kind == "pop" else 0.8)  # a pop is seen as it grows
     chain = [f"{label}format=rgba", "loop=loop=-1:size=1", f"setpts=N/{FPS}/TB",
              f"trim=end_frame={stop}",
-             f"fade=t=in:st={e.start:.3f}:d={max(e.seconds * 0.8, 0.01):.3f}:alpha=1"]  # fmt: skip
-    if e.kind == "pop":  # from half its size past its size, settling at it (ease-out-back)
+             f"fade=t=in:st={e.start:.3f}:d={max(fade, 0.01):.3f}:alpha=1"]  # fmt: skip
+    if e.kind == "pop":  # from 40 % of its size past its size, settling at it (ease-out-back)
         q = f"({_p(e)}-1)"
-        s = f"(0.5+0.5*(1+2.70158*pow({q},3)+1.70158*pow({q},2)))"
+        s = f"(0.4+0.6*(1+2.70158*pow({q},3)+1.70158*pow({q},2)))"
         chain.append(f"scale=w='max(1,round(iw*{s}))':h='max(1,round(ih*{s}))':eval=frame")
     return ",".join(chain) + out
 
