@@ -52,9 +52,9 @@ class Pace:
     into_end_card: str
 
 
-_BRISK_KINDS = {"logo": "fade", "icon": "pop", "kicker": "slide", "brand_mark": "fade",
-                "name": "slide", "brand": "slide", "line": "rise", "cta": "pop",
-                "destination": "rise"}  # fmt: skip
+_BRISK_KINDS = {"logo": "fade", "product": "rise", "icon": "pop", "kicker": "slide",
+                "brand_mark": "fade", "name": "slide", "brand": "slide", "line": "rise",
+                "cta": "pop", "destination": "rise"}  # fmt: skip
 _SMOOTH_KINDS = {**_BRISK_KINDS, "icon": "rise", "kicker": "rise", "name": "rise",
                  "brand": "rise"}  # fmt: skip
 _CALM_KINDS = {**_SMOOTH_KINDS, "logo": "fade", "icon": "fade", "kicker": "fade",
@@ -73,8 +73,10 @@ PACE_OF_STYLE: dict[str, str] = {
 """Every creative style of :data:`aytada.vocabulary.CREATIVE_STYLES` (a test keeps them equal);
 an unknown style moves at the smooth pace."""
 
-ORDER = ("logo", "icon", "brand_mark", "kicker", "brand", "name", "line", "cta", "destination")
-"""The order layers enter in: the brand first, the big line last but the call to action."""
+ORDER = ("logo", "product", "icon", "brand_mark", "kicker", "brand", "name", "line", "cta",
+         "destination")  # fmt: skip
+"""The order layers enter in: the brand and the product first, the big line last but the call
+to action."""
 BUILD_SHARE = 0.4
 """A scene's layers have all entered by this share of its length (a short scene builds faster)."""
 

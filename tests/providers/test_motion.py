@@ -235,3 +235,21 @@ def test_a_scene_takes_over_with_a_dissolve_from_the_last_frame_and_keeps_its_le
     assert _diff(after, own) < 2  # then the scene itself
     # the first scene is not touched
     assert _diff(_frame(faded[0], 1.0, tmp_path), _frame(cut[0], 1.0, tmp_path)) < 1
+
+
+@pytest.mark.slow
+def test_the_product_rises_in_with_its_shadow_before_the_camera_pushes_in(tmp_path: Path) -> None:
+    still = _still(tmp_path, "detail", product_photo=str(bottle(tmp_path / "bottle.jpg")))
+    base_path, layers = still_layers.read(still)  # type: ignore[misc]
+    (product,) = [layer for layer in layers if layer.role == "product"]
+    video = _segment(still, tmp_path / "detail.mp4", "Testimonial")
+    e = motion.entrances(["product"], "Testimonial", 3.0)[0]
+    with Image.open(base_path) as b:
+        base = b.convert("RGB")
+    first, mid = _frame(video, 0.0, tmp_path), _frame(video, e.start + e.seconds * 0.4, tmp_path)
+    all_in = _frame(video, e.end + 0.05, tmp_path)
+    assert _diff(first, base, product.box) < 3  # the set, waiting for it
+    box = (product.box[0], product.box[1], product.box[2], min(SIZE[1], product.box[3] + 40))
+    rows_mid, rows_in = _ink_rows(mid, box, first), _ink_rows(all_in, box, first)
+    assert rows_mid is not None and rows_in is not None
+    assert rows_mid[0] > rows_in[0] + 2, (rows_mid, rows_in)  # on its way up

@@ -13,6 +13,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from aytada.providers import ffmpeg as ff
 from aytada.providers.base import ImageRequest, SegmentRequest
+from aytada.providers.motion import BUILD_SHARE
 from aytada.providers.offline import FfmpegMotionClips, PillowImages
 from aytada.providers.offline.cutout import cut_out
 from aytada.providers.offline.icons import icon_font_path, icon_for
@@ -25,6 +26,9 @@ from aytada.providers.offline.still_layout import (
     text_zone,
 )
 from tests.conftest import missing
+
+BUILT = 1.5 * BUILD_SHARE + 0.07
+"""When the layers of a 1.5 s clip have all entered (the camera moves from there)."""
 
 MAGENTA = (255, 0, 255)  # the product's body: no brand colour or set is near it
 GREEN = (0, 200, 60)  # a mid-tone logo
@@ -319,7 +323,7 @@ def test_the_product_is_still_whole_at_the_end_of_the_push_in(
             tmp_path / f"{layout}.mp4",
         )  # fmt: skip
         boxes = []
-        for at in (0.0, 1.45):
+        for at in (BUILT, 1.45):  # once the product has entered, and at the end
             with Image.open(ff.extract_frame(video, at, tmp_path / f"{layout}{at}.png")) as frame:
                 boxes.append(_product_box(frame.convert("RGB")))
         first, last = boxes

@@ -10,6 +10,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from aytada.providers import ffmpeg as ff
 from aytada.providers.base import ImageRequest, ProviderError, SegmentRequest
+from aytada.providers.motion import BUILD_SHARE
 from aytada.providers.offline import FfmpegMotionClips, PillowImages
 from aytada.providers.offline.images import (
     LAYOUTS,
@@ -18,6 +19,9 @@ from aytada.providers.offline.images import (
     contrast_ratio,
     frame_shape,
 )
+
+BUILT = 1.5 * BUILD_SHARE + 0.07
+"""When the layers of a 1.5 s clip have all entered (the camera moves from there)."""
 
 MAGENTA = (255, 0, 255)  # the product: a bottle no brand colour or backdrop is near
 GREEN = (0, 200, 60)  # the logo
@@ -275,7 +279,7 @@ def test_push_in_grows_the_product_in_place(photo: Path, tmp_path: Path) -> None
     still = PillowImages().image(_request(size, "context", product_photo=str(photo)),
                                  tmp_path / "context.png")  # fmt: skip
     video = _render(still, tmp_path / "push.mp4", size)  # context → push_in by default
-    first = _frame(video, 0.0, tmp_path / "a.png")
+    first = _frame(video, BUILT, tmp_path / "a.png")  # once the product has entered
     last = _frame(video, 1.45, tmp_path / "b.png")
     assert _share(last, MAGENTA) > 1.08 * _share(first, MAGENTA), "the product grows"
     (ax, ay), (bx, by) = _centroid(first, MAGENTA), _centroid(last, MAGENTA)
@@ -289,7 +293,7 @@ def test_pan_moves_across_the_detail(photo: Path, tmp_path: Path) -> None:
                                  tmp_path / "detail.png")  # fmt: skip
     video = _render(still, tmp_path / "pan.mp4", size, motion="pan")
     (ax, _), (bx, _) = (_centroid(_frame(video, t, tmp_path / f"{t}.png"), MAGENTA)
-                        for t in (0.0, 1.45))  # fmt: skip
+                        for t in (BUILT, 1.45))  # fmt: skip
     assert 0.02 < abs(ax - bx) < 0.15, "a gentle horizontal pan"
 
 

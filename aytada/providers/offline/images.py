@@ -511,10 +511,12 @@ class _Job:
         """The product with a soft drop shadow and, for a cut-out, a contact shadow under it."""
         left, top, right, bottom = box
         unit = min(self.w, self.h)
-        if self.result.cutout:
-            _contact_shadow(canvas, (left, bottom), right - left, unit)
-        _shadow(canvas, picture.getchannel("A"), (left, top), unit)
-        canvas.paste(picture, (left, top), picture)
+        reach = _shadow_reach(self.w, self.h) + round((right - left) * 0.1) + 20  # its shadows
+        with self._layer(canvas, "product", "product", box, reach):
+            if self.result.cutout:
+                _contact_shadow(canvas, (left, bottom), right - left, unit)
+            _shadow(canvas, picture.getchannel("A"), (left, top), unit)
+            canvas.paste(picture, (left, top), picture)
         self.plan.add("product", "product", box)
 
     # -- photo layouts
