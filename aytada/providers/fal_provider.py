@@ -44,7 +44,7 @@ from aytada.providers.http_errors import (
     only_provider_errors,
 )
 from aytada.providers.retry import parse_retry_after, redact
-from aytada.providers.spec import FAL, Option
+from aytada.providers.spec import FAL, Option, seconds_of
 
 if TYPE_CHECKING:  # imported where used: a worker on offline providers never loads httpx
     import httpx
@@ -66,6 +66,7 @@ VIDEO_ASPECT_RATIOS = Option(
     "aspect ratios the model accepts (the one nearest the project's is asked for)",
 )
 VIDEO_RESOLUTION = Option("FAL_VIDEO_RESOLUTION", "720p", "resolution asked for (empty: omitted)")
+POLL_SECONDS = Option("FAL_POLL_SECONDS", "5", "seconds between looks at a job's status")
 ACTIVE = ("IN_QUEUE", "IN_PROGRESS")
 FAILED = ("FAILED", "CANCELED", "CANCELLED", "ERROR")
 STILL_LONG_SIDE = 1280  # pixels of the first frame's long side (enough for 720p and 1080p)
@@ -204,6 +205,7 @@ class FalClips(HttpAdapter):
         "durations": VIDEO_DURATIONS,
         "aspect_ratios": VIDEO_ASPECT_RATIOS,
         "resolution": VIDEO_RESOLUTION,
+        "poll_interval": POLL_SECONDS,
     }
     default_timeout = 60
 
@@ -215,7 +217,7 @@ class FalClips(HttpAdapter):
         durations: str = VIDEO_DURATIONS.default,
         aspect_ratios: str = VIDEO_ASPECT_RATIOS.default,
         resolution: str = VIDEO_RESOLUTION.default,
-        poll_interval: float = 5.0,
+        poll_interval: float | str = POLL_SECONDS.default,
         max_wait: float = 600.0,
         **common: Any,
     ) -> None:
@@ -228,7 +230,7 @@ class FalClips(HttpAdapter):
         self.aspect_ratios = parse_aspect_ratios(aspect_ratios)
         self.resolution = resolution.strip()
         self.base_url = (self._base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.poll_interval = poll_interval
+        self.poll_interval = seconds_of(POLL_SECONDS, poll_interval)
         self.max_wait = max_wait
         self._open_http()
 

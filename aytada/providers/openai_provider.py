@@ -45,7 +45,7 @@ from aytada.providers.http_errors import (
 from aytada.providers.http_errors import malformed as _http_malformed
 from aytada.providers.http_errors import timeout as provider_timeout
 from aytada.providers.retry import parse_retry_after, redact
-from aytada.providers.spec import OPENAI, Option
+from aytada.providers.spec import OPENAI, Option, seconds_of
 from aytada.vocabulary import AWARENESS_STAGES, COPY_WORD_LIMITS
 
 T = TypeVar("T")
@@ -54,6 +54,9 @@ PROVIDER = OPENAI.label
 TEXT_MODEL = Option("OPENAI_TEXT_MODEL", "gpt-5-mini", "model of ideas, scripts, scenes, copy")
 IMAGE_MODEL = Option("OPENAI_IMAGE_MODEL", "gpt-image-1.5", "model of scene stills and banners")
 VIDEO_MODEL = Option("OPENAI_VIDEO_MODEL", "sora-2", "retired video API (PROVIDER_CLIP=openai)")
+VIDEO_POLL_SECONDS = Option(
+    "OPENAI_VIDEO_POLL_SECONDS", "5", "seconds between looks at a video job's status"
+)
 
 # ---------------------------------------------------------------------------------------------
 # Prompts
@@ -719,7 +722,7 @@ class OpenAIClips(_OpenAIBase):
     """
 
     capability = "clip"
-    options = {"model": VIDEO_MODEL}
+    options = {"model": VIDEO_MODEL, "poll_interval": VIDEO_POLL_SECONDS}
     chosen_by_default = False
     retired = (
         "the OpenAI video API was shut down on 2026-09-24: clips come from fal (FAL_KEY) or are "
@@ -729,11 +732,16 @@ class OpenAIClips(_OpenAIBase):
     default_timeout = 120
 
     def __init__(
-        self, api_key: str, *, poll_interval: float = 5.0, max_wait: float = 600.0, **common: Any
+        self,
+        api_key: str,
+        *,
+        poll_interval: float | str = VIDEO_POLL_SECONDS.default,
+        max_wait: float = 600.0,
+        **common: Any,
     ) -> None:
         """``common``: the keywords of :class:`_OpenAIBase` (model, base URL, timeout...)."""
         super().__init__(api_key, **common)
-        self.poll_interval = poll_interval
+        self.poll_interval = seconds_of(VIDEO_POLL_SECONDS, poll_interval)
         self.max_wait = max_wait
 
     def _reference(self, still: Path, size: str) -> tuple[str, bytes, str] | None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aytada.providers.base import ProviderError
+
 
 @dataclass(frozen=True)
 class Service:
@@ -30,6 +32,18 @@ class Option:
     env: str  # the variable that sets it
     default: str
     meaning: str = ""
+
+
+def seconds_of(option: Option, value: float | str) -> float:
+    """The seconds ``value`` (a number, or an option's text as set) gives ``option``: more
+    than 0, else a :class:`ProviderError` naming the variable."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not seconds > 0:  # NaN too
+        raise ProviderError(f"{option.env} must be a number of seconds above 0, not {value!r}")
+    return seconds
 
 
 OPENAI = Service("openai", "OpenAI", "OPENAI_API_KEY", "OPENAI_BASE_URL")

@@ -43,6 +43,9 @@ def test_a_video_with_clips_from_fal(workspace_id: int, start_worker, tmp_path) 
         env = {
             "FAL_KEY": FAL_KEY,
             "FAL_BASE_URL": fake.url,
+            # the fake answers at once: each job still walks IN_QUEUE → IN_PROGRESS →
+            # COMPLETED, with a fifth of a second between looks instead of the default 5 s
+            "FAL_POLL_SECONDS": "0.2",
             "ELEVENLABS_API_KEY": ELEVENLABS_KEY,
             "ELEVENLABS_BASE_URL": eleven.url,
         }

@@ -46,6 +46,9 @@ MODELS = {
     "OPENAI_VIDEO_MODEL": "sora-2-pro",
     "ELEVENLABS_MODEL": "eleven_turbo_v2_5",
 }
+# the fake answers at once: a video job still walks queued → in progress → completed, with a
+# fifth of a second between looks instead of the default 5 s
+QUICK_POLLS = {"OPENAI_VIDEO_POLL_SECONDS": "0.2"}
 WORKSPACE_VOICE = "pNInz6obpgDQGcFmaJgB"  # not the adapter's default voice
 # non-default prices: the charges must follow the price list, not constants
 PRICES = {"PRICE_CLIP_STANDARD": "12", "PRICE_VOICEOVER": "6", "PRICE_BANNER": "9"}
@@ -86,6 +89,7 @@ def real_env(apis, **extra: str) -> dict[str, str]:  # type: ignore[no-untyped-d
         "ELEVENLABS_API_KEY": ELEVENLABS_KEY,
         "ELEVENLABS_BASE_URL": elevenlabs.url,
         **MODELS,
+        **QUICK_POLLS,
         **extra,
     }
 
@@ -188,6 +192,10 @@ def test_video_through_workers_with_the_real_adapters(
             assert (call.model, call.size) == (MODELS["OPENAI_VIDEO_MODEL"], spec["video"])
             assert call.fields["reference"] == tuple(map(int, spec["video"].split("x")))
         assert len({c.seconds for c in videos}) > 1  # the scenes' lengths differ (short, long)
+        polls = [(c.fields["video_id"], c.fields["status"]) for c in openai.of("videos.retrieve")]
+        for call in videos:  # looked at until done: in progress, then completed
+            video_id = call.fields["video_id"]
+            assert [st for v, st in polls if v == video_id] == ["in_progress", "completed"]
         downloads = openai.of("videos.content")
         assert sorted(c.fields["video_id"] for c in downloads) == sorted(
             c.fields["video_id"] for c in videos

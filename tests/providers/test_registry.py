@@ -199,6 +199,24 @@ def test_adapters_declare_their_settings_once() -> None:
         assert {o.env for o in adapter.options.values()} <= names
 
 
+@pytest.mark.parametrize(
+    ("key", "clip", "variable"),
+    [
+        ("FAL_KEY", "fal", "FAL_POLL_SECONDS"),
+        ("OPENAI_API_KEY", "openai", "OPENAI_VIDEO_POLL_SECONDS"),
+    ],
+)
+def test_a_clip_jobs_poll_interval_is_a_setting(key: str, clip: str, variable: str) -> None:
+    def clips(**values: str):  # type: ignore[no-untyped-def]
+        return build_providers(cfg({"clip": clip}, **{key: "k-SECRET-4444"}, **values)).clip
+
+    assert clips().poll_interval == 5.0  # the declared default
+    assert clips(**{variable: "0.25"}).poll_interval == 0.25
+    for bad in ("0", "-1", "soon"):
+        with pytest.raises(ProviderError, match=f"^{variable} must be a number of seconds above 0"):
+            clips(**{variable: bad})
+
+
 def test_retired_video_adapter_is_never_the_default() -> None:
     from aytada.providers.openai_provider import OpenAIClips
 
