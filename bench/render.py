@@ -5,11 +5,11 @@
 Builds 6 Pillow stills (drawn as the clip step draws them: each scene's layout, the product
 name, brand and colours, a product photo (a bottle on white) and a logo, the call to action and
 a destination on the end card; ``--no-photo``: the typographic stills), renders the bare
-zoom/pan segments, speaks and fits the voiceover, synthesizes music, lays the word-timed
-captions over the segments (their one x264 encode) and stitches (video stream-copied). Prints
-each phase's wall time, the total as a fraction of the video length (target ≤ 0.5× on 2 cores)
-and the peak RSS of the largest ffmpeg/espeak child and of this Python process (target ≤ 400
-MB).
+zoom/pan segments (the layers entering at the Direct Response pace), speaks and fits the
+voiceover, synthesizes music, lays the word-timed captions over the segments (their one x264
+encode, with the transitions between scenes) and stitches (video stream-copied). Prints each
+phase's wall time, the total as a fraction of the video length (target ≤ 0.5× on 2 cores) and
+the peak RSS of the largest ffmpeg/espeak child and of this Python process (target ≤ 400 MB).
 """
 
 from __future__ import annotations
@@ -26,12 +26,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from PIL import Image
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aytada.captions import caption_groups  # noqa: E402
 from aytada.providers import ffmpeg as ff  # noqa: E402
 from aytada.providers.base import CaptionStyle, SegmentRequest  # noqa: E402
 from aytada.providers.caption_track import burn_into_segments  # noqa: E402
+from aytada.providers.motion import transitions  # noqa: E402
 from aytada.providers.registry import ProviderConfig, build_providers  # noqa: E402
 from bench.stills import bottle_photo, dark_logo, scene_request  # noqa: E402
 from tests.providers.briefs import GLOWCO  # noqa: E402
@@ -118,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     ])  # fmt: skip
     requests = [
         SegmentRequest(still=still, prompt=s.visual, seconds=s.duration, width=WIDTH,
-                       height=HEIGHT, caption=s.caption, seed=s.index)
+                       height=HEIGHT, caption=s.caption, seed=s.index,
+                       extra={"style": BRIEF.creative_style})
         for s, still in zip(scenes, stills, strict=True)
     ]  # fmt: skip
     with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
@@ -136,9 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         "music (synth)", lambda: offline.music.compose(idea.title, length, workdir / "music.wav")
     )
     timeline = _timeline(scenes, spoken)
+    layouts = [Image.open(still).text.get("aytada:layout", "") for still in stills]
+    changes = transitions(layouts, BRIEF.creative_style, [s.duration for s in scenes])
     captioned = phase("captions (x264)", lambda: burn_into_segments(
         segments, caption_groups(timeline), workdir / "captions", style=CaptionStyle(),
-        colors=BRIEF.brand_colors))  # fmt: skip
+        colors=BRIEF.brand_colors, transitions=changes))  # fmt: skip
     final = phase("stitch (copy + AAC)", lambda: offline.stitch.stitch(
         captioned, fitted, music.path, workdir / "final.mp4"))  # fmt: skip
 

@@ -487,9 +487,10 @@ def burn_captions(
     :data:`VIDEO_ENCODE_ARGS` — also without a track, so that every final segment is encoded
     the same way and they join with ``-c:v copy``. Same frames, no audio.
 
-    ``transition`` (with ``enter_from``, the previous scene's last frame): the segment's first
-    ``transition.seconds`` are an ffmpeg ``xfade`` from that frame into it, so the cut becomes a
-    dissolve, slide or wipe while the segment keeps its length (the voice's timing holds).
+    ``transition`` (with ``enter_from``, the previous scene's last frame): over the segment's
+    first ``transition.seconds`` that frame dissolves, slides away or dips to black, uncovering
+    this scene (:func:`_transition_graph`), so the cut is not hard while the segment keeps its
+    length (the voice's timing holds).
 
     The drawings come as one sparse RGBA stream (each decoded once, held until the next), laid
     over the frame in YUV: converted once per drawing, never the whole frame to RGB."""
@@ -503,16 +504,9 @@ def burn_captions(
     video = "[0:v]"
     fading = transition is not None and transition.kind and enter_from is not None
     if fading:
-        assert transition is not None
-        d = min(float(transition.seconds), seconds / 2)
-        held = max(2, round(d * FPS))
+        assert transition is not None and enter_from is not None
         args += ["-framerate", str(FPS), "-i", str(enter_from)]
-        graph += [
-            f"[1:v]format=yuv420p,loop=loop=-1:size=1,setpts=N/{FPS}/TB,trim=end_frame={held},"
-            f"scale={_probe_size(segment)},setsar=1,settb=1/{FPS}[from]",
-            f"[0:v]format=yuv420p,setsar=1,settb=1/{FPS}[into]",
-            f"[from][into]xfade=transition={transition.kind}:duration={held / FPS:.4f}:offset=0[x]",
-        ]
+        graph.append(_transition_graph(transition, seconds, _probe_size(segment)))
         video = "[x]"
     if track is not None:
         args += ["-f", "concat", "-safe", "0", "-i", str(track.listing)]
@@ -530,6 +524,34 @@ def burn_captions(
             what="laying the captions over the video",
         )  # fmt: skip
     return Path(out)
+
+
+def _transition_graph(change: Transition, seconds: float, size: str) -> str:
+    """The filters that lay the previous scene's last frame (input 1) over the first frames of
+    this one (input 0) and take it away as ``change`` says, into ``[x]``: an overlay of a few
+    frames (cheaper than ``xfade``, which copies every frame of the segment after it)."""
+    held = max(2, round(min(float(change.seconds), seconds / 2) * FPS))
+    d = held / FPS
+    ease = f"(0.5-0.5*cos(PI*min(1,t/{d:.4f})))"  # 0 → 1, slow at both ends
+    frame = (f"[1:v]format=yuva420p,loop=loop=-1:size=1,setpts=N/{FPS}/TB,"
+             f"trim=end_frame={held},scale={size},setsar=1")  # fmt: skip
+    x = "0"
+    if change.kind == "dissolve":
+        frame += f",fade=t=out:st=0:d={d:.4f}:alpha=1"
+    elif change.kind == "dip_to_black":  # to black, then the scene comes out of it
+        half = d / 2
+        frame += (f",fade=t=out:st=0:d={half:.4f}:color=black"
+                  f",fade=t=out:st={half:.4f}:d={half:.4f}:alpha=1")  # fmt: skip
+    elif change.kind == "slide_left":
+        x = f"-W*{ease}"
+    elif change.kind == "slide_fade":
+        x = f"-0.3*W*{ease}"
+        frame += f",fade=t=out:st=0:d={d:.4f}:alpha=1"
+    y = f"-H*{ease}" if change.kind == "slide_up" else "0"
+    return (
+        f"{frame}[from];[0:v]format=yuv420p[into];"
+        f"[into][from]overlay=x='{x}':y='{y}':eof_action=pass:format=yuv420[x]"
+    )
 
 
 def _probe_size(video: Path) -> str:

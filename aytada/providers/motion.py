@@ -3,7 +3,8 @@
 A scene still's texts, logo, icon and call to action are pre-rendered RGBA layers
 (:mod:`aytada.providers.layers`); the clip renderer lets them *enter* one after the other
 (rise, slide, fade, pop) while the camera holds, then pushes in. Between scenes the stitch lays
-a *transition* (ffmpeg ``xfade``) over the first frames of the next scene, so the ad's length and
+a *transition* (the last frame of a scene dissolving, sliding away or dipping to black) over the
+first frames of the next scene, so the ad's length and
 the voice's timing do not change.
 
 Both are chosen here, in one table per creative style: a brisk direct-response ad pops and slides,
@@ -61,9 +62,9 @@ _CALM_KINDS = {**_SMOOTH_KINDS, "logo": "fade", "icon": "fade", "kicker": "fade"
                "brand_mark": "fade", "destination": "fade"}  # fmt: skip
 
 PACES: dict[str, Pace] = {
-    "brisk": Pace("brisk", 0.35, 0.12, 0.05, 0.08, _BRISK_KINDS, "slideleft", 0.3, "slideup"),
-    "smooth": Pace("smooth", 0.5, 0.18, 0.04, 0.06, _SMOOTH_KINDS, "smoothleft", 0.4, "fade"),
-    "calm": Pace("calm", 0.7, 0.25, 0.025, 0.04, _CALM_KINDS, "fade", 0.6, "fadeblack"),
+    "brisk": Pace("brisk", 0.35, 0.12, 0.05, 0.08, _BRISK_KINDS, "slide_left", 0.3, "slide_up"),
+    "smooth": Pace("smooth", 0.5, 0.18, 0.04, 0.06, _SMOOTH_KINDS, "slide_fade", 0.4, "dissolve"),
+    "calm": Pace("calm", 0.7, 0.25, 0.025, 0.04, _CALM_KINDS, "dissolve", 0.6, "dip_to_black"),
 }
 PACE_OF_STYLE: dict[str, str] = {
     "Direct Response": "brisk", "UGC Style": "brisk", "Humor": "brisk",
@@ -108,10 +109,15 @@ def entrances(roles: list[str], style: str, scene_seconds: float) -> list[Entran
     return [Entrance(e.role, e.kind, e.start * k, e.seconds * k, e.distance) for e in plan]
 
 
+TRANSITION_KINDS = ("dissolve", "dip_to_black", "slide_left", "slide_up", "slide_fade")
+"""How the previous scene's last frame leaves, uncovering the next scene: it dissolves, dips to
+black, slides off to the left or up, or slides a little while it dissolves."""
+
+
 @dataclass(frozen=True)
 class Transition:
-    """How a scene starts: ``kind`` is an ffmpeg ``xfade`` transition from the previous scene's
-    last frame, over ``seconds``; kind "" is a cut."""
+    """How a scene starts: ``kind`` (one of :data:`TRANSITION_KINDS`) takes the previous scene's
+    last frame away over ``seconds``; kind "" is a cut."""
 
     kind: str
     seconds: float

@@ -3,6 +3,7 @@ transition instead of a hard cut (aytada.providers.motion, .layers, ffmpeg)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -86,10 +87,12 @@ def test_transitions_cut_into_the_first_scene_and_fit_each_scene() -> None:
     layouts = ["hero", "detail", "context", "end_card"]
     brisk = motion.transitions(layouts, "UGC Style", [3.0, 3.0, 0.6, 3.0])
     assert brisk[0] == motion.CUT
-    assert [t.kind for t in brisk[1:]] == ["slideleft", "slideleft", "slideup"]
+    assert [t.kind for t in brisk[1:]] == ["slide_left", "slide_left", "slide_up"]
     assert brisk[2].seconds <= round(0.6 / 3, 3)
     calm = motion.transitions(layouts, "Luxury", [3.0] * 4)
-    assert [t.kind for t in calm[1:]] == ["fade", "fade", "fadeblack"]
+    assert [t.kind for t in calm[1:]] == ["dissolve", "dissolve", "dip_to_black"]
+    for pace in motion.PACES.values():
+        assert {pace.transition, pace.into_end_card} <= set(motion.TRANSITION_KINDS)
 
 
 # --------------------------------------------------------------------------- the layers
@@ -213,28 +216,54 @@ def test_a_calm_style_builds_slower_than_a_brisk_one(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- transitions
 
 
+@pytest.fixture(scope="module")
+def two_scenes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("scenes")
+    one = _segment(_still(folder, "hero"), folder / "one.mp4", "Luxury")
+    two = _segment(_still(folder, "end_card"), folder / "two.mp4", "Luxury")
+    return one, two
+
+
 @pytest.mark.slow
-def test_a_scene_takes_over_with_a_dissolve_from_the_last_frame_and_keeps_its_length(
-    tmp_path: Path,
+@pytest.mark.parametrize("kind", motion.TRANSITION_KINDS)
+def test_a_scene_takes_over_from_the_last_frame_and_keeps_its_length(
+    two_scenes: tuple[Path, Path], tmp_path: Path, kind: str
 ) -> None:
-    one = _segment(_still(tmp_path, "hero"), tmp_path / "one.mp4", "Luxury")
-    two = _segment(_still(tmp_path, "end_card"), tmp_path / "two.mp4", "Luxury")
-    change = motion.Transition("fade", 0.5)
-    faded = burn_into_segments([one, two], [], tmp_path / "faded", style=CaptionStyle(),
-                               transitions=[motion.CUT, change])  # fmt: skip
+    one, two = two_scenes
+    change = motion.Transition(kind, 0.5)
+    done = burn_into_segments([one, two], [], tmp_path / "done", style=CaptionStyle(),
+                              transitions=[motion.CUT, change])  # fmt: skip
     cut = burn_into_segments([one, two], [], tmp_path / "cut", style=CaptionStyle())
-    assert [ff.probe(p)["duration"] for p in faded] == [3.0, 3.0]
+    assert [ff.probe(p)["duration"] for p in done] == [3.0, 3.0]
     with Image.open(ff.last_frame(one, tmp_path / "last.png")) as image:
         last_of_one = image.convert("RGB")
-    start, halfway = _frame(faded[1], 0.0, tmp_path), _frame(faded[1], 0.25, tmp_path)
-    after, own = _frame(faded[1], 0.6, tmp_path), _frame(cut[1], 0.6, tmp_path)
-    own_start = _frame(cut[1], 0.0, tmp_path)
+    start, own_start = _frame(done[1], 0.0, tmp_path), _frame(cut[1], 0.0, tmp_path)
     assert _diff(start, last_of_one) < 4 < _diff(own_start, last_of_one)  # no hard cut
-    mix = Image.blend(last_of_one, _frame(cut[1], 0.25, tmp_path), 0.5)
-    assert _diff(halfway, mix) < 6  # half-way through, half of each
-    assert _diff(after, own) < 2  # then the scene itself
+    assert _diff(_frame(done[1], 0.6, tmp_path), _frame(cut[1], 0.6, tmp_path)) < 2  # then itself
+    at = 0.2  # frame 6 of the 15 the change lasts
+    halfway, own = _frame(done[1], at, tmp_path), _frame(cut[1], at, tmp_path)
+    w, h = SIZE
+    gone = 0.5 - 0.5 * math.cos(math.pi * at / 0.5)  # how far a slide has gone (eased)
+    if kind == "dissolve":  # 60 % the old frame, 40 % the scene
+        assert _diff(halfway, Image.blend(last_of_one, own, at / 0.5)) < 6
+    elif kind == "dip_to_black":  # 0.2 s of 0.25 s into black
+        assert max(ImageStat.Stat(halfway.convert("L")).mean) < 0.3 * max(
+            ImageStat.Stat(last_of_one.convert("L")).mean
+        )
+    elif kind == "slide_left":  # the old frame moved to the left, the scene uncovered
+        shift = round(w * gone)
+        assert _diff(halfway, own, (w - shift + 2, 0, w, h)) < 3
+        moved = last_of_one.crop((shift, 0, w, h))
+        assert _diff(halfway.crop((0, 0, w - shift, h)), moved) < 6
+    elif kind == "slide_up":
+        shift = round(h * gone)
+        assert _diff(halfway, own, (0, h - shift + 2, w, h)) < 3
+        moved = last_of_one.crop((0, shift, w, h))
+        assert _diff(halfway.crop((0, 0, w, h - shift)), moved) < 6
+    else:  # slide_fade: moving and fading: neither the old frame nor the new one
+        assert _diff(halfway, own) > 4 and _diff(halfway, last_of_one) > 4
     # the first scene is not touched
-    assert _diff(_frame(faded[0], 1.0, tmp_path), _frame(cut[0], 1.0, tmp_path)) < 1
+    assert _diff(_frame(done[0], 1.0, tmp_path), _frame(cut[0], 1.0, tmp_path)) < 1
 
 
 @pytest.mark.slow
