@@ -130,7 +130,8 @@ def browser_page():  # type: ignore[no-untyped-def]
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        # a context of the test's own (more tabs of the same visitor: page.context.new_page())
+        page = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
         page.set_default_timeout(30_000)
         yield page
         _shot(page, "99-last")  # where the test ended (or failed)

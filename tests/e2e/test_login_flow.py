@@ -50,11 +50,19 @@ def _sign_in(page, app: str, email: str, name: str, start: str = "") -> None:  #
 
 
 def _signed_out_everywhere(page, app: str) -> None:  # type: ignore[no-untyped-def]
-    for path in ("", "/campaigns", "/credits", "/videos", "/workspace", "/studio?project=1"):
-        page.goto(f"{app}{path}")
-        _wait_text(page, SIGN_IN)
-        assert page.get_by_text("Credit balance").count() == 0
-        assert page.get_by_text("Beta launch").count() == 0
+    """Every address shows only the sign-in: each opened in a tab of the page's browser context
+    (its cookies: the same signed-out visitor) at once, then each read; ``page`` shows the last."""
+    paths = ("", "/campaigns", "/credits", "/videos", "/workspace", "/studio?project=1")
+    tabs = [page.context.new_page() for _ in paths[1:]] + [page]
+    for tab, path in zip(tabs, paths, strict=True):
+        tab.goto(f"{app}{path}", wait_until="commit")
+    for tab, path in zip(tabs, paths, strict=True):
+        _wait_text(tab, SIGN_IN)
+        assert tab.url.rstrip("/") == f"{app}{path}"  # still where it was sent
+        assert tab.get_by_text("Credit balance").count() == 0
+        assert tab.get_by_text("Beta launch").count() == 0
+    for tab in tabs[:-1]:
+        tab.close()
 
 
 def test_sign_in_through_an_openid_provider_invite_and_sign_out(  # type: ignore[no-untyped-def]
