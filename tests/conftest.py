@@ -425,6 +425,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                                  default=2))  # fmt: skip
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A migrated database of the test's own on each engine, whatever the run's database is
+    (SQLite is the default install); yields the engine's name."""
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'own.db'}"
+        db.migrate(url)
+    else:
+        request.applymarker(pytest.mark.postgres)
+        schema = PgSchema(require_pg())
+        url = schema.url
+    monkeypatch.setenv("DATABASE_URL", url)
+    reset_settings()
+    db.dispose_all()
+    try:
+        yield request.param
+    finally:
+        db.dispose_all()
+        if schema is not None:
+            schema.close()
+
+
 @pytest.fixture
 def small_renders(monkeypatch: pytest.MonkeyPatch) -> None:
     """Videos render at half their size (a quarter of the pixels) in this test and its workers:

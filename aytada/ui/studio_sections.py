@@ -448,6 +448,15 @@ def ideas_section(studio: Studio, title: str, expanded: bool) -> None:
         studio.step_button("New ideas", costs["ideas"], "ideas", "run-ideas", primary=False)
 
 
+def _save_button(
+    label: str, key: str, on_click: Callable[..., None], args: tuple, disabled: bool
+) -> None:
+    """An edit form's save button: ``on_click(*args)`` saves what the form holds."""
+    st.form_submit_button(
+        label, on_click=on_click, args=args, disabled=disabled, key=key, icon=":material/save:"
+    )
+
+
 def _save_script(studio: Studio, version: str, errors_key: str) -> None:
     s = st.session_state
     text = {field: s[f"script-{field}-{version}"] for field in SCRIPT_FIELDS}
@@ -483,13 +492,8 @@ def script_section(studio: Studio, title: str, expanded: bool) -> None:
                     disabled=studio.busy,
                 )
                 w.field_error(errors, field)
-            st.form_submit_button(
-                "Save script",
-                on_click=_save_script,
-                args=(studio, v, errors_key),
-                disabled=studio.busy,
-                key="save-script",
-                icon=":material/save:",
+            _save_button(
+                "Save script", "save-script", _save_script, (studio, v, errors_key), studio.busy
             )
         st.caption(
             "Saved automatically as a draft: you can leave and continue later from My Videos."
@@ -551,14 +555,7 @@ def _scene_card(studio: Studio, i: int, scene: dict[str, Any], still: str | None
                         height=80,
                         disabled=busy,
                     )
-                st.form_submit_button(
-                    "Save scene",
-                    on_click=_save_scene,
-                    args=(studio, i, v),
-                    disabled=busy,
-                    key=f"save-scene-{i}",
-                    icon=":material/save:",
-                )
+                _save_button("Save scene", f"save-scene-{i}", _save_scene, (studio, i, v), busy)
             if rendered and not studio.missing and not project.scenes_stale:
                 studio.step_button(
                     "Re-render scene",
@@ -731,14 +728,7 @@ def _words_form(studio: Studio, copy: Any) -> None:
                 disabled=studio.busy,
             )
             w.field_error(errors, field)
-        st.form_submit_button(
-            "Save words (free)",
-            on_click=_save_words,
-            args=(studio, v),
-            disabled=studio.busy,
-            key="save-copy",
-            icon=":material/save:",
-        )
+        _save_button("Save words (free)", "save-copy", _save_words, (studio, v), studio.busy)
 
 
 def design_panel(studio: Studio) -> None:
@@ -851,14 +841,7 @@ def _lyrics(studio: Studio, lyrics: str, sung: bool) -> None:
                 if sung
                 else "Save lyrics (free)"
             )
-            st.form_submit_button(
-                label,
-                on_click=_save_lyrics,
-                args=(studio, v),
-                disabled=studio.busy,
-                key="save-lyrics",
-                icon=":material/save:",
-            )
+            _save_button(label, "save-lyrics", _save_lyrics, (studio, v), studio.busy)
 
 
 def jingle_panel(studio: Studio) -> None:

@@ -11,7 +11,6 @@ from aytada.core import credits, workspaces
 from aytada.core.db import session_scope
 from aytada.core.errors import UserError
 from aytada.core.models import CreditLedgerEntry, Generation, Project, Workspace
-from tests.conftest import PgSchema, require_pg
 from tests.factories import make_project
 
 pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
@@ -107,33 +106,8 @@ def test_top_up_adds_a_ledger_row(workspace_id: int) -> None:
     assert workspaces.ledger(workspace_id)[0].delta == 250
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_database(request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """A migrated database of its own on each engine (SQLite is the default install; the
-    run's own database may be either)."""
-    from aytada.core import db
-    from aytada.core.settings import reset_settings
-
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'contention.db'}"
-        db.migrate(url)
-    else:
-        schema = PgSchema(require_pg())
-        url = schema.url
-    monkeypatch.setenv("DATABASE_URL", url)
-    reset_settings()
-    db.dispose_all()
-    try:
-        yield request.param
-    finally:
-        db.dispose_all()
-        if schema is not None:
-            schema.close()
-
-
 def test_concurrent_charges_take_each_generation_once_and_never_below_zero(
-    fresh_database: str,
+    engine_database: str,
 ) -> None:
     ws = workspaces.default_workspace_id()
     pid = make_project(ws)

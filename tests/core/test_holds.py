@@ -4,7 +4,6 @@ and starts racing for the last credits on SQLite and PostgreSQL (real concurrent
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +11,6 @@ from sqlalchemy import func, select
 from aytada.core import credits, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import CreditHold, CreditLedgerEntry, Generation, Project
-from tests.conftest import PgSchema, require_pg
 from tests.factories import make_project, open_holds
 
 pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
@@ -164,33 +162,6 @@ def test_orphan_holds_are_released_once_and_open_work_keeps_its_own(workspace_id
 # --------------------------------------------------------------------------- races
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine_db(
-    request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """A migrated database of its own on each engine, whatever the run's database is."""
-    from aytada.core import db
-    from aytada.core.settings import reset_settings
-
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'holds.db'}"
-        db.migrate(url)
-    else:
-        request.applymarker(pytest.mark.postgres)
-        schema = PgSchema(require_pg())
-        url = schema.url
-    monkeypatch.setenv("DATABASE_URL", url)
-    reset_settings()
-    db.dispose_all()
-    try:
-        yield request.param
-    finally:
-        db.dispose_all()
-        if schema is not None:
-            schema.close()
-
-
 def _race(ws: int, pid: int, gen_ids: list[int], price: int) -> list[str]:
     """Each generation's start in a thread of its own (a session each), all released together:
     the transaction writes a row first, as a start does, then holds."""
@@ -218,7 +189,7 @@ def _race(ws: int, pid: int, gen_ids: list[int], price: int) -> list[str]:
     return results
 
 
-def test_two_starts_racing_for_the_last_credits_hold_exactly_once(engine_db: str) -> None:
+def test_two_starts_racing_for_the_last_credits_hold_exactly_once(engine_database: str) -> None:
     ws = workspaces.default_workspace_id()
     pid = make_project(ws, status="scenes_ready")
     first = _gen(pid, 990, scene=99)
@@ -233,7 +204,7 @@ def test_two_starts_racing_for_the_last_credits_hold_exactly_once(engine_db: str
             assert credits.release(s, won) == 10
 
 
-def test_twenty_starts_on_a_balance_for_five_hold_five(engine_db: str) -> None:
+def test_twenty_starts_on_a_balance_for_five_hold_five(engine_database: str) -> None:
     ws = workspaces.default_workspace_id()
     pid = make_project(ws, status="scenes_ready")
     spent = _gen(pid, 950, step="script", state="running")

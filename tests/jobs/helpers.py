@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from aytada.core import credits, projects
+from aytada.core import credits, projects, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import CreditLedgerEntry, Generation
 from aytada.jobs.runner import start_step
@@ -82,6 +82,30 @@ def gens(pid: int) -> list[Generation]:
                 select(Generation).where(Generation.project_id == pid).order_by(Generation.id)
             )
         )
+
+
+def ledger_consistent(ws: int) -> None:
+    """The balance is the sum of the ledger, never negative, and every charge is its
+    generation's `credits_charged`."""
+    with session_scope() as s:
+        total = s.scalar(
+            select(func.sum(CreditLedgerEntry.delta)).where(CreditLedgerEntry.workspace_id == ws)
+        )
+        lowest = s.scalar(select(func.min(CreditLedgerEntry.balance_after)))
+        paid = s.execute(
+            select(CreditLedgerEntry.delta, Generation.credits_charged).join(
+                Generation, Generation.id == CreditLedgerEntry.generation_id
+            )
+        ).all()
+    assert total == workspaces.get_balance(ws) >= 0 and lowest >= 0
+    assert all(-delta == charged for delta, charged in paid)
+
+
+def designed_banner(ws: int) -> int:
+    """A 1200×628 banner ("Link ad") made by a worker: its design step run to completed."""
+    pid = make_project(ws, kind="banner", fmt="1200x628", title="Link ad")
+    run_to(ws, pid, "design", "completed")
+    return pid
 
 
 def charges() -> int:

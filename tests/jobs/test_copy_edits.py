@@ -7,8 +7,7 @@ from aytada.core.options import options_of
 from aytada.jobs.edits import edit_copy
 from aytada.providers.typography import drawn_texts
 from tests.conftest import wait_for
-from tests.factories import make_project
-from tests.jobs.helpers import gens, run_to, status
+from tests.jobs.helpers import designed_banner, gens, status
 
 
 def _shown(ws: int, pid: int) -> dict[str, str]:
@@ -20,8 +19,7 @@ def test_an_edited_headline_is_what_the_new_banner_shows_and_costs_nothing(
     workspace_id: int, start_worker
 ) -> None:
     start_worker()
-    pid = make_project(workspace_id, kind="banner", fmt="1200x628", title="Link ad")
-    run_to(workspace_id, pid, "design", "completed")
+    pid = designed_banner(workspace_id)
     written = options_of(projects.get_project(workspace_id, pid)).outputs.copy
     assert written is not None and _shown(workspace_id, pid)["headline"] == written.headline
     first_image = projects.get_project(workspace_id, pid).output_asset_id

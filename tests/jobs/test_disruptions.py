@@ -86,6 +86,14 @@ def _job(gen: Generation) -> Job:
     return Job.fetch(gen.rq_job_id, connection=jobqueue.redis_conn())
 
 
+def _script_failed(ws: int, pid: int, why: str) -> None:
+    """The project failed at its script step, saying ``why``."""
+    project = projects.get_project(ws, pid)
+    assert (project.status, project.failed_step, project.error) == (
+        "failed", "script", f"Script failed: {why}",
+    )  # fmt: skip
+
+
 def _ledger_consistent(ws: int) -> None:
     with session_scope() as s:
         total = s.scalar(
@@ -314,12 +322,7 @@ def test_a_job_that_finished_without_storing_a_result_fails_its_step(workspace_i
     wait_for(lambda: _job(gen).get_status() == JobStatus.FINISHED, what="job finished")
     assert "skipped (generation is running)" in str(_job(gen).return_value())
     assert reconcile_once() == [(gen.id, "failed: ended without storing a result")]
-    project = projects.get_project(workspace_id, pid)
-    assert (project.status, project.failed_step, project.error) == (
-        "failed",
-        "script",
-        "Script failed: The step ended without storing a result.",
-    )
+    _script_failed(workspace_id, pid, "The step ended without storing a result.")
     assert _gens(pid)[0].credits_charged == 0 and _charges() == 0
     assert "Traceback" not in worker.output()
 
@@ -333,12 +336,7 @@ def test_a_step_running_past_its_timeout_on_another_host_fails_and_its_late_resu
     assert reconcile_once(grace_seconds=0) == []
     _elsewhere(gen.id, started_ago=get_settings().job_timeout + 180)
     assert reconcile_once() == [(gen.id, "failed: job timeout")]
-    project = projects.get_project(workspace_id, pid)
-    assert (project.status, project.failed_step, project.error) == (
-        "failed",
-        "script",
-        "Script failed: The step took too long and was stopped (job timeout).",
-    )
+    _script_failed(workspace_id, pid, "The step took too long and was stopped (job timeout).")
     open_gate("late")  # the overrunning run ends after all: nothing of it is kept
     wait_for(lambda: _job(gen).get_status() == JobStatus.FINISHED, what="late run ended")
     (gen,) = _gens(pid)

@@ -13,13 +13,10 @@ import threading
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
-from sqlalchemy import func, select
 
 import tests.jobs.fault_steps  # noqa: F401  (the same wrappers on the enqueue side)
 from aytada.core import credits, projects, workspaces
-from aytada.core.db import session_scope
 from aytada.core.errors import QueueUnavailable
-from aytada.core.models import CreditLedgerEntry, Generation
 from aytada.jobs import queue as jobqueue
 from aytada.jobs import runner
 from aytada.jobs.procs import pid_alive
@@ -30,7 +27,7 @@ from tests.factories import SCENES, make_campaign, make_project, open_holds
 from tests.jobs.fault_steps import arrivals, open_gate
 from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
-from tests.jobs.helpers import script_project, spend_all_but
+from tests.jobs.helpers import ledger_consistent, script_project, spend_all_but
 from tests.jobs.helpers import status as _status
 from tests.test_cli import in_process
 
@@ -43,23 +40,6 @@ CHAIN = 3 * CLIP + 5 + 5
 
 def _held(ws: int) -> int:
     return workspaces.get_credits(ws).held
-
-
-def _consistent(ws: int) -> None:
-    """The balance is the sum of the ledger, never negative, and every charge is its
-    generation's `credits_charged`."""
-    with session_scope() as s:
-        total = s.scalar(
-            select(func.sum(CreditLedgerEntry.delta)).where(CreditLedgerEntry.workspace_id == ws)
-        )
-        lowest = s.scalar(select(func.min(CreditLedgerEntry.balance_after)))
-        paid = s.execute(
-            select(CreditLedgerEntry.delta, Generation.credits_charged).join(
-                Generation, Generation.id == CreditLedgerEntry.generation_id
-            )
-        ).all()
-    assert total == workspaces.get_balance(ws) >= 0 and lowest >= 0
-    assert all(-delta == charged for delta, charged in paid)
 
 
 def _render_project(ws: int) -> int:
@@ -114,7 +94,7 @@ def test_twenty_parallel_banner_starts_on_a_balance_for_five_start_five_and_refu
              timeout=300, what="five banners")  # fmt: skip
     assert _charges() - before == 5 and workspaces.get_balance(workspace_id) == 0
     assert open_holds() == []
-    _consistent(workspace_id)
+    ledger_consistent(workspace_id)
     for w in workers:
         assert "Traceback" not in w.output()
 
@@ -149,7 +129,7 @@ def test_make_refused_by_held_credits_says_so_and_credits_show_lists_the_hold(
     wait_for(lambda: _status(workspace_id, pid) == "script_ready", what="script_ready")
     out = in_process(app_env, "credits", "show", "--last", "0")
     assert out.stdout.splitlines() == ["balance 9 credits"]
-    _consistent(workspace_id)
+    ledger_consistent(workspace_id)
 
 
 # --------------------------------------------------------------------------- the chain
@@ -175,7 +155,7 @@ def test_a_render_holds_its_whole_chain_and_settles_it(workspace_id, start_worke
     charged = {g.step: g.credits_charged for g in _gens(pid) if g.step != "clip"}
     assert charged == {"voiceover": 5, "stitch": 5}
     assert workspaces.get_balance(workspace_id) == 1000 - CHAIN and open_holds() == []
-    _consistent(workspace_id)
+    ledger_consistent(workspace_id)
     for w in workers:
         assert "Traceback" not in w.output()
 
@@ -198,7 +178,7 @@ def test_a_failed_clip_releases_its_hold_and_the_chain_and_the_retry_holds_again
              what="retried render")  # fmt: skip
     assert _status(workspace_id, pid) == "completed"
     assert workspaces.get_balance(workspace_id) == 1000 - CHAIN and open_holds() == []
-    _consistent(workspace_id)
+    ledger_consistent(workspace_id)
 
 
 # --------------------------------------------------------------------------- ends of work
@@ -225,7 +205,7 @@ def test_a_held_step_cannot_be_drained_by_other_charges(workspace_id, start_work
     open_gate("drain")
     wait_for(lambda: _status(workspace_id, pid) == "script_ready", what="script_ready")
     assert workspaces.get_credits(workspace_id) == workspaces.Credits(0, 0)
-    _consistent(workspace_id)
+    ledger_consistent(workspace_id)
 
 
 def test_a_project_deleted_while_its_step_runs_gets_its_hold_back(workspace_id, start_worker):
@@ -280,7 +260,7 @@ def test_a_work_horse_killed_mid_step_keeps_one_hold_until_the_rerun_settles_it(
     assert (gen.state, gen.attempts, gen.credits_charged) == ("succeeded", 1, 2)
     assert open_holds() == [] and _charges() == 1 and workspaces.get_balance(workspace_id) == 998
     assert reconcile_once() == [] and open_holds() == []
-    _consistent(workspace_id)
+    ledger_consistent(workspace_id)
 
 
 def test_a_step_killed_twice_is_failed_by_the_reconciler_with_its_hold_released(

@@ -14,7 +14,7 @@ from aytada.jobs.runner import start_step
 from aytada.providers.typography import drawn_texts
 from tests.conftest import wait_for
 from tests.factories import make_project
-from tests.jobs.helpers import gens, run_to, status
+from tests.jobs.helpers import designed_banner, gens, run_to, status
 
 WRITTEN = ("headline", "subline", "call_to_action")
 
@@ -40,8 +40,7 @@ def test_a_new_take_writes_other_words_for_the_picture_and_costs_the_words(
     workspace_id: int, start_worker
 ) -> None:
     start_worker()
-    pid = make_project(workspace_id, kind="banner", fmt="1200x628", title="Link ad")
-    run_to(workspace_id, pid, "design", "completed")
+    pid = designed_banner(workspace_id)
     first = _words(workspace_id, pid)
     balance = workspaces.get_balance(workspace_id)
     assert credits.quote(workspace_id, pid)["design"] == credits.price("copy") == 2

@@ -8,19 +8,19 @@ TEST_DATABASE_URL.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import tests.jobs.fault_steps  # noqa: F401  (the same wrappers on the enqueue side)
 from aytada.core import media, projects, workspaces
 from aytada.core.db import session_scope
-from aytada.core.models import Asset, CreditLedgerEntry, Generation, Project
+from aytada.core.models import Asset, Generation, Project
 from aytada.jobs.runner import start_step
 from tests.conftest import wait_for
 from tests.factories import SCENES, drop_holds, make_project
 from tests.jobs.fault_steps import arrivals, open_gate
 from tests.jobs.helpers import charges as _charges
 from tests.jobs.helpers import gens as _gens
-from tests.jobs.helpers import spend_all_but
+from tests.jobs.helpers import ledger_consistent, spend_all_but
 from tests.jobs.helpers import status as _status
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
@@ -51,23 +51,6 @@ def _steps(pid: int) -> list[tuple[str, int, str]]:
     return [(g.step, g.scene_index, g.state) for g in _gens(pid)]
 
 
-def _ledger_consistent(ws: int) -> None:
-    """The balance is the sum of the ledger, never negative, and every charge matches its
-    generation's `credits_charged`."""
-    with session_scope() as s:
-        total = s.scalar(
-            select(func.sum(CreditLedgerEntry.delta)).where(CreditLedgerEntry.workspace_id == ws)
-        )
-        lowest = s.scalar(select(func.min(CreditLedgerEntry.balance_after)))
-        rows = s.execute(
-            select(CreditLedgerEntry.delta, Generation.credits_charged).join(
-                Generation, Generation.id == CreditLedgerEntry.generation_id
-            )
-        ).all()
-    assert total == workspaces.get_balance(ws) >= 0 and lowest >= 0
-    assert all(-delta == charged for delta, charged in rows)
-
-
 def _rendered_once(ws: int, project: Project, clips: list[Generation]) -> None:
     """Every clip's segment is linked (no lost update of the segments map), and three clips, one
     voiceover and one stitching are charged once, the ledger consistent."""
@@ -76,7 +59,7 @@ def _rendered_once(ws: int, project: Project, clips: list[Generation]) -> None:
     assert linked == {str(g.scene_index): g.id for g in clips}
     assert _charges() == 5
     assert workspaces.get_balance(ws) == 1000 - 3 * CLIP - 5 - 5
-    _ledger_consistent(ws)
+    ledger_consistent(ws)
 
 
 def _clean_logs(workers, failures: int = 0) -> None:  # type: ignore[no-untyped-def]
@@ -159,7 +142,7 @@ def test_clips_charging_together_against_a_drained_balance_take_only_what_is_the
     )
     assert [g.step for g in _gens(pid)].count("voiceover") == 0
     assert workspaces.get_balance(workspace_id) == CLIP - 1
-    _ledger_consistent(workspace_id)
+    ledger_consistent(workspace_id)
     # only the paid clip is linked and has files; the unpaid ones left nothing behind
     assert project.segments == {
         str(paid[0].scene_index): project.segments[str(paid[0].scene_index)]

@@ -24,7 +24,7 @@ from aytada.core.models import Asset, CreditLedgerEntry, Generation, Workspace
 from aytada.core.options import options_of
 from aytada.providers import ffmpeg
 from tests.factories import make_project
-from tests.jobs.helpers import gens, make_video, run_to
+from tests.jobs.helpers import designed_banner, gens, make_video, run_to
 from tests.providers.stub_server import (
     MUSIC_HZ,
     SPEECH_HZ,
@@ -265,8 +265,7 @@ def test_banner_and_jingle_through_workers_with_the_real_adapters(
     openai, elevenlabs = apis
     workers = [start_worker(**real_env(apis))]
 
-    banner = make_project(workspace_id, kind="banner", fmt="1200x628", title="Link ad")
-    run_to(workspace_id, banner, "design", "completed")
+    banner = designed_banner(workspace_id)
     (copy,) = openai.of("responses")
     assert (copy.fields["kind"], copy.model) == ("copy", MODELS["OPENAI_TEXT_MODEL"])
     assert "banner" in copy.fields["input"]

@@ -43,6 +43,16 @@ def fill_form(at, **overrides):  # type: ignore[no-untyped-def]
         widget.input(value)
 
 
+def sent_form(app, button: str = "cf_submit", **overrides):  # type: ignore[no-untyped-def]
+    """The Campaigns page with its form filled (:func:`fill_form`) and ``button`` clicked: the
+    run after, which raised nothing."""
+    at = app(CAMPAIGNS)
+    fill_form(at, **overrides)
+    at.button(key=button).click().run()
+    assert not at.exception
+    return at
+
+
 def test_empty_list_opens_the_form_with_a_hint(app, ws):
     at = app(CAMPAIGNS)
     assert not at.exception
@@ -52,10 +62,7 @@ def test_empty_list_opens_the_form_with_a_hint(app, ws):
 
 
 def test_required_fields_are_validated_next_to_the_fields(app, ws):
-    at = app(CAMPAIGNS)
-    fill_form(at, cf_name="", cf_goals="")
-    at.button(key="cf_submit").click().run()
-    assert not at.exception
+    at = sent_form(app, cf_name="", cf_goals="")
     body = texts(at)
     assert body.count("This field is required.") == 2
     assert "Please fix the highlighted fields." in body
@@ -353,10 +360,7 @@ def _all_drafts(ws: int) -> list:
 
 
 def test_form_draft_needs_the_product_first(app, ws, ui_redis):
-    at = app(CAMPAIGNS)
-    fill_form(at, cf_product_description="")
-    at.button(key="cf_draft").click().run()
-    assert not at.exception
+    at = sent_form(app, "cf_draft", cf_product_description="")
     body = texts(at)
     assert "Fill this in first: the draft is written from it." in body
     assert _all_drafts(ws) == [] and list_campaigns(ws) == []
