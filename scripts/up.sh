@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh runtime
+# the fonts of the styles' type pairings and of Chinese, Japanese and Korean text (as root on
+# Debian; otherwise it says what is missing and the texts are set in the shipped font)
+scripts/system-packages.sh --fonts
 # The offline voice is Piper (installed with the requirements); espeak-ng is its fallback and
 # adds its voices: install it (as root on Debian). Refuse to start without any voice, rather
 # than make ads whose voiceover step can only fail.

@@ -258,6 +258,7 @@ def clip_run(ctx: StepContext) -> StepResult:
             brand_name=brief.brand_name,
             destination=brief.destination if layout == "end_card" else "",
             caption_position=ctx.snapshot.get("caption_position") or "bottom",
+            style=brief.creative_style,  # its type pairing
             **_uploads(ctx),
         ),
         ctx.workdir / f"scene{ctx.scene_index + 1}.png",

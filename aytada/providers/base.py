@@ -158,6 +158,8 @@ class ImageRequest:
     # where the video's captions will be burned ("top", "middle", "bottom", "off"): a scene
     # still keeps that band free of text, logos and the product's centre
     caption_position: str = "bottom"
+    # the campaign's creative style: the type pairing its words are set in ("" → the shipped font)
+    style: str = ""
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,7 @@ class _Placed:
 
 def _lines(words: Sequence[str], size: int, max_width: float) -> list[list[int]] | None:
     """Indexes of ``words`` on one line, or two of similar width; None if they do not fit."""
-    font = textfit.load_font(size)
+    font = textfit.load_font(size, _face(words))
     space = textfit.text_length(font, " ")
     widths = [textfit.text_length(font, w) for w in words]
 
@@ -173,6 +173,11 @@ def _lines(words: Sequence[str], size: int, max_width: float) -> list[list[int]]
         return None
     k = min(cuts, key=lambda c: (abs(width(0, c) - width(c, n)), width(0, c) < width(c, n)))
     return [list(range(k)), list(range(k, n))]
+
+
+def _face(words: Sequence[str]) -> str:
+    """The face a caption group is drawn in: the shipped font, or the CJK face its words need."""
+    return textfit.face_for(" ".join(words))
 
 
 def layout_words(words: Sequence[str], area: Band) -> tuple[list[list[int]], int]:
@@ -192,9 +197,10 @@ def layout_words(words: Sequence[str], area: Band) -> tuple[list[list[int]], int
 def _place(words: Sequence[str], area: Band) -> tuple[list[_Placed], int, tuple[float, ...]]:
     """Each word's position in the band, the font size, and the text block's box."""
     lines, size = layout_words(words, area)
-    font = textfit.load_font(size)
+    face = _face(words)
+    font = textfit.load_font(size, face)
     ascent, descent = font.getmetrics()
-    pitch = textfit.line_height(size)
+    pitch = textfit.line_height(size, face)
     space = textfit.text_length(font, " ")
     block_h = ascent + descent + pitch * (len(lines) - 1)
     pad_x, pad_y = _padding(area.font_px)
@@ -230,7 +236,7 @@ def draw_group(
     if not kept:
         return image
     placed, size, box = _place([shown[i] for i in kept], area)
-    font = textfit.load_font(size)
+    font = textfit.load_font(size, _face([shown[i] for i in kept]))
     ink, contrast = CAPTION_COLORS[style.color]
     draw = ImageDraw.Draw(image)
     radius = max(2, round(area.font_px * 0.22))

@@ -33,6 +33,7 @@ from aytada.destination import destination_kind, display_text, qr_target
 from aytada.providers.textfit import (
     FittedText,
     drawable,
+    face_for,
     line_height,
     load_font,
     measure,
@@ -211,6 +212,7 @@ class TextBox:
     align: str  # "left", "center", "right"
     color: RGB
     background: RGB  # the solid colour the text sits on (canvas, set or button)
+    face: str = ""  # textfit.load_font(size, face)
 
 
 @dataclass(frozen=True)
@@ -369,14 +371,15 @@ def _cta_item(text: str, size: int, width: int) -> _Item | None:
     return None
 
 
-def fit_destination(text: str, size: int, width: float) -> FittedText | None:
+def fit_destination(text: str, size: int, width: float, face: str = "") -> FittedText | None:
     """The destination on one line at ``size`` px; a web address too wide for ``width`` breaks
     after a "/" (before a "?" or "#") onto a second line. None when it still does not fit: it
     is never cut."""
-    font = load_font(size)
-    pitch = line_height(size)
+    face = face_for(text, face)
+    font = load_font(size, face)
+    pitch = line_height(size, face)
     if text_length(font, text) <= width:
-        return FittedText((text,), size, math.ceil(text_length(font, text)), pitch, pitch)
+        return FittedText((text,), size, math.ceil(text_length(font, text)), pitch, pitch, face)
     if destination_kind(text) != "web":
         return None
     pieces = [p for p in re.split(r"(?<=/)|(?=[?#])", text) if p]
@@ -389,7 +392,7 @@ def fit_destination(text: str, size: int, width: float) -> FittedText | None:
     widest = max(text_length(font, line) for line in lines)
     if len(lines) > 2 or widest > width:
         return None
-    return FittedText(tuple(lines), size, math.ceil(widest), pitch * len(lines), pitch)
+    return FittedText(tuple(lines), size, math.ceil(widest), pitch * len(lines), pitch, face)
 
 
 def _qr_item(ctx: _Ctx, sizes: _Sizes) -> _Item | None:
@@ -1041,6 +1044,7 @@ def _finish(
             align="center" if role in ("cta", "brand") else item.align or align,
             color=color,
             background=bg,
+            face=item.fitted.face,
         )
     card: Rect | None = None
     product = boxes.get("product")
@@ -1095,7 +1099,8 @@ def _name_text(name: str, area: Rect, style: tuple[RGB, RGB]) -> TextBox:
         min(ft.width, area.w),
         min(ft.height, area.h),
     )
-    return TextBox("name", name, rect, ft.lines, ft.size, ft.line_height, "center", *style)
+    return TextBox("name", name, rect, ft.lines, ft.size, ft.line_height, "center", *style,
+                   face=ft.face)  # fmt: skip
 
 
 def with_color(box: TextBox, color: RGB, background: RGB) -> TextBox:

@@ -1,13 +1,20 @@
-"""The one text-wrapping helper of the providers: whole-word wrapping and measuring.
+"""The one text-wrapping helper of the providers: whole-word wrapping, measuring and fonts.
 
 Every piece of text the product draws (video captions, scene stills, banners and flyers) is wrapped
-here, measured with the shipped font. Wrapping never cuts a word: a word wider than the line
-stays whole on its own line, and the caller shrinks the font until it fits. Only callers
-that explicitly ask (``break_long_words=True``) get the legacy hyphenated split.
+here and measured with the font it is drawn with: a *face* (:data:`FACES`: the shipped DejaVu
+Sans Bold, or a face the set-up installs, such as League Spartan, Inter or Lato), or, for a text
+the face cannot draw (Chinese, Japanese, Korean), the Noto Sans CJK face for its script
+(:func:`face_for`): the whole text in one face, never boxes for missing glyphs.
+
+Wrapping never cuts a word: a word wider than the line stays whole on its own line, and the caller
+shrinks the font until it fits. Only callers that explicitly ask (``break_long_words=True``) get
+the legacy hyphenated split.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,11 +26,62 @@ FONT_PATH: Path = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.t
 
 LINE_SPACING = 1.2  # line pitch as a multiple of the font size
 
+_SYSTEM = Path("/usr/share/fonts")
+FACES: dict[str, tuple[Path, int]] = {
+    "": (FONT_PATH, 0),
+    "league-spartan-bold": (_SYSTEM / "opentype/league-spartan/LeagueSpartan-Bold.otf", 0),
+    "inter-extrabold": (_SYSTEM / "opentype/inter/InterDisplay-ExtraBold.otf", 0),
+    "inter-bold": (_SYSTEM / "opentype/inter/Inter-Bold.otf", 0),
+    "inter-semibold": (_SYSTEM / "opentype/inter/Inter-SemiBold.otf", 0),
+    "lato-black": (_SYSTEM / "truetype/lato/Lato-Black.ttf", 0),
+    "lato-bold": (_SYSTEM / "truetype/lato/Lato-Bold.ttf", 0),
+    # Noto Sans CJK Bold: one collection, a face per script (the same glyphs, each script's forms)
+    "cjk-jp": (_SYSTEM / "opentype/noto/NotoSansCJK-Bold.ttc", 0),
+    "cjk-kr": (_SYSTEM / "opentype/noto/NotoSansCJK-Bold.ttc", 1),
+    "cjk-sc": (_SYSTEM / "opentype/noto/NotoSansCJK-Bold.ttc", 2),
+}
+"""Every face the product draws with: name → (file, index in a collection). "" is the shipped
+font; the others come with the system packages (scripts/system-packages.sh): a face whose file is
+missing draws with the shipped font, and :func:`missing_faces` names it."""
+CJK_FACES = ("cjk-jp", "cjk-kr", "cjk-sc")
 
-@lru_cache(maxsize=256)
-def load_font(size: int) -> ImageFont.FreeTypeFont:
-    """The shipped font at ``size`` px (cached)."""
-    return ImageFont.truetype(str(FONT_PATH), max(1, int(size)))
+
+def missing_faces() -> list[str]:
+    """The faces whose font file is not installed."""
+    return [name for name, (path, _) in FACES.items() if not path.is_file()]
+
+
+@lru_cache(maxsize=512)
+def load_font(size: int, face: str = "") -> ImageFont.FreeTypeFont:
+    """``face`` (:data:`FACES`; the shipped font when it is unknown or not installed) at
+    ``size`` px (cached)."""
+    path, index = FACES.get(face, FACES[""])
+    if not path.is_file():
+        path, index = FACES[""]
+    return ImageFont.truetype(str(path), max(1, int(size)), index=index)
+
+
+def _cjk_face(text: str) -> str:
+    """The CJK face for ``text``'s script: Japanese when it has kana, Korean with hangul,
+    else (Han only) Simplified Chinese."""
+    if any("\u3040" <= ch <= "\u30ff" for ch in text):
+        return "cjk-jp"
+    if any("\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff" for ch in text):
+        return "cjk-kr"
+    return "cjk-sc"
+
+
+def face_for(text: str, face: str = "") -> str:
+    """The face ``text`` is drawn in: ``face`` when it draws every character, else the shipped
+    font, else the CJK face of its script (when it draws them all); characters none of them
+    draws (most emoji) are left out of the text by :func:`drawable`."""
+    wanted = [ch for ch in drawable(text) if not ch.isspace()]
+    if all(_draws(face, ch) for ch in wanted):
+        return face
+    if all(_draws("", ch) for ch in wanted):
+        return ""
+    cjk = _cjk_face(text)
+    return cjk if all(_draws(cjk, ch) for ch in wanted) else ""
 
 
 _LENGTHS: dict[tuple[object, int, str], float] = {}
@@ -41,31 +99,53 @@ def text_length(font: ImageFont.FreeTypeFont, text: str) -> float:
 
 
 _INVISIBLE = {"\ufe0e", "\ufe0f", "\u200d"}  # emoji presentation selectors and joiner
-_GLYPHS: dict[str, bool] = {}
+_GLYPHS: dict[tuple[str, str], bool] = {}
 
 
-def _mask_signature(ch: str) -> tuple[tuple[int, int], bytes]:
-    mask = load_font(40).getmask(ch)
+def _mask_signature(face: str, ch: str) -> tuple[tuple[int, int], bytes]:
+    mask = load_font(40, face).getmask(ch)
     return mask.size, bytes(mask)
 
 
-def has_glyph(ch: str) -> bool:
-    """True when the shipped font draws ``ch`` (not the empty-box "missing glyph")."""
-    known = _GLYPHS.get(ch)
+def _draws(face: str, ch: str) -> bool:
+    """True when ``face`` (installed) draws ``ch``, not its empty-box "missing glyph"."""
+    if ch.isspace():
+        return True
+    key = (face, ch)
+    known = _GLYPHS.get(key)
     if known is None:
-        if ch.isspace() or ord(ch) < 0x2000:
-            known = True  # Latin, Greek, Cyrillic, Hebrew, Arabic… are all in DejaVu Sans
+        path, _ = FACES.get(face, FACES[""])
+        if face and not path.is_file():
+            known = False
+        elif not face and ord(ch) < 0x0590:
+            known = True  # Latin, Greek, Cyrillic and Armenian are all in DejaVu Sans
         else:
-            known = _mask_signature(ch) != _mask_signature("\U0010fffd")
-        _GLYPHS[ch] = known
+            known = _mask_signature(face, ch) != _mask_signature(face, "\U0010fffd")
+        _GLYPHS[key] = known
     return known
 
 
+def has_glyph(ch: str) -> bool:
+    """True when the shipped font or an installed CJK face draws ``ch``."""
+    return _draws("", ch) or any(_draws(face, ch) for face in CJK_FACES)
+
+
 def drawable(text: str) -> str:
-    """``text`` without the characters the shipped font cannot draw (most emoji), which would
-    show as empty boxes; whitespace collapsed. Words are otherwise untouched."""
-    kept = "".join(ch for ch in text if ch not in _INVISIBLE and has_glyph(ch))
-    return " ".join(kept.split())
+    """``text`` without the characters no face can draw (most emoji), which would show as empty
+    boxes (and the accents of a letter left out); whitespace collapsed. Words are otherwise
+    untouched."""
+    kept, dropped = [], False
+    for ch in text:
+        if ch in _INVISIBLE:
+            continue
+        if unicodedata.category(ch) in ("Mn", "Me"):
+            if not dropped and has_glyph(ch):
+                kept.append(ch)
+            continue
+        dropped = not has_glyph(ch)
+        if not dropped:
+            kept.append(ch)
+    return " ".join("".join(kept).split())
 
 
 def _split_long_word(word: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
@@ -82,23 +162,72 @@ def _split_long_word(word: str, font: ImageFont.FreeTypeFont, max_width: float) 
     return pieces
 
 
+def _is_cjk(ch: str) -> bool:
+    """A character of a script written without spaces between words (Han, kana, CJK
+    punctuation; Korean spaces its words, and breaks between them)."""
+    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
+
+
+_NO_LINE_START = set("、。，．！？）」』】〕〉》・ー：；,.!?)")
+
+
+def _tokens(paragraph: str) -> list[str]:
+    """The pieces a line may break between: words, and each character of a CJK run (a closing
+    mark stays with the character before it). A piece that followed a space carries it in
+    front (" word"), so that joining them gives the text back."""
+    out: list[str] = []
+    for n, word in enumerate(paragraph.split()):
+        pieces = [word]
+        if any(_is_cjk(ch) for ch in word):
+            pieces, run = [], ""
+            for ch in word:
+                starts = (_is_cjk(ch) and ch not in _NO_LINE_START) or (
+                    run and _is_cjk(run[-1]) and ch not in _NO_LINE_START
+                )
+                if starts and run:
+                    pieces.append(run)
+                    run = ""
+                run += ch
+            pieces.append(run)
+        if n:
+            pieces[0] = " " + pieces[0]
+        out.extend(pieces)
+    return out
+
+
+def _join(tokens: list[str]) -> str:
+    """Pieces as a line (a line never starts with the space its first piece carries)."""
+    return "".join(tokens).lstrip(" ")
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Wrapped lines as one text again: a space where a line broke between words, none where it
+    broke inside a run of Chinese or Japanese."""
+    text = ""
+    for line in lines:
+        if text and line and not (_is_cjk(text[-1]) and _is_cjk(line[0])):
+            text += " "
+        text += line
+    return text
+
+
 def _greedy(
     words: list[str], font: ImageFont.FreeTypeFont, max_width: float, break_long_words: bool
-) -> list[str]:
-    lines: list[str] = []
-    current = ""
+) -> list[list[str]]:
+    lines: list[list[str]] = []
+    current: list[str] = []
     for word in words:
-        candidate = f"{current} {word}" if current else word
-        if text_length(font, candidate) <= max_width:
-            current = candidate
+        if text_length(font, _join([*current, word])) <= max_width:
+            current.append(word)
             continue
         if current:
             lines.append(current)
-        if break_long_words and text_length(font, word) > max_width:
-            *full, current = _split_long_word(word, font, max_width)
-            lines.extend(full)
+        if break_long_words and text_length(font, word.lstrip(" ")) > max_width:
+            *full, last = _split_long_word(word.lstrip(" "), font, max_width)
+            lines.extend([piece] for piece in full)
+            current = [last]
         else:
-            current = word
+            current = [word]
     if current:
         lines.append(current)
     return lines
@@ -112,7 +241,8 @@ def wrap_words(
     balanced: bool = False,
     break_long_words: bool = False,
 ) -> list[str]:
-    """Wrap ``text`` into lines no wider than ``max_width`` px, breaking only between words.
+    """Wrap ``text`` into lines no wider than ``max_width`` px, breaking only between words (and
+    between the characters of Chinese, Japanese or Korean, which has no spaces).
 
     Newlines in ``text`` start a new line. A word wider than ``max_width`` stays whole on its own
     line (callers shrink the font) unless ``break_long_words`` asks for
@@ -121,7 +251,7 @@ def wrap_words(
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        words = paragraph.split()
+        words = _tokens(paragraph)
         if not words:
             continue
         lines.extend(_wrap_paragraph(words, font, max_width, balanced, break_long_words))
@@ -137,9 +267,9 @@ def _wrap_paragraph(
 ) -> list[str]:
     lines = _greedy(words, font, max_width, break_long_words)
     if not balanced or len(lines) < 2:
-        return lines
-    widest = max(text_length(font, line) for line in lines)
-    pieces = sum(len(line.split()) for line in lines)
+        return [_join(line) for line in lines]
+    widest = max(text_length(font, _join(line)) for line in lines)
+    pieces = sum(len(line) for line in lines)
     low, high = max_width * 0.4, max_width
     best = lines
     for _ in range(10):  # the narrowest width that needs no extra line and splits no word
@@ -147,13 +277,13 @@ def _wrap_paragraph(
         candidate = _greedy(words, font, mid, break_long_words)
         if (
             len(candidate) <= len(lines)
-            and sum(len(c.split()) for c in candidate) == pieces
-            and max(text_length(font, c) for c in candidate) <= max(widest, mid)
+            and sum(len(c) for c in candidate) == pieces
+            and max(text_length(font, _join(c)) for c in candidate) <= max(widest, mid)
         ):
             best, high = candidate, mid
         else:
             low = mid
-    return best
+    return [_join(line) for line in best]
 
 
 @dataclass(frozen=True)
@@ -165,18 +295,23 @@ class FittedText:
     width: int  # widest line, px
     height: int  # len(lines) * line_height, px
     line_height: int
+    face: str = ""  # drawn with load_font(size, face)
 
 
-def line_height(size: int) -> int:
+def line_height(size: int, face: str = "") -> int:
     """The line pitch used for ``size`` px text (covers ascenders and descenders)."""
-    ascent, descent = load_font(size).getmetrics()
+    ascent, descent = load_font(size, face).getmetrics()
     return max(ascent + descent, round(size * LINE_SPACING))
 
 
-def measure(text: str, size: int, max_width: float, *, balanced: bool = True) -> FittedText:
-    """Wrap ``text`` at ``size`` px into ``max_width``; the result may be wider if a word is."""
-    font = load_font(size)
+def measure(
+    text: str, size: int, max_width: float, *, balanced: bool = True, face: str = ""
+) -> FittedText:
+    """Wrap ``text`` at ``size`` px into ``max_width`` in ``face`` (or the face that draws it:
+    :func:`face_for`); the result may be wider if a word is."""
+    face = face_for(text, face)
+    font = load_font(size, face)
     lines = wrap_words(text, font, max_width, balanced=balanced)
     widest = max((text_length(font, line) for line in lines), default=0.0)
-    pitch = line_height(size)
-    return FittedText(tuple(lines), size, int(widest + 0.999), pitch * len(lines), pitch)
+    pitch = line_height(size, face)
+    return FittedText(tuple(lines), size, int(widest + 0.999), pitch * len(lines), pitch, face)

@@ -155,7 +155,7 @@ def background_colors(image: Image.Image, rect: Rect) -> list[RGB]:
 
 
 def _draw_text(draw: ImageDraw.ImageDraw, box: TextBox) -> None:
-    font = load_font(box.size)
+    font = load_font(box.size, box.face)
     ascent, descent = font.getmetrics()
     offset = max(0, (box.line_height - ascent - descent) // 2)
     for i, line in enumerate(box.lines):

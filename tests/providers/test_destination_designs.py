@@ -15,7 +15,15 @@ from aytada import standards
 from aytada.core.formats import DESIGN_FORMATS
 from aytada.destination import display_text, qr_target
 from aytada.providers.base import ImageRequest
-from aytada.providers.layout import QR_BORDER, Layout, Rect, contrast_ratio, make_qr, plan_layout
+from aytada.providers.layout import (
+    QR_BORDER,
+    Layout,
+    Rect,
+    contrast_ratio,
+    make_qr,
+    plan_layout,
+    shown_destination,
+)
 from aytada.providers.offline.images import PillowImages
 from aytada.providers.textfit import load_font
 from aytada.providers.typography import drawn_texts, render_layout
@@ -193,10 +201,13 @@ def test_unicode_addresses(tmp_path: Path, assets: dict[str, Path]) -> None:
     plan, out = _design(tmp_path, assets, (1080, 1350), "www.crème.fr/été", qr=True)
     assert drawn_texts(out)["destination"] == "www.crème.fr/été"
     assert _codes(out) == [qr_target("www.crème.fr/été")]
-    # letters the font lacks: the address in the ASCII form that opens the same page
+    # Japanese is drawn in its own face (Noto Sans CJK), as typed; the code opens the same page
     plan, out = _design(tmp_path, assets, (1080, 1350), "例え.jp", qr=True)
-    assert drawn_texts(out)["destination"] == "xn--r8jz45g.jp"
+    assert drawn_texts(out)["destination"] == "例え.jp"
+    assert plan.texts["destination"].face == "cjk-jp"
     assert _codes(out) == ["https://xn--r8jz45g.jp"]
+    # letters no installed face draws (Thai): not shown rather than shown in pieces
+    assert shown_destination("ตัวอย่าง.th") == ""
 
 
 # --------------------------------------------------------------------------- video end cards

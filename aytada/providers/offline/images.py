@@ -68,6 +68,7 @@ from aytada.providers.offline.common import _clean, _Dice
 from aytada.providers.offline.cutout import cut_out
 from aytada.providers.offline.icons import draw_icon, icon_for
 from aytada.providers.offline.still_layout import PUSH_IN_ZOOM, IntBox, LayerPlan, overlaps, stack
+from aytada.providers.type_pairing import face_of
 
 RGB = tuple[int, int, int]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the frame
@@ -116,6 +117,7 @@ class TextLayer:
     lines: int
     color: RGB
     plate: bool = False
+    face: str = ""  # the face it is set in (textfit.FACES)
 
 
 @dataclass
@@ -354,6 +356,7 @@ class _Job:
         self.result = Composition(Image.new("RGB", (width, height)), layout, self.shape)
         self.gap = round(height * 0.018)
         self._capturing = False
+        self.style = (request.style or "").strip()
 
     # -- geometry
 
@@ -832,6 +835,10 @@ class _Job:
 
     # -- texts
 
+    def _face(self, role: str) -> str:
+        """The face ``role`` is set in: the style's pairing (the shipped font without one)."""
+        return face_of(role, self.style) if self.style else ""
+
     def _fit(
         self, role: str, text: str, width: int, start: float, least: float, max_lines: int, *,
         pads: tuple[float, float] = (0.3, 0.18), indent: int | None = None,
@@ -848,7 +855,7 @@ class _Job:
         while True:
             pad_x, pad_y = round(size * pads[0]), round(size * pads[1])
             pad_x = pad_x if indent is None else indent
-            fitted = textfit.measure(text, size, width - 2 * pad_x)
+            fitted = textfit.measure(text, size, width - 2 * pad_x, face=self._face(role))
             if len(fitted.lines) <= max_lines and fitted.width <= width - 2 * pad_x:
                 return _Text(role, text, fitted, pad_x, pad_y)
             if size <= floor:
@@ -901,8 +908,12 @@ class _Job:
         with self._layer(canvas, item.role, "text", layer_box or padded):
             color, plate = self._draw_lines(canvas, item, padded, lines_box, slot, align, accent)
         box = self.plan.add(item.role, "text", layer_box or padded)
-        joiner = "" if item.role == "destination" else " "
-        self._record(item.role, joiner.join(fitted.lines), lines_box, fitted, color, plate)
+        shown = (
+            "".join(fitted.lines)
+            if item.role == "destination"
+            else (textfit.join_lines(fitted.lines))
+        )
+        self._record(item.role, shown, lines_box, fitted, color, plate)
         return box
 
     def _draw_lines(
@@ -930,7 +941,7 @@ class _Job:
                 draw.rounded_rectangle(padded, radius=radius,
                                        fill=_fill_for_text(mean, color, _AA))  # fmt: skip
                 plate = True
-        font = textfit.load_font(fitted.size)
+        font = textfit.load_font(fitted.size, fitted.face)
         for i, text_line in enumerate(fitted.lines):
             width = textfit.text_length(font, text_line)
             lx = left if align == "left" else (x0 + x1 - width) / 2
@@ -943,7 +954,8 @@ class _Job:
     ) -> None:  # fmt: skip
         self.result.texts[role] = shown
         self.result.text_layers[role] = TextLayer(role, shown, box, fitted.size,
-                                                  len(fitted.lines), color, plate)  # fmt: skip
+                                                  len(fitted.lines), color, plate,
+                                                  fitted.face)  # fmt: skip
         self.result.colors[f"{role}_text"] = color
 
     # -- the call to action and the destination
@@ -964,7 +976,8 @@ class _Job:
         if found:  # a long one: as short a button as it can be
             return min(found, key=lambda item: (item.height, -item.fitted.size))
         size = math.ceil(MIN_TEXT * self.h)  # a word wider than the column: as it is
-        fitted = textfit.measure(self.cta, size, width - 2 * round(size * pads[0]))
+        fitted = textfit.measure(self.cta, size, width - 2 * round(size * pads[0]),
+                                 face=self._face("cta"))  # fmt: skip
         return _Text("cta", self.cta, fitted, round(size * pads[0]), round(size * pads[1]))
 
     def _draw_cta(self, canvas: Image.Image, item: _Text, slot: IntBox) -> None:
@@ -982,7 +995,7 @@ class _Job:
             draw = ImageDraw.Draw(canvas)
             draw.rounded_rectangle(button, radius=min((y1 - y0) // 2, round(fitted.size * 0.9)),
                                    fill=fill)  # fmt: skip
-            font = textfit.load_font(fitted.size)
+            font = textfit.load_font(fitted.size, fitted.face)
             top = round((y0 + y1 - fitted.height) / 2)
             for i, text_line in enumerate(fitted.lines):
                 width = textfit.text_length(font, text_line)
@@ -991,7 +1004,7 @@ class _Job:
         lines_box = (round((x0 + x1 - fitted.width) / 2), top,
                      round((x0 + x1 + fitted.width) / 2), top + fitted.height)  # fmt: skip
         self.plan.add("cta", "text", button)
-        self._record("cta", " ".join(fitted.lines), lines_box, fitted, text_color, True)
+        self._record("cta", textfit.join_lines(fitted.lines), lines_box, fitted, text_color, True)
         self.result.colors.update({"cta_fill": fill, "cta_text": text_color})
 
     def _destination_item(self, width: int, start: float = 0.0) -> _Text | None:
@@ -1002,7 +1015,8 @@ class _Job:
         size = max(10, round(self.h * start))
         while True:
             pad_x, pad_y = round(size * 0.3), round(size * 0.18)
-            fitted = fit_destination(self.destination, size, width - 2 * pad_x)
+            fitted = fit_destination(self.destination, size, width - 2 * pad_x,
+                                     self._face("destination"))  # fmt: skip
             if fitted is not None:
                 return _Text("destination", self.destination, fitted, pad_x, pad_y)
             if size <= 10:
