@@ -735,6 +735,7 @@ def compose_run(ctx: StepContext) -> StepResult:
         product_name=brief.product_name,
         brand_name=brief.brand_name,
         seed=_seed(ctx),
+        style=brief.creative_style,  # its type pairing
     )
     return StepResult(
         {"image": media.relative(out)},

@@ -39,6 +39,7 @@ from aytada.providers.textfit import (
     measure,
     text_length,
 )
+from aytada.providers.type_pairing import face_of
 
 RGB = tuple[int, int, int]
 
@@ -312,6 +313,7 @@ class _Ctx:
     logo_aspect: float | None  # None: no logo image
     min_text: int
     qr_modules: int = 0  # the QR code's side in modules, quiet zone included (0: no QR code)
+    style: str = ""  # the creative style: its type pairing ("" → the shipped font)
     out: dict[str, object] = field(default_factory=dict)
 
 
@@ -346,25 +348,31 @@ def _item(ctx: _Ctx, role: str, sizes: _Sizes, width: int) -> _Item | None:
     if not text or width <= 0:
         return None
     size = {"headline": sizes.headline, "cta": sizes.cta}.get(role, sizes.small)
+    face = _face(ctx.style, role)
     if role == "cta":
-        return _cta_item(text, size, width)
+        return _cta_item(text, size, width, face)
     if role == "destination":
-        fitted = fit_destination(text, size, width)
+        fitted = fit_destination(text, size, width, face)
         return _Item(role, fitted, fitted.width, fitted.height) if fitted else None
-    ft = measure(text, size, width)
+    ft = measure(text, size, width, face=face)
     if ft.width > width or len(ft.lines) > _MAX_LINES.get(role, 3):
         return None
     return _Item(role, ft, ft.width, ft.height)
 
 
-def _cta_item(text: str, size: int, width: int) -> _Item | None:
+def _face(style: str, role: str) -> str:
+    """The face ``role`` is set in: the style's type pairing, the shipped font without one."""
+    return face_of(role, style) if style else ""
+
+
+def _cta_item(text: str, size: int, width: int, face: str = "") -> _Item | None:
     """The CTA button: one line if a size down to 80 % allows it, else at most two lines."""
     floor = max(5, round(size * 0.8))
     candidates = list(range(size, floor - 1, -1))
     for one_line in (True, False):
         for s in candidates if one_line else [size]:
             padx, pady = max(3, round(s * 0.9)), max(2, round(s * 0.5))
-            ft = measure(text, s, width - 2 * padx)
+            ft = measure(text, s, width - 2 * padx, face=face)
             if ft.width > width - 2 * padx or len(ft.lines) > (1 if one_line else 2):
                 continue
             return _Item("cta", ft, ft.width + 2 * padx, ft.height + 2 * pady)
@@ -898,6 +906,7 @@ def plan_layout(
     layout: str = "",
     destination: str = "",
     qr: bool = False,
+    style: str = "",
 ) -> Layout:
     """Compute the boxes, font sizes and colours of a banner/flyer of ``width``×``height``.
 
@@ -908,8 +917,9 @@ def plan_layout(
     ``logo_aspect`` is the logo image's width/height (None: no logo; the brand name is then
     set as a small wordmark). ``product_aspect`` is the photo's width/height. ``layout`` forces
     one of :data:`LAYOUT_NAMES` for the size's class; otherwise ``seed`` picks among the layouts
-    that fit the copy. Raises ValueError for a size smaller than 16 px or a headline-less,
-    name-less design.
+    that fit the copy. ``style`` (the campaign's creative style) sets the words in its type
+    pairing (:mod:`aytada.providers.type_pairing`). Raises ValueError for a size smaller than
+    16 px or a headline-less, name-less design.
     """
     if width < 16 or height < 16:
         raise ValueError(f"design size must be at least 16×16 px (got {width}×{height})")
@@ -948,6 +958,7 @@ def plan_layout(
         logo_aspect=logo_aspect if (logo_aspect or 0) > 0 else None,
         min_text=max(9, round(short * 0.028)),
         qr_modules=_qr_modules(qr_url),
+        style=style,
     )
     qr_modules = ctx.qr_modules
     table = _LAYOUTS[cls]
@@ -1062,7 +1073,7 @@ def _finish(
                 boxes["product"] = product
         elif product_name or brand_name:
             name = product_name or brand_name
-            texts["name"] = _name_text(name, inner, styles["name"])
+            texts["name"] = _name_text(name, inner, styles["name"], _face(ctx.style, "name"))
         else:  # nothing to show there: no empty card
             del boxes["product"]
     ordered = {
@@ -1085,11 +1096,11 @@ def _finish(
     )
 
 
-def _name_text(name: str, area: Rect, style: tuple[RGB, RGB]) -> TextBox:
+def _name_text(name: str, area: Rect, style: tuple[RGB, RGB], face: str = "") -> TextBox:
     """The product name set large in the middle of the name card."""
     size = max(6, min(round(area.h * 0.32), round(area.w * 0.22)))
     while True:
-        ft = measure(name, size, area.w)
+        ft = measure(name, size, area.w, face=face)
         if (ft.width <= area.w and ft.height <= area.h and len(ft.lines) <= 3) or size <= 5:
             break
         size = max(5, min(size - 1, int(size * 0.94)))

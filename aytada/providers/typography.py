@@ -259,7 +259,7 @@ def compose_design(
     ``design`` holds the keywords of :func:`~aytada.providers.layout.plan_layout` that describe
     the design (``width``, ``height``, ``headline``, ``subline``, ``call_to_action``,
     ``destination``, ``qr``, ``colors``, ``product_name``, ``brand_name``, ``seed``,
-    ``layout``); what the photo and the logo are like is read from the files here.
+    ``layout``, ``style``); what the photo and the logo are like is read from the files here.
 
     The product photo is the hero (card on a brand-colour set); without one, the product name is
     set large on a brand-colour card. ``seed`` varies the layout and colour theme. ``background``

@@ -124,3 +124,24 @@ def test_a_still_in_japanese_is_saved_with_its_text(tmp_path: Path) -> None:
     from aytada.providers.typography import drawn_texts
 
     assert drawn_texts(still)["line"] == "肌が明るくなる美容液"
+
+
+@pytest.mark.parametrize("size", [(1080, 1080), (1200, 628), (300, 250)])
+def test_banners_are_set_in_the_styles_pairing_and_japanese_in_its_face(
+    size: tuple[int, int],
+) -> None:
+    from aytada.providers.layout import plan_layout
+
+    words = {"subline": "Count stock in minutes, not hours.", "product_name": "Ledgerly",
+             "call_to_action": "Start your free 14-day trial",
+             "destination": "ledgerly.app"}  # fmt: skip
+    plan = plan_layout(width=size[0], height=size[1], headline="Still lose money to spoiled stock?",
+                       style="Direct Response", **words)  # fmt: skip
+    assert plan.texts["headline"].face == "league-spartan-bold"
+    assert plan.texts["cta"].face == "league-spartan-bold"
+    if "subline" in plan.texts:
+        assert plan.texts["subline"].face == "inter-semibold"
+    jp = plan_layout(width=size[0], height=size[1], headline="肌が明るくなる美容液",
+                     style="Direct Response", **words)  # fmt: skip
+    assert jp.texts["headline"].face == "cjk-jp"
+    assert textfit.join_lines(jp.texts["headline"].lines) == "肌が明るくなる美容液"
