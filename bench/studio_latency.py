@@ -34,7 +34,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.test_browser_flow import CHROMIUM, CHROMIUM_ARGS, running_app
+    from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, running_app
 
     data = Path(tempfile.mkdtemp(prefix="aytada-latency-")) / "data"
     with running_app(data) as url:  # default settings: no POLL_MS override

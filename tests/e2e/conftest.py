@@ -1,3 +1,3 @@
 """The Chromium page fixture, shared by every end-to-end test."""
 
-from tests.e2e.test_browser_flow import browser_page  # noqa: F401 - a fixture
+from tests.e2e.browser import browser_page  # noqa: F401 - a fixture

@@ -16,14 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.test_browser_flow import (
-    _click,
-    _free_port,
-    _shot,
-    _wait_text,
-    app_env,
-    running_app,
-)
+from tests.e2e.browser import app_env, click, free_port, running_app, shot, wait_text
 from tests.oidc_stub import CLIENT_ID, CLIENT_SECRET, auth_secrets, running_issuer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -41,12 +34,12 @@ def _cli(data: Path, *args: str) -> str:
 
 def _sign_in(page, app: str, email: str, name: str, start: str = "") -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{app}{start}")
-    _click(page, "Sign in")
+    click(page, "Sign in")
     page.wait_for_url(re.compile(r"/authorize\?"))  # the issuer's own page
     page.locator("#email").fill(email)
     page.locator("#name").fill(name)
     page.get_by_role("button", name="Continue").click()
-    _wait_text(page, f"Signed in as {name} ({email})")
+    wait_text(page, f"Signed in as {name} ({email})")
 
 
 def _signed_out_everywhere(page, app: str) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +50,7 @@ def _signed_out_everywhere(page, app: str) -> None:  # type: ignore[no-untyped-d
     for tab, path in zip(tabs, paths, strict=True):
         tab.goto(f"{app}{path}", wait_until="commit")
     for tab, path in zip(tabs, paths, strict=True):
-        _wait_text(tab, SIGN_IN)
+        wait_text(tab, SIGN_IN)
         assert tab.url.rstrip("/") == f"{app}{path}"  # still where it was sent
         assert tab.get_by_text("Credit balance").count() == 0
         assert tab.get_by_text("Beta launch").count() == 0
@@ -84,7 +77,7 @@ def test_sign_in_through_an_openid_provider_invite_and_sign_out(  # type: ignore
     assert "Beta launch" not in _cli(data, "--workspace", "1", "campaign", "list")
 
     page = browser_page
-    port = _free_port()
+    port = free_port()
     app_url = f"http://127.0.0.1:{port}"
     with running_issuer() as issuer:
         secrets_file = tmp_path / "secrets.toml"
@@ -92,7 +85,7 @@ def test_sign_in_through_an_openid_provider_invite_and_sign_out(  # type: ignore
         env = {"STREAMLIT_SECRETS_FILES": str(secrets_file), "POLL_MS": "60000"}
         with running_app(data, env, port=port) as app:
             _signed_out_everywhere(page, app)
-            _shot(page, "20-sign-in")
+            shot(page, "20-sign-in")
 
             _sign_in(page, app, "ann@acme.com", "Ann Owner")
             # the code was exchanged at the token endpoint with the client's credentials
@@ -101,20 +94,20 @@ def test_sign_in_through_an_openid_provider_invite_and_sign_out(  # type: ignore
             assert request["redirect_uri"] == f"{app}/oauth2callback"
             assert request.get("client_id", CLIENT_ID) == CLIENT_ID
             assert CLIENT_SECRET not in page.content()
-            _shot(page, "21-signed-in-owner")
+            shot(page, "21-signed-in-owner")
             page.goto(f"{app}/campaigns")
-            _wait_text(page, "No campaigns yet")
+            wait_text(page, "No campaigns yet")
             assert page.get_by_text("Beta launch").count() == 0
 
             page.goto(f"{app}/workspace")
             page.get_by_label("E-mail address").fill("bob@acme.com")
-            _click(page, "Invite")
-            _wait_text(page, "bob@acme.com added as member (invited: not signed in yet).")
-            _wait_text(page, "Invited · has not signed in yet")
-            _shot(page, "22-invited")
+            click(page, "Invite")
+            wait_text(page, "bob@acme.com added as member (invited: not signed in yet).")
+            wait_text(page, "Invited · has not signed in yet")
+            shot(page, "22-invited")
 
-            _click(page, "Sign out")
-            _wait_text(page, SIGN_IN)
+            click(page, "Sign out")
+            wait_text(page, SIGN_IN)
             _signed_out_everywhere(page, app)
 
             # Bob opens a link to Acme's campaign hub: after the sign-in (which Streamlit ends
@@ -122,19 +115,19 @@ def test_sign_in_through_an_openid_provider_invite_and_sign_out(  # type: ignore
             acme_id = _cli(data, "--workspace", "1", "campaign", "create", "--file",
                            str(acme_toml)).strip()  # fmt: skip
             _sign_in(page, app, "bob@acme.com", "Bob Member", start=f"/campaign?id={acme_id}")
-            _wait_text(page, "· member")
+            wait_text(page, "· member")
             page.wait_for_url(re.compile(rf"/campaign\?id={acme_id}$"))
-            _wait_text(page, "Acme launch")
-            _shot(page, "22b-back-to-the-deep-link")
+            wait_text(page, "Acme launch")
+            shot(page, "22b-back-to-the-deep-link")
             page.goto(f"{app}/credits")
-            _wait_text(page, "Only an owner of this workspace adds credits")
+            wait_text(page, "Only an owner of this workspace adds credits")
             assert page.get_by_role("button", name="Add credits…").count() == 0
             page.goto(f"{app}/workspace")
-            _wait_text(page, "Only an owner invites people")
+            wait_text(page, "Only an owner invites people")
             assert page.get_by_role("button", name="Invite").count() == 0
             assert page.get_by_role("button", name="Delete workspace…").count() == 0
-            _shot(page, "23-member")
-            _click(page, "Sign out")
-            _wait_text(page, SIGN_IN)
+            shot(page, "23-member")
+            click(page, "Sign out")
+            wait_text(page, SIGN_IN)
     listed = _cli(data, "workspace", "list")
     assert "member  bob@acme.com\n" in listed  # signed in: no longer "(invited)"
