@@ -23,9 +23,9 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -573,6 +573,24 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2, what: str 
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def all_at_once(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """``fn(item)`` for each item, each in a thread of its own, all released together (a
+    barrier); their results in the order they came."""
+    barrier = threading.Barrier(len(items))
+    results: list[Any] = []
+
+    def run(item: Any) -> None:
+        barrier.wait()
+        results.append(fn(item))
+
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
 
 
 def settings_now():  # type: ignore[no-untyped-def]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,6 +9,7 @@ from aytada.core import credits, workspaces
 from aytada.core.db import session_scope
 from aytada.core.errors import UserError
 from aytada.core.models import CreditLedgerEntry, Generation, Project, Workspace
+from tests.conftest import all_at_once
 from tests.factories import make_project
 
 pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
@@ -46,19 +45,7 @@ def _charge(gen_id: int) -> str:
 
 def _charge_at_once(gen_ids: list[int]) -> list[str]:
     """:func:`_charge` each id in a thread of its own, all released together; the outcomes."""
-    results: list[str] = []
-    barrier = threading.Barrier(len(gen_ids))
-
-    def hit(gen_id: int) -> None:
-        barrier.wait()
-        results.append(_charge(gen_id))
-
-    threads = [threading.Thread(target=hit, args=(gen_id,)) for gen_id in gen_ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    return all_at_once(_charge, gen_ids)
 
 
 def test_new_workspace_starts_with_1000_credits_in_the_ledger(workspace_id: int) -> None:

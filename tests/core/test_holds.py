@@ -3,14 +3,13 @@ and starts racing for the last credits on SQLite and PostgreSQL (real concurrent
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
 from aytada.core import credits, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import CreditHold, CreditLedgerEntry, Generation, Project
+from tests.conftest import all_at_once
 from tests.factories import make_project, open_holds
 
 pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
@@ -165,11 +164,8 @@ def test_orphan_holds_are_released_once_and_open_work_keeps_its_own(workspace_id
 def _race(ws: int, pid: int, gen_ids: list[int], price: int) -> list[str]:
     """Each generation's start in a thread of its own (a session each), all released together:
     the transaction writes a row first, as a start does, then holds."""
-    results: list[str] = []
-    barrier = threading.Barrier(len(gen_ids))
 
-    def start(gen_id: int) -> None:
-        barrier.wait()
+    def start(gen_id: int) -> str:
         try:
             with session_scope() as s:
                 g = s.get(Generation, gen_id)
@@ -177,16 +173,11 @@ def _race(ws: int, pid: int, gen_ids: list[int], price: int) -> list[str]:
                 g.provider = "racing"  # the start's own write comes first
                 s.flush()
                 credits.hold(s, ws, pid, [credits.HoldPart("clip", price, gen_id)])
-            results.append("held")
+            return "held"
         except credits.NotEnoughCredits:
-            results.append("refused")
+            return "refused"
 
-    threads = [threading.Thread(target=start, args=(g,)) for g in gen_ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    return all_at_once(start, gen_ids)
 
 
 def test_two_starts_racing_for_the_last_credits_hold_exactly_once(engine_database: str) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -22,7 +21,7 @@ from aytada.jobs import runner
 from aytada.jobs.procs import pid_alive
 from aytada.jobs.reconcile import reconcile_once
 from aytada.jobs.runner import STOPPED, retry_failed, start_step
-from tests.conftest import wait_for
+from tests.conftest import all_at_once, wait_for
 from tests.factories import SCENES, make_campaign, make_project, open_holds
 from tests.jobs.fault_steps import arrivals, open_gate
 from tests.jobs.helpers import charges as _charges
@@ -65,20 +64,14 @@ def test_twenty_parallel_banner_starts_on_a_balance_for_five_start_five_and_refu
     before = _charges()
     started: dict[int, int] = {}
     refused: dict[int, str] = {}
-    barrier = threading.Barrier(len(pids))
 
     def start(pid: int) -> None:
-        barrier.wait()
         try:
             started[pid] = start_step(workspace_id, pid, "design").credits
         except credits.NotEnoughCredits as exc:
             refused[pid] = str(exc)
 
-    threads = [threading.Thread(target=start, args=(pid,)) for pid in pids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    all_at_once(start, pids)
     assert sorted(started.values()) == [price] * 5 and len(refused) == 15
     assert set(refused.values()) == {
         f"Not enough credits: this needs {price}, the balance is 0 "
