@@ -204,13 +204,17 @@ def button_text(call_to_action: str) -> str:
     return first.rstrip(".!") if first else ""
 
 
-def _uploads(ctx: StepContext) -> dict[str, str]:
-    """The campaign's logo and product photo as absolute local paths ("" when not uploaded;
-    fetched into this machine's cache from an S3 store)."""
+def _uploads(ctx: StepContext, image: int = 0) -> dict[str, str]:
+    """The campaign's logo and its product image number ``image`` (counted round its up to
+    five product images or screenshots, the first by default) as absolute local paths (""
+    when not uploaded; fetched into this machine's cache from an S3 store)."""
     brief = ctx.snapshot["brief"]
+    images = [p for p in brief.get("product_images") or [brief.get("product_photo_path")] if p]
+    photo = images[image % len(images)] if images else ""
+    logo = brief.get("logo_path") or ""
     return {
-        key: str(media.fetch(brief[field])) if brief.get(field) else ""
-        for key, field in (("product_photo", "product_photo_path"), ("logo", "logo_path"))
+        "product_photo": str(media.fetch(photo)) if photo else "",
+        "logo": str(media.fetch(logo)) if logo else "",
     }
 
 
@@ -259,7 +263,8 @@ def clip_run(ctx: StepContext) -> StepResult:
             destination=brief.destination if layout == "end_card" else "",
             caption_position=ctx.snapshot.get("caption_position") or "bottom",
             style=brief.creative_style,  # its type pairing
-            **_uploads(ctx),
+            # the product images in turn, scene by scene; the end card shows the first
+            **_uploads(ctx, 0 if layout == "end_card" else ctx.scene_index),
         ),
         ctx.workdir / f"scene{ctx.scene_index + 1}.png",
     )

@@ -17,9 +17,10 @@ Without a photo the scenes are typographic: the scene's line (its caption) set l
 4 % of the frame's height per line — on brand colours with one icon (:mod:`.icons`), and the
 product's name above it; the end card sets the name large. Never a giant initial letter.
 
-A product photo is never upscaled by more than :data:`MAX_UPSCALE` (a small photo stays
-small), never stretched, never cut by the frame. A photo without a plain background (one the
-cut-out refuses) is shown whole as a card with rounded corners.
+A screenshot (an app's or a site's) is shown on a phone or a laptop (:mod:`.mockup`) instead of
+being cut out. A product photo is never upscaled by more than :data:`MAX_UPSCALE` (a small photo
+stays small), never stretched, never cut by the frame. A photo without a plain background (one
+the cut-out refuses) is shown whole as a card with rounded corners.
 
 **Layers.** Every layer (product, logo, name, line, icon, call to action, destination) is placed
 through one :class:`~.still_layout.LayerPlan`: no two overlap, texts and the logo stay in the
@@ -67,6 +68,7 @@ from aytada.providers.layout import fit_destination, shown_destination
 from aytada.providers.offline.common import _clean, _Dice
 from aytada.providers.offline.cutout import cut_out
 from aytada.providers.offline.icons import draw_icon, icon_for
+from aytada.providers.offline.mockup import mock_up, screenshot_kind
 from aytada.providers.offline.still_layout import PUSH_IN_ZOOM, IntBox, LayerPlan, overlaps, stack
 from aytada.providers.type_pairing import face_of
 
@@ -135,6 +137,7 @@ class Composition:
     marks: dict[str, IntBox] = field(default_factory=dict)  # the logo itself (no plate)
     problems: list[str] = field(default_factory=list)  # broken layout rules (always empty)
     cutout: bool = False  # the product was cut out of its photo (else shown as a card)
+    device: str = ""  # a screenshot shown on a "phone" or "laptop" (offline.mockup)
     icon: str = ""  # a typographic scene's icon (its Material Icons name)
     icon_drawn: str = ""  # "font" (the icon font's glyph) or "shape" (drawn without the font)
     captured: list[still_layers.Captured] = field(default_factory=list)  # layers, for motion
@@ -357,6 +360,7 @@ class _Job:
         self.gap = round(height * 0.018)
         self._capturing = False
         self.style = (request.style or "").strip()
+        self.device = screenshot_kind(photo) if photo is not None else ""
 
     # -- geometry
 
@@ -438,7 +442,10 @@ class _Job:
             most = math.sqrt(share * frame_area / max(1, pw * ph))
             return min(rw / pw, rh / ph, MAX_UPSCALE, most)
 
-        cut = cut_out(self.photo, scale_for=scale_for)
+        if self.device:  # a screenshot: on its device's screen, shaped as the device
+            cut = cut_out(mock_up(self.photo, self.device), scale_for=scale_for)
+        else:
+            cut = cut_out(self.photo, scale_for=scale_for)
         if cut is not None:
             picture = cut.image
         else:  # a busy background: the whole photo as a card with rounded corners
@@ -448,7 +455,8 @@ class _Job:
             picture = photo.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
             if picture.getchannel("A").getextrema()[0] > 250:
                 picture.putalpha(_rounded_mask(size, round(min(size) * 0.07)))
-        self.result.cutout = cut is not None
+        self.result.cutout = cut is not None and not self.device
+        self.result.device = self.device
         # rounding may leave a pixel over: fit it exactly
         over = max(picture.width / rw, picture.height / rh,
                    picture.width * picture.height / (share * frame_area))  # fmt: skip
