@@ -6,7 +6,7 @@ import io
 import re
 import uuid
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -45,6 +45,11 @@ TEXT_LIMITS = {
 }
 REQUIRED = ("name", "product_name", "product_description", "audience", "messaging", "goals")
 UPLOADS = {"logo": "logo", "product_photo": "product photo"}  # field → how people name it
+Upload = tuple[str, str, bytes]  # (file name, mime type, bytes)
+# A campaign's product images or screenshots: the product photo (`product_photo_path`) is the
+# first, `more_product_images` the others, in the order scenes use them.
+MAX_PRODUCT_IMAGES = 5
+IMAGES_FIELD = "product_images"  # the field errors about the images are reported under
 UPLOAD_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 # A picture's size is read from its header before anything decodes it: a 20 KB PNG can say
@@ -236,24 +241,37 @@ def create_campaign(
     workspace_id: int,
     data: dict[str, Any],
     *,
-    logo: tuple[str, str, bytes] | None = None,
-    product_photo: tuple[str, str, bytes] | None = None,
+    logo: Upload | None = None,
+    product_photo: Upload | None = None,
+    more_images: Sequence[Upload] = (),
 ) -> int:
-    """Validate and store a campaign. Uploads are (file name, mime type, bytes)."""
-    values = _clean(data, partial=False)
-    for label, upload in (("logo", logo), ("product photo", product_photo)):
-        if upload is not None:
-            check_upload(f"{label} {upload[0]}", upload[1], upload[2])
+    """Validate and store a campaign. Uploads are (file name, mime type, bytes); `more_images`
+    are product images or screenshots after the product photo (without one, the first of them
+    is the product photo), at most :data:`MAX_PRODUCT_IMAGES` in all. Everything is checked
+    first: one bad field or file stores nothing (ValidationFailed names every bad field)."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    try:
+        values = _clean(data, partial=False)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    errors.update(upload_errors({"logo": logo, "product_photo": product_photo}))
+    adding = [product_photo] if product_photo is not None else []
+    problem = files_problem(more_images)
+    if problem:
+        errors[IMAGES_FIELD] = problem
+    elif len(adding) + len(more_images) > MAX_PRODUCT_IMAGES:
+        errors[IMAGES_FIELD] = too_many_images(0, len(adding) + len(more_images))
+    if errors:
+        raise ValidationFailed(errors)
     with session_scope() as s:
         campaign = Campaign(workspace_id=workspace_id, **values)
         s.add(campaign)
         s.flush()
         if logo is not None:
             campaign.logo_path = _store_upload(workspace_id, campaign.id, "logo", logo)
-        if product_photo is not None:
-            campaign.product_photo_path = _store_upload(
-                workspace_id, campaign.id, "product", product_photo
-            )
+        _set_images(campaign, [_store_upload(workspace_id, campaign.id, "product", upload)
+                               for upload in [*adding, *more_images]])  # fmt: skip
         return campaign.id
 
 
@@ -269,7 +287,7 @@ def get_campaign(workspace_id: int, campaign_id: Any) -> Campaign:
         return load_campaign(s, workspace_id, campaign_id)
 
 
-def upload_errors(uploads: dict[str, tuple[str, str, bytes] | None]) -> dict[str, str]:
+def upload_errors(uploads: Mapping[str, Upload | None]) -> dict[str, str]:
     """field → message for each upload (logo, product photo) that `check_upload` refuses."""
     errors = {}
     for field, upload in uploads.items():
@@ -286,15 +304,22 @@ def update_campaign(
     campaign_id: Any,
     data: dict[str, Any],
     *,
-    logo: tuple[str, str, bytes] | None = None,
-    product_photo: tuple[str, str, bytes] | None = None,
+    logo: Upload | None = None,
+    product_photo: Upload | None = None,
+    more_images: Sequence[Upload] = (),
     remove: Iterable[str] = (),
+    remove_image: int | None = None,
 ) -> None:
     """Change any of the campaign's fields, replace (`logo`, `product_photo`: file name, mime
-    type, bytes) or `remove` ("logo", "product_photo") its uploads. Everything is checked
-    first: one bad field changes nothing (ValidationFailed names every bad field). The next
-    generation reads the new values; earlier generations keep their snapshots (and files)."""
+    type, bytes) or `remove` ("logo", "product_photo") its uploads, add product images or
+    screenshots after the others (`more_images`), or remove one by its position
+    (`remove_image`, 1 to 5; "product_photo" in `remove` is image 1): the next ones move up,
+    so removing the first makes the second the product photo. At most
+    :data:`MAX_PRODUCT_IMAGES` images in all. Everything is checked first: one bad field or
+    file changes nothing (ValidationFailed names every bad field). The next generation reads
+    the new values; earlier generations keep their snapshots (and files)."""
     errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
     try:
         values = _clean(data, partial=True)
     except ValidationFailed as exc:
@@ -304,22 +329,89 @@ def update_campaign(
     removed = set(remove)
     for field in removed - set(UPLOADS):
         errors[field] = "Only the logo or the product photo can be removed."
-    for field in removed & {f for f, up in uploads.items() if up is not None}:
-        errors[field] = f"Either replace or remove the {UPLOADS[field]}, not both."
-    if errors:
-        raise ValidationFailed(errors)
+    positions = {1} if "product_photo" in removed else set()
+    if remove_image is not None:
+        positions.add(remove_image)
+    if product_photo is not None and 1 in positions:
+        errors["product_photo"] = "Either replace or remove the product photo, not both."
+    if logo is not None and "logo" in removed:
+        errors["logo"] = "Either replace or remove the logo, not both."
+    problem = files_problem(more_images)
+    if problem:
+        errors[IMAGES_FIELD] = problem
     with session_scope() as s:
         campaign = load_campaign(s, workspace_id, campaign_id)
+        images = product_images(campaign)
+        if remove_image is not None and not _is_position(remove_image, len(images)):
+            errors[IMAGES_FIELD] = _no_such_image(remove_image, len(images))
+        kept = [path for n, path in enumerate(images, 1) if n not in positions]
+        replaced = product_photo is not None and bool(kept)  # a new first image, not one more
+        total = len(kept) + len(more_images) + (product_photo is not None and not replaced)
+        if total > MAX_PRODUCT_IMAGES and IMAGES_FIELD not in errors:
+            errors[IMAGES_FIELD] = too_many_images(len(images), total - len(kept))
+        if errors:
+            raise ValidationFailed(errors)
         for key, value in values.items():
             setattr(campaign, key, value)
-        for field in removed:
-            setattr(campaign, f"{field}_path", "")
+        if "logo" in removed:
+            campaign.logo_path = ""
         if logo is not None:
             campaign.logo_path = _store_upload(workspace_id, campaign.id, "logo", logo)
         if product_photo is not None:
-            campaign.product_photo_path = _store_upload(
-                workspace_id, campaign.id, "product", product_photo
-            )
+            first = _store_upload(workspace_id, campaign.id, "product", product_photo)
+            kept = [first, *kept[1:]] if replaced else [first]
+        stored = [_store_upload(workspace_id, campaign.id, "product", up) for up in more_images]
+        if positions or stored or product_photo is not None:
+            _set_images(campaign, [*kept, *stored])
+
+
+def remove_product_image(workspace_id: int, campaign_id: Any, position: int) -> None:
+    """Remove the campaign's product image or screenshot at `position` (1 to 5): the next ones
+    move up (removing the first makes the second the product photo). The file stays on disk
+    for the generations whose snapshots name it."""
+    update_campaign(workspace_id, campaign_id, {}, remove_image=position)
+
+
+def product_images(campaign: Campaign) -> list[str]:
+    """The campaign's product images or screenshots (stored paths), in order: the product photo
+    first, then the more (as stored: whether each file is there is not checked)."""
+    more = [p for p in (campaign.more_product_images or []) if isinstance(p, str) and p]
+    return [p for p in (campaign.product_photo_path, *more) if p]
+
+
+def _set_images(campaign: Campaign, paths: list[str]) -> None:
+    campaign.product_photo_path = paths[0] if paths else ""
+    campaign.more_product_images = list(paths[1:])
+
+
+def _is_position(position: object, count: int) -> bool:
+    return isinstance(position, int) and not isinstance(position, bool) and 1 <= position <= count
+
+
+def _no_such_image(position: object, count: int) -> str:
+    if count == 0:
+        return f"There is no image {position} to remove: this campaign has no product images."
+    return (f"There is no image {position} to remove: this campaign has {count} product "
+            f"image{'s' if count != 1 else ''} or screenshot{'s' if count != 1 else ''}, "
+            f"1 to {count}.")  # fmt: skip
+
+
+def files_problem(images: Sequence[Upload]) -> str | None:
+    """What is wrong with the product images or screenshots in `images`, each checked like the
+    product photo and named in the message (every bad one); None when all are good."""
+    bad = []
+    for name, mime_type, data in images:
+        try:
+            check_upload(f"product image {name}", mime_type, data)
+        except ValidationFailed as exc:
+            bad.append(exc.errors["upload"])
+    return " ".join(bad) or None
+
+
+def too_many_images(have: int, given: int) -> str:
+    """The message for more than :data:`MAX_PRODUCT_IMAGES` images in all."""
+    return (f"at most {MAX_PRODUCT_IMAGES} product images or screenshots; this campaign has "
+            f"{have} ({given} more given).")  # fmt: skip
 
 
 def list_campaigns(workspace_id: int) -> list[CampaignRow]:
@@ -386,6 +478,8 @@ def brief_snapshot(
         "destination": campaign.destination,
         "logo_path": _existing(campaign.logo_path),
         "product_photo_path": _existing(campaign.product_photo_path),
+        # every product image or screenshot whose file is there, the product photo first
+        "product_images": [p for p in map(_existing, product_images(campaign)) if p],
         **overrides,
         "overrides": overrides,
     }

@@ -124,6 +124,9 @@ class Campaign(Base):
     brand_colors: Mapped[str] = mapped_column(String(200), default="#1F3A93,#F5B041")
     logo_path: Mapped[str] = mapped_column(String(500), default="")
     product_photo_path: Mapped[str] = mapped_column(String(500), default="")
+    # up to 4 more product images or screenshots (stored paths like product_photo_path, which
+    # stays the first), in the order scenes use them; read with campaigns.product_images
+    more_product_images: Mapped[list[str]] = mapped_column(JSON, default=list)
     awareness_stage: Mapped[str] = mapped_column(String(40), default="problem_aware")
     business_type: Mapped[str] = mapped_column(String(80), default="")
     industry: Mapped[str] = mapped_column(String(80), default="")

@@ -157,3 +157,66 @@ def test_the_destination_migration_on_postgresql() -> None:
         _assert_matches(schema.url)
     finally:
         schema.close()
+
+
+def _more_images_there_and_back(url: str) -> None:
+    """A campaign stored before 0009 reads as having no more product images after it (its
+    product photo kept as the first); the downgrade takes the column away, the campaign stays."""
+    from sqlalchemy import select, text
+    from sqlalchemy.orm import Session
+
+    from aytada.core.models import Campaign
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO workspaces (name, credit_balance, voice_id, created_at) "
+                              "VALUES ('W', 0, '', CURRENT_TIMESTAMP)"))  # fmt: skip
+            ws = conn.execute(text("SELECT max(id) FROM workspaces")).scalar_one()
+            conn.execute(
+                text("INSERT INTO campaigns (workspace_id, name, product_name, product_description,"
+                     " brand_name, tone_of_voice, brand_colors, logo_path, product_photo_path,"
+                     " awareness_stage, business_type, industry, creative_style,"
+                     " persuasion_trigger, audience, messaging, goals, destination, created_at,"
+                     " updated_at) VALUES (:ws, 'Before', 'Kora', '', '', '', '#1F3A93', '',"
+                     " 'ws1/campaign1/product-1.png', 'problem_aware', '', '', 'Direct Response',"
+                     " '', '', '', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                {"ws": ws},
+            )  # fmt: skip
+        db.migrate(url, "0009")
+        with Session(engine) as s:
+            (campaign,) = s.scalars(select(Campaign)).all()
+            assert campaign.more_product_images == []
+            assert campaign.product_photo_path == "ws1/campaign1/product-1.png"
+            campaign.more_product_images = ["ws1/campaign1/product-2.png"]
+            s.commit()
+        with Session(engine) as s:
+            assert s.scalars(select(Campaign.more_product_images)).one() == [
+                "ws1/campaign1/product-2.png"
+            ]
+        _downgrade(url, "0008")
+        with engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("campaigns")}
+            names = conn.execute(text("SELECT name FROM campaigns")).scalars().all()
+        assert "more_product_images" not in columns and names == ["Before"]
+    finally:
+        engine.dispose()
+
+
+def test_the_product_images_migration_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'images.db'}"
+    db.migrate(url, "0008")
+    _more_images_there_and_back(url)
+    db.migrate(url)
+    _assert_matches(url)
+
+
+def test_the_product_images_migration_on_postgresql() -> None:
+    schema = PgSchema(require_pg())  # migrated to the head
+    try:
+        _downgrade(schema.url, "0008")
+        _more_images_there_and_back(schema.url)
+        db.migrate(schema.url)
+        _assert_matches(schema.url)
+    finally:
+        schema.close()
