@@ -13,7 +13,7 @@ from aytada.core.formats import KINDS
 from aytada.core.projects import VARIANT_AXES, list_projects, soft_delete
 from aytada.jobs.strategy import start_strategy_draft
 from aytada.jobs.variants import make_variant
-from aytada.ui import strategy_draft
+from aytada.ui import product_images, strategy_draft
 from aytada.ui import widgets as w
 from aytada.vocabulary import DESTINATION, DESTINATION_EXAMPLE, STRATEGY_PILLARS
 
@@ -109,6 +109,8 @@ TEXTS = ("name", "product_name", "product_description", "brand_name", "tone_of_v
          "destination")  # fmt: skip
 OPTIONAL = ("business_type", "industry", "persuasion_trigger")
 colors = [x for x in campaign.brand_colors.split(",") if x] or ["#1F3A93", "#F5B041"]
+MORE_IMAGES = "ce_more_images"  # the uploader of more product images or screenshots
+IMAGES = "hub-images"  # the thumbnails' keys
 
 
 def upload(key: str) -> tuple[str, str, bytes] | None:
@@ -124,10 +126,12 @@ def save_campaign() -> None:
     data["brand_colors"] = [s.ce_color1, s.ce_color2, *colors[2:]]
     files = {field: upload(f"ce_{field}") for field in c.UPLOADS}
     remove = [field for field in c.UPLOADS if s.get(f"ce_remove_{field}")]
+    more = product_images.uploads(MORE_IMAGES)
     w.run_action(
-        lambda: c.update_campaign(ws, campaign.id, data, **files, remove=remove),
+        lambda: c.update_campaign(ws, campaign.id, data, **files, more_images=more, remove=remove),
         success="Campaign saved. Changes apply to the next generation.",
         errors_key=EDIT_ERRORS,
+        then=lambda _: product_images.saved(MORE_IMAGES),
     )
 
 
@@ -137,11 +141,12 @@ def _index(options: list[str] | tuple[str, ...], value: str) -> int | None:
 
 edit_errors = w.field_errors(EDIT_ERRORS)
 with st.expander(
-    "Edit the campaign: product, brand, strategy inputs, logo and photo",
-    expanded=bool(edit_errors),
+    "Edit the campaign: product, brand, strategy inputs, logo and product images",
+    expanded=bool(edit_errors) or product_images.confirming(IMAGES),
     icon=":material/edit:",
 ):
     st.info("Changes apply to the next generation.", icon=":material/info:")
+    product_images.gallery(ws, campaign, key=IMAGES, errors_key=EDIT_ERRORS)
     with st.form("campaign_edit", border=False):
         left, right = st.columns(2)
         with left:
@@ -195,10 +200,12 @@ with st.expander(
                     type=["png", "jpg", "jpeg", "webp"],
                     max_upload_size=5,
                 )
-                if stored:
+                if stored and field == "logo":  # the product photo: image 1 above
                     w.thumbnail(stored, "image", size=(240, 135), contain=True)
                     st.checkbox(f"Remove the {label}", key=f"ce_remove_{field}")
                 w.field_error(edit_errors, field)
+            product_images.uploader(MORE_IMAGES, edit_errors,
+                                    have=len(c.product_images(campaign)))  # fmt: skip
         st.form_submit_button("Save the campaign", type="primary", on_click=save_campaign,
                               key="ce_save")  # fmt: skip
 

@@ -7,7 +7,7 @@ import streamlit as st
 from aytada.core import campaigns as c
 from aytada.core.errors import UserError, ValidationFailed
 from aytada.jobs.strategy import start_strategy_draft
-from aytada.ui import strategy_draft
+from aytada.ui import product_images, strategy_draft
 from aytada.ui import widgets as w
 from aytada.vocabulary import DESTINATION, DESTINATION_EXAMPLE, STRATEGY_PILLARS
 
@@ -29,6 +29,7 @@ FIELDS = (
 )
 OPTIONAL_CHOICES = ("business_type", "industry", "persuasion_trigger")
 UPLOADS = {"logo": "Logo", "product_photo": "Product photo"}  # field → label
+MORE_IMAGES = "cf_more_images"  # the uploader of more product images or screenshots
 DRAFT = "campaign_form_draft"  # the pending / shown "Draft strategy with AI" run
 errors = w.field_errors(ERRORS)
 draft = strategy_draft.current_draft(ws, DRAFT)
@@ -65,21 +66,13 @@ def submit() -> None:
     data |= {field: s[f"cf_{field}"] or "" for field in OPTIONAL_CHOICES}
     data["brand_colors"] = [s.cf_color1, s.cf_color2]
     files = {field: upload(f"cf_{field}") for field in UPLOADS}
-    upload_errors: dict[str, str] = {}
-    for field, up in files.items():
-        if up is not None:
-            try:
-                c.check_upload(f"{UPLOADS[field].lower()} {up[0]}", up[1], up[2])
-            except ValidationFailed as exc:
-                upload_errors[field] = exc.errors["upload"]
+    more = product_images.uploads(MORE_IMAGES)
     s.pop(ERRORS, None)
     try:
-        campaign_id = c.create_campaign(ws, data, **files)
+        campaign_id = c.create_campaign(ws, data, **files, more_images=more)
         s.pop(DRAFT, None)
-    except ValidationFailed as exc:
-        s[ERRORS] = {**exc.errors, **upload_errors}
-        if upload_errors:
-            s[ERRORS].pop("upload", None)
+    except ValidationFailed as exc:  # every bad field and file, each under its own field
+        s[ERRORS] = exc.errors
         w.flash("error", "Please fix the highlighted fields.")
         return
     w.flash("success", "Campaign created. Now make your first asset from its hub.")
@@ -125,7 +118,7 @@ with st.expander("New campaign", expanded=open_form, icon=":material/add:"):
                     max_upload_size=5,
                 )
                 w.field_error(errors, field)
-            w.field_error(errors, "upload")
+            product_images.uploader(MORE_IMAGES, errors)
         with right:
             st.selectbox(
                 "Awareness stage",
