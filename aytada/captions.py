@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aytada.standards import spoken_words
+from aytada.standards import spoken_words, without_spaces
 
 MAX_GROUP_WORDS = 6
 """The most words on screen at once (short-form captions show 2–6)."""
@@ -81,7 +81,7 @@ class CaptionGroup:
 
     @property
     def text(self) -> str:
-        return " ".join(word.text for word in self.words)
+        return join_words([word.text for word in self.words])
 
     def spoken(self) -> list[tuple[int, float, float]]:
         """(word index, from, until) of each word while it is the spoken word: back to back
@@ -102,8 +102,54 @@ def clean_text(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", str(text or "")).split())
 
 
+CJK_PIECE = 6
+"""Chinese or Japanese (no spaces) is captioned in pieces of at most this many characters, cut
+after a comma or stop first (a "word" of the grouping rule)."""
+
+
+def _pieces(token: str) -> list[str]:
+    """A token of Chinese or Japanese in caption-sized pieces, each cut between two of its
+    characters (after a comma or stop when one is near); any other token whole."""
+    if sum(1 for c in token if without_spaces(c)) <= CJK_PIECE:
+        return [token]
+    cuts = [i for i in range(1, len(token))
+            if without_spaces(token[i - 1]) and without_spaces(token[i])]  # fmt: skip
+    pieces, start = [], 0
+    while len(token) - start > CJK_PIECE:
+        near = [i for i in cuts if start + 2 <= i <= start + CJK_PIECE]
+        if not near:
+            later = [i for i in cuts if i > start]
+            if not later:
+                break
+            near = later[:1]
+        stops = [i for i in near if token[i - 1] in _STOPS]
+        cut = stops[-1] if stops else near[-1]
+        pieces.append(token[start:cut])
+        start = cut
+    pieces.append(token[start:])
+    return pieces
+
+
+_STOPS = set("、。，！？；：")
+
+
+def spaced(before: str, after: str) -> bool:
+    """Whether a space goes between two caption words: not between two pieces of Chinese or
+    Japanese (cut where it has none, :func:`split_words`)."""
+    return not (before and after and without_spaces(before[-1]) and without_spaces(after[0]))
+
+
+def join_words(words: Sequence[str]) -> str:
+    """Caption words as one text (:func:`spaced`)."""
+    text = ""
+    for word in words:
+        text += (" " if text and spaced(text, word) else "") + word
+    return text
+
+
 def split_words(text: str) -> list[str]:
-    """The words of a line as written; a dash standing alone joins the word before it."""
+    """The words of a line as written; a dash standing alone joins the word before it;
+    Chinese or Japanese in pieces (:data:`CJK_PIECE`)."""
     words: list[str] = []
     for token in clean_text(text).split(" "):
         if not token:
@@ -111,7 +157,7 @@ def split_words(text: str) -> list[str]:
         if _DASH.match(token) and words:
             words[-1] = f"{words[-1]} {token}"
         else:
-            words.append(token)
+            words.extend(_pieces(token))
     return words
 
 

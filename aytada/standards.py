@@ -82,11 +82,23 @@ WORDS_PER_SECOND = 2.5
 """A voiceover's pace: about 150 spoken words a minute (scene lengths and copy limits)."""
 
 
+def without_spaces(ch: str) -> bool:
+    """A character of a script written without spaces between words: Han, kana, CJK
+    punctuation and full-width forms (Korean spaces its words). Text of these breaks between
+    characters, and two of them count as a spoken word."""
+    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
+
+
 def spoken_words(text: str) -> int:
     """How many words ``text`` takes to say: an address, a handle or a number is said in parts
-    ("lumi dot shop slash glow", "plus four four, two zero, …"), each counted."""
+    ("lumi dot shop slash glow", "plus four four, two zero, …"), each counted; Chinese or
+    Japanese, a word per two characters."""
     count = 0
     for token in text.split():
+        packed = sum(1 for c in token if without_spaces(c))
+        if packed:
+            count += max(1, round(packed / 2)) + (1 if packed < len(token) else 0)
+            continue
         digits = sum(c.isdigit() for c in token)
         parts = [p for p in re.split(r"[./@:_-]+", token) if p]
         if digits >= 4 and re.fullmatch(r"[+\d()./-]+[.,;!?]?", token):

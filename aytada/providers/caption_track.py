@@ -26,7 +26,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from aytada import standards
-from aytada.captions import CaptionGroup
+from aytada.captions import CaptionGroup, spaced
 from aytada.providers import textfit
 from aytada.providers.base import CaptionStyle, ProviderError
 from aytada.providers.layout import RGB, contrast_ratio, parse_color
@@ -159,11 +159,11 @@ class _Placed:
 def _lines(words: Sequence[str], size: int, max_width: float) -> list[list[int]] | None:
     """Indexes of ``words`` on one line, or two of similar width; None if they do not fit."""
     font = textfit.load_font(size, _face(words))
-    space = textfit.text_length(font, " ")
+    gaps = _gaps(words, textfit.text_length(font, " "))
     widths = [textfit.text_length(font, w) for w in words]
 
     def width(a: int, b: int) -> float:
-        return sum(widths[a:b]) + space * max(0, b - a - 1)
+        return sum(widths[a:b]) + sum(gaps[a + 1 : b])
 
     n = len(words)
     if width(0, n) <= max_width:
@@ -173,6 +173,12 @@ def _lines(words: Sequence[str], size: int, max_width: float) -> list[list[int]]
         return None
     k = min(cuts, key=lambda c: (abs(width(0, c) - width(c, n)), width(0, c) < width(c, n)))
     return [list(range(k)), list(range(k, n))]
+
+
+def _gaps(words: Sequence[str], space: float) -> list[float]:
+    """The space before each word (none before the first, nor between two pieces of Chinese or
+    Japanese: :func:`aytada.captions.spaced`)."""
+    return [0.0] + [space if spaced(words[k - 1], words[k]) else 0.0 for k in range(1, len(words))]
 
 
 def _face(words: Sequence[str]) -> str:
@@ -201,7 +207,7 @@ def _place(words: Sequence[str], area: Band) -> tuple[list[_Placed], int, tuple[
     font = textfit.load_font(size, face)
     ascent, descent = font.getmetrics()
     pitch = textfit.line_height(size, face)
-    space = textfit.text_length(font, " ")
+    gaps = _gaps(words, textfit.text_length(font, " "))
     block_h = ascent + descent + pitch * (len(lines) - 1)
     pad_x, pad_y = _padding(area.font_px)
     top = pad_y if area.anchor == "top" else (area.height - block_h) / 2
@@ -209,13 +215,15 @@ def _place(words: Sequence[str], area: Band) -> tuple[list[_Placed], int, tuple[
     x_min, x_max = math.inf, -math.inf
     for row, indexes in enumerate(lines):
         widths = [textfit.text_length(font, words[i]) for i in indexes]
-        line_w = sum(widths) + space * (len(indexes) - 1)
+        line_w = sum(widths) + sum(gaps[i] for i in indexes[1:])
         x = (area.width - line_w) / 2
         x_min, x_max = min(x_min, x), max(x_max, x + line_w)
         baseline = top + ascent + row * pitch
-        for i, w in zip(indexes, widths, strict=True):
+        for k, (i, w) in enumerate(zip(indexes, widths, strict=True)):
+            if k:
+                x += gaps[i]
             placed.append(_Placed(i, words[i], x, baseline, w))
-            x += w + space
+            x += w
     box = (x_min - pad_x, top - pad_y, x_max + pad_x, top + block_h + pad_y)
     return placed, size, box
 

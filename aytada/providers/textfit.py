@@ -21,6 +21,8 @@ from pathlib import Path
 
 from PIL import ImageFont
 
+from aytada.standards import without_spaces
+
 FONT_PATH: Path = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
 """The shipped font (DejaVu Sans Bold; its licence is beside it)."""
 
@@ -163,9 +165,8 @@ def _split_long_word(word: str, font: ImageFont.FreeTypeFont, max_width: float) 
 
 
 def _is_cjk(ch: str) -> bool:
-    """A character of a script written without spaces between words (Han, kana, CJK
-    punctuation; Korean spaces its words, and breaks between them)."""
-    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
+    """A character of a script written without spaces (:func:`aytada.standards.without_spaces`)."""
+    return without_spaces(ch)
 
 
 _NO_LINE_START = set("、。，．！？）」』】〕〉》・ー：；,.!?)")

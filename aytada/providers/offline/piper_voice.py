@@ -23,7 +23,7 @@ import tempfile
 import threading
 import unicodedata
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from aytada.providers.offline.voice import (
     _VOICE_ALIASES,
     EspeakVoice,
     check_speed,
+    spoken_language,
     write_voice,
 )
 
@@ -390,9 +391,16 @@ class PiperSpeech:
         """``text`` as a WAV; ``speed`` is the pace (0.5–2×, see :func:`length_scale`)."""
         check_speed(speed)
         out = Path(out_path)
-        if self._is_espeak(voice, {v.id for v in self._piper_voices()}):
-            result = self._espeak.speak(text, out, voice=voice, speed=speed)
+        language = spoken_language(text)
+        if language or self._is_espeak(voice, {v.id for v in self._piper_voices()}):
+            # the Piper voices speak English: a line in another script is said in its own
+            # language by espeak-ng (its voice for that language), and the notice says so
+            result = self._espeak.speak(text, out, voice=voice if not language else "",
+                                        speed=speed)  # fmt: skip
             self.model = self._espeak.model
+            if language:
+                said = f"a line in {language[1]}: the Piper voice speaks English only, so "
+                result = replace(result, notice=said + f"espeak-ng's {language[1]} voice said it")
             return result
         text = _clean(text)
         if not text:

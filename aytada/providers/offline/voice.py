@@ -95,6 +95,29 @@ def offline_voices() -> list[VoiceInfo]:
     return out
 
 
+_SCRIPTS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("ja", "Japanese", (("\u3040", "\u30ff"),)),  # kana (before Han: Japanese uses both)
+    ("ko", "Korean", (("\uac00", "\ud7af"), ("\u1100", "\u11ff"))),
+    ("cmn", "Chinese (Mandarin)", (("\u4e00", "\u9fff"), ("\u3400", "\u4dbf"))),
+    ("ru", "Russian", (("\u0400", "\u04ff"),)),
+    ("el", "Greek", (("\u0370", "\u03ff"),)),
+    ("he", "Hebrew", (("\u0590", "\u05ff"),)),
+    ("ar", "Arabic", (("\u0600", "\u06ff"),)),
+    ("hi", "Hindi", (("\u0900", "\u097f"),)),
+    ("th", "Thai", (("\u0e00", "\u0e7f"),)),
+)
+"""Scripts that tell the language a line is in (espeak-ng's language code, its name)."""
+
+
+def spoken_language(text: str) -> tuple[str, str] | None:
+    """(espeak-ng language, name) of a line written in a script other than Latin (Japanese,
+    Korean, Chinese, Russian, …), by its letters; None for Latin script (English voices)."""
+    for code, name, ranges in _SCRIPTS:
+        if any(lo <= ch <= hi for ch in text for lo, hi in ranges):
+            return code, name
+    return None
+
+
 def espeak_voice(voice: str) -> str:
     """Map a voice setting to an espeak-ng voice name (default ``en-us``)."""
     key = voice.strip().lower()
@@ -135,11 +158,18 @@ class EspeakVoice:
         if exe is None:  # never a silent voiceover that looks finished (and gets charged)
             raise ProviderError(MISSING_ESPEAK)
         self.model = "espeak-ng"
+        chosen, notice = espeak_voice(voice), ""
+        language = spoken_language(text)
+        if language and chosen.split("+")[0].split("-")[0] != language[0]:
+            # an English voice would spell a Japanese line out letter by letter: the line's
+            # own language, in the chosen variant
+            variant = chosen[chosen.index("+") :] if "+" in chosen else ""
+            chosen = language[0] + variant
+            notice = f"a line in {language[1]}: said by espeak-ng's {language[1]} voice"
         with tempfile.TemporaryDirectory(prefix="aytada-voice-") as tmp:
             textfile = Path(tmp) / "line.txt"
             textfile.write_text(text, encoding="utf-8")
             raw = Path(tmp) / "raw.wav"
-            chosen = espeak_voice(voice)
             for name in dict.fromkeys([chosen, "en-us"]):
                 wpm = round(self.speed_wpm * float(speed))
                 cmd = [exe, "-v", name, "-s", str(wpm), "-w", str(raw)]
@@ -152,7 +182,7 @@ class EspeakVoice:
                     break
             else:
                 raise ProviderError(f"espeak-ng failed: {ff.last_line(proc.stderr)}")
-            return AudioResult(path=self._write(raw, out, seconds=None))
+            return AudioResult(path=self._write(raw, out, seconds=None), notice=notice)
 
     @staticmethod
     def _write(raw: Path | None, out: Path, *, seconds: float | None) -> Path:
