@@ -334,6 +334,13 @@ def _id(text: str) -> int:
     return _whole_number(text, "an id", 1, MAX_ID)
 
 
+def _image_position(text: str) -> int:
+    """A product image's position in its campaign: 1 (the product photo) to 5."""
+    from aytada.core.campaigns import MAX_PRODUCT_IMAGES
+
+    return _whole_number(text, "the image's position", 1, MAX_PRODUCT_IMAGES)
+
+
 def _top_up(text: str) -> int:
     try:
         return _whole_number(text, "the amount", 1, MAX_TOP_UP)
@@ -524,17 +531,23 @@ def cmd_campaign(args: argparse.Namespace) -> int:
             data["destination"] = args.destination
         logo = read_image("logo", args.logo) if args.logo else None
         photo = read_image("product photo", args.product_photo) if args.product_photo else None
+        more = [read_image("product image", path) for path in args.product_image or []]
         if args.action == "create":
-            cid = campaigns.create_campaign(ws, data, logo=logo, product_photo=photo)
+            cid = campaigns.create_campaign(
+                ws, data, logo=logo, product_photo=photo, more_images=more
+            )
             _print(str(cid))
             return 0
-        if not data and logo is None and photo is None:
-            raise UserError("nothing to change: give --file, --destination, --logo or "
-                            "--product-photo")  # fmt: skip
-        campaigns.update_campaign(ws, args.campaign, data, logo=logo, product_photo=photo)
+        if not data and logo is None and photo is None and not more and not args.remove_image:
+            raise UserError("nothing to change: give --file, --destination, --logo, "
+                            "--product-photo, --product-image or --remove-image")  # fmt: skip
+        campaigns.update_campaign(ws, args.campaign, data, logo=logo, product_photo=photo,
+                                  more_images=more, remove_image=args.remove_image)  # fmt: skip
         campaign = campaigns.get_campaign(ws, args.campaign)
         _print(f"campaign {campaign.id} saved; the next generation uses it")
         _print(f"  destination: {_destination_line(campaign.destination)}")
+        images = len(campaigns.product_images(campaign))
+        _print(f"  product images or screenshots: {images} of {campaigns.MAX_PRODUCT_IMAGES}")
         return 0
     rows = campaigns.list_campaigns(ws)
     for row in rows:
@@ -1184,6 +1197,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ce.add_argument("campaign", type=_id, help="campaign id")
     ce.add_argument("--file", help="campaign.toml with the fields to change")
+    ce.add_argument(
+        "--remove-image",
+        type=_image_position,
+        metavar="N",
+        help="remove the product image or screenshot at position N (1 is the product photo; "
+        "the ones after it move up)",
+    )
     for parser in (cc, ce):
         parser.add_argument(
             "--destination",
@@ -1192,6 +1212,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
         parser.add_argument("--logo", help="PNG, JPEG or WebP, at most 5 MB")
         parser.add_argument("--product-photo", help="PNG, JPEG or WebP, at most 5 MB")
+        parser.add_argument(
+            "--product-image",
+            action="append",
+            metavar="PATH",
+            help="one more product image or screenshot (repeat it for several; up to 5 in all "
+            "with the product photo, which is the first; scenes use them in turn)",
+        )
     cpsub.add_parser("list", help="id, name, product and asset count of each campaign")
     cp.set_defaults(func=cmd_campaign)
 
