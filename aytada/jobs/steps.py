@@ -244,7 +244,11 @@ def clip_run(ctx: StepContext) -> StepResult:
         scene["visual"], ctx.scene_index, int(ctx.snapshot.get("scene_count") or 1)
     )
     aspect = ctx.snapshot.get("aspect") or f"{w}:{h}"
-    still = providers.image.image(
+    # the end card is composed here whatever makes the other scenes (its words are exact)
+    card = layout == "end_card"
+    images = (providers.card_image if card else None) or providers.image
+    clips = (providers.card_clip if card else None) or providers.clip
+    still = images.image(
         ImageRequest(
             prompt=f"{visual} — {brief.product_name} by {brief.brand_name}, {aspect} frame".strip(),
             width=w,
@@ -268,7 +272,7 @@ def clip_run(ctx: StepContext) -> StepResult:
         ),
         ctx.workdir / f"scene{ctx.scene_index + 1}.png",
     )
-    segment = providers.clip.segment(
+    segment = clips.segment(
         SegmentRequest(
             still=still,
             prompt=visual,
@@ -289,8 +293,8 @@ def clip_run(ctx: StepContext) -> StepResult:
             "still": media.relative(still),
             "segment": media.relative(segment),
         },
-        provider=f"{providers.image.name}+{providers.clip.name}",
-        model=f"{providers.image.model}+{providers.clip.model}",
+        provider=f"{images.name}+{clips.name}",
+        model=f"{images.model}+{clips.model}",
         assets=[
             NewAsset("image", "scene_still", still, {"scene": ctx.scene_index, "layout": layout}),
             # bare: no caption in it (the stitch lays the captions over it)

@@ -132,6 +132,11 @@ class Providers:
     voice: VoiceProvider
     music: MusicProvider
     stitch: Stitcher
+    # the end card is always composed and animated here, whatever makes the other scenes: its
+    # words (the call to action, the destination) must be exact, and an AI picture or clip has
+    # none; so every ad ends on the same card, its layers entering at the style's pace
+    card_image: ImageProvider | None = None
+    card_clip: ClipProvider | None = None
 
 
 def _overrides(config: ProviderConfig) -> dict[str, str]:
@@ -236,4 +241,4 @@ def build_providers(config: ProviderConfig) -> Providers:
         else _build_real(config, cap, choice)
         for cap, choice in choose(config).items()
     }
-    return Providers(**built)
+    return Providers(**built, card_image=_build_offline("image"), card_clip=_build_offline("clip"))
