@@ -12,7 +12,9 @@ from aytada.providers.textfit import load_font
 BRAND = (31, 58, 147)
 
 
-def phone_screen(path: Path, size: tuple[int, int] = (590, 1280)) -> Path:
+def phone_screen(
+    path: Path, size: tuple[int, int] = (590, 1280), brand: tuple[int, int, int] = BRAND
+) -> Path:
     w, h = size
     image = Image.new("RGB", size, (246, 247, 250))
     draw = ImageDraw.Draw(image)
@@ -22,7 +24,7 @@ def phone_screen(path: Path, size: tuple[int, int] = (590, 1280)) -> Path:
         load_font(round(w * 0.06)),
     )
     draw.text((w * 0.06, h * 0.012), "9:41", font=small, fill=(20, 20, 20))
-    draw.rectangle((0, h * 0.04, w, h * 0.12), fill=BRAND)
+    draw.rectangle((0, h * 0.04, w, h * 0.12), fill=brand)
     draw.text((w * 0.06, h * 0.062), "Stock today", font=title, fill=(255, 255, 255))
     y = h * 0.15
     for item, count in (

@@ -267,6 +267,8 @@ class PillowImages:
         info = PngImagePlugin.PngInfo()
         info.add_text("aytada:layout", composition.layout)
         info.add_text("aytada:focus", "{:.3f},{:.3f}".format(*composition.focus))
+        if composition.device:  # a screenshot, shown on this device
+            info.add_text("aytada:device", composition.device)
         for role, text in composition.texts.items():  # as typography.drawn_texts reads them
             info.add_itxt(f"aytada:text:{role}", text)
         out = Path(out_path)
