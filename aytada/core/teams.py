@@ -290,14 +290,22 @@ def delete_workspace(workspace_id: int, typed_name: object, by_user_id: int | No
         require_owner(s, workspace_id, by_user_id, "delete this workspace")
         if " ".join(str(typed_name or "").split()) != ws.name:
             raise UserError(f"Type the workspace's name, {ws.name!r}, to delete it.")
-        now = utcnow()
-        ws.deleted_at = now
-        for project in s.scalars(
-            select(Project).where(
-                Project.workspace_id == workspace_id, Project.deleted_at.is_(None)
+        # the projects' rows first, then the workspace's: the order a step's start takes them
+        # in (its project, then the workspace for the credit hold), so the two never wait on
+        # each other in a circle (PostgreSQL would abort one of them as a deadlock)
+        live = list(
+            s.scalars(
+                select(Project)
+                .where(Project.workspace_id == workspace_id, Project.deleted_at.is_(None))
+                .order_by(Project.id)
+                .with_for_update()
             )
-        ):
+        )
+        now = utcnow()
+        for project in live:
             project.deleted_at = now
+        s.flush()
+        ws.deleted_at = now
         return ws.name
 
 

@@ -12,6 +12,7 @@ from aytada.core.db import session_scope
 from aytada.core.errors import NotAllowed, NotFound, UserError
 from aytada.core.models import Membership, Project, User
 from aytada.core.workspaces import add_credits, get_balance
+from tests.conftest import wait_for
 from tests.factories import make_project
 
 pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
@@ -194,3 +195,40 @@ def test_user_labels_name_people_by_name_else_address(app_env):
     assert teams.user_labels([ann.user_id, bob.user_id, None]) == {
         ann.user_id: "ann@acme.com", bob.user_id: "Bob Builder"}  # fmt: skip
     assert teams.user_labels([None]) == {}
+
+
+@pytest.mark.postgresql_run
+def test_deleting_a_workspace_while_a_step_starts_in_it_waits_instead_of_deadlocking(app_env):
+    """A start locks its project, then the workspace (the credit hold); the delete takes the
+    projects first too, so it waits for the start to commit and then goes on: no deadlock."""
+    import threading
+
+    from sqlalchemy import text
+
+    from aytada.core.credits import _lock_workspace
+
+    acme = teams.create_with_owner("Acme", "ann@acme.com")
+    pid = make_project(acme)
+    outcome: dict[str, object] = {}
+
+    def delete() -> None:
+        try:
+            outcome["deleted"] = teams.delete_workspace(acme, "Acme")
+        except Exception as exc:  # noqa: BLE001 - what went wrong is the test's answer
+            outcome["error"] = exc
+
+    with session_scope() as start:
+        start.get(Project, pid, with_for_update=True)  # the start has its project
+        deleting = threading.Thread(target=delete)
+        deleting.start()
+        waiting = text(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        with session_scope() as look:  # until the delete waits for a lock the start holds
+            wait_for(lambda: look.scalar(waiting), what="the delete waiting")
+        _lock_workspace(start, acme)  # then the workspace's row, for its credit hold
+    deleting.join(15)
+    assert outcome == {"deleted": "Acme"}
+    with session_scope() as s:
+        assert s.get(Project, pid).deleted_at is not None
