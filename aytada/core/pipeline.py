@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from aytada.core.options import options_of  # (it imports only the vocabulary and standards)
+from aytada.core.timing import MAX_SPEEDUP, spoken_seconds
 
 if TYPE_CHECKING:  # models import statuses only; keep this module importable from anywhere
     from aytada.core.models import Project
@@ -68,10 +69,14 @@ def missing_scenes(project: Project) -> list[int]:
 
 @dataclass(frozen=True)
 class Requirement:
-    """Something that must hold before a step starts; `message` tells the user what to do."""
+    """Something that must hold before a step starts; `message` tells the user what to do (or
+    makes that text from the project)."""
 
     holds: Callable[[Project], bool]
-    message: str
+    message: str | Callable[[Project], str]
+
+    def says(self, project: Project) -> str:
+        return self.message if isinstance(self.message, str) else self.message(project)
 
 
 HAS_CHOSEN_IDEA = Requirement(
@@ -86,6 +91,30 @@ SCENES_FRESH = Requirement(
 ALL_CLIPS = Requirement(
     lambda p: not missing_scenes(p), "Some scenes have no clip yet: render them first."
 )
+FIT_MARGIN = 1.15
+"""A render is refused when its lines take this much longer to say (estimated) than the ad can
+hold even sped up: the estimate is rough, so only a line clearly too long stops it."""
+
+
+def voice_overrun(project: Project) -> str | None:
+    """Why the scenes' lines cannot be said within the ad even sped up (the voiceover would
+    fail after the clips were made and charged), or None."""
+    scenes = project.scenes or []
+    if not scenes:
+        return None
+    speed = float(options_of(project).choices.speed or 1.0)
+    said = sum(spoken_seconds(str(sc.get("voiceover") or ""), speed) for sc in scenes)
+    length = sum(float(sc.get("duration") or 0) for sc in scenes) or float(project.length_s or 0)
+    if not said or said <= length * MAX_SPEEDUP * FIT_MARGIN:
+        return None
+    return (
+        f"The scenes' lines take about {said:.0f} s to say and the ad is {length:.0f} s: the "
+        "voiceover cannot fit, even sped up. Shorten the scenes' lines (or make the ad "
+        "longer) before rendering: nothing was charged."
+    )
+
+
+VOICE_FITS = Requirement(lambda p: voice_overrun(p) is None, lambda p: voice_overrun(p) or "")
 HAS_VOICEOVER = Requirement(
     lambda p: p.voiceover_asset_id is not None, "The voiceover is missing: render it first."
 )
@@ -162,7 +191,7 @@ class Step:
         """The first unmet requirement's message, or None when the step may start."""
         for req in self.requires:
             if not req.holds(project):
-                return req.message
+                return req.says(project)
         return None
 
 
@@ -174,7 +203,8 @@ PIPELINE: tuple[Step, ...] = (
     Step("scenes", "Scenes", VIDEO, S.GENERATING_SCENES, S.SCENES_READY, flat("scenes"),
          requires=(HAS_SCRIPT,), progress=0.45),
     Step("clip", "Scene clip", VIDEO, S.GENERATING_VIDEO, None, Price(by_quality=True),
-         requires=(HAS_SCENES, SCENES_FRESH), then="voiceover", per_scene=True, progress=0.65,
+         requires=(HAS_SCENES, SCENES_FRESH, VOICE_FITS), then="voiceover", per_scene=True,
+         progress=0.65,
          button="Render"),
     Step("voiceover", "Voiceover", VIDEO, S.GENERATING_VOICEOVER, S.STITCHING,
          flat("voiceover"), requires=(HAS_SCENES, SCENES_FRESH, ALL_CLIPS), then="stitch",

@@ -17,7 +17,7 @@ def _project(**kw: object) -> SimpleNamespace:
     base = dict(
         kind="video", status="draft", quality="pro", ideas=[], chosen_idea=None, script=None,
         scenes=[], scenes_stale=False, segments={}, voiceover_asset_id=None, options={},
-        failed_step=None,
+        failed_step=None, length_s=15,
     )  # fmt: skip
     base.update(kw)
     return SimpleNamespace(**base)
