@@ -59,7 +59,8 @@ class Stack:
     and real `aytada worker` processes, as `aytada up` starts them.
 
     ``env`` is applied to this process too (so ``aytada.core`` here talks to the same database
-    and queue). Each worker leads a session of its own; :meth:`close` ends every process in it.
+    and queue). Each worker leads a session of its own; :meth:`close` ends every process in it
+    (and the embedded Redis), as does leaving a ``with Stack(...) as stack:`` block.
     """
 
     def __init__(self, data: Path, extra_env: dict[str, str] | None = None) -> None:
@@ -139,6 +140,12 @@ class Stack:
                 except subprocess.TimeoutExpired:
                     continue
         self.workers = []
+
+    def __enter__(self) -> Stack:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         from aytada.core import db

@@ -197,8 +197,7 @@ def main() -> int:
            "embedded defaults")  # fmt: skip
 
     data = Path(tempfile.mkdtemp(prefix="aytada-bench-c2p-")) / "data"
-    stack = Stack(data)
-    try:
+    with Stack(data) as stack:
         for _ in range(args.workers):
             stack.start_worker()
         stack.wait_workers(args.workers)
@@ -223,8 +222,6 @@ def main() -> int:
         ratio = queued / direct
         verdict(f"queue {queued:.1f} s / direct {direct:.1f} s = {ratio:.2f}×", f"≤ {TARGET}×",
                 ratio <= TARGET)  # fmt: skip
-    finally:
-        stack.close()
     return 0
 
 

@@ -36,8 +36,7 @@ def main() -> int:
     header(f"queue overhead: enqueue → job start, idle worker, {args.jobs} jobs")
 
     data = Path(tempfile.mkdtemp(prefix="aytada-bench-queue-")) / "data"
-    stack = Stack(data, {"REDIS_URL": args.redis_url} if args.redis_url else None)
-    try:
+    with Stack(data, {"REDIS_URL": args.redis_url} if args.redis_url else None) as stack:
         from rq import Callback, Worker
 
         from aytada.jobs.queue import get_queue, redis_conn
@@ -87,8 +86,6 @@ def main() -> int:
         print(f"enqueue → job start: median {median:.1f} ms, p5 {q[0]:.1f} ms, p95 {q[-1]:.1f} "
               f"ms, max {max(delays):.1f} ms over {args.jobs} jobs")  # fmt: skip
         verdict(f"median {median:.1f} ms", f"≤ {TARGET_MS:g} ms", median <= TARGET_MS)
-    finally:
-        stack.close()
     return 0
 
 

@@ -99,8 +99,7 @@ def main() -> int:
     from aytada.jobs.runner import start_step
 
     data = Path(tempfile.mkdtemp(prefix="aytada-bench-memory-")) / "data"
-    stack = Stack(data)
-    try:
+    with Stack(data) as stack:
         worker = stack.start_worker()
         stack.wait_workers(1)
         ws, pid = prepare_project(args.seconds)
@@ -136,8 +135,6 @@ def main() -> int:
         peak = sampler.peak_rss / 1024
         print(f"peak summed PSS {sampler.peak_pss / 1024:.0f} MB (shared pages shared out)")
         verdict(f"peak summed RSS {peak:.0f} MB", f"≤ {TARGET_MB:.0f} MB", peak <= TARGET_MB)
-    finally:
-        stack.close()
     return 0
 
 

@@ -107,9 +107,8 @@ def main() -> int:
         return 0
 
     data = Path(tempfile.mkdtemp(prefix="aytada-bench-scale-")) / "data"
-    stack = Stack(data, {"MEDIA_URL": args.media_url} if args.media_url else None)
-    print(f"media: {args.media_url or stack.settings.media_dir}")
-    try:
+    with Stack(data, {"MEDIA_URL": args.media_url} if args.media_url else None) as stack:
+        print(f"media: {args.media_url or stack.settings.media_dir}")
         stack.start_worker()
         stack.start_worker()
         stack.wait_workers(2)
@@ -125,8 +124,6 @@ def main() -> int:
               f"s: {sum(runs) / bound:.2f}× is the most the job order allows")  # fmt: skip
         verdict(f"1 worker {single:.1f} s / 2 workers {double:.1f} s = {speedup:.2f}×",
                 f"≥ {TARGET}×", speedup >= TARGET)  # fmt: skip
-    finally:
-        stack.close()
     return 0
 
 

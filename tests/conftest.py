@@ -116,6 +116,44 @@ class PgSchema:
         engine.dispose()
 
 
+def downgrade(url: str, revision: str) -> None:
+    """Alembic's downgrade of ``url`` to ``revision`` (:func:`db.migrate` only goes up)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.attributes["database_url"] = url
+    command.downgrade(cfg, revision)
+
+
+def check_migration(
+    before: str,
+    there_and_back: Callable[[str], None],
+    sqlite_dir: Path | None = None,
+    at_the_head: Callable[[str], None] | None = None,
+) -> None:
+    """Run ``there_and_back`` (given the url) on a database at revision ``before``, migrate it
+    up to the head again, then run ``at_the_head`` on it. The database: a SQLite file in
+    ``sqlite_dir``, or without one a PostgreSQL schema of its own (migrated to the head, then
+    downgraded to ``before``; dropped at the end)."""
+    schema = None if sqlite_dir is not None else PgSchema(require_pg())  # at the head
+    try:
+        if schema is None:
+            url = f"sqlite:///{sqlite_dir / 'migrated.db'}"
+            db.migrate(url, before)
+        else:
+            url = schema.url
+            downgrade(url, before)
+        there_and_back(url)
+        db.migrate(url)
+        if at_the_head is not None:
+            at_the_head(url)
+    finally:
+        if schema is not None:
+            schema.close()
+
+
 @pytest.fixture(scope="session")
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("aytada")

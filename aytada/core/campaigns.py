@@ -139,6 +139,15 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     return out
 
 
+def _cleaned(data: dict[str, Any], *, partial: bool) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the cleaned values, field → message for each bad field): no values when one is bad,
+    so the caller can add its own checks' messages before it refuses."""
+    try:
+        return _clean(data, partial=partial), {}
+    except ValidationFailed as exc:
+        return {}, dict(exc.errors)
+
+
 def choice_problem(key: str, value: object) -> str | None:
     """Why `value` cannot be the campaign's `key` (a strategy input picked from a list)."""
     if value in (None, "") and key not in CHOICE_REQUIRED:
@@ -249,12 +258,7 @@ def create_campaign(
     are product images or screenshots after the product photo (without one, the first of them
     is the product photo), at most :data:`MAX_PRODUCT_IMAGES` in all. Everything is checked
     first: one bad field or file stores nothing (ValidationFailed names every bad field)."""
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    try:
-        values = _clean(data, partial=False)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
+    values, errors = _cleaned(data, partial=False)
     errors.update(upload_errors({"logo": logo, "product_photo": product_photo}))
     adding = [product_photo] if product_photo is not None else []
     problem = files_problem(more_images)
@@ -318,12 +322,7 @@ def update_campaign(
     :data:`MAX_PRODUCT_IMAGES` images in all. Everything is checked first: one bad field or
     file changes nothing (ValidationFailed names every bad field). The next generation reads
     the new values; earlier generations keep their snapshots (and files)."""
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    try:
-        values = _clean(data, partial=True)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
+    values, errors = _cleaned(data, partial=True)
     uploads = {"logo": logo, "product_photo": product_photo}
     errors.update(upload_errors(uploads))
     removed = set(remove)

@@ -69,7 +69,9 @@ def price(name: str | None) -> int:
     return get_settings().prices[name] if name else 0
 
 
-def _succeeded(session: Session, project_id: int, step: str) -> int:
+def succeeded_runs(session: Session, project_id: int, step: str) -> int:
+    """How many runs of `step` have succeeded for the project: the price rule's runs before
+    (first or again) and a design's take."""
     return (
         session.scalar(
             select(func.count())
@@ -87,7 +89,7 @@ def _succeeded(session: Session, project_id: int, step: str) -> int:
 def step_price(session: Session, project: Project, step: str) -> int:
     """Credits one run of `step` costs for this project right now (the table's price rule)."""
     rule = get_step(step).price
-    before = _succeeded(session, project.id, step) if rule.first != rule.again else 0
+    before = succeeded_runs(session, project.id, step) if rule.first != rule.again else 0
     return price(rule.key(project, before))
 
 

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from aytada.captions import CaptionGroup, caption_groups, scene_groups
 from aytada.core import media, subtitles, timing
+from aytada.core.credits import succeeded_runs
 from aytada.core.errors import UserError
 from aytada.core.formats import frame_size
 from aytada.core.models import Asset, Generation, Project, Workspace
 from aytada.core.options import DesignCopy, options_of, options_with
 from aytada.core.settings import get_settings
-from aytada.core.statuses import GenState
 from aytada.jobs.providers import brief_from_snapshot, get_providers, provider_names
 from aytada.jobs.runner import NewAsset, StepContext, StepResult, register_step
 from aytada.providers import ffmpeg
@@ -618,27 +618,12 @@ def stitch_apply(s: Session, project: Project, gen: Generation, r: StepResult, i
 # --------------------------------------------------------------------------- banner / flyer
 
 
-def _succeeded_runs(session: Session, project: Project, step: str) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Generation)
-            .where(
-                Generation.project_id == project.id,
-                Generation.step == step,
-                Generation.state == GenState.SUCCEEDED,
-            )
-        )
-        or 0
-    )
-
-
 def design_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
     width, height = frame_size(project.kind, project.format)
     made = options_of(project).outputs
     # a new take (the words were written before): the writer's next words, for the picture
     # the design has (only words are written, and paid for: the pipeline table's price)
-    take = _succeeded_runs(session, project, "design") if made.copy is not None else 0
+    take = succeeded_runs(session, project.id, "design") if made.copy is not None else 0
     return {
         "kind": project.kind,
         "width": width,

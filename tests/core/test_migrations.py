@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from aytada.core import db
 from aytada.core.models import Base
-from tests.conftest import PgSchema, require_pg
+from tests.conftest import PgSchema, check_migration, downgrade, require_pg
 
 
 def _assert_matches(url: str) -> None:
@@ -96,127 +98,98 @@ def test_the_migrated_active_index_names_exactly_the_active_statuses(tmp_path: P
         schema.close()
 
 
-def _campaign_destination_there_and_back(url: str) -> None:
-    """A campaign stored before 0007 reads as having no destination after it; the downgrade
-    takes the column away and the campaign stays."""
-    from sqlalchemy import text
+#: A campaign's columns in the first schema (0001), with the values of the campaign "Before"
+#: the migration tests store with SQL (their database is behind the models).
+OLD_CAMPAIGN = {
+    "name": "Before", "product_name": "Kora", "product_description": "", "brand_name": "",
+    "tone_of_voice": "", "brand_colors": "#1F3A93", "logo_path": "", "product_photo_path": "",
+    "awareness_stage": "problem_aware", "business_type": "", "industry": "",
+    "creative_style": "Direct Response", "persuasion_trigger": "", "audience": "",
+    "messaging": "", "goals": "",
+}  # fmt: skip
 
+
+def _store_a_campaign(engine: Engine, **more: str) -> None:
+    """A workspace and its campaign "Before" (:data:`OLD_CAMPAIGN`); ``more``: other values, or
+    the columns later migrations added."""
+    values = {**OLD_CAMPAIGN, **more}
+    columns = ", ".join(values)
+    binds = ", ".join(f":{name}" for name in values)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO workspaces (name, credit_balance, voice_id, created_at) "
+                          "VALUES ('W', 0, '', CURRENT_TIMESTAMP)"))  # fmt: skip
+        ws = conn.execute(text("SELECT max(id) FROM workspaces")).scalar_one()
+        conn.execute(
+            text(f"INSERT INTO campaigns (workspace_id, {columns}, created_at, updated_at)"
+                 f" VALUES (:ws, {binds}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+            {"ws": ws, **values},
+        )  # fmt: skip
+
+
+@contextmanager
+def _a_campaign_through(
+    url: str, up: str, down: str, column: str, **stored: str
+) -> Iterator[Engine]:
+    """A campaign stored (:func:`_store_a_campaign`), then the database migrated ``up``: the
+    block reads the campaign. Then ``down`` again: the campaigns' ``column`` is gone, the
+    campaign "Before" stays."""
     engine = create_engine(url)
     try:
-        with engine.begin() as conn:
-            conn.execute(text("INSERT INTO workspaces (name, credit_balance, voice_id, created_at) "
-                              "VALUES ('W', 0, '', CURRENT_TIMESTAMP)"))  # fmt: skip
-            ws = conn.execute(text("SELECT max(id) FROM workspaces")).scalar_one()
-            conn.execute(
-                text("INSERT INTO campaigns (workspace_id, name, product_name, product_description,"
-                     " brand_name, tone_of_voice, brand_colors, logo_path, product_photo_path,"
-                     " awareness_stage, business_type, industry, creative_style,"
-                     " persuasion_trigger, audience, messaging, goals, created_at, updated_at)"
-                     " VALUES (:ws, 'Before', 'Kora', '', '', '', '#1F3A93', '', '',"
-                     " 'problem_aware', '', '', 'Direct Response', '', '', '', '',"
-                     " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
-                {"ws": ws},
-            )  # fmt: skip
-        db.migrate(url, "0007")
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT name, destination FROM campaigns")).all()
-        assert [tuple(r) for r in rows] == [("Before", "")]
-        _downgrade(url, "0006")
+        _store_a_campaign(engine, **stored)
+        db.migrate(url, up)
+        yield engine
+        downgrade(url, down)
         with engine.connect() as conn:
             columns = {c["name"] for c in inspect(conn).get_columns("campaigns")}
             names = conn.execute(text("SELECT name FROM campaigns")).scalars().all()
-        assert "destination" not in columns and names == ["Before"]
+        assert column not in columns and names == ["Before"]
     finally:
         engine.dispose()
 
 
-def _downgrade(url: str, revision: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config(str(db.ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(db.ROOT / "migrations"))
-    cfg.attributes["database_url"] = url
-    command.downgrade(cfg, revision)
+def _campaign_destination_there_and_back(url: str) -> None:
+    """A campaign stored before 0007 reads as having no destination after it; the downgrade
+    takes the column away and the campaign stays."""
+    with _a_campaign_through(url, "0007", "0006", "destination") as engine:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT name, destination FROM campaigns")).all()
+        assert [tuple(r) for r in rows] == [("Before", "")]
 
 
 def test_the_destination_migration_on_sqlite(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'destination.db'}"
-    db.migrate(url, "0006")
-    _campaign_destination_there_and_back(url)
-    db.migrate(url)
-    _assert_matches(url)
+    check_migration("0006", _campaign_destination_there_and_back, tmp_path, _assert_matches)
 
 
 def test_the_destination_migration_on_postgresql() -> None:
-    schema = PgSchema(require_pg())  # migrated to the head
-    try:
-        _downgrade(schema.url, "0006")
-        _campaign_destination_there_and_back(schema.url)
-        db.migrate(schema.url)
-        _assert_matches(schema.url)
-    finally:
-        schema.close()
+    check_migration("0006", _campaign_destination_there_and_back, at_the_head=_assert_matches)
 
 
 def _more_images_there_and_back(url: str) -> None:
     """A campaign stored before 0009 reads as having no more product images after it (its
     product photo kept as the first); the downgrade takes the column away, the campaign stays."""
-    from sqlalchemy import select, text
+    from sqlalchemy import select
     from sqlalchemy.orm import Session
 
     from aytada.core.models import Campaign
 
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("INSERT INTO workspaces (name, credit_balance, voice_id, created_at) "
-                              "VALUES ('W', 0, '', CURRENT_TIMESTAMP)"))  # fmt: skip
-            ws = conn.execute(text("SELECT max(id) FROM workspaces")).scalar_one()
-            conn.execute(
-                text("INSERT INTO campaigns (workspace_id, name, product_name, product_description,"
-                     " brand_name, tone_of_voice, brand_colors, logo_path, product_photo_path,"
-                     " awareness_stage, business_type, industry, creative_style,"
-                     " persuasion_trigger, audience, messaging, goals, destination, created_at,"
-                     " updated_at) VALUES (:ws, 'Before', 'Kora', '', '', '', '#1F3A93', '',"
-                     " 'ws1/campaign1/product-1.png', 'problem_aware', '', '', 'Direct Response',"
-                     " '', '', '', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
-                {"ws": ws},
-            )  # fmt: skip
-        db.migrate(url, "0009")
+    photo = "ws1/campaign1/product-1.png"
+    with _a_campaign_through(url, "0009", "0008", "more_product_images",
+                             product_photo_path=photo, destination="") as engine:  # fmt: skip
         with Session(engine) as s:
             (campaign,) = s.scalars(select(Campaign)).all()
             assert campaign.more_product_images == []
-            assert campaign.product_photo_path == "ws1/campaign1/product-1.png"
+            assert campaign.product_photo_path == photo
             campaign.more_product_images = ["ws1/campaign1/product-2.png"]
             s.commit()
         with Session(engine) as s:
             assert s.scalars(select(Campaign.more_product_images)).one() == [
                 "ws1/campaign1/product-2.png"
             ]
-        _downgrade(url, "0008")
-        with engine.connect() as conn:
-            columns = {c["name"] for c in inspect(conn).get_columns("campaigns")}
-            names = conn.execute(text("SELECT name FROM campaigns")).scalars().all()
-        assert "more_product_images" not in columns and names == ["Before"]
-    finally:
-        engine.dispose()
 
 
 def test_the_product_images_migration_on_sqlite(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'images.db'}"
-    db.migrate(url, "0008")
-    _more_images_there_and_back(url)
-    db.migrate(url)
-    _assert_matches(url)
+    check_migration("0008", _more_images_there_and_back, tmp_path, _assert_matches)
 
 
 def test_the_product_images_migration_on_postgresql() -> None:
-    schema = PgSchema(require_pg())  # migrated to the head
-    try:
-        _downgrade(schema.url, "0008")
-        _more_images_there_and_back(schema.url)
-        db.migrate(schema.url)
-        _assert_matches(schema.url)
-    finally:
-        schema.close()
+    check_migration("0008", _more_images_there_and_back, at_the_head=_assert_matches)

@@ -28,7 +28,7 @@ from aytada.core.options import (
     options_of,
     options_with,
 )
-from tests.conftest import ROOT, PgSchema, require_pg
+from tests.conftest import ROOT, check_migration, downgrade
 
 MIGRATION = ROOT / "migrations" / "versions" / "0006_typed_project_options.py"
 
@@ -215,16 +215,6 @@ def test_nest_and_flatten() -> None:
     assert migration.nest(half) == {"choices": {"voice": "en-us", "speed": 0.9}}
 
 
-def _alembic(url: str, action: str, revision: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
-    cfg.attributes["database_url"] = url
-    getattr(command, action)(cfg, revision)
-
-
 def _blank(column: sa.Column) -> Any:
     """A value for a required column (the test gives the ones it cares about)."""
     kind = column.type
@@ -283,24 +273,15 @@ def _migrate_rows_there_and_back(url: str) -> None:
         ]
         assert options_of(nested[0]) == TYPED
         assert options_of(nested[2]).lineage == Lineage(variant_of=3, idea_round=1)
-        _alembic(url, "downgrade", "0005")
+        downgrade(url, "0005")
         assert _stored(engine, ids) == ROWS
     finally:
         engine.dispose()
 
 
 def test_the_migration_on_sqlite(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'options.db'}"
-    db.migrate(url, "0005")
-    _migrate_rows_there_and_back(url)
-    db.migrate(url)  # and up again to the head
+    check_migration("0005", _migrate_rows_there_and_back, tmp_path)  # and up again to the head
 
 
 def test_the_migration_on_postgresql() -> None:
-    schema = PgSchema(require_pg())  # migrated to the head
-    try:
-        _alembic(schema.url, "downgrade", "0005")
-        _migrate_rows_there_and_back(schema.url)
-        db.migrate(schema.url)
-    finally:
-        schema.close()
+    check_migration("0005", _migrate_rows_there_and_back)

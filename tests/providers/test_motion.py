@@ -14,6 +14,7 @@ from aytada.providers import layers as still_layers
 from aytada.providers import motion
 from aytada.providers.base import CaptionStyle, ImageRequest, SegmentRequest
 from aytada.providers.caption_track import burn_into_segments
+from aytada.providers.layers import Layer
 from aytada.providers.offline.clips import FfmpegMotionClips
 from aytada.providers.offline.images import LAYOUTS, MOTION_FOR_LAYOUT, PillowImages
 from aytada.vocabulary import CREATIVE_STYLES
@@ -29,6 +30,17 @@ BRIEF = {"prompt": "p", "title": "Ledgerly", "brand_name": "Ledgerly",
 def _still(tmp_path: Path, layout: str, size: tuple[int, int] = SIZE, **more: object) -> Path:
     request = ImageRequest(width=size[0], height=size[1], layout=layout, **{**BRIEF, **more})  # type: ignore[arg-type]
     return PillowImages().image(request, tmp_path / f"{layout}.png")
+
+
+def _layered(tmp_path: Path, layout: str, **more: object) -> tuple[Path, Path, list[Layer]]:
+    """A still of ``layout`` (:func:`_still`), the base picture and the layers saved beside it."""
+    still = _still(tmp_path, layout, **more)
+    base_path, layers = still_layers.read(still)  # type: ignore[misc]
+    return still, base_path, layers
+
+
+def _layer(layers: list[Layer], role: str) -> Layer:
+    return next(layer for layer in layers if layer.role == role)
 
 
 def _segment(still: Path, out: Path, style: str, seconds: float = 3.0) -> Path:
@@ -141,10 +153,8 @@ def test_a_still_composed_again_without_layers_leaves_no_stale_ones(tmp_path: Pa
 def test_the_line_rises_into_place_after_the_icon_then_the_still_holds_and_the_camera_moves(
     tmp_path: Path,
 ) -> None:
-    still = _still(tmp_path, "hero")
-    base_path, layers = still_layers.read(still)  # type: ignore[misc]
-    line = next(layer for layer in layers if layer.role == "line")
-    icon = next(layer for layer in layers if layer.role == "icon")
+    still, base_path, layers = _layered(tmp_path, "hero")
+    line, icon = _layer(layers, "line"), _layer(layers, "icon")
     video = _segment(still, tmp_path / "hero.mp4", "Storytelling")
     plan = {e.role: e for e in motion.entrances([la.role for la in layers], "Storytelling", 3.0)}
     with Image.open(still) as s, Image.open(base_path) as b:
@@ -171,9 +181,8 @@ def test_the_line_rises_into_place_after_the_icon_then_the_still_holds_and_the_c
 
 @pytest.mark.slow
 def test_the_call_to_action_pops_larger_than_it_rests_then_settles(tmp_path: Path) -> None:
-    still = _still(tmp_path, "end_card")
-    _, layers = still_layers.read(still)  # type: ignore[misc]
-    cta = next(layer for layer in layers if layer.role == "cta")
+    still, _, layers = _layered(tmp_path, "end_card")
+    cta = _layer(layers, "cta")
     video = _segment(still, tmp_path / "end.mp4", "Direct Response")
     pace = motion.pace_of("Direct Response")
     roles = [layer.role for layer in layers]
@@ -200,9 +209,8 @@ def test_the_call_to_action_pops_larger_than_it_rests_then_settles(tmp_path: Pat
 
 @pytest.mark.slow
 def test_a_calm_style_builds_slower_than_a_brisk_one(tmp_path: Path) -> None:
-    still = _still(tmp_path, "hero")
-    _, layers = still_layers.read(still)  # type: ignore[misc]
-    line = next(layer for layer in layers if layer.role == "line")
+    still, _, layers = _layered(tmp_path, "hero")
+    line = _layer(layers, "line")
     brisk = _segment(still, tmp_path / "brisk.mp4", "Humor")
     calm = _segment(still, tmp_path / "calm.mp4", "Luxury")
     with Image.open(still) as s:
@@ -268,8 +276,8 @@ def test_a_scene_takes_over_from_the_last_frame_and_keeps_its_length(
 
 @pytest.mark.slow
 def test_the_product_rises_in_with_its_shadow_before_the_camera_pushes_in(tmp_path: Path) -> None:
-    still = _still(tmp_path, "detail", product_photo=str(bottle(tmp_path / "bottle.jpg")))
-    base_path, layers = still_layers.read(still)  # type: ignore[misc]
+    photo = str(bottle(tmp_path / "bottle.jpg"))
+    still, base_path, layers = _layered(tmp_path, "detail", product_photo=photo)
     (product,) = [layer for layer in layers if layer.role == "product"]
     video = _segment(still, tmp_path / "detail.mp4", "Testimonial")
     e = motion.entrances(["product"], "Testimonial", 3.0)[0]

@@ -19,6 +19,7 @@ from aytada.providers.offline.images import (
     contrast_ratio,
     frame_shape,
 )
+from tests.providers.test_scene_stills import logo as drawn_logo
 
 BUILT = 1.5 * BUILD_SHARE + 0.07
 """When the layers of a 1.5 s clip have all entered (the camera moves from there)."""
@@ -45,13 +46,7 @@ def photo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def logo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("uploads") / "logo.png"
-    image = Image.new("RGBA", (400, 140), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((5, 5, 135, 135), fill=(*GREEN, 255))
-    draw.rectangle((160, 45, 395, 95), fill=(*GREEN, 255))
-    image.save(path)
-    return path
+    return drawn_logo(tmp_path_factory.mktemp("uploads") / "logo.png", GREEN)
 
 
 def _request(size: tuple[int, int], layout: str, **extra: object) -> ImageRequest:

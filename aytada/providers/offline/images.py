@@ -661,13 +661,7 @@ class _Job:
         return name, brand
 
     def _type_hero(self, logo_slot: IntBox | None) -> None:
-        top, bottom = self._rows(logo_slot)
-        canvas = _type_backdrop(self.w, self.h, self.palette, "hero", self.dice)
-        x0, x1 = self.centred_column()
-        tall = self.shape == "tall"
-        self._type_column(canvas, (x0, top, x1, bottom), round(self.h * (0.1 if tall else 0.16)),
-                          align="center", start=0.062 if tall else 0.085)  # fmt: skip
-        self.result.image = canvas
+        self._type_centred(logo_slot, "hero", icon=(0.1, 0.16), start=(0.062, 0.085))
 
     def _type_detail(self, logo_slot: IntBox | None) -> None:
         top, bottom = self._rows(logo_slot)
@@ -688,12 +682,22 @@ class _Job:
         self.result.image = canvas
 
     def _type_context(self, logo_slot: IntBox | None) -> None:
+        self._type_centred(logo_slot, "context", icon=(0.075, 0.13), start=(0.055, 0.075),
+                           card=True)  # fmt: skip
+
+    def _type_centred(
+        self, logo_slot: IntBox | None, layout: str, *, icon: tuple[float, float],
+        start: tuple[float, float], card: bool = False,
+    ) -> None:  # fmt: skip
+        """A typographic scene of one centred column on the layout's backdrop. ``icon`` (the
+        icon's size) and ``start`` (the line's first size to try), shares of the frame's
+        height: (in a tall frame, in any other)."""
         top, bottom = self._rows(logo_slot)
-        canvas = _type_backdrop(self.w, self.h, self.palette, "context", self.dice)
+        canvas = _type_backdrop(self.w, self.h, self.palette, layout, self.dice)
         x0, x1 = self.centred_column()
-        tall = self.shape == "tall"
-        self._type_column(canvas, (x0, top, x1, bottom), round(self.h * (0.075 if tall else 0.13)),
-                          align="center", start=0.055 if tall else 0.075, card=True)  # fmt: skip
+        at = 0 if self.shape == "tall" else 1
+        self._type_column(canvas, (x0, top, x1, bottom), round(self.h * icon[at]),
+                          align="center", start=start[at], card=card)  # fmt: skip
         self.result.image = canvas
 
     def _type_end_card(self, _logo_slot: IntBox | None) -> None:
