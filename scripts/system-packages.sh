@@ -22,6 +22,8 @@ fi
   || missing+=(fonts-league-spartan)
 [ -e /usr/share/fonts/truetype/lato/Lato-Black.ttf ] || missing+=(fonts-lato)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc ] || missing+=(fonts-noto-cjk)
+# Thai, Devanagari, Bengali, Tamil, Gujarati, Khmer and Sinhala among Latin words
+[ -e /usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf ] || missing+=(fonts-noto-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing system packages: ${missing[*]}" >&2

@@ -267,11 +267,11 @@ def draw_group(
     for index, p in word_at.items():
         on_box = index == spoken
         if shadow and not on_box:
-            draw.text((p.x + shadow, p.baseline + shadow), p.text, font=font,
-                      fill=(0, 0, 0, 150), anchor="ls", stroke_width=stroke,
-                      stroke_fill=(0, 0, 0, 150))  # fmt: skip
-        draw.text(
-            (p.x, p.baseline), p.text, font=font, anchor="ls",
+            textfit.draw_text(draw, (p.x + shadow, p.baseline + shadow), p.text, font,
+                              fill=(0, 0, 0, 150), anchor="ls", stroke_width=stroke,
+                              stroke_fill=(0, 0, 0, 150))  # fmt: skip
+        textfit.draw_text(
+            draw, (p.x, p.baseline), p.text, font, anchor="ls",
             fill=(*(accent_ink if on_box else ink), 255),
             stroke_width=0 if on_box else stroke, stroke_fill=(*contrast, 255),
         )  # fmt: skip

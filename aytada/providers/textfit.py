@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from PIL import ImageFont
 
@@ -41,11 +42,23 @@ FACES: dict[str, tuple[Path, int]] = {
     "cjk-jp": (_SYSTEM / "opentype/noto/NotoSansCJK-Bold.ttc", 0),
     "cjk-kr": (_SYSTEM / "opentype/noto/NotoSansCJK-Bold.ttc", 1),
     "cjk-sc": (_SYSTEM / "opentype/noto/NotoSansCJK-Bold.ttc", 2),
+    # scripts neither DejaVu nor Noto CJK draws (Noto Sans, fonts-noto-core); no Latin in them
+    "thai": (_SYSTEM / "truetype/noto/NotoSansThai-Bold.ttf", 0),
+    "devanagari": (_SYSTEM / "truetype/noto/NotoSansDevanagari-Bold.ttf", 0),
+    "bengali": (_SYSTEM / "truetype/noto/NotoSansBengali-Bold.ttf", 0),
+    "tamil": (_SYSTEM / "truetype/noto/NotoSansTamil-Bold.ttf", 0),
+    "gujarati": (_SYSTEM / "truetype/noto/NotoSansGujarati-Bold.ttf", 0),
+    "khmer": (_SYSTEM / "truetype/noto/NotoSansKhmer-Bold.ttf", 0),
+    "sinhala": (_SYSTEM / "truetype/noto/NotoSansSinhala-Bold.ttf", 0),
 }
 """Every face the product draws with: name → (file, index in a collection). "" is the shipped
 font; the others come with the system packages (scripts/system-packages.sh): a face whose file is
 missing draws with the shipped font, and :func:`missing_faces` names it."""
 CJK_FACES = ("cjk-jp", "cjk-kr", "cjk-sc")
+SCRIPT_FACES = ("thai", "devanagari", "bengali", "tamil", "gujarati", "khmer", "sinhala")
+MIXED = "mix:"
+"""A face name ``mix:<face>``: :class:`MixedFont`, each character in the first face that draws
+it, ``<face>`` first (a text no one face draws whole: Thai or Hindi among Latin words)."""
 
 
 def missing_faces() -> list[str]:
@@ -56,7 +69,9 @@ def missing_faces() -> list[str]:
 @lru_cache(maxsize=512)
 def load_font(size: int, face: str = "") -> ImageFont.FreeTypeFont:
     """``face`` (:data:`FACES`; the shipped font when it is unknown or not installed) at
-    ``size`` px (cached)."""
+    ``size`` px (cached); a ``mix:`` face is a :class:`MixedFont`."""
+    if face.startswith(MIXED):
+        return MixedFont(int(size), face[len(MIXED) :])  # type: ignore[return-value]
     path, index = FACES.get(face, FACES[""])
     if not path.is_file():
         path, index = FACES[""]
@@ -75,15 +90,80 @@ def _cjk_face(text: str) -> str:
 
 def face_for(text: str, face: str = "") -> str:
     """The face ``text`` is drawn in: ``face`` when it draws every character, else the shipped
-    font, else the CJK face of its script (when it draws them all); characters none of them
-    draws (most emoji) are left out of the text by :func:`drawable`."""
+    font, else the CJK face of its script (when it draws them all), else ``mix:<face>`` (each
+    character in the first face that has it: :class:`MixedFont`); characters no face draws
+    (most emoji) are left out of the text by :func:`drawable`."""
     wanted = [ch for ch in drawable(text) if not ch.isspace()]
     if all(_draws(face, ch) for ch in wanted):
         return face
     if all(_draws("", ch) for ch in wanted):
         return ""
     cjk = _cjk_face(text)
-    return cjk if all(_draws(cjk, ch) for ch in wanted) else ""
+    return cjk if all(_draws(cjk, ch) for ch in wanted) else MIXED + face
+
+
+class MixedFont:
+    """Several faces as one font at ``size``: each run of characters in the first face that
+    draws it (``base``, the shipped font, the CJK face of the text, the script faces). Measures
+    like a FreeTypeFont (``getlength``, ``getmetrics``); :func:`draw_text` draws it run by run
+    on one baseline, each run shaped whole (Thai and Indic marks stay with their letters)."""
+
+    def __init__(self, size: int, base: str) -> None:
+        self.size, self.base = size, base
+        self.path = MIXED + base  # text_length's memo key
+
+    def _faces(self, text: str) -> tuple[str, ...]:
+        return (self.base, "", _cjk_face(text), *SCRIPT_FACES)
+
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """(characters, face) in order; spaces and marks stay in the run they follow."""
+        faces = self._faces(text)
+        out: list[tuple[str, str]] = []
+        for ch in text:
+            joins = ch.isspace() or unicodedata.category(ch) in ("Mn", "Me", "Mc")
+            if out and joins:
+                out[-1] = (out[-1][0] + ch, out[-1][1])
+                continue
+            face = next((f for f in faces if _draws(f, ch)), self.base)
+            if out and out[-1][1] == face:
+                out[-1] = (out[-1][0] + ch, face)
+            else:
+                out.append((ch, face))
+        return out
+
+    def getlength(self, text: str) -> float:
+        return sum(load_font(self.size, face).getlength(run) for run, face in self.runs(text))
+
+    def getmetrics(self) -> tuple[int, int]:
+        """The tallest ascent and deepest descent of the faces it may use."""
+        faces = [f for f in (self.base, "", *SCRIPT_FACES) if f == self.base or _installed(f)]
+        metrics = [load_font(self.size, f).getmetrics() for f in faces]
+        return max(a for a, _ in metrics), max(d for _, d in metrics)
+
+    def draw(self, draw: Any, xy: tuple[float, float], text: str, anchor: str = "la",
+             **options: Any) -> None:  # fmt: skip
+        ascent, descent = self.getmetrics()
+        x, y = xy
+        if anchor[1:] == "a":
+            y += ascent
+        elif anchor[1:] == "d":
+            y -= descent
+        for run, face in self.runs(text):
+            font = load_font(self.size, face)
+            draw.text((x, y), run, font=font, anchor="ls", **options)
+            x += font.getlength(run)
+
+
+def _installed(face: str) -> bool:
+    return FACES.get(face, FACES[""])[0].is_file()
+
+
+def draw_text(draw: Any, xy: tuple[float, float], text: str, font: Any, **options: Any) -> None:
+    """``draw.text`` with ``font``, also a :class:`MixedFont` (drawn run by run)."""
+    if isinstance(font, MixedFont):
+        font.draw(draw, xy, text, **options)
+    else:
+        draw.text(xy, text, font=font, **options)
 
 
 _LENGTHS: dict[tuple[object, int, str], float] = {}
@@ -128,8 +208,8 @@ def _draws(face: str, ch: str) -> bool:
 
 
 def has_glyph(ch: str) -> bool:
-    """True when the shipped font or an installed CJK face draws ``ch``."""
-    return _draws("", ch) or any(_draws(face, ch) for face in CJK_FACES)
+    """True when the shipped font, a CJK face or a script face (installed) draws ``ch``."""
+    return _draws("", ch) or any(_draws(face, ch) for face in (*CJK_FACES, *SCRIPT_FACES))
 
 
 def drawable(text: str) -> str:

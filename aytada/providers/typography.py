@@ -30,7 +30,7 @@ from aytada.providers.layout import (
     relative_luminance,
     with_color,
 )
-from aytada.providers.textfit import load_font
+from aytada.providers.textfit import draw_text, load_font
 
 __all__ = ["compose_design", "render_layout", "background_colors"]
 
@@ -166,13 +166,10 @@ def _draw_text(draw: ImageDraw.ImageDraw, box: TextBox) -> None:
             x = box.rect.right - width
         else:
             x = box.rect.x
-        draw.text(
-            (x, box.rect.y + i * box.line_height + offset),
-            line,
-            font=font,
-            fill=box.color,
-            anchor="la",
-        )
+        draw_text(
+            draw, (x, box.rect.y + i * box.line_height + offset), line, font,
+            fill=box.color, anchor="la",
+        )  # fmt: skip
 
 
 def _is_rtl(text: str) -> bool:

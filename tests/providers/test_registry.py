@@ -110,9 +110,12 @@ def assert_every_capability_provided(providers: Providers) -> None:
     """Each capability's provider satisfies its protocol (the field types of Providers)."""
     assert isinstance(providers, Providers)
     protocols = typing.get_type_hints(Providers)
-    assert set(protocols) == set(CAPABILITIES)
-    for capability, protocol in protocols.items():
-        assert isinstance(getattr(providers, capability), protocol), capability
+    assert set(protocols) == {*CAPABILITIES, "card_image", "card_clip"}
+    for capability in CAPABILITIES:
+        assert isinstance(getattr(providers, capability), protocols[capability]), capability
+    # the end card is always composed and animated here, whatever the keys
+    assert type(providers.card_image).__name__ == "PillowImages"
+    assert type(providers.card_clip).__name__ == "FfmpegMotionClips"
 
 
 def test_build_all_real_without_network() -> None:

@@ -99,7 +99,7 @@ def test_a_latin_face_lacking_a_script_gives_way_to_one_that_has_it() -> None:
 
 def test_what_no_face_draws_is_left_out_with_its_marks() -> None:
     assert textfit.drawable("Glow ✨ serum 🍵") == "Glow serum"
-    assert textfit.drawable("ตัวอย่าง") == ""  # Thai: no installed face (not half a word)
+    assert textfit.drawable("ሰላም ตัวอย่าง") == "ตัวอย่าง"  # Ethiopic: no installed face
     assert textfit.drawable("café e\u0301te") == "café e\u0301te"
 
 
@@ -145,3 +145,38 @@ def test_banners_are_set_in_the_styles_pairing_and_japanese_in_its_face(
                      style="Direct Response", **words)  # fmt: skip
     assert jp.texts["headline"].face == "cjk-jp"
     assert textfit.join_lines(jp.texts["headline"].lines) == "肌が明るくなる美容液"
+
+
+@pytest.mark.parametrize(
+    ("text", "script_face"),
+    [("Ledgerly ช่วยลดของเสียในครัว 30%", "thai"),
+     ("Ledgerly से रसोई का कचरा 30% कम करें", "devanagari")],
+)  # fmt: skip
+def test_thai_or_hindi_among_latin_words_is_drawn_run_by_run_in_faces_that_have_them(
+    text: str, script_face: str
+) -> None:
+    assert textfit.drawable(text) == text  # nothing left out
+    face = textfit.face_for(text, "league-spartan-bold")
+    assert face == "mix:league-spartan-bold"
+    font = textfit.load_font(48, face)
+    runs = font.runs(text)  # type: ignore[attr-defined]
+    assert "".join(run for run, _ in runs) == text
+    assert {f for _, f in runs} == {"league-spartan-bold", script_face}
+    for run, run_face in runs:
+        assert _boxes(run, run_face) == 0, (run, run_face)  # every letter in a face that has it
+    # measured as drawn: the runs side by side
+    assert font.getlength(text) == pytest.approx(
+        sum(textfit.load_font(48, f).getlength(r) for r, f in runs)
+    )
+    hero = _compose("hero", caption=text, style="Direct Response")
+    assert hero.text_layers["line"].face == face and hero.texts["line"] == text
+    assert hero.problems == []
+    # drawn on one baseline: the Latin and the script runs share their bottom line
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("L", (1400, 140), 0)
+    textfit.draw_text(ImageDraw.Draw(canvas), (10, 10), text, font, fill=255)
+    assert canvas.getbbox() is not None
+    latin_end = round(textfit.load_font(48, runs[0][1]).getlength("Ledgerly"))
+    latin = canvas.crop((10, 0, 10 + latin_end, 140)).getbbox()
+    assert latin is not None and 40 < latin[3] < 110

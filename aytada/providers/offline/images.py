@@ -959,7 +959,8 @@ class _Job:
         for i, text_line in enumerate(fitted.lines):
             width = textfit.text_length(font, text_line)
             lx = left if align == "left" else (x0 + x1 - width) / 2
-            draw.text((lx, top + i * fitted.line_height), text_line, font=font, fill=color)
+            textfit.draw_text(draw, (lx, top + i * fitted.line_height), text_line, font,
+                              fill=color)  # fmt: skip
         return color, plate
 
     def _record(
@@ -1014,7 +1015,7 @@ class _Job:
             for i, text_line in enumerate(fitted.lines):
                 width = textfit.text_length(font, text_line)
                 at = ((x0 + x1 - width) / 2, top + i * fitted.line_height)
-                draw.text(at, text_line, font=font, fill=text_color)
+                textfit.draw_text(draw, at, text_line, font, fill=text_color)
         lines_box = (round((x0 + x1 - fitted.width) / 2), top,
                      round((x0 + x1 + fitted.width) / 2), top + fitted.height)  # fmt: skip
         self.plan.add("cta", "text", button)
