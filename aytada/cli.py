@@ -146,6 +146,32 @@ def _start_workers(children: Supervisor, count: int, log_dir: Path | None = None
         )
 
 
+# Streamlit's options for a production run (`up`), over .streamlit/config.toml:
+# - no full garbage collection (gc.collect(2)) after every script and fragment run: with ten
+#   users it held the GIL most of the server's time (issue 25); Python's own generational
+#   collection still runs;
+# - no file watcher: nothing reloads in production, and a recursive watch over the checkout
+#   (.venv included) slowed every new tab's first page.
+STREAMLIT_PRODUCTION = {
+    "server.headless": "true",
+    "browser.gatherUsageStats": "false",
+    "runner.postScriptGC": "false",
+    "server.fileWatcherType": "none",
+}
+
+
+def streamlit_command(address: str, port: int) -> list[str]:
+    """The command `up` starts Streamlit with: the app on ``address:port``, with
+    :data:`STREAMLIT_PRODUCTION`'s options."""
+    from aytada.core.settings import ROOT
+
+    command = [_python(), "-m", "streamlit", "run", str(ROOT / "Home.py"),
+               "--server.port", str(port), "--server.address", address]  # fmt: skip
+    for name, value in STREAMLIT_PRODUCTION.items():
+        command += [f"--{name}", value]
+    return command
+
+
 def _recover() -> None:
     """Queued work whose job Redis lost is enqueued again; dead runs are handed back."""
     from aytada.jobs.reconcile import reconcile_once
@@ -217,25 +243,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             [_python(), "-m", "aytada", "reconcile", "--loop"],
             log=logs / "reconciler.log",
         )
-        children.start(
-            "streamlit",
-            [
-                _python(),
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "Home.py"),
-                "--server.port",
-                str(args.port),
-                "--server.address",
-                args.address,
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=str(ROOT),
-        )
+        children.start("streamlit", streamlit_command(args.address, args.port), cwd=str(ROOT))
         _print(
             f"{workers} worker(s), the reconciler and Streamlit started: "
             f"http://{args.address}:{args.port}  (Ctrl-C stops everything; a child that "
@@ -253,12 +261,17 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from aytada.core.media import check_store
+    from aytada.core.settings import get_settings
+    from aytada.jobs.procs import lower_priority
     from aytada.jobs.queue import check_redis, get_queue, redis_conn
     from aytada.jobs.reconcile import reconcile_at_start
     from aytada.jobs.runner import _load_steps
     from aytada.jobs.worker import AytadaWorker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # below the pages' priority before anything else, so every work-horse and ffmpeg inherits it
+    niceness = lower_priority(get_settings().worker_nice)
+    logging.getLogger("aytada.worker").info("running at niceness %d (AYTADA_WORKER_NICE)", niceness)
     if args.wait_for_services:  # Redis or the database away: wait (a wrong setting: exit 2)
         from aytada.jobs.services import patiently
 

@@ -62,6 +62,7 @@ DEFAULT_PRICES: dict[str, int] = {
     "copy": 2,  # a banner's or flyer's new take: new words for the same picture
 }
 PRICE_PREFIX = "PRICE_"
+MAX_NICE = 19  # the lowest CPU priority a Linux process can have
 PROVIDER_PREFIX = "PROVIDER_"  # PROVIDER_<CAPABILITY>=offline|openai|… (checked by the registry)
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -183,6 +184,9 @@ class Settings(BaseSettings):
     # with MEDIA_URL: cached copies untouched this long are removed by the workers
     media_cache_hours: float = Field(default=24.0, gt=0, alias="MEDIA_CACHE_HOURS")
     workers: int = Field(default=2, ge=1, alias="AYTADA_WORKERS")
+    # the niceness `aytada worker` runs at (its work-horses, ffmpeg and Piper inherit it), so a
+    # render never starves the pages; 0: the priority it was started with
+    worker_nice: int = Field(default=10, alias="AYTADA_WORKER_NICE")
     starting_credits: int = Field(default=1000, ge=0, alias="STARTING_CREDITS")
     job_timeout: int = Field(default=900, gt=0, alias="JOB_TIMEOUT")
     # a video's frame as a fraction of its format's size (the test suite renders small)
@@ -237,6 +241,16 @@ class Settings(BaseSettings):
         if isinstance(data, dict) and isinstance(data.get("prices"), dict):
             data = {**data, "prices": {**DEFAULT_PRICES, **data["prices"]}}
         return data
+
+    @field_validator("worker_nice")
+    @classmethod
+    def _check_worker_nice(cls, value: int) -> int:
+        if not 0 <= value <= MAX_NICE:
+            raise ValueError(
+                f"expected a whole number from 0 (off: the workers keep the priority they were "
+                f"started with) to {MAX_NICE} (the lowest priority), not {value}"
+            )
+        return value
 
     @field_validator("media_url")
     @classmethod

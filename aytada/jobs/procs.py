@@ -77,3 +77,13 @@ def cmdline(pid: int) -> str:
         )
     except OSError:
         return ""
+
+
+def lower_priority(niceness: int) -> int:
+    """Run this process (and every process it starts after: work-horses, ffmpeg, Piper) at
+    ``niceness`` at least: a worker below the pages (AYTADA_WORKER_NICE). 0, or a process
+    already that nice, is left as it is. Returns the niceness it runs at."""
+    now = os.nice(0)
+    if niceness > now:
+        now = os.nice(niceness - now)
+    return now
