@@ -409,7 +409,7 @@ def burn_into_segments(
         change = transitions[i] if transitions is not None and i < len(transitions) else None
         enter_from = None
         if i and change is not None and change.kind:
-            enter_from = ffmpeg.last_frame(segments[i - 1], folder / f"last{i}.png")
+            enter_from = ffmpeg.last_frame(segments[i - 1], folder / f"last{i}.bmp")  # no PNG work
         jobs.append((segment, folder / f"final{i + 1}.mp4", track, enter_from, change))
         lengths.append(seconds)
         at += seconds

@@ -398,12 +398,11 @@ def render_segment_from_still(
     graph = [f"[0:v]{','.join(chain)}[cam]"]
     held = f"format=yuv420p,loop=loop=-1:size=1,setpts=N/{FPS}/TB,setsar=1"
     slide = source == base
-    takes_over = f"gte(t,{built / FPS:.3f})"
     cover = still if slide else base
-    if slide:  # the still, laid over everything once the layers are in
-        graph.append(f"[1:v]{held}[cover]")
-        last = "[cam]"
-    else:  # the still without its layers, until they are in
+    if slide:  # the camera (the base sliding in) only until the layers are in
+        graph.append(f"[cam]trim=end_frame={built}[head]")
+        last = "[head]"
+    else:  # the still without its layers over the camera, until they are in
         graph.append(f"[1:v]{held},trim=end_frame={built}[cover]")
         graph.append("[cam][cover]overlay=eof_action=pass[v0]")
         last = "[v0]"
@@ -412,9 +411,9 @@ def render_segment_from_still(
         x, y = _sprite_place(layer, width, height)
         graph.append(f"{last}[s{k}]overlay=x='{x}':y='{y}':eof_action=pass[l{k}]")
         last = f"[l{k}]"
-    if slide:
-        graph.append(f"{last}[cover]overlay=eof_action=pass:enable='{takes_over}',"
-                     "format=yuv420p[v]")  # fmt: skip
+    if slide and built < frames:  # then the still itself, held (no camera work left to do)
+        graph.append(f"[1:v]{held},trim=end_frame={frames - built}[tail]")
+        graph.append(f"{last}[tail]concat=n=2:v=1:a=0,format=yuv420p[v]")
     else:
         graph.append(f"{last}format=yuv420p[v]")
     inputs = ["-i", str(source), "-framerate", str(FPS), "-i", str(cover)]
