@@ -1,5 +1,6 @@
 """Campaign Hub (`?id=`): the whole campaign editable (pillars in place, every strategy input,
-brand, uploads), "Draft strategy with AI", A/B variants side by side, every asset, shortcuts."""
+brand, uploads), "Draft strategy with AI", A/B variants side by side, the assets by kind (the
+newest 24, "Show more" adds 24), shortcuts."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ import streamlit as st
 from aytada.core import campaigns as c
 from aytada.core.errors import UserError
 from aytada.core.formats import KINDS
-from aytada.core.projects import VARIANT_AXES, list_projects, soft_delete
+from aytada.core.projects import (
+    VARIANT_AXES,
+    counts_by_kind,
+    first_projects,
+    soft_delete,
+    variant_families,
+)
 from aytada.jobs.strategy import start_strategy_draft
 from aytada.jobs.variants import make_variant
 from aytada.ui import product_images, strategy_draft
@@ -24,7 +31,8 @@ if not campaign_id:
 campaign = w.load_or_not_found(
     c.get_campaign, ws, campaign_id, back_page=w.CAMPAIGNS, back_label="Back to Campaigns"
 )
-assets = list_projects(ws, campaign_id=campaign.id, page_size=200)
+SHOWN = f"hub_shown_{campaign.id}"  # how many pages of assets this campaign's hub shows
+assets = first_projects(ws, pages=w.pages_shown(SHOWN), campaign_id=campaign.id)
 DRAFT = f"hub_draft_{campaign.id}"
 EDIT_ERRORS = f"hub_edit_errors_{campaign.id}"
 draft = strategy_draft.current_draft(ws, DRAFT)
@@ -234,9 +242,10 @@ def delete_of(pid: int):  # type: ignore[no-untyped-def]
 
 # --------------------------------------------------------------------------- A/B variants
 
-by_id = {card.id: card for card in assets.cards}
+family_cards = variant_families(ws, campaign.id)  # wherever they are in the list
+by_id = {card.id: card for card in family_cards}
 families: dict[int, list] = {}
-for card in assets.cards:
+for card in family_cards:
     if card.variant_of in by_id:
         families.setdefault(card.variant_of, []).append(card)
 if families:
@@ -258,7 +267,7 @@ if families:
 # --------------------------------------------------------------------------- assets
 
 st.subheader("Assets")
-if not assets.cards:
+if not assets.total:
     w.empty_state(
         "No assets yet",
         "Create a video ad, banner, flyer or jingle with the buttons above; it reads this "
@@ -268,12 +277,16 @@ if not assets.cards:
         key="hub-empty",
     )
 else:
+    counts = counts_by_kind(ws, campaign.id)
     for kind in KINDS:
         look = w.KIND_LOOKS[kind]
         cards = [card for card in assets.cards if card.kind == kind]
-        st.markdown(f"#### {look.icon} {look.plural} ({len(cards)})")
-        if not cards:
+        st.markdown(f"#### {look.icon} {look.plural} ({counts[kind]})")
+        if not counts[kind]:
             st.caption(f"No {look.plural.lower()} yet. Use “New {look.label.lower()}” above.")
+            continue
+        if not cards:
+            st.caption(f"None among the {len(assets.cards)} newest assets: “Show more” below.")
             continue
         w.card_grid(
             cards,
@@ -283,3 +296,4 @@ else:
             delete=delete_of,
             variant=variant_of,
         )
+    w.show_more(assets, state=SHOWN, key="hub-assets")

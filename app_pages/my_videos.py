@@ -1,4 +1,5 @@
-"""My Videos: a card per project, newest first; polls every 8000 ms only while one is active."""
+"""My Videos: a card per project, newest first, 24 at a time ("Show more", per filter); polls
+every 8000 ms only while one is active."""
 
 from __future__ import annotations
 
@@ -8,20 +9,14 @@ import streamlit as st
 
 from aytada.core import statuses
 from aytada.core.formats import KINDS
-from aytada.core.projects import list_projects, soft_delete
+from aytada.core.projects import first_projects, soft_delete
 from aytada.ui import widgets as w
 
 ws = w.start_page()
-PAGE = "myvideos_page"
-
-
-def reset_page() -> None:
-    st.session_state[PAGE] = 1
-
-
 status = st.session_state.get("myvideos_status")
 kind = st.session_state.get("myvideos_kind")
-result = list_projects(ws, status=status, kind=kind, page=st.session_state.get(PAGE, 1))
+SHOWN = f"myvideos_shown_{status}_{kind}"  # each filter's list keeps its own "Show more"
+result = first_projects(ws, pages=w.pages_shown(SHOWN), status=status, kind=kind)
 
 w.page_header(
     "My Videos",
@@ -38,7 +33,6 @@ f1.selectbox(
     format_func=statuses.label,
     placeholder="All statuses",
     key="myvideos_status",
-    on_change=reset_page,
 )
 f2.selectbox(
     "Kind",
@@ -47,7 +41,6 @@ f2.selectbox(
     format_func=w.KIND_LABELS.get,
     placeholder="All kinds",
     key="myvideos_kind",
-    on_change=reset_page,
 )
 f3.caption(f"{result.total} project{'s' if result.total != 1 else ''}")
 
@@ -70,5 +63,4 @@ if not result.cards:
         )
 else:
     w.card_grid(result.cards, columns=3, key="mv", delete=lambda pid: partial(soft_delete, ws, pid))
-    if result.pages > 1:
-        st.pagination(result.pages, key=PAGE)
+    w.show_more(result, state=SHOWN, key="mv")

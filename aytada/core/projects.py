@@ -198,51 +198,43 @@ def cas_status(
     return cast(CursorResult[Any], result).rowcount == 1
 
 
-def list_projects(
+def _listed(
     workspace_id: int,
     *,
     status: str | None = None,
     kind: str | None = None,
     campaign_id: int | None = None,
-    page: int = 1,
-    page_size: int = PAGE_SIZE,
-) -> ProjectPage:
-    """My Videos: one page of non-deleted projects, newest first, in three statements."""
-    base = [Project.workspace_id == workspace_id, Project.deleted_at.is_(None)]
-    filters = list(base)
+) -> list[Any]:
+    """The WHERE clause of a listing: the workspace's non-deleted projects, filtered."""
+    filters = [Project.workspace_id == workspace_id, Project.deleted_at.is_(None)]
     if status:
         filters.append(Project.status == status)
     if kind:
         filters.append(Project.kind == kind)
     if campaign_id:
         filters.append(Project.campaign_id == campaign_id)
-    with session_scope() as s:
-        total = s.scalar(select(func.count()).select_from(Project).where(*filters)) or 0
-        pages = max(1, -(-total // page_size))
-        page = min(max(1, page), pages)
-        rows = s.execute(
-            select(
-                *(getattr(Project, name) for name in _CARD_COLUMNS),
-                Campaign.name.label("campaign_name"),
-                Project.options,
-                *(getattr(Campaign, axis) for axis in OVERRIDABLE),
-            )
-            .join(Campaign, Campaign.id == Project.campaign_id)
-            .where(*filters)
-            .order_by(Project.created_at.desc(), Project.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        ).all()
-        any_active = (
-            s.scalar(
-                select(Project.id)
-                .where(*base, Project.status.in_([a.value for a in ACTIVE]))
-                .limit(1)
-            )
-            is not None
+    return filters
+
+
+def _cards(
+    s: Session, filters: list[Any], *, limit: int | None = None, offset: int = 0
+) -> list[ProjectCard]:
+    """The cards of the projects ``filters`` select, newest first: one statement, LIMITed."""
+    query = (
+        select(
+            *(getattr(Project, name) for name in _CARD_COLUMNS),
+            Campaign.name.label("campaign_name"),
+            Project.options,
+            *(getattr(Campaign, axis) for axis in OVERRIDABLE),
         )
+        .join(Campaign, Campaign.id == Project.campaign_id)
+        .where(*filters)
+        .order_by(Project.created_at.desc(), Project.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     cards = []
-    for r in rows:
+    for r in s.execute(query).all():
         row = r._asdict()
         opts = options_of(row.pop("options"))
         strategy = {axis: row.pop(axis) or "" for axis in OVERRIDABLE}
@@ -257,7 +249,89 @@ def list_projects(
             campaign_strategy=strategy,
         )
         cards.append(card)
+    return cards
+
+
+def _any_active(s: Session, workspace_id: int) -> bool:
+    """Whether any project of the workspace is at work (the lists poll while one is)."""
+    found = s.scalar(
+        select(Project.id)
+        .where(
+            *_listed(workspace_id),
+            Project.status.in_([a.value for a in ACTIVE]),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def list_projects(
+    workspace_id: int,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    campaign_id: int | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> ProjectPage:
+    """One page of non-deleted projects, newest first, in three statements."""
+    filters = _listed(workspace_id, status=status, kind=kind, campaign_id=campaign_id)
+    with session_scope() as s:
+        total = s.scalar(select(func.count()).select_from(Project).where(*filters)) or 0
+        pages = max(1, -(-total // page_size))
+        page = min(max(1, page), pages)
+        cards = _cards(s, filters, limit=page_size, offset=(page - 1) * page_size)
+        any_active = _any_active(s, workspace_id)
     return ProjectPage(cards, total, page, pages, any_active)
+
+
+def first_projects(
+    workspace_id: int,
+    *,
+    pages: int = 1,
+    status: str | None = None,
+    kind: str | None = None,
+    campaign_id: int | None = None,
+) -> ProjectPage:
+    """A "Show more" list (My Videos, the Campaign Hub): the first ``pages`` pages of
+    :data:`PAGE_SIZE` cards, newest first, and the total, in three statements (the cards'
+    query LIMITed in SQL). ``page`` is the number of pages shown (at most ``pages``, the
+    number there are)."""
+    page = list_projects(
+        workspace_id, status=status, kind=kind, campaign_id=campaign_id, page=1,
+        page_size=PAGE_SIZE * max(1, pages),
+    )  # fmt: skip
+    there_are = max(1, -(-page.total // PAGE_SIZE))
+    return replace(page, page=min(max(1, pages), there_are), pages=there_are)
+
+
+def counts_by_kind(workspace_id: int, campaign_id: int) -> dict[str, int]:
+    """The campaign's non-deleted projects by kind (every kind, 0 when it has none)."""
+    with session_scope() as s:
+        rows = s.execute(
+            select(Project.kind, func.count())
+            .where(*_listed(workspace_id, campaign_id=campaign_id))
+            .group_by(Project.kind)
+        ).all()
+    found = {kind: n for kind, n in rows}
+    return {kind: found.get(kind, 0) for kind in KINDS}
+
+
+def variant_families(workspace_id: int, campaign_id: int) -> list[ProjectCard]:
+    """The campaign's A/B variants and the projects they were made from, newest first,
+    wherever they are in its list: one statement on the projects' lineage, and one for the
+    cards when there are variants."""
+    filters = _listed(workspace_id, campaign_id=campaign_id)
+    with session_scope() as s:
+        lineage = s.execute(select(Project.id, Project.options["lineage"]).where(*filters)).all()
+        ids = set()
+        for pid, raw in lineage:
+            source = options_of({"lineage": raw}).lineage.variant_of
+            if source is not None:
+                ids |= {pid, source}
+        if not ids:
+            return []
+        return _cards(s, [*filters, Project.id.in_(ids)])
 
 
 def has_active(workspace_id: int) -> bool:

@@ -29,7 +29,14 @@ from aytada.core.credits import held_text
 from aytada.core.errors import NotFound, UserError, ValidationFailed
 from aytada.core.formats import DESIGN_KINDS
 from aytada.core.pipeline import STEPS
-from aytada.core.projects import KEEPS, ProjectCard, axis_choices, proposed_value, variant_axes
+from aytada.core.projects import (
+    KEEPS,
+    ProjectCard,
+    ProjectPage,
+    axis_choices,
+    proposed_value,
+    variant_axes,
+)
 from aytada.core.statuses import Status
 from aytada.core.teams import Access, still_member
 
@@ -729,6 +736,35 @@ def card_grid(
                     delete=delete(card.id) if delete else None,
                     variant=variant(card.id) if variant else None,
                 )
+
+
+def pages_shown(state: str) -> int:
+    """How many pages a "Show more" list shows (``state``: its key in the session, one per
+    list: per campaign, per filter); 1 until "Show more" is clicked."""
+    shown = st.session_state.get(state, 1)
+    return shown if isinstance(shown, int) and shown >= 1 else 1
+
+
+def _show_more(state: str, shown: int) -> None:
+    st.session_state[state] = shown + 1
+
+
+def show_more(page: ProjectPage, *, state: str, key: str) -> None:
+    """Under a list of the first pages (``core.projects.first_projects``): "Showing 24 of 130"
+    once there is more than one page, and "Show more" (the next page, added below) while some
+    are left."""
+    if page.pages <= 1:
+        return
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(f"Showing {len(page.cards)} of {page.total}")
+        if len(page.cards) < page.total:
+            st.button(
+                "Show more",
+                key=f"{key}-more",
+                icon=":material/expand_more:",
+                on_click=_show_more,
+                args=(state, page.page),
+            )
 
 
 def section(title: str, expanded: bool, *, new: bool = False) -> Any:
