@@ -24,6 +24,8 @@ fi
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc ] || missing+=(fonts-noto-cjk)
 # Thai, Devanagari, Bengali, Tamil, Gujarati, Khmer and Sinhala among Latin words
 [ -e /usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf ] || missing+=(fonts-noto-core)
+# colour emoji in every text (Noto Color Emoji's bitmaps, scaled: aytada/providers/textfit.py)
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing system packages: ${missing[*]}" >&2

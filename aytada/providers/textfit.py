@@ -50,12 +50,16 @@ FACES: dict[str, tuple[Path, int]] = {
     "gujarati": (_SYSTEM / "truetype/noto/NotoSansGujarati-Bold.ttf", 0),
     "khmer": (_SYSTEM / "truetype/noto/NotoSansKhmer-Bold.ttf", 0),
     "sinhala": (_SYSTEM / "truetype/noto/NotoSansSinhala-Bold.ttf", 0),
+    # colour emoji (bitmaps at one size, EMOJI_SIZE: drawn there and scaled, :class:`MixedFont`)
+    "emoji": (_SYSTEM / "truetype/noto/NotoColorEmoji.ttf", 0),
 }
 """Every face the product draws with: name → (file, index in a collection). "" is the shipped
 font; the others come with the system packages (scripts/system-packages.sh): a face whose file is
 missing draws with the shipped font, and :func:`missing_faces` names it."""
 CJK_FACES = ("cjk-jp", "cjk-kr", "cjk-sc")
 SCRIPT_FACES = ("thai", "devanagari", "bengali", "tamil", "gujarati", "khmer", "sinhala")
+EMOJI = "emoji"
+EMOJI_SIZE = 109  # the one size Noto Color Emoji's bitmaps load at
 MIXED = "mix:"
 """A face name ``mix:<face>``: :class:`MixedFont`, each character in the first face that draws
 it, ``<face>`` first (a text no one face draws whole: Thai or Hindi among Latin words)."""
@@ -72,6 +76,8 @@ def load_font(size: int, face: str = "") -> ImageFont.FreeTypeFont:
     ``size`` px (cached); a ``mix:`` face is a :class:`MixedFont`."""
     if face.startswith(MIXED):
         return MixedFont(int(size), face[len(MIXED) :])  # type: ignore[return-value]
+    if face == EMOJI and FACES[EMOJI][0].is_file():  # bitmaps: at their size, scaled when drawn
+        return ImageFont.truetype(str(FACES[EMOJI][0]), EMOJI_SIZE)
     path, index = FACES.get(face, FACES[""])
     if not path.is_file():
         path, index = FACES[""]
@@ -113,7 +119,7 @@ class MixedFont:
         self.path = MIXED + base  # text_length's memo key
 
     def _faces(self, text: str) -> tuple[str, ...]:
-        return (self.base, "", _cjk_face(text), *SCRIPT_FACES)
+        return (self.base, "", _cjk_face(text), *SCRIPT_FACES, EMOJI)
 
     def runs(self, text: str) -> list[tuple[str, str]]:
         """(characters, face) in order; spaces and marks stay in the run they follow."""
@@ -121,23 +127,35 @@ class MixedFont:
         out: list[tuple[str, str]] = []
         for ch in text:
             joins = ch.isspace() or unicodedata.category(ch) in ("Mn", "Me", "Mc")
-            if out and joins:
+            if out and joins and not (ch.isspace() and out[-1][1] == EMOJI):
                 out[-1] = (out[-1][0] + ch, out[-1][1])
                 continue
-            face = next((f for f in faces if _draws(f, ch)), self.base)
+            face = (
+                self.base if ch.isspace() else next((f for f in faces if _draws(f, ch)), self.base)
+            )
             if out and out[-1][1] == face:
                 out[-1] = (out[-1][0] + ch, face)
             else:
                 out.append((ch, face))
         return out
 
+    def _scale(self, face: str) -> float:
+        return self.size / EMOJI_SIZE if face == EMOJI else 1.0
+
     def getlength(self, text: str) -> float:
-        return sum(load_font(self.size, face).getlength(run) for run, face in self.runs(text))
+        return sum(
+            load_font(self.size, face).getlength(run) * self._scale(face)
+            for run, face in self.runs(text)
+        )
 
     def getmetrics(self) -> tuple[int, int]:
         """The tallest ascent and deepest descent of the faces it may use."""
-        faces = [f for f in (self.base, "", *SCRIPT_FACES) if f == self.base or _installed(f)]
-        metrics = [load_font(self.size, f).getmetrics() for f in faces]
+        faces = [f for f in (self.base, "", *SCRIPT_FACES, EMOJI)
+                 if f == self.base or _installed(f)]  # fmt: skip
+        metrics = []
+        for face in faces:
+            ascent, descent = load_font(self.size, face).getmetrics()
+            metrics.append((round(ascent * self._scale(face)), round(descent * self._scale(face))))
         return max(a for a, _ in metrics), max(d for _, d in metrics)
 
     def draw(self, draw: Any, xy: tuple[float, float], text: str, anchor: str = "la",
@@ -150,8 +168,34 @@ class MixedFont:
             y -= descent
         for run, face in self.runs(text):
             font = load_font(self.size, face)
+            if face == EMOJI:
+                x += _draw_emoji(draw, (x, y), run, font, self._scale(face))
+                continue
             draw.text((x, y), run, font=font, anchor="ls", **options)
             x += font.getlength(run)
+
+
+def _draw_emoji(
+    draw: Any, at: tuple[float, float], run: str, font: ImageFont.FreeTypeFont, scale: float
+) -> float:
+    """Colour emoji drawn at their bitmaps' size, scaled to the text's and laid on the
+    baseline at ``at`` on the drawing's picture; returns the advance."""
+    from PIL import Image, ImageDraw
+
+    width = max(1, round(font.getlength(run)))
+    ascent, descent = font.getmetrics()
+    picture = Image.new("RGBA", (width, ascent + descent), (0, 0, 0, 0))
+    ImageDraw.Draw(picture).text((0, ascent), run, font=font, anchor="ls", embedded_color=True)
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    picture = picture.resize(size, Image.Resampling.LANCZOS)
+    target = getattr(draw, "_image", None)  # the picture the ImageDraw draws on
+    if target is not None:
+        left, top = round(at[0]), round(at[1] - ascent * scale)
+        if target.mode == "RGBA":
+            target.alpha_composite(picture, (max(0, left), max(0, top)))
+        else:
+            target.paste(picture, (left, top), picture)
+    return width * scale
 
 
 def _installed(face: str) -> bool:
@@ -208,8 +252,8 @@ def _draws(face: str, ch: str) -> bool:
 
 
 def has_glyph(ch: str) -> bool:
-    """True when the shipped font, a CJK face or a script face (installed) draws ``ch``."""
-    return _draws("", ch) or any(_draws(face, ch) for face in (*CJK_FACES, *SCRIPT_FACES))
+    """True when the shipped font, a CJK, script or emoji face (installed) draws ``ch``."""
+    return _draws("", ch) or any(_draws(face, ch) for face in (*CJK_FACES, *SCRIPT_FACES, EMOJI))
 
 
 def drawable(text: str) -> str:

@@ -98,7 +98,7 @@ def test_a_latin_face_lacking_a_script_gives_way_to_one_that_has_it() -> None:
 
 
 def test_what_no_face_draws_is_left_out_with_its_marks() -> None:
-    assert textfit.drawable("Glow ✨ serum 🍵") == "Glow serum"
+    assert textfit.drawable("Glow ✨ serum 🍵") == "Glow ✨ serum 🍵"  # colour emoji are drawn
     assert textfit.drawable("ሰላም ตัวอย่าง") == "ตัวอย่าง"  # Ethiopic: no installed face
     assert textfit.drawable("café e\u0301te") == "café e\u0301te"
 
@@ -180,3 +180,48 @@ def test_thai_or_hindi_among_latin_words_is_drawn_run_by_run_in_faces_that_have_
     latin_end = round(textfit.load_font(48, runs[0][1]).getlength("Ledgerly"))
     latin = canvas.crop((10, 0, 10 + latin_end, 140)).getbbox()
     assert latin is not None and 40 < latin[3] < 110
+
+
+def _no_boxes(text: str, face: str) -> bool:
+    """Every character of ``text`` drawn by a face that has it (run by run for a mix)."""
+    if face.startswith(textfit.MIXED):
+        runs = textfit.load_font(40, face).runs(text)  # type: ignore[attr-defined]
+        return all(_boxes(run, run_face) == 0 for run, run_face in runs)
+    return _boxes(text, face) == 0
+
+
+def _emoji_pixels(picture, box) -> int:  # type: ignore[no-untyped-def]
+    """How many of ``box``'s pixels are the sparkles' yellow (no brand colour or text is)."""
+    raw = picture.convert("RGB").crop(box).tobytes()
+    pixels = zip(raw[0::3], raw[1::3], raw[2::3], strict=True)
+    return sum(1 for r, g, b in pixels if r > 200 and 150 < g < 230 and b < 90)
+
+
+LINES = ["Glow ✨ serum, 20% off 🚀", "肌が明るくなる ✨", "مرحبا بكم ✨", "שלום ✨ Glow"]
+
+
+@pytest.mark.parametrize("text", LINES)
+def test_latin_arabic_hebrew_cjk_and_emoji_are_drawn_in_every_text_path(text: str) -> None:
+    from aytada.providers.layout import plan_layout
+
+    # a still's line, and the end card's call to action
+    hero = _compose("hero", caption=text, style="Direct Response")
+    line = hero.text_layers["line"]
+    assert line.text == text and _no_boxes(text, line.face)
+    x0, y0, x1, y1 = line.box
+    assert _emoji_pixels(hero.image, (x0, y0 - 10, x1, y1 + 10)) > 20  # the sparkles, in colour
+    end = _compose("end_card", call_to_action=text, style="Luxury")
+    assert end.texts["cta"] == text and _no_boxes(text, end.text_layers["cta"].face)
+    # a banner's headline
+    plan = plan_layout(width=1080, height=1080, headline=text, product_name="Lumi",
+                       call_to_action="Shop now", style="Educational")  # fmt: skip
+    headline = plan.texts["headline"]
+    assert textfit.join_lines(headline.lines) == text and _no_boxes(text, headline.face)
+    # a caption group
+    words = text.split()
+    face = caption_track._face(words)
+    assert _no_boxes(" ".join(words), face)
+    band = caption_track.Band(y=0, width=720, height=200, font_px=44, text_width=640,
+                              anchor="center")  # fmt: skip
+    drawing = caption_track.draw_group(words, band, CaptionStyle())
+    assert _emoji_pixels(drawing, (0, 0, 720, 200)) > 20
