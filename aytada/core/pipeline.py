@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from aytada.core.options import options_of  # (it imports only the vocabulary and standards)
-from aytada.core.timing import MAX_SPEEDUP, spoken_seconds
+from aytada.core.timing import MAX_SPEEDUP, line_seconds
 
 if TYPE_CHECKING:  # models import statuses only; keep this module importable from anywhere
     from aytada.core.models import Project
@@ -92,8 +92,10 @@ ALL_CLIPS = Requirement(
     lambda p: not missing_scenes(p), "Some scenes have no clip yet: render them first."
 )
 FIT_MARGIN = 1.15
-"""A render is refused when its lines take this much longer to say (estimated) than the ad can
-hold even sped up: the estimate is rough, so only a line clearly too long stops it."""
+"""A render is refused when its lines take longer to say than the ad can hold even sped up:
+an estimated line (words per second) counts for 1/FIT_MARGIN of its estimate, since the estimate
+is rough and only a line clearly too long may stop a render; a line the scenes step measured with
+the voice counts whole."""
 
 
 def voice_overrun(project: Project) -> str | None:
@@ -103,9 +105,13 @@ def voice_overrun(project: Project) -> str | None:
     if not scenes:
         return None
     speed = float(options_of(project).choices.speed or 1.0)
-    said = sum(spoken_seconds(str(sc.get("voiceover") or ""), speed) for sc in scenes)
+    said = sum(line_seconds(sc, speed) for sc in scenes)
     length = sum(float(sc.get("duration") or 0) for sc in scenes) or float(project.length_s or 0)
-    if not said or said <= length * MAX_SPEEDUP * FIT_MARGIN:
+    # a measured line is what the voice will say; an estimate is given FIT_MARGIN of doubt;
+    # the voiceover leaves a tenth of a second between lines
+    measured = sum(line_seconds(sc, speed) for sc in scenes if sc.get("spoken_s"))
+    needs = measured + (said - measured) / FIT_MARGIN + 0.1 * (len(scenes) - 1)
+    if not said or needs <= length * MAX_SPEEDUP:
         return None
     return (
         f"The scenes' lines take about {said:.0f} s to say and the ad is {length:.0f} s: the "

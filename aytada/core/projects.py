@@ -575,6 +575,8 @@ def save_scene(workspace_id: int, project_id: Any, index: int, fields: dict[str,
                     errors[key] = text_problem(value) or ""
                 else:
                     scenes[index][key] = value.strip()
+                    if key == "voiceover":  # its measured length was the old line's
+                        scenes[index].pop("spoken_s", None)
         if errors:
             raise ValidationFailed(errors)
         project.scenes = scenes

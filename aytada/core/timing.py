@@ -8,7 +8,7 @@ how many seconds) before the user pays for a render.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aytada.standards import MAX_SPEEDUP, WORDS_PER_SECOND, spoken_words
@@ -26,12 +26,21 @@ def spoken_seconds(text: str, speed: float = 1.0) -> float:
     return spoken_words(text or "") / WORDS_PER_SECOND / speed
 
 
+def line_seconds(scene: Mapping[str, Any], speed: float = 1.0) -> float:
+    """How long a scene's line takes to say at `speed`: as measured with the voice when the
+    scenes step timed it (`spoken_s`, at the normal pace: a line the estimate cannot judge,
+    such as Japanese said by espeak-ng), else the estimate."""
+    measured = scene.get("spoken_s")
+    if measured:
+        return float(measured) / speed
+    return spoken_seconds(scene.get("voiceover", ""), speed)
+
+
 def retime(scenes: Sequence[dict[str, Any]], length_s: float) -> list[dict[str, Any]]:
     """The scenes with durations that follow their lines and add up to `length_s` exactly."""
     if not scenes:
         return []
-    need = [max(MIN_SCENE_SECONDS, spoken_seconds(sc.get("voiceover", "")) + BREATH_SECONDS)
-            for sc in scenes]  # fmt: skip
+    need = [max(MIN_SCENE_SECONDS, line_seconds(sc) + BREATH_SECONDS) for sc in scenes]
     ticks = round(length_s / STEP)
     floor = round(MIN_SCENE_SECONDS / STEP)
     if floor * len(scenes) > ticks:
@@ -56,7 +65,7 @@ def overruns(scenes: Sequence[dict[str, Any]], speed: float = 1.0) -> list[tuple
     out = []
     for i, sc in enumerate(scenes):
         fits_in = float(sc.get("duration") or 0) * MAX_SPEEDUP
-        over = spoken_seconds(sc.get("voiceover", ""), speed) - fits_in
+        over = line_seconds(sc, speed) - fits_in
         if over > 0.05:
             out.append((i, round(over + 0.049, 1)))
     return out

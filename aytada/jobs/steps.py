@@ -40,6 +40,7 @@ from aytada.providers.base import (
 from aytada.providers.caption_track import burn_into_segments
 from aytada.providers.motion import Transition, transitions
 from aytada.providers.offline.brief_reading import without_destination
+from aytada.providers.offline.voice import spoken_language
 from aytada.providers.typography import compose_design, drawn_texts
 
 
@@ -139,7 +140,30 @@ def script_apply(s: Session, project: Project, gen: Generation, r: StepResult, i
 
 
 def scenes_inputs(session: Session, project: Project, scene: int, params: dict) -> dict[str, Any]:
-    return {"length_s": project.length_s, "script": project.script}
+    # the voice: lines the estimate cannot judge are timed with it (_measured)
+    return {"length_s": project.length_s, "script": project.script,
+            "voice": _voice_of(session, project)}  # fmt: skip
+
+
+def _measured(ctx: StepContext, scenes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The scenes, a line in a script other than Latin (Japanese, Thai, …) timed with the
+    offline voice as it will say it (``spoken_s``, at the normal pace): the words-per-second
+    estimate is for English, and espeak-ng says Japanese at half its pace. A paid voice is not
+    called here (the estimate stands)."""
+    voice = get_providers().voice
+    if voice.name != "offline" or not any(spoken_language(sc["voiceover"]) for sc in scenes):
+        return scenes
+    out = []
+    with tempfile.TemporaryDirectory(dir=ctx.workdir, prefix=".timing-") as tmp:
+        for i, sc in enumerate(scenes):
+            if not spoken_language(sc["voiceover"]):
+                out.append(sc)
+                continue
+            said = voice.speak(sc["voiceover"], Path(tmp) / f"line{i + 1}.wav",
+                               voice=str(ctx.snapshot.get("voice") or ""))  # fmt: skip
+            seconds = float(ffmpeg.probe(said.path).get("duration") or 0.0)
+            out.append({**sc, "spoken_s": round(seconds, 2)} if seconds else sc)
+    return out
 
 
 def scenes_run(ctx: StepContext) -> StepResult:
@@ -157,7 +181,7 @@ def scenes_run(ctx: StepContext) -> StepResult:
     if not scenes:
         raise ValueError("the writer returned no scenes")
     # scene lengths follow the spoken lines and fill the ad's length exactly
-    timed = timing.retime([asdict(sc) for sc in scenes], ctx.snapshot["length_s"])
+    timed = timing.retime(_measured(ctx, [asdict(sc) for sc in scenes]), ctx.snapshot["length_s"])
     notice = " ".join(timing.overrun_messages(timed))
     return StepResult({"scenes": timed}, text.name, text.model, notice=notice)
 
@@ -324,17 +348,22 @@ def clip_apply(s: Session, project: Project, gen: Generation, r: StepResult, ids
 # --------------------------------------------------------------------------- voiceover
 
 
-def voiceover_inputs(session: Session, project: Project, scene: int, params: dict) -> dict:
-    # the project's own voice (when it belongs to the voice provider in use), else the
-    # workspace's choice, else the provider's default
+def _voice_of(session: Session, project: Project) -> str:
+    """The project's own voice (when it belongs to the voice provider in use), else the
+    workspace's choice, else "" (the provider's default)."""
     chosen = options_of(project).choices
     workspace = session.get(Workspace, project.workspace_id)
     voice = workspace.voice_id if workspace else ""
     if chosen.voice and chosen.voice_provider == provider_names()["voice"]:
         voice = chosen.voice
+    return voice or ""
+
+
+def voiceover_inputs(session: Session, project: Project, scene: int, params: dict) -> dict:
+    chosen = options_of(project).choices
     return {
         "lines": [{"text": sc["voiceover"], "seconds": sc["duration"]} for sc in project.scenes],
-        "voice": voice,
+        "voice": _voice_of(session, project),
         "speed": chosen.speed,
         "music": chosen.music,
         "length_s": project.length_s,
