@@ -193,6 +193,9 @@ class Settings(BaseSettings):
     render_scale: float = Field(default=1.0, gt=0, le=1, alias="AYTADA_RENDER_SCALE")
     queue_name: str = Field(default="aytada", min_length=1, alias="AYTADA_QUEUE")
     reconcile_interval: float = Field(default=15.0, gt=0, alias="RECONCILE_INTERVAL")
+    # a running job's heartbeat may be this many seconds late before its worker counts as
+    # gone and the job is handed back (a worker on another host that died without a word)
+    heartbeat_grace: int = Field(default=15, ge=1, le=600, alias="AYTADA_HEARTBEAT_GRACE")
     # Redis or the database away: workers, the reconciler and `make --wait` try again after
     # 0.5 s, then twice as long each time, at most this many seconds apart
     retry_max: float = Field(default=10.0, gt=0, alias="AYTADA_RETRY_MAX")

@@ -3,8 +3,9 @@
 - A killed work-horse is reported at once (RQ's work-horse-killed handler): what is left of its
   process group (ffmpeg) is killed and the generation is handled by `runner.worker_died`
   (run again once, failed on the second death), then enqueued again.
-- Heartbeats are short (a job's started-registry entry expires `HEARTBEAT_GRACE` seconds after
-  the last one), so a worker that died on any host is found by RQ's abandoned-job cleanup,
+- Heartbeats are short (a job's started-registry entry expires `AYTADA_HEARTBEAT_GRACE`
+  seconds after the last one), so a worker that died on any host is found by RQ's abandoned-job
+  cleanup,
   which the reconciler runs every pass, well within a minute.
 - The work-horse dies with its worker (parent-death signal) and takes its process group
   (ffmpeg and the like) with it.
@@ -38,7 +39,8 @@ from aytada.jobs.services import Backoff
 log = logging.getLogger("aytada.worker")
 
 MONITOR_INTERVAL = 5  # seconds between the worker's checks on its horse (and heartbeats)
-HEARTBEAT_GRACE = 15  # seconds a missed heartbeat is tolerated before the job is abandoned
+# seconds a missed heartbeat is tolerated before the job is abandoned: the settings'
+# heartbeat_grace (AYTADA_HEARTBEAT_GRACE, default 15)
 PUBSUB_POLL = 1.0  # seconds the command-channel thread waits per read (bounds the exit)
 # Redis away (AuthenticationError and BusyLoadingError are ConnectionErrors: a restarted Redis
 # still loading its data, or one whose password changed, is waited for too)
@@ -189,10 +191,11 @@ class AytadaWorker(Worker):
         )
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
+        grace = get_settings().heartbeat_grace
         if job.timeout and job.timeout > 0:
             remaining = job.timeout - working_time
-            return int(max(1, min(remaining, self.job_monitoring_interval))) + HEARTBEAT_GRACE
-        return self.job_monitoring_interval + HEARTBEAT_GRACE
+            return int(max(1, min(remaining, self.job_monitoring_interval))) + grace
+        return self.job_monitoring_interval + grace
 
     def setup_work_horse_signals(self) -> None:
         """In the horse: die with the worker, and take the whole process group along."""
