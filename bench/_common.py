@@ -11,6 +11,7 @@ import platform
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -125,20 +126,8 @@ class Stack:
             time.sleep(0.1)
 
     def stop_workers(self) -> None:
-        import signal
-        import subprocess
-
         for proc in self.workers:
-            for sig in (signal.SIGTERM, signal.SIGKILL):
-                try:
-                    os.killpg(proc.pid, sig)
-                except OSError:
-                    break
-                try:
-                    proc.wait(15)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
+            stop_group(proc, 15)
         self.workers = []
 
     def __enter__(self) -> Stack:
@@ -155,3 +144,20 @@ class Stack:
         if self.redis_proc is not None:
             self.redis_proc.terminate()
             self.redis_proc.wait(10)
+
+
+def stop_group(proc: Any, wait: float) -> None:
+    """Stop ``proc``'s process group: SIGTERM, then SIGKILL if it has not ended in ``wait`` s."""
+    import signal
+    import subprocess
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except OSError:
+            return
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue

@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
@@ -42,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._common import header, load, verdict  # noqa: E402
+from bench._common import header, load, stop_group, verdict  # noqa: E402
 
 TARGET_P95 = 0.5
 MAX_USERS = 20
@@ -125,16 +124,7 @@ def start_app(data: Path, port: int, workers: int) -> subprocess.Popen:
 
 
 def stop_app(proc: subprocess.Popen) -> None:
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except OSError:
-            return
-        try:
-            proc.wait(30)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    stop_group(proc, 30)
 
 
 def streamlit_process(up_pid: int):  # type: ignore[no-untyped-def]
