@@ -105,12 +105,13 @@ def voice_overrun(project: Project) -> str | None:
     if not scenes:
         return None
     speed = float(options_of(project).choices.speed or 1.0)
-    said = sum(line_seconds(sc, speed) for sc in scenes)
+    seconds = [(line_seconds(sc, speed), bool(sc.get("spoken_s"))) for sc in scenes]
+    said = sum(t for t, _ in seconds)
     length = sum(float(sc.get("duration") or 0) for sc in scenes) or float(project.length_s or 0)
     # a measured line is what the voice will say; an estimate is given FIT_MARGIN of doubt;
     # the voiceover leaves a tenth of a second between lines
-    measured = sum(line_seconds(sc, speed) for sc in scenes if sc.get("spoken_s"))
-    needs = measured + (said - measured) / FIT_MARGIN + 0.1 * (len(scenes) - 1)
+    needs = sum(t if measured else t / FIT_MARGIN for t, measured in seconds)
+    needs += 0.1 * (len(scenes) - 1)
     if not said or needs <= length * MAX_SPEEDUP:
         return None
     return (

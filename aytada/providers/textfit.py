@@ -67,7 +67,7 @@ it, ``<face>`` first (a text no one face draws whole: Thai or Hindi among Latin 
 
 def missing_faces() -> list[str]:
     """The faces whose font file is not installed."""
-    return [name for name, (path, _) in FACES.items() if not path.is_file()]
+    return [name for name in FACES if not _installed(name)]
 
 
 @lru_cache(maxsize=512)
@@ -76,11 +76,11 @@ def load_font(size: int, face: str = "") -> ImageFont.FreeTypeFont:
     ``size`` px (cached); a ``mix:`` face is a :class:`MixedFont`."""
     if face.startswith(MIXED):
         return MixedFont(int(size), face[len(MIXED) :])  # type: ignore[return-value]
-    if face == EMOJI and FACES[EMOJI][0].is_file():  # bitmaps: at their size, scaled when drawn
-        return ImageFont.truetype(str(FACES[EMOJI][0]), EMOJI_SIZE)
+    if not _installed(face):
+        face = ""
     path, index = FACES.get(face, FACES[""])
-    if not path.is_file():
-        path, index = FACES[""]
+    if face == EMOJI:  # bitmaps: at their one size, scaled when drawn (MixedFont)
+        return ImageFont.truetype(str(path), EMOJI_SIZE)
     return ImageFont.truetype(str(path), max(1, int(size)), index=index)
 
 
@@ -199,6 +199,7 @@ def _draw_emoji(
 
 
 def _installed(face: str) -> bool:
+    """Whether ``face``'s font file is there (an unknown name is the shipped font)."""
     return FACES.get(face, FACES[""])[0].is_file()
 
 
@@ -240,8 +241,7 @@ def _draws(face: str, ch: str) -> bool:
     key = (face, ch)
     known = _GLYPHS.get(key)
     if known is None:
-        path, _ = FACES.get(face, FACES[""])
-        if face and not path.is_file():
+        if face and not _installed(face):
             known = False
         elif not face and ord(ch) < 0x0590:
             known = True  # Latin, Greek, Cyrillic and Armenian are all in DejaVu Sans
