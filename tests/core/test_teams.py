@@ -225,8 +225,13 @@ def test_deleting_a_workspace_while_a_step_starts_in_it_waits_instead_of_deadloc
             "SELECT count(*) FROM pg_stat_activity"
             " WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
-        with session_scope() as look:  # until the delete waits for a lock the start holds
-            wait_for(lambda: look.scalar(waiting), what="the delete waiting")
+
+        def delete_waits() -> bool:
+            # a transaction of its own each time: pg_stat_activity is a snapshot per transaction
+            with session_scope() as look:
+                return bool(look.scalar(waiting))
+
+        wait_for(delete_waits, what="the delete waiting for a lock the start holds")
         _lock_workspace(start, acme)  # then the workspace's row, for its credit hold
     deleting.join(15)
     assert outcome == {"deleted": "Acme"}
