@@ -127,6 +127,8 @@ class Campaign(Base):
     # up to 4 more product images or screenshots (stored paths like product_photo_path, which
     # stays the first), in the order scenes use them; read with campaigns.product_images
     more_product_images: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the strategy board's cells the team marked (`aytada.core.board`'s cell ids)
+    board_favourites: Mapped[list[str]] = mapped_column(JSON, default=list)
     awareness_stage: Mapped[str] = mapped_column(String(40), default="problem_aware")
     business_type: Mapped[str] = mapped_column(String(80), default="")
     industry: Mapped[str] = mapped_column(String(80), default="")
@@ -176,6 +178,8 @@ class Project(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # the kit this project is a part of (None: made on its own)
+    kit_id: Mapped[int | None] = mapped_column(ForeignKey("kits.id"), index=True, default=None)
 
     campaign: Mapped[Campaign] = relationship(back_populates="projects")
 
@@ -198,6 +202,25 @@ class Project(Base):
             sqlite_where=text(f"deleted_at IS NULL AND status IN ({ACTIVE_SQL})"),
         ),
     )
+
+
+class Kit(Base):
+    """One "Make the kit": a group of normal projects made from one campaign in one action
+    (each part keeps its own status, retry and charges; `Project.kit_id` names its kit)."""
+
+    __tablename__ = "kits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    length_s: Mapped[int] = mapped_column(Integer)  # its video and jingle
+    quality: Mapped[str] = mapped_column(String(20))  # its videos
+    quoted: Mapped[int] = mapped_column(Integer)  # credits quoted before the click
+    zip_path: Mapped[str] = mapped_column(String(500), default="")  # the packaged files
+    packaged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Generation(Base):

@@ -170,6 +170,9 @@ class Lineage:
     variant_axis: str = ""  # what the variant changes (a key of projects.VARIANT_AXES)
     idea_seed: int | None = None  # the seed of the ideas' walk (None: the project's own id)
     idea_round: int = 0  # the round that walk starts at
+    # a kit's cut-down: the video whose script, scenes, voice and music it lays out again in
+    # its own format (`aytada.core.kits`)
+    cut_of: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return _sparse(self)
@@ -291,11 +294,13 @@ def _read_outputs(raw: Any) -> Outputs:
 def _read_lineage(raw: Any) -> Lineage:
     stored = _mapping(raw)
     source, round_ = _int(stored.get("variant_of")), _int(stored.get("idea_round"))
+    cut_of = _int(stored.get("cut_of"))
     return Lineage(
         variant_of=source if source is not None and source > 0 else None,
         variant_axis=_text(stored.get("variant_axis")),
         idea_seed=_int(stored.get("idea_seed")),
         idea_round=round_ if round_ is not None and round_ >= 0 else 0,
+        cut_of=cut_of if cut_of is not None and cut_of > 0 else None,
     )
 
 

@@ -167,24 +167,25 @@ def test_the_destination_migration_on_postgresql() -> None:
 def _more_images_there_and_back(url: str) -> None:
     """A campaign stored before 0009 reads as having no more product images after it (its
     product photo kept as the first); the downgrade takes the column away, the campaign stays."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
-    from aytada.core.models import Campaign
-
     photo = "ws1/campaign1/product-1.png"
     with _a_campaign_through(url, "0009", "0008", "more_product_images",
                              product_photo_path=photo, destination="") as engine:  # fmt: skip
-        with Session(engine) as s:
-            (campaign,) = s.scalars(select(Campaign)).all()
-            assert campaign.more_product_images == []
-            assert campaign.product_photo_path == photo
-            campaign.more_product_images = ["ws1/campaign1/product-2.png"]
-            s.commit()
-        with Session(engine) as s:
-            assert s.scalars(select(Campaign.more_product_images)).one() == [
-                "ws1/campaign1/product-2.png"
-            ]
+        with engine.begin() as conn:
+            rows = conn.execute(text("SELECT product_photo_path, more_product_images "
+                                     "FROM campaigns")).all()  # fmt: skip
+            assert [(r[0], _json(r[1])) for r in rows] == [(photo, [])]
+            conn.execute(text("UPDATE campaigns SET more_product_images = :v"),
+                         {"v": '["ws1/campaign1/product-2.png"]'})  # fmt: skip
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT more_product_images FROM campaigns")).scalar()
+        assert _json(stored) == ["ws1/campaign1/product-2.png"]
+
+
+def _json(value: object) -> object:
+    """A JSON column's value as read by plain SQL (text on SQLite, decoded on PostgreSQL)."""
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def test_the_product_images_migration_on_sqlite(tmp_path: Path) -> None:
@@ -193,3 +194,35 @@ def test_the_product_images_migration_on_sqlite(tmp_path: Path) -> None:
 
 def test_the_product_images_migration_on_postgresql() -> None:
     check_migration("0008", _more_images_there_and_back, at_the_head=_assert_matches)
+
+
+def _kits_there_and_back(url: str) -> None:
+    """A campaign and a project stored before 0010 read as no board favourites and no kit
+    after it; the downgrade takes the kits table and both columns away, the rows stay."""
+    with _a_campaign_through(url, "0010", "0009", "board_favourites", destination="") as engine:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO projects (workspace_id, campaign_id, kind, title, format, length_s, "
+                "quality, status, ideas, scenes, scenes_stale, segments, options, created_at, "
+                "updated_at) SELECT workspace_id, id, 'video', 'Old ad', '9:16', 15, "
+                "'standard', 'draft', '[]', '[]', false, '{}', '{}', created_at, created_at "
+                "FROM campaigns"))  # fmt: skip
+            favourites = conn.execute(text("SELECT board_favourites FROM campaigns")).scalar()
+            kit = conn.execute(text("SELECT kit_id FROM projects")).scalar()
+            kits = conn.execute(text("SELECT count(*) FROM kits")).scalar()
+        assert (_json(favourites), kit, kits) == ([], None, 0)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        columns = {c["name"] for c in inspect(conn).get_columns("projects")}
+        titles = conn.execute(text("SELECT title FROM projects")).scalars().all()
+    engine.dispose()
+    assert "kits" not in tables and "kit_id" not in columns and titles == ["Old ad"]
+
+
+def test_the_kits_migration_on_sqlite(tmp_path: Path) -> None:
+    check_migration("0009", _kits_there_and_back, tmp_path, _assert_matches)
+
+
+def test_the_kits_migration_on_postgresql() -> None:
+    check_migration("0009", _kits_there_and_back, at_the_head=_assert_matches)
