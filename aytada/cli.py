@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 # Only light modules at the top: `aytada --help`, argument errors and the fast commands must not
 # pay for SQLAlchemy, Redis, RQ or pydantic; each command imports what it uses.
-from aytada.core.errors import UserError
+from aytada.core.errors import UserError, ValidationFailed
 from aytada.core.inputs import MAX_ID, MAX_TOP_UP
 from aytada.vocabulary import COPY_FIELDS, ROLES, SCRIPT_FIELDS
 
@@ -844,10 +844,77 @@ def _make_settings(args: argparse.Namespace, campaign_name: str) -> dict[str, ob
     return out
 
 
+def _kit_line(part) -> str:  # type: ignore[no-untyped-def]
+    state = part.waiting or part.status_label.lower()
+    if part.error:
+        state = f"failed: {part.error}"
+    return f"  {part.part.label:<18} {state}"
+
+
+def cmd_make_kit(args: argparse.Namespace) -> int:
+    from aytada.core import campaigns, kits, workspaces
+    from aytada.jobs.kits import package_kit, start_kit
+
+    wrong = [n for n, v in (("--title", args.title), ("--format", args.format),
+                            ("--size", args.size)) if v is not None]  # fmt: skip
+    if wrong:
+        raise UserError(f"{', '.join(wrong)} does not apply to a kit; a kit takes --length, "
+                        "--quality")  # fmt: skip
+    ws = workspaces.cli_workspace_id(args.workspace)
+    campaign = campaigns.get_campaign(ws, args.campaign)
+    length = kits.DEFAULT_LENGTH if args.length is None else args.length
+    quality = args.quality or kits.DEFAULT_QUALITY
+    try:
+        quote = kits.quote_kit(length, quality)
+    except ValidationFailed as exc:
+        raise UserError(" ".join(exc.errors.values())) from exc
+    for line in quote.lines:
+        print(f"  {line.part.label:<18} {line.credits:>4} credits", file=sys.stderr)
+    print(f"  {'whole kit':<18} {quote.total:>4} credits", file=sys.stderr, flush=True)
+    _require_worker()
+    kit_id = start_kit(ws, campaign.id, length_s=length, quality=quality)
+    _print(f"kit {kit_id}")
+    if not args.wait:
+        print(f"the parts run by themselves; follow them with `aytada project list` or the "
+              f"Campaign Hub (campaign {campaign.id})", file=sys.stderr, flush=True)  # fmt: skip
+        return 0
+    deadline = time.monotonic() + args.timeout
+    shown: dict[int, str] = {}
+    while True:
+        view = kits.kit_view(ws, kit_id)
+        for part in view.parts:
+            line = _kit_line(part)
+            if shown.get(part.project_id) != line:
+                shown[part.project_id] = line
+                print(line, file=sys.stderr, flush=True)
+        if view.finished and view.packaged_at is not None and view.zip_path:
+            break
+        if time.monotonic() >= deadline:
+            if view.finished:  # every part done, the worker has not packaged it yet
+                package_kit(ws, kit_id)
+                continue
+            print(f"error: kit {kit_id} is still running after {args.timeout:g} s; it goes on "
+                  "in the background", file=sys.stderr, flush=True)  # fmt: skip
+            return 1
+        time.sleep(1.0)
+    print(f"  charged {view.charged} of {view.quoted} credits quoted", file=sys.stderr)
+    from aytada.core import media
+
+    _print(str(media.fetch(view.zip_path).resolve()))
+    if view.failed:
+        names = ", ".join(p.part.label for p in view.failed)
+        print(f"error: {names} failed; retry from the Campaign Hub (the others are in the zip)",
+              file=sys.stderr, flush=True)  # fmt: skip
+        return 1
+    return 0
+
+
 def cmd_make(args: argparse.Namespace) -> int:
     from aytada.core import campaigns, projects, workspaces
     from aytada.core.settings import get_settings
 
+    if args.kind == "kit":
+        return cmd_make_kit(args)
     ws = workspaces.cli_workspace_id(args.workspace)
     campaign = campaigns.get_campaign(ws, args.campaign)
     settings = _make_settings(args, campaign.product_name)
@@ -995,7 +1062,6 @@ def _edit_copy(ws: int, args: argparse.Namespace) -> int:
     """`project edit-copy`: save one word field, then set the design again (free); a jingle's
     lyrics: saved (instrumental, free) or sung again (the jingle step's price)."""
     from aytada.core import projects
-    from aytada.core.errors import ValidationFailed
     from aytada.jobs.edits import LYRICS, edit_copy
 
     fields = (*projects.COPY_FIELDS, LYRICS)
@@ -1132,6 +1198,12 @@ a background process (log under AYTADA_DATA_DIR/logs) and the command returns; f
 the output file path(s) on stdout (a video: the MP4, then its .srt and .vtt subtitles) and exits
 0 when the project completed, 1 when it failed (the error is printed) or is still running at
 --timeout. Needs a running worker (`aytada up` or `aytada worker`).
+
+`make kit` makes the whole campaign at once: a video (9:16) with its 1:1 and 16:9 cut-downs,
+six banners, a flyer and a jingle, each a normal project (--length 15 by default, --quality
+standard by default). It prints the quote and `kit N`, then the parts run by themselves through
+the queue; with --wait it shows their progress and prints the kit's zip (every file, a contact
+sheet and the copy deck), exiting 1 when a part failed (the others are in the zip).
 """
 
 
@@ -1238,7 +1310,7 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser(
         "make", help="make a video, banner, flyer or jingle end to end", description=MAKE_HELP
     )
-    m.add_argument("kind", choices=["video", "banner", "flyer", "jingle"])
+    m.add_argument("kind", choices=["video", "banner", "flyer", "jingle", "kit"])
     m.add_argument("--campaign", type=_id, required=True, help="campaign id")
     m.add_argument("--title", help="default: the product name, kind and format")
     m.add_argument("--format", help="video: 9:16 (default), 1:1 or 16:9; banner/flyer: as --size")

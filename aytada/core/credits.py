@@ -33,6 +33,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from aytada.core.errors import UserError
 from aytada.core.inputs import MAX_TOP_UP
 from aytada.core.models import CreditHold, CreditLedgerEntry, Generation, Project, User, Workspace
+from aytada.core.options import Lineage, ProjectOptions
 from aytada.core.pipeline import PIPELINE, STEPS, get_step, missing_scenes, steps_for
 from aytada.core.settings import get_settings
 from aytada.core.statuses import OPEN_STATES, GenState
@@ -455,11 +456,19 @@ class ChoicePrice:
 
 
 def choice_price(
-    kind: str, length_s: int = 30, quality: str = "pro", *, scenes: int | None = None
+    kind: str,
+    length_s: int = 30,
+    quality: str = "pro",
+    *,
+    scenes: int | None = None,
+    cut_down: bool = False,
 ) -> ChoicePrice:
     """The price of making one asset of this kind, length and quality, read from the PIPELINE
-    table's price rules. Per-scene steps count `scenes` runs (default: the length's plan)."""
+    table's price rules. Per-scene steps count `scenes` runs (default: the length's plan).
+    `cut_down`: a kit's video laid out again from another's work (its own price rule)."""
     sample = Project(kind=kind, quality=quality, length_s=length_s)
+    if cut_down:
+        sample.options = ProjectOptions(lineage=Lineage(cut_of=1)).to_json()
     count = planned_scenes(length_s) if scenes is None else max(0, scenes)
     total = render = 0
     rendering = False

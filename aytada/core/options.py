@@ -138,6 +138,9 @@ class Choices:
     # awareness stage / creative style / persuasion trigger instead of the campaign's
     overrides: Mapping[str, str] = field(default_factory=dict)
     instrumental: bool = False  # a jingle without sung lyrics
+    # run each next step by itself, picking the first idea (a kit's part, until it finishes:
+    # an edit afterwards never starts paid work without a click)
+    autorun: bool = False
 
     @property
     def voice_options(self) -> VoiceOptions:
@@ -270,6 +273,7 @@ def _read_choices(raw: Any) -> Choices:
         captions=read_captions(stored.get("captions")),
         overrides=read_overrides(stored.get("overrides")),
         instrumental=instrumental if isinstance(instrumental, bool) else False,
+        autorun=stored.get("autorun") is True,
     )
 
 

@@ -139,20 +139,30 @@ class Price:
 
     `first`/`again`: the key for the project's first successful run and for later runs
     (None = free). `by_quality`: the key is chosen by the project's quality; `by_kind`: the
-    first run's key is the project's kind (later runs: `again` when set).
+    first run's key is the project's kind (later runs: `again` when set). `cut_down`: the key
+    for a kit's cut-down (a video laid out again in another format from its source's script,
+    voice, music and stills: charged as re-composition; "" = free); None: priced as any video.
     """
 
     first: str | None = None
     again: str | None = None
     by_quality: bool = False
     by_kind: bool = False
+    cut_down: str | None = None
 
     def key(self, project: Project, succeeded_before: int) -> str | None:
+        if self.cut_down is not None and is_cut_down(project):
+            return self.cut_down or None
         if self.by_quality:
             return "clip_standard" if project.quality == "standard" else "clip_pro"
         if self.by_kind:
             return project.kind if succeeded_before == 0 or self.again is None else self.again
         return self.first if succeeded_before == 0 else self.again
+
+
+def is_cut_down(project: Project) -> bool:
+    """A kit's cut-down: its source video's work laid out again in its own format."""
+    return options_of(project).lineage.cut_of is not None
 
 
 def flat(key: str) -> Price:
@@ -209,12 +219,16 @@ PIPELINE: tuple[Step, ...] = (
          requires=(HAS_CHOSEN_IDEA,), progress=0.25),
     Step("scenes", "Scenes", VIDEO, S.GENERATING_SCENES, S.SCENES_READY, flat("scenes"),
          requires=(HAS_SCRIPT,), progress=0.45),
-    Step("clip", "Scene clip", VIDEO, S.GENERATING_VIDEO, None, Price(by_quality=True),
+    # a kit's cut-down lays its source's stills out again (re-composition, not a generation)
+    Step("clip", "Scene clip", VIDEO, S.GENERATING_VIDEO, None,
+         Price(by_quality=True, cut_down="recompose"),
          requires=(HAS_SCENES, SCENES_FRESH, VOICE_FITS), then="voiceover", per_scene=True,
          progress=0.65,
          button="Render"),
+    # a cut-down keeps its source's voice and music: free
     Step("voiceover", "Voiceover", VIDEO, S.GENERATING_VOICEOVER, S.STITCHING,
-         flat("voiceover"), requires=(HAS_SCENES, SCENES_FRESH, ALL_CLIPS), then="stitch",
+         Price(first="voiceover", again="voiceover", cut_down=""),
+         requires=(HAS_SCENES, SCENES_FRESH, ALL_CLIPS), then="stitch",
          user_started=False, progress=0.8, starts_from=S.SCENES_READY),
     # stitching is paid once per video; re-stitching after a scene re-render is free
     Step("stitch", "Stitching", VIDEO, S.STITCHING, S.COMPLETED, Price(first="stitch"),

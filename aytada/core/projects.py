@@ -782,7 +782,7 @@ def make_variant(
         source = load_project(s, workspace_id, project_id)
         own = options_of(source)
         # the source's choices; what it made (its outputs) is not copied: the variant makes its own
-        choices = own.choices
+        choices = replace(own.choices, autorun=False)  # a variant runs by the user's clicks
         fields = {"format": source.format, "length_s": source.length_s}
         title = f"{source.title} (variant)"
         if axis is not None:

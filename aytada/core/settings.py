@@ -60,6 +60,7 @@ DEFAULT_PRICES: dict[str, int] = {
     "flyer": 10,
     "jingle": 10,
     "copy": 2,  # a banner's or flyer's new take: new words for the same picture
+    "recompose": 2,  # a scene of a kit's cut-down: its source's still laid out again
 }
 PRICE_PREFIX = "PRICE_"
 MAX_NICE = 19  # the lowest CPU priority a Linux process can have

@@ -201,6 +201,12 @@ def reconcile_once(
         freed = credits.release_orphans(s)
     if freed:
         log.warning("reconcile: released %s credits held for work that had ended", freed)
+    from aytada.jobs.kits import tend  # kits move on by themselves: what a worker missed
+
+    try:
+        tend()
+    except Exception:  # noqa: BLE001 - the next pass tries again
+        log.exception("reconcile: could not tend the kits")
     return acted
 
 

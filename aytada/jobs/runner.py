@@ -493,8 +493,22 @@ def run_generation(key: str) -> str:
         patiently(lambda: fail_generation(ctx.generation_id, error), say)
         if not isinstance(exc, Exception):
             raise
+        _after_step(ctx.project_id)
         return "failed"
+    _after_step(ctx.project_id)
     return "done"
+
+
+def _after_step(project_id: int) -> None:
+    """A kit's part moves on by itself (`aytada.jobs.kits.advance`: its next step, its
+    cut-downs, the kit's files); a failure here is logged and left to the reconciler, which
+    tends kits on every pass: the step's own outcome stands."""
+    from aytada.jobs.kits import advance
+
+    try:
+        advance(project_id)
+    except Exception:  # noqa: BLE001
+        log.exception("kit part %s: could not move on (the reconciler will)", project_id)
 
 
 def _update_if(

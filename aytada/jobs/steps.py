@@ -23,6 +23,7 @@ from aytada.core.errors import UserError
 from aytada.core.formats import frame_size
 from aytada.core.models import Asset, Generation, Project, Workspace
 from aytada.core.options import DesignCopy, options_of, options_with
+from aytada.core.pipeline import is_cut_down
 from aytada.core.settings import get_settings
 from aytada.jobs.providers import brief_from_snapshot, get_providers, provider_names
 from aytada.jobs.runner import NewAsset, StepContext, StepResult, register_step
@@ -256,6 +257,9 @@ def clip_inputs(session: Session, project: Project, scene: int, params: dict) ->
         # the still keeps the band where the captions will be burned free (and the product's
         # centre out of it)
         "caption_position": options_of(project).choices.captions.position,
+        # a kit's cut-down: the source's scene laid out again by our own composer (no
+        # provider call; priced as re-composition by the pipeline table)
+        "recompose": is_cut_down(project),
     }
 
 
@@ -269,7 +273,7 @@ def clip_run(ctx: StepContext) -> StepResult:
     )
     aspect = ctx.snapshot.get("aspect") or f"{w}:{h}"
     # the end card is composed here whatever makes the other scenes (its words are exact)
-    card = layout == "end_card"
+    card = layout == "end_card" or bool(ctx.snapshot.get("recompose"))
     images = (providers.card_image if card else None) or providers.image
     clips = (providers.card_clip if card else None) or providers.clip
     still = images.image(
@@ -361,6 +365,9 @@ def _voice_of(session: Session, project: Project) -> str:
 
 def voiceover_inputs(session: Session, project: Project, scene: int, params: dict) -> dict:
     chosen = options_of(project).choices
+    if is_cut_down(project) and project.voiceover_asset_id is not None:
+        # a kit's cut-down says what its source said: the source's voice and music, kept
+        return {"kept": project.voiceover_asset_id}
     return {
         "lines": [{"text": sc["voiceover"], "seconds": sc["duration"]} for sc in project.scenes],
         "voice": _voice_of(session, project),
@@ -371,6 +378,8 @@ def voiceover_inputs(session: Session, project: Project, scene: int, params: dic
 
 
 def voiceover_run(ctx: StepContext) -> StepResult:
+    if ctx.snapshot.get("kept"):  # a cut-down: nothing to say again
+        return StepResult({"kept": ctx.snapshot["kept"]}, provider="kept", model="")
     providers = get_providers()
     voice = providers.voice
     notices: set[str] = set()
@@ -500,6 +509,8 @@ def _placed_words(
 def voiceover_apply(
     s: Session, project: Project, gen: Generation, r: StepResult, ids: dict
 ) -> None:
+    if "voiceover" not in ids:  # a cut-down's kept voice: its ids stay as they are
+        return
     project.voiceover_asset_id = ids["voiceover"][0]
     music = ids["music"][0] if ids.get("music") else None
     outputs = options_of(project).outputs
