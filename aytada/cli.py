@@ -538,6 +538,8 @@ def cmd_campaign(args: argparse.Namespace) -> int:
     from aytada.core import campaigns, workspaces
 
     ws = workspaces.cli_workspace_id(args.workspace)
+    if args.action == "board":
+        return _campaign_board(ws, args)
     if args.action in ("create", "edit"):
         data = read_campaign_file(args.file) if args.file else {}
         if args.destination is not None:  # the option wins over the file's key
@@ -567,6 +569,39 @@ def cmd_campaign(args: argparse.Namespace) -> int:
         _print(f"{row.id}\t{row.name}\t{row.product_name}\t{row.assets} asset(s)")
     if not rows:
         _print("no campaigns yet: aytada campaign create --file campaign.toml", err=True)
+    return 0
+
+
+def _campaign_board(ws: int, args: argparse.Namespace) -> int:
+    """`aytada campaign board ID`: the strategy board (free, text only), as text, Markdown, CSV
+    or JSON; --favourites keeps the cells marked ★ (in the hub or with --star)."""
+    import json
+
+    from aytada.core import board as boards
+    from aytada.jobs.board import build_board
+
+    if args.star or args.unstar:
+        boards.set_favourite(ws, args.campaign, args.star or args.unstar, bool(args.star))
+    grid = build_board(ws, args.campaign, args.by)
+    only = args.favourites
+    if args.json:
+        _print(json.dumps(boards.board_json(grid, favourites_only=only), indent=2,
+                          ensure_ascii=False))  # fmt: skip
+    elif args.markdown:
+        _print(boards.board_markdown(grid, favourites_only=only).rstrip("\n"))
+    elif args.csv:
+        _print(boards.board_csv(grid, favourites_only=only).rstrip("\n"))
+    else:
+        _print(f"Strategy board of campaign {grid.campaign_id} ({grid.campaign_name}): "
+               f"awareness stages × {grid.axis_label.lower()}s. ★ favourite.")  # fmt: skip
+        for stage, cells in grid.rows(favourites_only=only):
+            _print(f"\n{boards.AWARENESS_STAGES[stage]}")
+            for cell in cells:
+                _print(f"  {'★' if cell.favourite else ' '} {cell.id}  ({cell.angle})")
+                _print(f"      hook:     {cell.hook}")
+                _print(f"      headline: {cell.headline}")
+        if only and not grid.shown(favourites_only=True):
+            _print("no favourites yet: mark one with --star CELL", err=True)
     return 0
 
 
@@ -1264,7 +1299,7 @@ def build_parser() -> argparse.ArgumentParser:
     wsub.add_parser("list", help="every workspace with its members")
     wp.set_defaults(func=cmd_workspace)
 
-    cp = sub.add_parser("campaign", help="create, edit or list campaigns")
+    cp = sub.add_parser("campaign", help="create, edit or list campaigns; the strategy board")
     cpsub = cp.add_subparsers(dest="action", required=True)
     cc = cpsub.add_parser(
         "create",
@@ -1305,6 +1340,30 @@ def build_parser() -> argparse.ArgumentParser:
             "with the product photo, which is the first; scenes use them in turn)",
         )
     cpsub.add_parser("list", help="id, name, product and asset count of each campaign")
+    cb = cpsub.add_parser(
+        "board",
+        help="the strategy board: hooks and headlines across awareness stages × creative "
+        "styles (or triggers), free",
+        description="Every cell is written by the offline writer from the campaign's brief "
+        "(free, nothing is charged). A cell's id is STAGE|STYLE or STAGE|TRIGGER, e.g. "
+        '"problem_aware|UGC Style". The Campaign Hub shows the same board and makes a video or '
+        "banner from a cell.",
+    )
+    cb.add_argument("campaign", type=_id, help="campaign id")
+    cb.add_argument(
+        "--by",
+        choices=["styles", "triggers"],
+        default="styles",
+        help="the columns: creative styles (default) or persuasion triggers",
+    )
+    cb.add_argument("--favourites", action="store_true", help="only the cells marked ★")
+    marks = cb.add_mutually_exclusive_group()
+    marks.add_argument("--star", metavar="CELL", help="mark a cell as a favourite first")
+    marks.add_argument("--unstar", metavar="CELL", help="unmark a favourite first")
+    shape = cb.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="the board as JSON")
+    shape.add_argument("--markdown", action="store_true", help="the board as Markdown")
+    shape.add_argument("--csv", action="store_true", help="the board as CSV")
     cp.set_defaults(func=cmd_campaign)
 
     m = sub.add_parser(
