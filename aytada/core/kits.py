@@ -32,6 +32,7 @@ from aytada.core.inputs import parse_id
 from aytada.core.models import CreditLedgerEntry, Generation, Kit, Project
 from aytada.core.options import Choices, Lineage, ProjectOptions, options_of, options_with
 from aytada.core.pipeline import Status
+from aytada.core.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,9 @@ def quote_kit(length_s: int = DEFAULT_LENGTH, quality: str = DEFAULT_QUALITY) ->
     _check_choice(length_s, quality)
     lines = []
     for part in KIT_PARTS:
-        amount = credits.choice_price(part.kind, length_s, quality, cut_down=part.cut).total
-        lines.append(QuoteLine(part, amount))
+        price = credits.choice_price(part.kind, length_s, quality, cut_down=part.cut)
+        # a cut-down takes its source's ideas, script and scenes: it pays from its render on
+        lines.append(QuoteLine(part, price.render if part.cut else price.total))
     return KitQuote(tuple(lines), sum(line.credits for line in lines), length_s, quality)
 
 
@@ -308,6 +310,13 @@ def _charged(session: Session, project_ids: list[int]) -> dict[int, int]:
     return {int(pid): int(total) for pid, total in rows}
 
 
+def _pixels(project: Project) -> tuple[int, int]:
+    """The part's frame as rendered (a video: at the render scale setting)."""
+    if project.kind == "jingle":
+        return (0, 0)
+    return frame_size(project.kind, project.format, project.quality, get_settings().render_scale)
+
+
 def _blocked(project: Project, by_id: dict[int, Project]) -> bool:
     """A cut-down still waiting while its source has failed."""
     source = by_id.get(options_of(project).lineage.cut_of or 0)
@@ -347,7 +356,7 @@ def _view(session: Session, kit: Kit) -> KitView:
                 error=p.error or "" if p.status == Status.FAILED.value else "",
                 charged=charged.get(p.id, 0),
                 waiting=waiting,
-                pixels=frame_size(p.kind, p.format, p.quality) if p.kind != "jingle" else (0, 0),
+                pixels=_pixels(p),
                 thumbnail=options_of(p).outputs.thumbnail,
                 blocked=blocked,
             )
@@ -419,11 +428,7 @@ def _captions(project: Project) -> str:
 def deck_row(project: Project, file_name: str, destination: str) -> dict[str, str]:
     """One copy-deck row: the words this part says, as the project holds them now."""
     part = part_of(project)
-    width, height = (
-        frame_size(project.kind, project.format, project.quality)
-        if project.kind != "jingle"
-        else (0, 0)
-    )
+    width, height = _pixels(project)
     row = dict.fromkeys(DECK_COLUMNS, "")
     row["asset"] = part.label
     row["size"] = f"{width}x{height}" if width else f"{project.length_s} s audio"
@@ -482,9 +487,7 @@ def run_again(workspace_id: int, project_id: Any) -> None:
         from aytada.core.projects import load_project
 
         project = load_project(s, workspace_id, project_id)
-        project.options = options_with(
-            project, replace(options_of(project).choices, autorun=True)
-        )
+        project.options = options_with(project, replace(options_of(project).choices, autorun=True))
 
 
 def kits_to_tend(session: Session) -> list[tuple[int, int, list[int]]]:

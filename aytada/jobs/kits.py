@@ -177,7 +177,7 @@ def _file_name(part: kits.KitPart, pixels: tuple[int, int], suffix: str) -> str:
     return f"{part.kind}-{size}{suffix}"
 
 
-def _tile(part: kits.PartView, files: list[tuple[str, Path]], work: Path) -> Tile:
+def _tile(part: kits.PartView, files: list[tuple[str, Path]], work: Path, length_s: int) -> Tile:
     label = f"{part.part.label} · {part.part.use}"
     if part.status != Status.COMPLETED.value:
         return Tile(label, f"not made: {part.status_label.lower()}", None)
@@ -185,12 +185,17 @@ def _tile(part: kits.PartView, files: list[tuple[str, Path]], work: Path) -> Til
     for suffix, path in files:
         if suffix in (".png", ".jpg", ".jpeg", ".webp"):
             picture = path
-        elif suffix == ".mp4":
+        elif suffix == ".mp4":  # a frame of the hook, its captions on
             seconds = float(ffmpeg.probe(path).get("duration") or 0.0)
             picture = ffmpeg.extract_frame(
-                path, seconds * 0.35, work / f"frame-{part.project_id}.png"
+                path, seconds * 0.15, work / f"frame-{part.project_id}.png"
             )
+        elif suffix in (".wav", ".mp3", ".m4a", ".ogg") and picture is None:
+            picture = ffmpeg.waveform(path, work / f"wave-{part.project_id}.png",
+                                      width=800, height=360, color="#3b2a6b")  # fmt: skip
     size = f"{part.pixels[0]}×{part.pixels[1]}" if part.pixels[0] else "audio"
+    if part.part.kind in ("video", "jingle"):
+        size = f"{size} · {length_s} s"
     return Tile(label, size, picture)
 
 
@@ -240,8 +245,9 @@ def package_kit(workspace_id: int, kit_id: int) -> Path:
                     names.append(arcname.split("/", 1)[1])
                 main = next((n for n in names if not n.endswith((".srt", ".vtt"))), "")
                 rows.append(kits.deck_row(project, main, destination))
-                tiles.append(_tile(part, files, work))
-            sheet = contact_sheet(f"{view.title} — {campaign.name}", tiles,
+                tiles.append(_tile(part, files, work, view.length_s))
+            made = sum(1 for p in view.parts if p.status == Status.COMPLETED.value)
+            sheet = contact_sheet(f"{view.title} · {made} of {len(view.parts)} assets", tiles,
                                   work / "contact-sheet.png")  # fmt: skip
             pack.write(sheet, f"{name}/contact-sheet.png")
             deck_csv, deck_md = _deck(rows)

@@ -56,7 +56,9 @@ def contact_sheet(title: str, tiles: list[Tile], out: Path) -> Path:
                        outline=FRAME)  # fmt: skip
         if tile.picture is not None and tile.picture.is_file():
             with Image.open(tile.picture) as img:
-                picture = ImageOps.contain(img.convert("RGB"), (TILE_W - 24, PICTURE_H - 24))
+                rgba = img.convert("RGBA")  # a transparent picture (a waveform) on white
+            flat = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+            picture = ImageOps.contain(flat.convert("RGB"), (TILE_W - 24, PICTURE_H - 24))
             sheet.paste(
                 picture,
                 (x + (TILE_W - picture.width) // 2, y + (PICTURE_H - picture.height) // 2),

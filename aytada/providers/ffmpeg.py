@@ -791,6 +791,22 @@ def extract_frame(video: Path, at_seconds: float, out_png: Path) -> Path:
     return Path(out_png)
 
 
+def waveform(audio: Path, out_png: Path, *, width: int, height: int, color: str) -> Path:
+    """A picture of the audio's waveform (``color``: ``#rrggbb``) on a transparent ground."""
+    with atomic_output(out_png) as part:
+        run_ffmpeg(
+            [
+                "-i", str(audio),
+                "-filter_complex",
+                f"aformat=channel_layouts=mono,showwavespic=s={width}x{height}:colors={color}",
+                "-frames:v", "1", "-update", "1",
+                str(part),
+            ],
+            what="drawing a waveform",
+        )  # fmt: skip
+    return Path(out_png)
+
+
 # --------------------------------------------------------------------------------------------
 # loudness (EBU R128)
 
