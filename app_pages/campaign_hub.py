@@ -22,6 +22,7 @@ from aytada.jobs.strategy import start_strategy_draft
 from aytada.jobs.variants import make_variant
 from aytada.ui import product_images, strategy_draft
 from aytada.ui import widgets as w
+from aytada.ui.board import strategy_board
 from aytada.vocabulary import DESTINATION, DESTINATION_EXAMPLE, STRATEGY_PILLARS
 
 ws = w.start_page()
@@ -263,6 +264,10 @@ if families:
                         st.markdown(f"**Variant · changed: {w.md(axis)}**")
                     w.project_card(card, key=f"ab-{card.id}", show_campaign=False,
                                    variant=variant_of(card.id))  # fmt: skip
+
+# --------------------------------------------------------------------------- strategy board
+
+strategy_board(ws, campaign.id)  # aytada/ui/board.py: stages × styles or triggers, free
 
 # --------------------------------------------------------------------------- assets
 

@@ -18,6 +18,9 @@ What a board is, its favourites, its exports and the project "Make this" creates
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from aytada.core import board as core
@@ -48,8 +51,16 @@ def cell_seed(brief: Brief) -> tuple[int, list[Idea]]:
 
 
 def write_cell(cell: str, snapshot: dict[str, Any], favourite: bool = False) -> BoardCell:
+    """The cell as the writer writes it from its brief snapshot (the same snapshot, the same
+    words: kept for the process's later boards, which redraw on every click in the hub)."""
+    written = _written(cell, json.dumps(snapshot, sort_keys=True, default=str))
+    return replace(written, favourite=favourite) if favourite else written
+
+
+@lru_cache(maxsize=1024)
+def _written(cell: str, snapshot_json: str) -> BoardCell:
     stage, _, column = parse_cell(cell)
-    brief = brief_from_snapshot(snapshot)
+    brief = brief_from_snapshot(json.loads(snapshot_json))
     seed, ideas = cell_seed(brief)
     idea = ideas[0]
     copy = _writer.ad_copy(brief, kind="banner")
@@ -64,7 +75,6 @@ def write_cell(cell: str, snapshot: dict[str, Any], favourite: bool = False) -> 
         subline=copy.subline,
         call_to_action=copy.call_to_action,
         seed=seed,
-        favourite=favourite,
     )
 
 
