@@ -1,6 +1,6 @@
 """Campaign Hub (`?id=`): the whole campaign editable (pillars in place, every strategy input,
-brand, uploads), "Draft strategy with AI", A/B variants side by side, the assets by kind (the
-newest 24, "Show more" adds 24), shortcuts."""
+brand, uploads), "Draft strategy with AI", the kit (make it, its progress, its zip), A/B
+variants side by side, the assets by kind (the newest 24, "Show more" adds 24), shortcuts."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import streamlit as st
 from aytada.core import campaigns as c
 from aytada.core.errors import UserError
 from aytada.core.formats import KINDS
+from aytada.core.kits import kits_of
 from aytada.core.projects import (
     VARIANT_AXES,
     counts_by_kind,
@@ -20,6 +21,7 @@ from aytada.core.projects import (
 )
 from aytada.jobs.strategy import start_strategy_draft
 from aytada.jobs.variants import make_variant
+from aytada.ui import kit as kit_ui
 from aytada.ui import product_images, strategy_draft
 from aytada.ui import widgets as w
 from aytada.ui.board import strategy_board
@@ -37,9 +39,12 @@ assets = first_projects(ws, pages=w.pages_shown(SHOWN), campaign_id=campaign.id)
 DRAFT = f"hub_draft_{campaign.id}"
 EDIT_ERRORS = f"hub_edit_errors_{campaign.id}"
 draft = strategy_draft.current_draft(ws, DRAFT)
+kit_views = kits_of(ws, campaign.id, limit=3)
 
 w.page_header(campaign.name, processing=assets.any_active)
-w.live_refresh(assets.any_active or (draft is not None and draft.open), key="hub")
+w.live_refresh(
+    assets.any_active or (draft is not None and draft.open) or kit_ui.busy(kit_views), key="hub"
+)
 facts = [campaign.product_name]
 if campaign.brand_name:
     facts.append(f"brand {campaign.brand_name}")
@@ -231,6 +236,11 @@ with st.container(horizontal=True):
             primary=kind == "video",
             icon=":material/add:",
         )
+
+
+# --------------------------------------------------------------------------- the kit
+
+kit_ui.kit_section(ws, campaign, kit_views)
 
 
 def variant_of(pid: int):  # type: ignore[no-untyped-def]

@@ -47,6 +47,7 @@ TABLES = (
     "assets",
     "generations",
     "projects",
+    "kits",
     "campaigns",
     "memberships",
     "users",
