@@ -182,7 +182,7 @@ def create_kit(
 def load_kit(session: Session, workspace_id: int, kit_id: Any) -> Kit:
     kit = session.get(Kit, parse_id(kit_id, "Kit"))
     if kit is None or kit.workspace_id != workspace_id:
-        raise NotFound("Kit not found.")
+        raise NotFound("Kit", kit_id)
     return kit
 
 
