@@ -307,7 +307,7 @@ def _charged(session: Session, project_ids: list[int]) -> dict[int, int]:
         .where(Generation.project_id.in_(project_ids))
         .group_by(Generation.project_id)
     ).all()
-    return {int(pid): int(total) for pid, total in rows}
+    return {int(pid): int(total) for pid, total in rows if pid is not None}
 
 
 def _pixels(project: Project) -> tuple[int, int]:

@@ -192,7 +192,7 @@ def _migration() -> ModuleType:
 
 
 # fields the models gained after migration 0006 (no flat row ever held them)
-NEWER = {"outputs": ("sung",)}
+NEWER = {"outputs": ("sung",), "choices": ("autorun",), "lineage": ("cut_of",)}
 
 
 def test_the_migration_moves_exactly_the_models_fields() -> None:
