@@ -10,7 +10,9 @@ starts) compares the open generations with Redis:
   once and failed on the second; a job canceled in RQ by a person: failed;
 - running, and its worker died (same host: the recorded pid is gone; any host: RQ's
   abandoned-job cleanup after missed heartbeats, run at the start of each pass, or the job is
-  gone): `runner.worker_died` runs it again once and fails it on the second death;
+  gone): `runner.worker_died` runs it again once and fails it on the second death. Heartbeats
+  that lapsed during a Redis outage are no death: the cleanup waits until Redis has answered
+  for a whole heartbeat TTL (`worker.heartbeats_tell`);
 - a job that ended without storing a result, or that overran its timeout: failed;
 - credits still held for work that has ended (none, unless something ended it around the
   runner, which releases a hold in the transaction that ends its work): released.
@@ -48,6 +50,7 @@ from aytada.jobs.runner import (
     worker_died,
 )
 from aytada.jobs.services import passing
+from aytada.jobs.worker import heartbeats_tell
 
 log = logging.getLogger("aytada.reconcile")
 
@@ -69,6 +72,7 @@ def _aware(when: datetime | None, now: datetime) -> datetime | None:
 
 
 START_ATTEMPTS = 5
+_away_at: float | None = None  # when a pass last found Redis away (monotonic)
 
 
 def reconcile_at_start(sleep: Callable[[float], None] = time.sleep) -> None:
@@ -102,13 +106,16 @@ def reconcile_once(
     may still be running it) before it counts as dead. `queued_grace`: the same for a queued
     row whose job is missing (0 when the app starts: nothing can be enqueuing it then).
     """
+    global _away_at
     settings = get_settings()
     conn = redis_conn()
     queue = get_queue()
     try:  # reading the registries runs RQ's cleanup of abandoned jobs (→ runner.on_job_failure)
-        queue.started_job_registry.get_job_ids()
+        if heartbeats_tell(conn, _away_at):
+            queue.started_job_registry.get_job_ids()
         queue.failed_job_registry.get_job_ids()
     except RedisError as exc:
+        _away_at = time.monotonic()
         log.warning("reconcile: Redis not reachable: %s", exc)
         return []
     now = utcnow()

@@ -16,6 +16,11 @@
   finishes in its work-horse and is stored in the database; what RQ would record of its end
   is left to the reconciler. The database going away is waited out by the work-horse
   (`runner.run_generation`).
+- An outage longer than a heartbeat's TTL (a Redis restarted with its data, after a minute,
+  say) lapses every running job's started-registry entry while its worker still runs it: RQ's
+  abandoned-job cleanup waits until every live worker has had a whole TTL to heartbeat again
+  (`heartbeats_tell`), here and in the reconciler, so no running step is handed back and run
+  twice.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ import os
 import signal
 import time
 
+from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Worker, worker_registration
 
@@ -47,6 +54,31 @@ PUBSUB_POLL = 1.0  # seconds the command-channel thread waits per read (bounds t
 REDIS_LOST = (RedisConnectionError, RedisTimeoutError)
 
 
+def heartbeat_ttl() -> int:
+    """Seconds a running job's started-registry entry outlives its worker's last heartbeat
+    (at most: see `AytadaWorker.get_heartbeat_ttl`)."""
+    return MONITOR_INTERVAL + get_settings().heartbeat_grace
+
+
+def heartbeats_tell(conn: Redis, away_at: float | None = None) -> bool:
+    """Whether a started job whose heartbeat lapsed may be taken for one whose worker died.
+
+    Not until Redis has answered for a whole heartbeat TTL: after an outage longer than that
+    (a restart that loaded its data; Redis's uptime says so to any process) or one seen by
+    this process (``away_at``: when it last found Redis away, monotonic), every running job's
+    entry has lapsed although its worker still runs it and has not yet had the chance to
+    heartbeat again; RQ's cleanup would hand the job back and it would run twice. INFO
+    refused (an ACL): they tell, as before."""
+    ttl = heartbeat_ttl()
+    if away_at is not None and time.monotonic() - away_at < ttl:
+        return False
+    try:
+        uptime = conn.info("server").get("uptime_in_seconds")
+    except ResponseError:
+        return True
+    return not isinstance(uptime, int) or uptime >= ttl
+
+
 class AytadaWorker(Worker):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("job_monitoring_interval", MONITOR_INTERVAL)
@@ -56,6 +88,7 @@ class AytadaWorker(Worker):
         self._worker_pid = os.getpid()
         self.max_connection_wait_time = get_settings().retry_max  # RQ's own dequeue backoff
         self._lost = ""  # why Redis is away, while it is
+        self._away_at: float | None = None  # when Redis was last found away (monotonic)
         self.asked_to_stop = False  # SIGTERM/SIGINT (otherwise a loop that ends is a failure)
 
     # ---------------------------------------------------------------- Redis going away
@@ -68,6 +101,7 @@ class AytadaWorker(Worker):
                 queue_error(exc),
             )
         self._lost = str(exc) or type(exc).__name__
+        self._away_at = time.monotonic()
 
     def _redis_back(self) -> None:
         """Redis answers again: list this worker again (a Redis restarted empty forgot it)."""
@@ -210,6 +244,12 @@ class AytadaWorker(Worker):
     def _horse_killed(self, job, retpid, ret_val, rusage) -> None:
         runner.kill_process_group(retpid or self._horse_pid)
         self._killed = (job.id, runner.job_attempt(job))
+
+    def clean_registries(self) -> None:
+        """RQ's registry upkeep (its abandoned-job cleanup among it), once lapsed heartbeats
+        tell of dead workers (`heartbeats_tell`); skipped, it is tried again next loop."""
+        if heartbeats_tell(self.connection, self._away_at):
+            super().clean_registries()
 
     def run_maintenance_tasks(self) -> None:
         """RQ's periodic upkeep (every ~10 minutes, between jobs), plus this machine's media

@@ -21,12 +21,14 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from redis import Redis
 from rq import Worker
+from rq.job import Job, JobStatus
 from rq.suspension import resume, suspend
 from sqlalchemy import func, update
 from sqlalchemy import select as sql_select
@@ -35,11 +37,12 @@ import tests.jobs.fault_steps  # noqa: F401  (the same wrappers on the enqueue s
 from aytada.core import db, projects, workspaces
 from aytada.core.db import session_scope
 from aytada.core.models import CreditLedgerEntry, Generation
-from aytada.core.settings import reset_settings
+from aytada.core.settings import get_settings, reset_settings
 from aytada.jobs import queue as jobqueue
 from aytada.jobs import supervisor
 from aytada.jobs.procs import pid_alive
 from aytada.jobs.runner import STOPPED, start_step
+from aytada.jobs.worker import heartbeat_ttl
 from aytada.ui.streamlit_compat import HEALTH_PATH
 from tests.conftest import ROOT, PgSchema, require_pg, wait_for
 from tests.factories import make_campaign
@@ -52,6 +55,7 @@ pytestmark = pytest.mark.integration  # `up`, workers, servers of the test's own
 
 FAULTS = {"AYTADA_EXTRA_STEPS": "tests.jobs.fault_steps"}
 # short backoffs; by hand, AYTADA_TEST_RETRY_MAX=10 (the default) and AYTADA_TEST_REDIS_DOWN=60
+# (a Redis that comes back empty; the long outage with its data: LONG below)
 QUICK = {
     "AYTADA_RETRY_MAX": os.environ.get("AYTADA_TEST_RETRY_MAX", "1"),
     "RECONCILE_INTERVAL": "1",
@@ -322,24 +326,28 @@ def _child_pids(pid: int) -> list[int]:
 
 
 class ThrowawayRedis:
-    """The machine's redis-server on a free port with a password, keeping nothing on disk:
-    stopped and started again by the test (a restart loses every key)."""
+    """The machine's redis-server on a free port with a password, stopped and started again by
+    the test. By default it keeps nothing on disk (a restart loses every key); ``keep_data``:
+    it saves its data when it stops (SIGTERM with a save point) and loads it when it starts,
+    as a Redis with an RDB file does after a restart."""
 
     PASSWORD = "s3cret-for-the-test"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, keep_data: bool = False) -> None:
         exe = shutil.which("redis-server")
         if exe is None:
             pytest.skip("redis-server is not installed")
         self.exe, self.folder, self.port = exe, folder, _free_port()
         self.url = f"redis://:{self.PASSWORD}@127.0.0.1:{self.port}/0"
+        self.save = ["--save", "3600 1", "--dbfilename", "throwaway.rdb"] if keep_data else [
+            "--save", ""]  # fmt: skip
         self.proc: subprocess.Popen | None = None
         self.start()
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [self.exe, "--port", str(self.port), "--bind", "127.0.0.1",
-             "--requirepass", self.PASSWORD, "--save", "", "--appendonly", "no",
+             "--requirepass", self.PASSWORD, *self.save, "--appendonly", "no",
              "--dir", str(self.folder)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -359,22 +367,48 @@ def _pings(conn: Redis) -> bool:
         return False
 
 
-def test_a_password_protected_redis_down_10_s_is_waited_out_and_nothing_is_charged_twice(
-    app_env, workspace_id, tmp_path, monkeypatch
-):
-    redis = ThrowawayRedis(tmp_path)
+class OnRedis:
+    """`aytada up` with one worker on a throwaway Redis, its design step held at a gate
+    (tests/jobs/fault_steps.py), and a banner `make --wait` started by :meth:`make`."""
+
+    def __init__(self, redis: ThrowawayRedis, up: Up, kids: dict[str, int], conn: Redis) -> None:
+        self.redis, self.up, self.kids, self.conn = redis, up, kids, conn
+        self.env = up.env
+
+    def make(self, ws: int) -> tuple[subprocess.Popen, int]:
+        make = _make(self.env, _banner_campaign(ws), "--wait")
+        return make, _project_of(make)
+
+    def away(self, seconds: float, during: Callable[[], None] = lambda: None) -> float:
+        """Redis stopped for ``seconds`` (``during()`` once it is down), and started again:
+        nobody quit meanwhile. Returns when it was back (monotonic)."""
+        self.redis.stop()
+        down_at = time.monotonic()
+        during()
+        time.sleep(max(0.0, seconds - (time.monotonic() - down_at)))
+        assert all(pid_alive(p) for p in self.kids.values()), self.up.output()  # nobody quit
+        self.redis.start()
+        return time.monotonic()
+
+    def worker_log(self) -> str:
+        return (Path(self.env["AYTADA_DATA_DIR"]) / "logs" / "worker1.log").read_text(
+            errors="replace"
+        )
+
+
+@contextlib.contextmanager
+def _up_on_redis(
+    app_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gate: str,
+    keep_data: bool = False, **settings: str,
+) -> Iterator[OnRedis]:  # fmt: skip
+    """:class:`OnRedis` once its worker listens; ``settings`` for `up`'s children and this
+    process alike. Leaves with `up` stopped by SIGTERM (all its children gone)."""
+    redis = ThrowawayRedis(tmp_path, keep_data=keep_data)
     try:
-        # a wrong or missing password is named as such
-        for url, said in (
-            (f"redis://127.0.0.1:{redis.port}/0", "requires a password"),
-            (f"redis://:wrong@127.0.0.1:{redis.port}/0", "refused the password in REDIS_URL"),
-        ):
-            with pytest.raises(Exception) as refused:
-                jobqueue.check_redis(url)
-            assert said in str(refused.value) and "wrong" not in str(refused.value)
         env = _env(app_env, tmp_path, REDIS_URL=redis.url,
-                   AYTADA_TEST_FAULTS="design=gate-first:redis")  # fmt: skip
-        monkeypatch.setenv("REDIS_URL", redis.url)
+                   AYTADA_TEST_FAULTS=f"design={gate}", **settings)  # fmt: skip
+        for key, value in {"REDIS_URL": redis.url, **QUICK, **settings}.items():
+            monkeypatch.setenv(key, value)
         reset_settings()
         up = Up(env, workers=1, log=tmp_path / "up.log")
         try:
@@ -382,39 +416,8 @@ def test_a_password_protected_redis_down_10_s_is_waited_out_and_nothing_is_charg
             conn = jobqueue.redis_conn()
             wait_for(lambda: Worker.all(connection=conn, queue=jobqueue.get_queue()),
                      what="the worker listening")  # fmt: skip
-            watch = HealthWatch(up.port)
-            make = _make(env, _banner_campaign(workspace_id), "--wait")
-            pid = _project_of(make)
-            wait_for(lambda: arrivals("redis"), timeout=60, what="the design step running")
-            redis.stop()
-            down_at = time.monotonic()
-            open_gate("redis")  # the step finishes while Redis is away
-            time.sleep(max(0.0, REDIS_DOWN - (time.monotonic() - down_at)))
-            assert all(pid_alive(p) for p in kids.values()), up.output()  # nobody quit
-            redis.start()  # empty: the queue and the workers' registrations are gone
-            back_at = time.monotonic()
-            out, err = make.communicate(timeout=120)
-            done_s = time.monotonic() - back_at
-            assert make.returncode == 0, err
-            assert out.strip().endswith(".png")
-            assert "waiting for the job queue (Redis) to come back…" in err
-            assert "redis://:***@127.0.0.1" in err and redis.PASSWORD not in err + out
-            assert "the job queue (Redis) is back" in err
-            watch.stop()
-            assert watch.bad == [], watch.bad
+            yield OnRedis(redis, up, kids, conn)
             assert up.children() == kids and up.proc.poll() is None  # no child restarted
-            wait_for(lambda: Worker.all(connection=conn, queue=jobqueue.get_queue()),
-                     what="the worker listed again")  # fmt: skip
-            design, compose = _gens(pid)
-            assert (design.step, design.state, design.attempts) == ("design", "succeeded", 0)
-            assert (compose.step, compose.state) == ("compose", "succeeded")
-            assert _charges() == [(design.id, 10)] and workspaces.get_balance(workspace_id) == 990
-            _balance_is_the_ledger(workspace_id)
-            logs = Path(env["AYTADA_DATA_DIR"]) / "logs"
-            worker_log = (logs / "worker1.log").read_text(errors="replace")
-            assert "waiting for the job queue (Redis) to come back" in worker_log
-            assert "the job queue (Redis) is back; working again" in worker_log
-            print(f"Redis back → make finished in {done_s:.1f} s")
             up.stop()
         finally:
             if up.proc.poll() is None:
@@ -422,6 +425,107 @@ def test_a_password_protected_redis_down_10_s_is_waited_out_and_nothing_is_charg
     finally:
         redis.stop()
         jobqueue._conns.clear()
+
+
+def _made_once(make: subprocess.Popen, pid: int, ws: int) -> tuple[str, str]:
+    """`make --wait` ended with the PNG; the design step ran once (no second run), charged
+    once, and the balance is the ledger. Returns what `make` printed (stdout, stderr)."""
+    out, err = make.communicate(timeout=120)
+    assert make.returncode == 0, err
+    assert out.strip().endswith(".png")
+    design, compose = _gens(pid)
+    assert (design.step, design.state, design.attempts) == ("design", "succeeded", 0)
+    assert (compose.step, compose.state) == ("compose", "succeeded")
+    assert _charges() == [(design.id, 10)] and workspaces.get_balance(ws) == 990
+    _balance_is_the_ledger(ws)
+    return out, err
+
+
+def test_a_password_protected_redis_down_10_s_is_waited_out_and_nothing_is_charged_twice(
+    app_env, workspace_id, tmp_path, monkeypatch
+):
+    with _up_on_redis(app_env, tmp_path, monkeypatch, "gate-first:redis") as on:
+        # a wrong or missing password is named as such
+        for url, said in (
+            (f"redis://127.0.0.1:{on.redis.port}/0", "requires a password"),
+            (f"redis://:wrong@127.0.0.1:{on.redis.port}/0", "refused the password in REDIS_URL"),
+        ):
+            with pytest.raises(Exception) as refused:
+                jobqueue.check_redis(url)
+            assert said in str(refused.value) and "wrong" not in str(refused.value)
+        watch = HealthWatch(on.up.port)
+        make, pid = on.make(workspace_id)
+        wait_for(lambda: arrivals("redis"), timeout=60, what="the design step running")
+        # the step finishes while Redis is away; it comes back empty: the queue and the
+        # workers' registrations are gone
+        back_at = on.away(REDIS_DOWN, during=lambda: open_gate("redis"))
+        out, err = _made_once(make, pid, workspace_id)
+        done_s = time.monotonic() - back_at
+        assert "waiting for the job queue (Redis) to come back…" in err
+        assert "redis://:***@127.0.0.1" in err and on.redis.PASSWORD not in err + out
+        assert "the job queue (Redis) is back" in err
+        watch.stop()
+        assert watch.bad == [], watch.bad
+        wait_for(lambda: Worker.all(connection=on.conn, queue=jobqueue.get_queue()),
+                 what="the worker listed again")  # fmt: skip
+        assert "waiting for the job queue (Redis) to come back" in on.worker_log()
+        assert "the job queue (Redis) is back; working again" in on.worker_log()
+        print(f"Redis back → make finished in {done_s:.1f} s")
+
+
+def _started_entries(conn: Redis) -> list[float]:
+    """When each entry of the started-job registry lapses (read from Redis as it is: reading
+    it through RQ would run RQ's abandoned-job cleanup)."""
+    key = jobqueue.get_queue().started_job_registry.key
+    return [score for _entry, score in cast(list[tuple[bytes, float]],
+                                            conn.zrange(key, 0, -1, withscores=True))]  # fmt: skip
+
+
+# the "Redis down 60 s" row, scaled down: every timer of the app is set short through its
+# setting, and the outage outlasts each of them by a wide margin
+LONG = {"AYTADA_HEARTBEAT_GRACE": "1", "AYTADA_RETRY_MAX": "1", "RECONCILE_INTERVAL": "1"}
+LONG_DOWN = 10.0  # seconds
+
+
+def test_redis_down_longer_than_every_timer_comes_back_with_its_data_and_the_step_runs_once(
+    app_env, workspace_id, tmp_path, monkeypatch
+):
+    with _up_on_redis(app_env, tmp_path, monkeypatch, "gate:long", keep_data=True,
+                      **LONG) as on:  # fmt: skip
+        settings = get_settings()
+        ttl = heartbeat_ttl()  # a running job's started-registry entry, after a heartbeat
+        assert LONG_DOWN >= 1.5 * ttl  # every started-registry entry lapses
+        assert LONG_DOWN >= 5 * settings.retry_max  # the workers' backoff reaches its cap
+        assert LONG_DOWN >= 5 * settings.reconcile_interval  # many passes meet no Redis
+        queue = jobqueue.get_queue()
+        make, pid = on.make(workspace_id)
+        wait_for(lambda: arrivals("long"), timeout=60, what="the design step running")
+        (design,) = _gens(pid)
+        job_key = f"rq:job:{design.rq_job_id}"
+        on.conn.set("aytada-test:written-before", b"kept")
+        # the step is still running when Redis comes back: its heartbeats lapsed meanwhile
+        back_at = on.away(LONG_DOWN)
+        wall_back = time.time()
+        assert on.conn.get("aytada-test:written-before") == b"kept"  # the data survived
+        assert on.conn.exists(job_key)  # the queue's keys too
+        (lapsed_at,) = _started_entries(on.conn)
+        assert lapsed_at < wall_back  # the running step's entry lapsed during the outage
+        # the reconciler's passes and the worker's heartbeats resume around the running step
+        time.sleep(max(0.0, ttl + 2 * settings.reconcile_interval - (time.monotonic() - back_at)))
+        assert _gens(pid)[0].state == "running"
+        (lapses_at,) = _started_entries(on.conn)
+        assert lapses_at > time.time()  # its worker's heartbeats keep it again
+        open_gate("long")
+        _made_once(make, pid, workspace_id)
+        assert arrivals("long") == [f"{design.key}-0.arrived"]  # the step's work was done once
+        assert projects.get_project(workspace_id, pid).status == "completed"
+        assert queue.failed_job_registry.get_job_ids() == []
+        assert queue.started_job_registry.get_job_ids() == []
+        for gen in _gens(pid):
+            assert Job.fetch(gen.rq_job_id, connection=on.conn).get_status() == JobStatus.FINISHED
+        assert "the job queue (Redis) is back; working again" in on.worker_log()
+        assert "Traceback" not in on.worker_log()
+        print(f"Redis back → make finished in {time.monotonic() - back_at:.1f} s")
 
 
 # --------------------------------------------------------------------------- PostgreSQL
