@@ -358,6 +358,10 @@ def test_make_rejects_bad_input_before_creating_anything(app_env, tmp_path):
         (["video", "--campaign", cid, "--quality", "ultra"], "standard or pro"),
         (["video", "--campaign", cid, "--timeout", "nan"], "seconds"),
         (["video", "--campaign", cid, "--title", " "], "title"),
+        (["kit", "--campaign", cid, "--size", "300x250"], "--size does not apply to a kit"),
+        (["kit", "--campaign", cid, "--length", "45"], "15, 30 or 60"),
+        (["kit", "--campaign", cid, "--quality", "ultra"], "Standard or Pro"),
+        (["kit", "--campaign", "999"], "Campaign 999 was not found"),
     ]
     for args, needle in cases:
         _fails_cleanly(in_process(app_env, "make", *args), needle)

@@ -12,14 +12,17 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from rq import Worker
 
+from aytada.cli import main
 from aytada.core import kits, media, workspaces
 from aytada.core.db import session_scope
 from aytada.core.formats import frame_size
 from aytada.core.models import Project
 from aytada.core.options import options_of
 from aytada.core.settings import get_settings
-from aytada.jobs.kits import retry_part, start_kit
+from aytada.jobs.kits import retry_part
+from aytada.jobs.queue import get_queue, redis_conn
 from aytada.providers import ffmpeg
 from tests.conftest import wait_for
 from tests.factories import make_campaign
@@ -53,7 +56,7 @@ def _projects(view: kits.KitView) -> dict[int, Project]:
 
 
 def test_a_kit_is_every_asset_in_one_zip_and_a_failed_part_is_retried_alone(
-    workspace_id, start_worker, small_renders, tmp_path: Path
+    workspace_id, start_worker, small_renders, tmp_path: Path, capsys
 ):
     ws = workspace_id
     campaign = make_campaign(ws, destination="northpeak.com/grip")
@@ -61,8 +64,19 @@ def test_a_kit_is_every_asset_in_one_zip_and_a_failed_part_is_retried_alone(
     # the jingle fails on these workers; every other part is made
     failing = [start_worker(**FAULTS, AYTADA_TEST_FAULTS="jingle=raise") for _ in range(2)]
     quote = kits.quote_kit(15, "standard")
-    kit_id = start_kit(ws, campaign, length_s=15, quality="standard")
+    wait_for(lambda: len(Worker.all(connection=redis_conn(), queue=get_queue())) == 2,
+             what="the workers listening")  # fmt: skip
+    # `aytada make kit --wait`, as a user types it: the quote, `kit N`, the parts, the zip
+    code = main(["make", "kit", "--campaign", str(campaign), "--wait", "--timeout", "300"])
+    out, err = capsys.readouterr()
+    assert code == 1, err[-600:]  # a part failed
+    kit_line, zip_line = out.split()[:2], out.strip().splitlines()[-1]
+    kit_id = int(kit_line[1])
+    assert f"whole kit          {quote.total:>4} credits" in err
+    assert "Jingle failed; retry from the Campaign Hub (the others are in the zip)" in err
     view = _packaged(ws, kit_id)
+    assert zip_line == str(media.fetch(view.zip_path).resolve()) and zip_line.endswith(".zip")
+    assert f"charged {view.charged} of {quote.total} credits quoted" in err
 
     by_kind = {(p.part.kind, p.part.fmt): p for p in view.parts}
     assert len(view.parts) == len(kits.KIT_PARTS) == 11
@@ -71,12 +85,12 @@ def test_a_kit_is_every_asset_in_one_zip_and_a_failed_part_is_retried_alone(
     assert [p for p in view.parts if p.status != "completed"] == [jingle]
     # each part is a normal project of the campaign; the cut-downs say what the 9:16 says
     rows = _projects(view)
-    main = rows[by_kind[("video", "9:16")].project_id]
+    source = rows[by_kind[("video", "9:16")].project_id]
     for fmt in ("1:1", "16:9"):
         cut = rows[by_kind[("video", fmt)].project_id]
-        assert options_of(cut).lineage.cut_of == main.id and cut.campaign_id == campaign
-        assert cut.script == main.script and cut.scenes == main.scenes
-        assert cut.voiceover_asset_id == main.voiceover_asset_id  # the voice is not made again
+        assert options_of(cut).lineage.cut_of == source.id and cut.campaign_id == campaign
+        assert cut.script == source.script and cut.scenes == source.scenes
+        assert cut.voiceover_asset_id == source.voiceover_asset_id  # the voice is not made again
         steps = sorted(g.step for g in gens(cut.id))
         assert "ideas" not in steps and "script" not in steps and "scenes" not in steps
     # what was charged: every made part at its quoted price, the failed jingle nothing
