@@ -338,3 +338,43 @@ def test_scene_durations_follow_the_spoken_length() -> None:
     assert by_line[long_line] > by_line["Short hook."]
     assert by_line[long_line] >= len(long_line.split()) / 2.5
     assert sum(by_line.values()) == 20
+
+
+GLOW_LAUNCH = Brief(
+    name="Glow Serum launch",
+    product_name="Lumi Glow Serum",
+    product_description="A lightweight vitamin C serum that brightens dull skin in 14 days.",
+    brand_name="Lumi",
+    tone_of_voice="warm",
+    brand_colors=("#3B2A6B", "#F5B46A"),
+    awareness_stage="problem_aware",
+    industry="Beauty & Skincare",
+    creative_style="UGC Style",
+    persuasion_trigger="",
+    audience="Busy women 28-40 whose skin looks tired after long workdays; they want to look "
+    "rested without a 10-step routine.",
+    messaging="One serum, 30 seconds each morning, visibly brighter skin in two weeks.",
+    goals="Drive cold traffic to the launch page and get first orders at 20% off.",
+)
+
+
+def test_a_whose_audience_is_asked_about_and_each_clause_is_read() -> None:
+    """ "…whose skin looks tired…; they want…": the problem-aware ad asks about the struggle
+    (a real question), the solution-aware one about the wish, and a "you" hook is followed by
+    a tip, never by "I found"."""
+    writer = OfflineWriter()
+    problem = [i.hook for i in writer.ideas(GLOW_LAUNCH)]
+    assert problem[0] == "Does your skin look tired after long workdays?"
+    wish = dataclasses.replace(GLOW_LAUNCH, awareness_stage="solution_aware")
+    assert "Want to look rested without a 10-step routine?" in [i.hook for i in writer.ideas(wish)]
+    script = writer.script(GLOW_LAUNCH, writer.ideas(GLOW_LAUNCH)[0], length_s=15)
+    assert script.hook == problem[0]
+    assert "I found" not in script.voiceover and "Lumi Glow Serum" in script.voiceover
+
+
+def test_an_amount_off_hook_says_what_it_is_off() -> None:
+    aware = dataclasses.replace(GLOW_LAUNCH, awareness_stage="most_aware",
+                                creative_style="Direct Response")  # fmt: skip
+    hooks = [i.hook for i in OfflineWriter().ideas(aware)]
+    assert "20% off Lumi Glow Serum." in hooks
+    assert "20% off." not in hooks

@@ -26,9 +26,12 @@ class Trait:
     kind: str  # "pain" (a struggle), "want" (a wish) or "fact"
     you: str  # "You do inventory on paper on Sunday nights." (a whole sentence)
     verb_phrase: str  # "do inventory on paper on Sunday nights" ("" for "Your …" traits)
+    asked: str = ""  # a "whose" trait as its own question ("Skin looks tired after work?")
 
     def question(self) -> str:
         """The trait as a question a hook can ask ("Still do inventory on paper?"), or ""."""
+        if self.asked:
+            return self.asked
         phrase = self.verb_phrase
         if not phrase:
             return ""
@@ -134,6 +137,31 @@ def _split_actions(phrase: str) -> list[str]:
     return [p.strip(" ,") for p in parts if _words(p) >= 2]
 
 
+def _asked_of_yours(phrase: str) -> str:
+    """A "whose" clause as a yes/no question about "your" (or "" when its verb is not clear):
+    "skin looks tired after work" → "Does your skin look tired after work?", "hands crack in
+    the cold" → "Do your hands crack in the cold?", "kids are picky" → "Are your kids picky?"."""
+    words = phrase.rstrip(".!?").split()
+    for j in (1, 2):
+        if len(words) <= j:
+            return ""
+        subject, verb, rest = " ".join(words[:j]), words[j], words[j + 1 :]
+        plural = not _singular(subject)
+        lower = verb.lower()
+        if lower in {"is", "are", "was", "were"}:
+            lead = lower.capitalize()
+        elif lower in {"has", "have"}:
+            lead, rest = ("Do" if plural else "Does"), ["have", *rest]
+        elif not plural and lower.endswith("s") and not lower.endswith("ss"):
+            lead, rest = "Does", [_base_form(verb), *rest]
+        elif plural and j == 1 and re.fullmatch(r"[a-z]+", lower) and not lower.endswith("ly"):
+            lead, rest = "Do", [verb, *rest]
+        else:
+            continue
+        return f"{lead} your {subject} {' '.join(rest)}".strip() + "?"
+    return ""
+
+
 def audience_traits(audience: str) -> list[Trait]:
     """The struggles, wishes and facts the audience text states, said to "you".
 
@@ -142,7 +170,9 @@ def audience_traits(audience: str) -> list[Trait]:
     stock."; a bare description ("Busy professionals aged 25-40") gives nothing.
     """
     traits: list[Trait] = []
-    for sentence in sentences(audience):
+    # "…whose skin looks tired; they want to look rested": each clause is read on its own
+    parts = [p.strip() for s in sentences(audience) for p in s.split(";") if p.strip()]
+    for sentence in parts:
         body = sentence.rstrip(".!?")
         match = re.search(r"\b(who|whose|that)\s+(.+)$", body, re.IGNORECASE)
         if match:
@@ -156,9 +186,10 @@ def audience_traits(audience: str) -> list[Trait]:
             head, word, rest = ing.group(1), "ing", ing.group(2)
         singular = _singular(head)
         if word == "whose":
-            text = as_sentence(f"Your {_second_person(rest, singular=singular)}")
+            said = _second_person(rest, singular=singular)
             kind = "pain" if _PAIN_WORDS.search(rest) else "fact"
-            traits.append(Trait(kind, text, ""))
+            asked = _asked_of_yours(said) if kind == "pain" else ""
+            traits.append(Trait(kind, as_sentence(f"Your {said}"), "", asked))
             continue
         if word == "they":
             rest = re.sub(r"^(they|their)\s+", "", rest, flags=re.IGNORECASE)

@@ -370,7 +370,7 @@ def _unknown_style(name: str) -> _Style:
 _INTRO: dict[str, tuple[str, ...]] = {
     "default": ("Meet {product}.",),
     "first_person": ("Then I found {product}.", "That's when I found {product}."),
-    "tip": ("So I found {product}.",),
+    "tip": ("My tip: {product}.", "Try {product}."),  # a friend's tip, after a "you" hook
     "story": ("Then came {product}.",),
     "cinematic": ("And then, {product}.",),
     "fix": ("The fix: {product}.",),
@@ -441,6 +441,15 @@ _ANGLE_NAMES = {
     "proof": "Proof", "offer": "The offer", "deadline": "Deadline", "product": "Introduction",
     "named": "Name and claim",
 }  # fmt: skip
+
+
+def _offer_on(offer: str, named: str) -> str:
+    """An amount off said with what it is off ("20% off." → "20% off Lumi Glow Serum."); any
+    other offer as it is."""
+    bare = offer.rstrip(".")
+    if re.search(r"\boff$", bare, re.IGNORECASE) and named.lower() not in bare.lower():
+        return f"{bare} {named}."
+    return offer
 
 
 def _first_person(trait: Trait) -> str:
@@ -824,8 +833,8 @@ class OfflineWriter:
         if angle == "question":
             for trait in campaign.pains:
                 question = trait.question()
-                if _words(question) > HOOK_WORDS and trait.verb_phrase:
-                    short = shorter(trait.verb_phrase, HOOK_WORDS - 1)
+                if _words(question) > HOOK_WORDS:  # said shorter, or not asked
+                    short = shorter(trait.verb_phrase, HOOK_WORDS - 1) if trait.verb_phrase else ""
                     question = trait.__class__(trait.kind, "", short).question() if short else ""
                 if question:
                     out.append(question)
@@ -860,6 +869,8 @@ class OfflineWriter:
                 "deadline": campaign.goals.deadline,
             }[angle]
             units = source if angle in ("offer", "deadline") else _units(source)
+            if angle == "offer":  # "20% off." says what, not on what: the product named
+                units = [_offer_on(u, campaign.named) for u in units]
             out.extend(u for u in units if _words(u) <= HOOK_WORDS)
         elif angle == "named":  # the name, then one thing the brief says of it
             for unit in _units([*campaign.benefits, *campaign.reasons]):
