@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from aytada.core import credits, statuses
@@ -495,7 +495,11 @@ def kits_to_tend(session: Session) -> list[tuple[int, int, list[int]]]:
     for every kit with a part that runs by itself and is idle, a cut-down whose source is
     done, or every part finished but the files not packaged since."""
     out: list[tuple[int, int, list[int]]] = []
-    kits = session.scalars(select(Kit).order_by(Kit.id.desc()).limit(200)).all()
+    changed = exists().where(Project.kit_id == Kit.id, Project.updated_at > Kit.packaged_at)
+    # only kits with something to do: never packaged, or a part changed since (one query)
+    kits = session.scalars(
+        select(Kit).where(or_(Kit.packaged_at.is_(None), changed)).order_by(Kit.id).limit(200)
+    ).all()
     for kit in kits:
         parts = parts_of(session, kit.id)
         idle = [

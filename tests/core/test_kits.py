@@ -4,6 +4,8 @@ what the copy deck says."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 
@@ -166,3 +168,29 @@ def test_the_copy_deck_row_is_what_the_project_says(workspace_id):
         "Grip | that holds", "On any trail.", "Shop now", "northpeak.com/x")  # fmt: skip
     assert sung["voiceover_script"] == "Northpeak, grip the trail!"
     assert sung["size"] == "15 s audio"
+
+
+def test_the_reconciler_tends_only_kits_with_something_to_do(workspace_id):
+    from datetime import UTC, datetime, timedelta
+
+    ws = workspace_id
+    kit_id = kits.create_kit(ws, make_campaign(ws))
+    parts = _parts(ws, kit_id)
+
+    def tended() -> dict[int, list[int]]:
+        with session_scope() as s:
+            return {kit: idle for _, kit, idle in kits.kits_to_tend(s)}
+
+    # new: every part runs by itself and is idle (the cut-downs wait for their source)
+    assert sorted(tended()[kit_id]) == sorted(p.id for p in parts.values())
+    with session_scope() as s:
+        for row in kits.parts_of(s, kit_id):
+            row.status = "completed"
+            row.options = options_with(row, replace(options_of(row).choices, autorun=False))
+    assert tended() == {kit_id: []}  # finished, not packaged: the files are due
+    kits.mark_packaged(ws, kit_id, "ws1/kits/k.zip", datetime.now(UTC) + timedelta(seconds=5))
+    assert tended() == {}  # packaged after every change: nothing to do
+    with session_scope() as s:  # a part changed after the files (a retry, an edit)
+        row = s.get(Project, parts["jingle"].id)
+        row.updated_at = datetime.now(UTC) + timedelta(seconds=60)
+    assert tended() == {kit_id: []}
