@@ -83,8 +83,8 @@ def main() -> None:
             end = max(f for _, _, f in times if f)
             ran = sum((f - s).total_seconds() for _, s, f in times if s and f)
             last_end = max(last_end, end)
-            print(f"{part.part.label:<18} {part.status:<10} "
-                  f"{(start - first).total_seconds():>6.1f}s {(end - first).total_seconds():>6.1f}s "
+            starts, ends = (start - first).total_seconds(), (end - first).total_seconds()
+            print(f"{part.part.label:<18} {part.status:<10} {starts:>6.1f}s {ends:>6.1f}s "
                   f"{ran:>6.1f}s {part.charged:>8}")  # fmt: skip
         print("\nstep run time, summed over parts (two workers run two at once):")
         for step, seconds in sorted(by_step.items(), key=lambda kv: -kv[1]):

@@ -35,10 +35,12 @@ def upgrade() -> None:
         sa.Column("packaged_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"],
-                                name=op.f("fk_kits_workspace_id_workspaces")),  # fmt: skip
-        sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"],
-                                name=op.f("fk_kits_campaign_id_campaigns")),  # fmt: skip
+        sa.ForeignKeyConstraint(
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_kits_workspace_id_workspaces")
+        ),  # fmt: skip
+        sa.ForeignKeyConstraint(
+            ["campaign_id"], ["campaigns.id"], name=op.f("fk_kits_campaign_id_campaigns")
+        ),  # fmt: skip
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_kits_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kits")),
     )
@@ -51,9 +53,7 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "board_favourites", sa.JSON(), nullable=False, server_default=sa.text("'[]'")
-            )
+            sa.Column("board_favourites", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
         )
 
 
