@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from aytada.core import media
 from aytada.core.db import session_scope
 from aytada.core.errors import NotFound, ValidationFailed
-from aytada.core.inputs import destination_problem, parse_id, text_problem
+from aytada.core.inputs import destination_problem, owned, parse_id, text_problem
 from aytada.core.models import Campaign, Generation, Project, new_key
 from aytada.core.options import OVERRIDE_CHOICES, read_overrides
 from aytada.core.statuses import OPEN_STATES, GenState
@@ -280,10 +280,7 @@ def create_campaign(
 
 
 def load_campaign(session: Session, workspace_id: int, campaign_id: Any) -> Campaign:
-    campaign = session.get(Campaign, parse_id(campaign_id, "Campaign"))
-    if campaign is None or campaign.workspace_id != workspace_id:
-        raise NotFound("Campaign", campaign_id)
-    return campaign
+    return owned(session, Campaign, workspace_id, campaign_id, "Campaign")
 
 
 def get_campaign(workspace_id: int, campaign_id: Any) -> Campaign:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any, TypeVar
 
 from aytada.core.errors import NotFound
 from aytada.destination import MAX_CHARS as MAX_DESTINATION
 from aytada.destination import destination_kind
+
+T = TypeVar("T")
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database we support
 MAX_TOP_UP = 1_000_000  # credits one top-up may add
@@ -24,6 +27,15 @@ def parse_id(value: object, what: str) -> int:
     if not 1 <= ident <= MAX_ID:
         raise NotFound(what, value)
     return ident
+
+
+def owned(session: Any, model: type[T], workspace_id: int, ident: object, what: str) -> T:
+    """The row ``ident`` of ``model`` (a table with a ``workspace_id``) when it belongs to the
+    workspace; NotFound for a bad, unknown or another workspace's id."""
+    row = session.get(model, parse_id(ident, what))
+    if row is None or row.workspace_id != workspace_id:
+        raise NotFound(what, ident)
+    return row
 
 
 def text_problem(value: str) -> str | None:

@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from aytada.core import credits, statuses
 from aytada.core.campaigns import load_campaign
 from aytada.core.db import session_scope
-from aytada.core.errors import NotFound, ValidationFailed
+from aytada.core.errors import ValidationFailed
 from aytada.core.formats import DESIGN_FORMATS, LENGTHS, QUALITIES, frame_size
-from aytada.core.inputs import parse_id
+from aytada.core.inputs import owned
 from aytada.core.models import CreditLedgerEntry, Generation, Kit, Project
 from aytada.core.options import Choices, Lineage, ProjectOptions, options_of, options_with
 from aytada.core.pipeline import Status
@@ -180,10 +180,7 @@ def create_kit(
 
 
 def load_kit(session: Session, workspace_id: int, kit_id: Any) -> Kit:
-    kit = session.get(Kit, parse_id(kit_id, "Kit"))
-    if kit is None or kit.workspace_id != workspace_id:
-        raise NotFound("Kit", kit_id)
-    return kit
+    return owned(session, Kit, workspace_id, kit_id, "Kit")
 
 
 def parts_of(session: Session, kit_id: int) -> list[Project]:

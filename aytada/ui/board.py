@@ -10,6 +10,8 @@ nothing is queued or charged. What a board is lives in `aytada.core.board`.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from aytada.core import board as boards
@@ -97,24 +99,21 @@ def strategy_board(workspace_id: int, campaign_id: int) -> None:
                 with col:
                     _cell(workspace_id, campaign_id, cell)
     stem = f"{grid.campaign_name} board {grid.axis}" + (" favourites" if only else "")
+    exports = (("Markdown", boards.board_markdown, ".md", "text/markdown", "md"),
+               ("CSV", boards.board_csv, ".csv", "text/csv", "csv"))  # fmt: skip
     with st.container(horizontal=True):
-        st.download_button(
-            "Download Markdown",
-            data=lambda: boards.board_markdown(grid, favourites_only=only).encode(),
-            file_name=w.safe_name(stem, ".md"),
-            mime="text/markdown",
-            key=f"board-md-{campaign_id}",
-            icon=":material/download:",
-            on_click="ignore",
-            disabled=not shown,
-        )
-        st.download_button(
-            "Download CSV",
-            data=lambda: boards.board_csv(grid, favourites_only=only).encode(),
-            file_name=w.safe_name(stem, ".csv"),
-            mime="text/csv",
-            key=f"board-csv-{campaign_id}",
-            icon=":material/download:",
-            on_click="ignore",
-            disabled=not shown,
-        )
+        for label, export, suffix, mime, short in exports:
+            st.download_button(
+                f"Download {label}",
+                data=partial(_encoded, export, grid, only),
+                file_name=w.safe_name(stem, suffix),
+                mime=mime,
+                key=f"board-{short}-{campaign_id}",
+                icon=":material/download:",
+                on_click="ignore",
+                disabled=not shown,
+            )
+
+
+def _encoded(export, grid, only: bool) -> bytes:  # type: ignore[no-untyped-def]
+    return export(grid, favourites_only=only).encode()

@@ -51,8 +51,8 @@ TASKPILOT = Brief(
 AGAINST_TYPE_DIR = Path(__file__).resolve().parents[2] / "examples" / "against-type"
 
 
-def _example(name: str) -> Brief:
-    fields = tomllib.loads((AGAINST_TYPE_DIR / f"{name}.toml").read_text(encoding="utf-8"))
+def _example(name: str, folder: Path = AGAINST_TYPE_DIR) -> Brief:
+    fields = tomllib.loads((folder / f"{name}.toml").read_text(encoding="utf-8"))
     fields["brand_colors"] = tuple(fields.get("brand_colors", ()))
     return Brief(**fields)
 
@@ -63,3 +63,6 @@ AGAINST_TYPE: dict[str, Brief] = {
     for name in ("kora", "ledgerly", "stride", "bright_smile", "grafter", "nestegg")
 }
 KORA, LEDGERLY = AGAINST_TYPE["kora"], AGAINST_TYPE["ledgerly"]
+
+#: The README's example campaign (examples/campaign.toml): an audience told as "whose …; they …"
+GLOW_LAUNCH = _example("campaign", AGAINST_TYPE_DIR.parent)

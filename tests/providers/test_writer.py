@@ -14,7 +14,7 @@ import pytest
 from aytada.providers.base import Brief, Script
 from aytada.providers.offline import STAGES, STYLES, TRIGGERS, OfflineWriter
 from aytada.providers.offline.writer import scene_layout
-from tests.providers.briefs import LEDGERLY
+from tests.providers.briefs import GLOW_LAUNCH, LEDGERLY
 
 # The test's own list (not the writer's): words no English sentence or caption ends on.
 DANGLING = set(
@@ -339,23 +339,6 @@ def test_scene_durations_follow_the_spoken_length() -> None:
     assert by_line[long_line] >= len(long_line.split()) / 2.5
     assert sum(by_line.values()) == 20
 
-
-GLOW_LAUNCH = Brief(
-    name="Glow Serum launch",
-    product_name="Lumi Glow Serum",
-    product_description="A lightweight vitamin C serum that brightens dull skin in 14 days.",
-    brand_name="Lumi",
-    tone_of_voice="warm",
-    brand_colors=("#3B2A6B", "#F5B46A"),
-    awareness_stage="problem_aware",
-    industry="Beauty & Skincare",
-    creative_style="UGC Style",
-    persuasion_trigger="",
-    audience="Busy women 28-40 whose skin looks tired after long workdays; they want to look "
-    "rested without a 10-step routine.",
-    messaging="One serum, 30 seconds each morning, visibly brighter skin in two weeks.",
-    goals="Drive cold traffic to the launch page and get first orders at 20% off.",
-)
 
 
 def test_a_whose_audience_is_asked_about_and_each_clause_is_read() -> None:
