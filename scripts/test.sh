@@ -10,6 +10,7 @@
 #   scripts/test.sh --db-only    only the tests that use the database or the queue (CI's
 #                                PostgreSQL run: the others do not depend on the database),
 #                                but not those whose subject is the rendered media (marked media)
+#                                or the app's processes and Redis (marked services)
 #   scripts/test.sh [--fast] ARGS   ARGS go to pytest (e.g. tests/core -k ledger)
 #
 # Tests run in parallel (pytest-xdist, work-stealing), one process per core; TEST_PROCESSES=N sets another
@@ -20,7 +21,7 @@ tier=()
 checks=1
 case "${1:-}" in
   --fast) tier=(-m unit); checks=0; shift ;;
-  --db-only) tier=(-m "db and not e2e and not media"); checks=0; shift ;;
+  --db-only) tier=(-m "db and not e2e and not media and not services"); checks=0; shift ;;
 esac
 scripts/bootstrap.sh dev
 scripts/system-packages.sh

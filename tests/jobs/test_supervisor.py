@@ -218,6 +218,7 @@ def _project_of(make: subprocess.Popen) -> int:
 # --------------------------------------------------------------------------- the supervisor
 
 
+@pytest.mark.services  # Redis and the processes are the subject: not in the PostgreSQL run
 def test_the_supervisor_restarts_a_child_with_backoff_and_holds_it_over_its_budget(
     tmp_path, monkeypatch
 ):
@@ -263,6 +264,7 @@ def _running(sup: supervisor.Supervisor) -> int | None:
     return proc.pid if proc is not None and proc.poll() is None else None
 
 
+@pytest.mark.services  # Redis and the processes are the subject: not in the PostgreSQL run
 def test_a_worker_sigkilled_under_up_is_restarted_the_ui_stays_up_and_the_work_finishes(
     app_env, workspace_id, tmp_path
 ):
@@ -441,6 +443,7 @@ def _made_once(make: subprocess.Popen, pid: int, ws: int) -> tuple[str, str]:
     return out, err
 
 
+@pytest.mark.services  # Redis and the processes are the subject: not in the PostgreSQL run
 def test_a_password_protected_redis_down_10_s_is_waited_out_and_nothing_is_charged_twice(
     app_env, workspace_id, tmp_path, monkeypatch
 ):
@@ -487,6 +490,7 @@ LONG = {"AYTADA_HEARTBEAT_GRACE": "1", "AYTADA_RETRY_MAX": "1", "RECONCILE_INTER
 LONG_DOWN = 10.0  # seconds
 
 
+@pytest.mark.services  # Redis and the processes are the subject: not in the PostgreSQL run
 def test_redis_down_longer_than_every_timer_comes_back_with_its_data_and_the_step_runs_once(
     app_env, workspace_id, tmp_path, monkeypatch
 ):
