@@ -62,7 +62,8 @@ def _clean_stale(pid_file: Path) -> None:
     leftovers = []
     for name, pid in (data.get("children") or {}).items():
         line = cmdline(int(pid))
-        if pid_alive(int(pid)) and any(w in line for w in ("aytada", "redis-server", "streamlit")):
+        ours = ("aytada", "redis-server", "streamlit", "app_pages.serve")
+        if pid_alive(int(pid)) and any(w in line for w in ours):
             leftovers.append((name, int(pid)))
     for name, pid in leftovers:
         _print(f"stopping {name} (PID {pid}) left by an earlier `aytada up`")
@@ -152,6 +153,8 @@ def _start_workers(children: Supervisor, count: int, log_dir: Path | None = None
 #   collection still runs;
 # - no file watcher: nothing reloads in production, and a recursive watch over the checkout
 #   (.venv included) slowed every new tab's first page.
+# It runs through app_pages.serve (Streamlit's own command line, after importing the app's
+# modules), so the first sessions after a start do not wait on those imports.
 STREAMLIT_PRODUCTION = {
     "server.headless": "true",
     "browser.gatherUsageStats": "false",
@@ -162,10 +165,11 @@ STREAMLIT_PRODUCTION = {
 
 def streamlit_command(address: str, port: int) -> list[str]:
     """The command `up` starts Streamlit with: the app on ``address:port``, with
-    :data:`STREAMLIT_PRODUCTION`'s options."""
+    :data:`STREAMLIT_PRODUCTION`'s options, through ``app_pages.serve`` (``streamlit run``
+    once the app's modules are imported)."""
     from aytada.core.settings import ROOT
 
-    command = [_python(), "-m", "streamlit", "run", str(ROOT / "Home.py"),
+    command = [_python(), "-m", "app_pages.serve", "run", str(ROOT / "Home.py"),
                "--server.port", str(port), "--server.address", address]  # fmt: skip
     for name, value in STREAMLIT_PRODUCTION.items():
         command += [f"--{name}", value]
@@ -880,8 +884,8 @@ def _make_settings(args: argparse.Namespace, campaign_name: str) -> dict[str, ob
 
 
 def _kit_line(part) -> str:  # type: ignore[no-untyped-def]
-    state = part.waiting or part.status_label.lower()
-    if part.error:
+    state = part.waiting or part.stopped or part.status_label.lower()
+    if part.error and not part.stopped:
         state = f"failed: {part.error}"
     return f"  {part.part.label:<18} {state}"
 

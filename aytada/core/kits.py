@@ -255,11 +255,16 @@ class PartView:
     thumbnail: str  # media path of its picture ("" before one exists)
 
     blocked: bool = False  # a cut-down whose source failed (it starts once that is retried)
+    stopped: str = ""  # why a part rests before its end without running ("" otherwise)
 
     @property
     def finished(self) -> bool:
         """Nothing of it runs now or will run by itself."""
-        return self.blocked or self.status in (Status.COMPLETED.value, Status.FAILED.value)
+        return (
+            self.blocked
+            or bool(self.stopped)
+            or self.status in (Status.COMPLETED.value, Status.FAILED.value)
+        )
 
 
 @dataclass(frozen=True)
@@ -324,9 +329,22 @@ def _blocked(project: Project, by_id: dict[int, Project]) -> bool:
     )
 
 
+def _stopped(project: Project) -> bool:
+    """A part that rests before its end and will not move by itself (its start was refused,
+    or the user took it over): nothing of it runs."""
+    return (
+        not options_of(project).choices.autorun
+        and not statuses.is_active(project.status)
+        and project.status not in (Status.COMPLETED.value, Status.FAILED.value)
+        and not (options_of(project).lineage.cut_of and project.status == Status.DRAFT.value)
+    )
+
+
 def _settled(project: Project, by_id: dict[int, Project]) -> bool:
-    return project.status in (Status.COMPLETED.value, Status.FAILED.value) or _blocked(
-        project, by_id
+    return (
+        project.status in (Status.COMPLETED.value, Status.FAILED.value)
+        or _blocked(project, by_id)
+        or _stopped(project)
     )
 
 
@@ -342,6 +360,11 @@ def _view(session: Session, kit: Kit) -> KitView:
             waiting = "Waits for the 9:16 video, which failed: retry it and this part follows."
         elif part.cut and p.status == Status.DRAFT.value:
             waiting = "Waits for the 9:16 video: then lays out its scenes again in this format."
+        stopped = ""
+        if _stopped(p):
+            stopped = p.error or (
+                f"Stopped at {statuses.label(p.status).lower()}: continue it in the Studio."
+            )
         views.append(
             PartView(
                 project_id=p.id,
@@ -356,6 +379,7 @@ def _view(session: Session, kit: Kit) -> KitView:
                 pixels=_pixels(p),
                 thumbnail=options_of(p).outputs.thumbnail,
                 blocked=blocked,
+                stopped=stopped,
             )
         )
     return KitView(
@@ -476,6 +500,20 @@ def autorun_next(workspace_id: int, project_id: int) -> tuple[str | None, int | 
             project.chosen_idea = 0
         kit = kit_of_project(s, project)
         return step, kit.user_id if kit is not None else None
+
+
+def stop_autorun(workspace_id: int, project_id: int, why: str) -> None:
+    """A part whose next step could not start (too few credits): it stops running by itself
+    and says why (its error; the next start clears it)."""
+    with session_scope() as s:
+        project = s.get(Project, project_id)
+        if project is None or project.workspace_id != workspace_id:
+            return
+        if statuses.is_active(project.status):
+            return
+        project.options = options_with(project, replace(options_of(project).choices,
+                                                        autorun=False))  # fmt: skip
+        project.error = why[:4000]
 
 
 def run_again(workspace_id: int, project_id: Any) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from aytada.core import kits, media
+from aytada.core.credits import NotEnoughCredits
 from aytada.core.db import session_scope
 from aytada.core.errors import Conflict, UserError
 from aytada.core.models import Asset, Campaign, Project
@@ -67,7 +68,11 @@ def _start(workspace_id: int, project_id: int, step: str, user_id: int | None) -
     except Conflict as exc:  # started meanwhile (the runner's hook and the reconciler race)
         log.info("kit part %s: %s not started: %s", project_id, step, exc)
         return
-    except UserError as exc:  # credits, the queue: the part rests; the kit view says where
+    except NotEnoughCredits as exc:  # it stops here: the kit view says why (no retry loop)
+        log.warning("kit part %s: %s could not start: %s", project_id, step, exc)
+        kits.stop_autorun(workspace_id, project_id, f"{exc} Add credits, then continue it.")
+        return
+    except UserError as exc:  # the queue away: the reconciler starts it once it is back
         log.warning("kit part %s: %s could not start: %s", project_id, step, exc)
         return
     log.info("kit part %s: started %s (%s credits)", project_id, step, started.credits)

@@ -89,6 +89,8 @@ def _part_row(ws: int, kit: kits.KitView, part: kits.PartView) -> None:
         w.status_badge(part.status)
         if part.waiting:
             st.caption(part.waiting)
+        elif part.stopped:
+            st.caption(w.md(part.stopped))
         elif part.error:
             st.caption(w.md(part.error))
         else:

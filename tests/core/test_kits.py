@@ -194,3 +194,20 @@ def test_the_reconciler_tends_only_kits_with_something_to_do(workspace_id):
         row = s.get(Project, parts["jingle"].id)
         row.updated_at = datetime.now(UTC) + timedelta(seconds=60)
     assert tended() == {kit_id: []}
+
+
+def test_a_part_whose_start_is_refused_stops_and_says_why(workspace_id):
+    ws = workspace_id
+    kit_id = kits.create_kit(ws, make_campaign(ws))
+    parts = _parts(ws, kit_id)
+    banner = parts["banner-300x250"]
+    kits.stop_autorun(ws, banner.id, "Not enough credits: this needs 10. Add credits, then "
+                                     "continue it.")  # fmt: skip
+    view = kits.kit_view(ws, kit_id)
+    part = next(p for p in view.parts if p.project_id == banner.id)
+    assert part.stopped.startswith("Not enough credits") and part.finished
+    assert kits.autorun_next(ws, banner.id) == (None, None)  # no retry loop
+    with session_scope() as s:  # the reconciler does not try it again and again
+        assert all(banner.id not in idle for _, _, idle in kits.kits_to_tend(s))
+    kits.run_again(ws, banner.id)  # the user continues it: it runs by itself again
+    assert kits.autorun_next(ws, banner.id)[0] == "design"
