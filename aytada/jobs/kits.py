@@ -106,6 +106,13 @@ def retry_part(workspace_id: int, project_id: Any, user_id: int | None = None) -
     return started
 
 
+def continue_part(workspace_id: int, project_id: Any) -> None:
+    """A stopped kit part's Continue: it runs by itself again from where it rests (refused
+    again, e.g. still too few credits: it stops again and says why)."""
+    kits.run_again(workspace_id, project_id)
+    advance(int(project_id))
+
+
 def tend() -> int:
     """The reconciler's pass over kits: every idle part that runs by itself moved on, every
     finished kit packaged since its last change. Returns how many kits it acted on."""

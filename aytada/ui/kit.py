@@ -13,7 +13,7 @@ import streamlit as st
 from aytada.core import kits
 from aytada.core.formats import LENGTHS, QUALITIES
 from aytada.core.models import Campaign
-from aytada.jobs.kits import retry_part, start_kit
+from aytada.jobs.kits import continue_part, retry_part, start_kit
 from aytada.ui import widgets as w
 
 CONFIRM = "kit_confirm_{}"  # the session flag: the Make button was clicked, asking first
@@ -101,6 +101,12 @@ def _part_row(ws: int, kit: kits.KitView, part: kits.PartView) -> None:
                 "Retry", partial(retry_part, ws, part.project_id, w.user_id()),
                 key=f"kit-{kit.id}-retry-{part.project_id}", icon=":material/refresh:",
                 success=f"{part.part.label}: retrying the failed step.",
+            )  # fmt: skip
+        if part.stopped:
+            w.action_button(
+                "Continue", partial(continue_part, ws, part.project_id),
+                key=f"kit-{kit.id}-continue-{part.project_id}", icon=":material/play_arrow:",
+                success=f"{part.part.label}: it runs on by itself.",
             )  # fmt: skip
         w.nav_button("Open", w.STUDIO, {"project": part.project_id},
                      key=f"kit-{kit.id}-open-{part.project_id}")  # fmt: skip

@@ -121,3 +121,20 @@ def test_a_finished_kit_offers_its_zip_and_retry_for_the_failed_part_only(app, w
     assert gen.step == "jingle" and gen.state == "queued"
     assert [p.project_id for p in kits.kit_view(ws, view.id).parts if generations(p.project_id)] \
         == [jingle.project_id]  # fmt: skip
+
+
+def test_a_stopped_part_says_why_and_continue_runs_it_on(app, ws, ui_redis):
+    cid = make_campaign(ws)
+    kit_id = kits.create_kit(ws, cid)
+    banner = next(p for p in kits.kit_view(ws, kit_id).parts if p.part.name == "banner-728x90")
+    kits.stop_autorun(ws, banner.project_id, "Not enough credits: this needs 10, the balance "
+                                             "is 4. Add credits, then continue it.")  # fmt: skip
+    at = app(HUB, id=cid)
+    assert "Not enough credits: this needs 10" in texts(at)
+    key = f"kit-{kit_id}-continue-{banner.project_id}"
+    assert [k for k in buttons(at) if "-continue-" in k] == [key]
+    at.button(key=key).click().run()
+    assert not at.exception
+    (gen,) = generations(banner.project_id)  # its design step is queued (the credits are there)
+    assert gen.step == "design" and gen.state == "queued"
+    assert "Banner 728×90: it runs on by itself." in texts(at)
