@@ -75,6 +75,7 @@ def _db(url: str, number: int) -> Redis:
 # Redis db claims
 
 
+@pytest.mark.services  # Redis db claims are the subject
 def test_two_claims_on_one_server_get_different_dbs_and_flush_only_their_own(private_redis):
     first, second = RedisDbClaim(private_redis, "run-a"), RedisDbClaim(private_redis, "run-b")
     try:
@@ -97,6 +98,7 @@ def test_two_claims_on_one_server_get_different_dbs_and_flush_only_their_own(pri
         first.release()
 
 
+@pytest.mark.services  # Redis db claims are the subject
 def test_a_db_named_in_the_url_is_used_but_never_shared_with_a_live_run(private_redis):
     holder = RedisDbClaim(with_redis_db(private_redis, 3), "run-a")
     holder.claim()
@@ -114,6 +116,7 @@ def test_a_db_named_in_the_url_is_used_but_never_shared_with_a_live_run(private_
         holder.release()
 
 
+@pytest.mark.services  # Redis db claims are the subject
 def test_someone_elses_data_is_never_claimed_but_a_dead_runs_leftovers_are(private_redis):
     _db(private_redis, 5).set("a developer's key", "keep me")
     _db(private_redis, 4).set(MARKER, "run-x pid 1 on elsewhere")  # a killed run's db ...
@@ -128,6 +131,7 @@ def test_someone_elses_data_is_never_claimed_but_a_dead_runs_leftovers_are(priva
     assert _db(private_redis, 5).get("a developer's key") == b"keep me"
 
 
+@pytest.mark.services  # Redis db claims are the subject
 def test_a_claim_is_renewed_while_the_run_lasts_and_expires_after_it_dies(
     private_redis, monkeypatch
 ):
@@ -148,6 +152,7 @@ def test_a_claim_is_renewed_while_the_run_lasts_and_expires_after_it_dies(
     later.release()
 
 
+@pytest.mark.services  # Redis db claims are the subject
 def test_two_concurrent_runs_keep_their_own_queue_and_redis_db(private_redis, tmp_path):
     """Two real pytest runs at once on one Redis server (URL without a db): the second run's
     per-test flush and its jobs never touch the first run's."""

@@ -19,7 +19,7 @@ from tests.jobs.test_creative_pipeline import magenta_share
 from tests.providers.screens import phone_screen
 from tests.providers.test_scene_stills import bottle
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.media]  # which picture each scene shows
 
 
 def _upload(path: Path) -> tuple[str, str, bytes]:
