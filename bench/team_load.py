@@ -2,6 +2,7 @@
 
 Run by hand (prints figures; not a test):
     .venv/bin/python bench/team_load.py [--users 10] [--seconds 60] [--render 2] [--workers 2]
+    .venv/bin/python bench/team_load.py --users 10 --soak-minutes 30   # memory over a long run
 
 Starts `aytada up` (the production options: no post-run GC, no file watcher, workers niced) on
 a fresh data folder (SQLite, the embedded Redis, offline providers) on a free loopback port,
@@ -19,6 +20,13 @@ Streamlit asked to rerun every second) through its think time, as a browser does
 Figures: per page p50/p95/max of request → script_finished, errors, the watcher tick, the
 renders' time under load vs alone, the Streamlit process's CPU (cores, ms per page) and RSS.
 Target (issue 25): every page p95 ≤ 0.5 s (with 2 workers rendering).
+
+``--soak-minutes M`` (≤ 60, instead of ``--seconds``): sessions come and go. Each user closes
+its websocket after 60–120 s and opens a new one (a new Streamlit session, whose first run is
+counted as "new session"; the ten opened together at the start are "first page"). The
+Streamlit process's RSS is sampled every 30 s with Streamlit's own count of connected sessions
+and its caches' bytes (``/_stcore/metrics``) and printed as a curve; the verdict compares the
+RSS after the warm-up (minute 5) with the end. Target (issue 25): within ±10%.
 """
 
 from __future__ import annotations
@@ -46,6 +54,11 @@ from bench._common import header, load, stop_group, verdict  # noqa: E402
 TARGET_P95 = 0.5
 MAX_USERS = 20
 MAX_SECONDS = 300
+MAX_SOAK_MINUTES = 60  # --soak-minutes lifts MAX_SECONDS, to this
+SESSION_LIFE = (60.0, 120.0)  # in a soak, each user's session lasts this long (s), then a new one
+SOAK_SAMPLE_S = 30.0  # in a soak, the Streamlit process's RSS is sampled this often
+SOAK_WARM_MIN = 5.0  # in a soak, RSS is compared from this minute on (the warm-up before)
+TARGET_RSS = 0.10  # in a soak, RSS at the end within ±10% of RSS after the warm-up
 PAGE_TIMEOUT = 20.0
 CAMPAIGN = "Team bench"
 
@@ -132,7 +145,8 @@ def streamlit_process(up_pid: int):  # type: ignore[no-untyped-def]
 
     for child in psutil.Process(up_pid).children(recursive=True):
         try:
-            if "streamlit" in " ".join(child.cmdline()):
+            line = " ".join(child.cmdline())
+            if "streamlit" in line or "app_pages.serve" in line:
                 return child
         except psutil.Error:
             continue
@@ -196,9 +210,11 @@ def wait_renders(ws: int, pids: list[int], t0: float, timeout: float = 600) -> l
 
 class User:
     def __init__(self, n: int, url: str, pages: list[Page], results: Results,
-                 end: float, watch: bool) -> None:  # fmt: skip
+                 end: float, watch: bool, soak: bool = False) -> None:  # fmt: skip
         self.n, self.url, self.pages, self.results = n, url, pages, results
-        self.end, self.watch = end, watch
+        self.end, self.watch, self.soak = end, watch, soak
+        self.session_end = end  # a soak's user closes its session before the end and opens another
+        self.sessions = 0
         self.hashes: dict[str, str] = {}  # url path -> page script hash, from navigation
         self.fragment: tuple[str, float] | None = None  # the watcher Streamlit asked to tick
         self.ws = None  # type: ignore[var-annotated]
@@ -244,7 +260,7 @@ class User:
     async def think(self, page: Page) -> None:
         """1–3 s; on a Studio with a live watcher, its ticks in the meantime."""
         until = time.perf_counter() + random.uniform(1, 3)
-        while time.perf_counter() < until and time.perf_counter() < self.end:
+        while time.perf_counter() < until and time.perf_counter() < self.session_end:
             if self.watch and self.fragment and page.name == "Studio":
                 fid, interval = self.fragment
                 await asyncio.sleep(min(interval, max(0.0, until - time.perf_counter())))
@@ -258,15 +274,29 @@ class User:
                 await asyncio.sleep(max(0.0, until - time.perf_counter()))
 
     async def run(self) -> None:
+        """Sessions one after another until the end: one for the whole run, or in a soak one
+        of SESSION_LIFE seconds after another (the websocket closed, a new one opened: a tab
+        closed and another opened). Each session's first run is its "first page" (the ten
+        opened together at the start) or "new session" (the ones opened later)."""
+        await asyncio.sleep(random.uniform(0, 1))
+        while time.perf_counter() < self.end:
+            life = random.uniform(*SESSION_LIFE) if self.soak else self.end
+            self.session_end = min(self.end, time.perf_counter() + life)
+            if not await self.session():
+                return
+            self.sessions += 1
+
+    async def session(self) -> bool:
+        """One websocket, one Streamlit session, pages until ``session_end``; False after a
+        page that never finished."""
         from websockets.asyncio.client import connect
 
-        await asyncio.sleep(random.uniform(0, 1))
         async with connect(self.url, subprotocols=["streamlit"], max_size=None,  # type: ignore[list-item]
                            open_timeout=30) as ws:  # fmt: skip
             self.ws = ws
-            first = True
+            first = "first page" if self.sessions == 0 else "new session"
             i = random.randrange(len(self.pages))
-            while time.perf_counter() < self.end:
+            while time.perf_counter() < self.session_end:
                 page = self.pages[i % len(self.pages)]
                 i += 1
                 self.fragment = None
@@ -274,25 +304,55 @@ class User:
                     seconds, raw, error = await self.request(page)
                 except TimeoutError:
                     self.results.error(page.name, f"no script_finished in {PAGE_TIMEOUT:.0f} s")
-                    return
-                self.results.add("first page" if first else page.name, seconds)
-                first = False
+                    return False
+                self.results.add(first or page.name, seconds)
+                first = ""
                 if not error and page.expect.encode() not in raw:
                     error = f"{page.expect!r} not in the page"
                 if error:
                     self.results.error(page.name, error)
                 await self.think(page)
+        return True
 
 
 async def browse(url: str, users: list[list[Page]], results: Results, seconds: float,
-                 watch: list[bool]) -> None:  # fmt: skip
+                 watch: list[bool], soak: bool = False) -> int:  # fmt: skip
+    """The users' run; the number of sessions they opened."""
     end = time.perf_counter() + seconds
-    crowd = [User(n, url, pages, results, end, w) for n, (pages, w) in
+    crowd = [User(n, url, pages, results, end, w, soak) for n, (pages, w) in
              enumerate(zip(users, watch, strict=True))]  # fmt: skip
     outcomes = await asyncio.gather(*(u.run() for u in crowd), return_exceptions=True)
     for outcome in outcomes:
         if isinstance(outcome, BaseException):
             results.error("connection", repr(outcome)[:100])
+    return sum(u.sessions for u in crowd)
+
+
+def streamlit_metrics(port: int) -> tuple[int, float]:
+    """Streamlit's own count of connected sessions and its caches' bytes (/_stcore/metrics);
+    (-1, -1) when it does not answer."""
+    url = (f"http://127.0.0.1:{port}/_stcore/metrics"
+           "?families=active_sessions&families=cache_memory_bytes")  # fmt: skip
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            text = resp.read().decode()
+    except OSError:
+        return -1, -1.0
+    sessions, cache = -1, 0.0
+    for line in text.splitlines():
+        if line.startswith("active_sessions"):
+            sessions = int(float(line.split()[-1]))
+        elif line.startswith("cache_memory_bytes"):
+            cache += float(line.split()[-1])
+    return sessions, cache
+
+
+def rss_verdict(curve: list[tuple[float, float, int, float]]) -> tuple[float, float, bool]:
+    """(RSS after the warm-up, RSS at the end, within ±TARGET_RSS) from a soak's curve."""
+    warm_at = min(SOAK_WARM_MIN, curve[-1][0] / 3)
+    warm = next(mb for minute, mb, _, _ in curve if minute >= warm_at)
+    end = curve[-1][1]
+    return warm, end, abs(end - warm) <= TARGET_RSS * warm
 
 
 # ---- the run --------------------------------------------------------------------------------
@@ -306,15 +366,24 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--projects", type=int, default=50)
     ap.add_argument("--made", type=int, default=2, help="ads rendered before (no --render)")
+    ap.add_argument("--soak-minutes", type=float, default=0,
+                    help="instead of --seconds: sessions come and go, RSS sampled")  # fmt: skip
     args = ap.parse_args()
+    soak = args.soak_minutes > 0
+    if soak:
+        if not 1 <= args.soak_minutes <= MAX_SOAK_MINUTES:
+            ap.error(f"--soak-minutes is 1 to {MAX_SOAK_MINUTES}")
+        args.seconds = args.soak_minutes * 60
     if not 1 <= args.users <= MAX_USERS:
         ap.error(f"--users is 1 to {MAX_USERS}")
-    if not 5 <= args.seconds <= MAX_SECONDS:
+    if not soak and not 5 <= args.seconds <= MAX_SECONDS:
         ap.error(f"--seconds is 5 to {MAX_SECONDS}")
     if not 0 <= args.render <= 8:
         ap.error("--render is 0 to 8")
     header(f"team load: {args.users} user(s), {args.seconds:.0f} s, {args.render} render(s), "
-           f"{args.workers} workers, embedded defaults")  # fmt: skip
+           f"{args.workers} workers, embedded defaults"
+           + (f"; soak: sessions of {SESSION_LIFE[0]:.0f}–{SESSION_LIFE[1]:.0f} s, RSS every "
+              f"{SOAK_SAMPLE_S:.0f} s" if soak else ""))  # fmt: skip
 
     import psutil
 
@@ -366,23 +435,36 @@ def main() -> int:
               f"(load {load()}, Streamlit RSS {rss0 / 2**20:.0f} MB)", flush=True)  # fmt: skip
 
         async def scenario() -> list[float]:
-            task = asyncio.create_task(browse(url, plans, results, args.seconds, watch))
+            task = asyncio.create_task(browse(url, plans, results, args.seconds, watch, soak))
             times: list[float] = []
             if later:
                 await asyncio.sleep(min(5.0, args.seconds / 6))
                 t0 = start_renders(ws, later)
                 times = await asyncio.to_thread(wait_renders, ws, later, t0)
-            await task
+            nonlocal sessions
+            sessions = await task
             return times
 
+        sessions = 0
+        curve: list[tuple[float, float, int, float]] = []  # minute, RSS MB, sessions, cache MB
         rss_peak = rss0
         t_browse = time.perf_counter()
         loop = asyncio.new_event_loop()
 
         async def sample() -> None:
             nonlocal rss_peak
+            next_point = t_browse
             while True:
-                rss_peak = max(rss_peak, server.memory_info().rss)
+                rss = server.memory_info().rss
+                rss_peak = max(rss_peak, rss)
+                if soak and time.perf_counter() >= next_point:
+                    next_point += SOAK_SAMPLE_S
+                    live, cache = await asyncio.to_thread(streamlit_metrics, port)
+                    minute = (time.perf_counter() - t_browse) / 60
+                    curve.append((minute, rss / 2**20, live, cache / 2**20))
+                    print(f"  minute {minute:5.1f}: RSS {rss / 2**20:6.1f} MB, {live} session(s) "
+                          f"connected, caches {cache / 2**20:.1f} MB (load {load()})",
+                          flush=True)  # fmt: skip
                 await asyncio.sleep(0.5)
 
         async def with_sampler() -> list[float]:
@@ -397,12 +479,15 @@ def main() -> int:
         wall = time.perf_counter() - t_browse
         cpu = sum(server.cpu_times()[:2]) - cpu0
         rss1 = server.memory_info().rss
+        if soak:
+            live, cache = streamlit_metrics(port)
+            curve.append((wall / 60, rss1 / 2**20, live, cache / 2**20))
     finally:
         stop_app(up)
 
     visits = sum(len(v) for k, v in results.times.items() if k != "Studio watcher tick")
-    order = ["first page", "Home", "My Videos", "Campaigns", "Campaign Hub", "Studio",
-             "Credits", "Studio watcher tick"]  # fmt: skip
+    order = ["first page", "new session", "Home", "My Videos", "Campaigns", "Campaign Hub",
+             "Studio", "Credits", "Studio watcher tick"]  # fmt: skip
     print(f"{'page':<20} {'runs':>5} {'p50':>7} {'p95':>7} {'max':>7} {'errors':>6}")
     worst = 0.0
     for name in order:
@@ -410,7 +495,7 @@ def main() -> int:
         if not values:
             continue
         p95 = pct(values, 0.95)
-        if name in order[1:7]:
+        if name in order[2:8]:
             worst = max(worst, p95)
         print(f"{name:<20} {len(values):>5} {statistics.median(values):>6.3f}s {p95:>6.3f}s "
               f"{max(values):>6.3f}s {results.errors.get(name, 0):>6}")  # fmt: skip
@@ -427,6 +512,18 @@ def main() -> int:
             f"{', '.join(f'{s:.1f}' for s in alone)} s = {ratio:.2f}× (target ≤ 1.15×)"
         )
     print(f"data: {data}")
+    if soak:
+        print(
+            f"sessions: {args.users} at the start, {sessions - args.users} opened later "
+            f"({sessions} in all, each {SESSION_LIFE[0]:.0f}–{SESSION_LIFE[1]:.0f} s)"
+        )
+        print("RSS curve (minute → Streamlit RSS MB; sessions connected; caches MB):")
+        for minute, mb, live, cache in curve:
+            print(f"  {minute:5.1f} → {mb:6.1f} MB; {live}; {cache:.1f}")
+        warm, end, flat = rss_verdict(curve)
+        verdict(f"Streamlit RSS {warm:.0f} MB after the warm-up → {end:.0f} MB at the end "
+                f"({100 * (end - warm) / warm:+.1f}%) over {args.soak_minutes:g} min",
+                f"within ±{100 * TARGET_RSS:.0f}%", flat)  # fmt: skip
     verdict(f"every page p95 ≤ {worst:.2f} s, {errors} error(s), {args.users} user(s)"
             + (f", {args.render} render(s)" if args.render else ""),
             f"p95 ≤ {TARGET_P95} s, no errors", worst <= TARGET_P95 and errors == 0)  # fmt: skip

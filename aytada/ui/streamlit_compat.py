@@ -8,6 +8,8 @@
 - :data:`SecretNotFoundError`: what ``st.secrets`` raises for a missing or unparseable file
   (``aytada.ui.access``).
 - :data:`HEALTH_PATH`: the server's health check (``tests/e2e``).
+- :func:`load_catalogues`: Streamlit's emoji and icon catalogues, loaded before the server
+  serves (``app_pages/serve.py``) rather than on a first page.
 
 Checked against Streamlit 1.50.0 (its Tornado server: the page checks of
 ``tests/ui/test_streamlit_compat.py``, and the cookies a running server set, by hand) and
@@ -23,6 +25,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 __all__ = [
     "HEALTH_PATH",
+    "load_catalogues",
     "XSRF_COOKIE",
     "SecretNotFoundError",
     "requested_unknown_page",
@@ -82,3 +85,13 @@ def requested_unknown_page() -> bool:
         return wanted_hash not in pages and wanted_hash != manager.main_script_hash
     wanted = (manager.intended_page_name or "").strip("/")
     return bool(wanted) and all(info.get("url_pathname") != wanted for info in pages.values())
+
+
+def load_catalogues() -> None:
+    """Load what Streamlit loads the first time a page shows an emoji or a Material icon (its
+    emoji and icon catalogues, the emoji pattern compiled): ~0.1 s, once per process."""
+    from streamlit.string_util import extract_leading_emoji, is_emoji, is_material_icon
+
+    is_emoji("🎬")
+    is_material_icon("home")
+    extract_leading_emoji("🎬 Aytada")

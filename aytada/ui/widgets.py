@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import streamlit as st
-from streamlit_autorefresh import st_autorefresh
 
 from aytada.core import media, statuses
 from aytada.core.campaigns import FIELD_LABELS, choice_label
@@ -288,6 +287,10 @@ def poll_ms() -> int:
 def live_refresh(active: bool, key: str) -> None:
     """Poll every POLL_MS (8000) ms while something is active; render nothing otherwise."""
     if active:
+        # imported here, in a script run: Streamlit registers a custom component only when it
+        # is declared during one (app_pages.serve imports this module before the server starts)
+        from streamlit_autorefresh import st_autorefresh
+
         with st.sidebar:  # a zero-height iframe: keep it out of the page's layout
             st_autorefresh(interval=poll_ms(), key=key)
 
