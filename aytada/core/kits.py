@@ -320,13 +320,13 @@ def _pixels(project: Project) -> tuple[int, int]:
 
 
 def _blocked(project: Project, by_id: dict[int, Project]) -> bool:
-    """A cut-down still waiting while its source has failed."""
-    source = by_id.get(options_of(project).lineage.cut_of or 0)
-    return (
-        project.status == Status.DRAFT.value
-        and source is not None
-        and source.status == Status.FAILED.value
-    )
+    """A cut-down still waiting while its source has failed or was deleted (``by_id``: the
+    kit's parts that were not deleted)."""
+    cut_of = options_of(project).lineage.cut_of
+    if cut_of is None or project.status != Status.DRAFT.value:
+        return False
+    source = by_id.get(cut_of)
+    return source is None or source.status == Status.FAILED.value
 
 
 def _stopped(project: Project) -> bool:
@@ -356,7 +356,9 @@ def _view(session: Session, kit: Kit) -> KitView:
     for p in parts:
         part = part_of(p)
         waiting, blocked = "", _blocked(p, by_id)
-        if blocked:
+        if blocked and options_of(p).lineage.cut_of not in by_id:
+            waiting = "Its 9:16 video was deleted: this part cannot be made (delete it too)."
+        elif blocked:
             waiting = "Waits for the 9:16 video, which failed: retry it and this part follows."
         elif part.cut and p.status == Status.DRAFT.value:
             waiting = "Waits for the 9:16 video: then lays out its scenes again in this format."

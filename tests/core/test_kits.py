@@ -211,3 +211,22 @@ def test_a_part_whose_start_is_refused_stops_and_says_why(workspace_id):
         assert all(banner.id not in idle for _, _, idle in kits.kits_to_tend(s))
     kits.run_again(ws, banner.id)  # the user continues it: it runs by itself again
     assert kits.autorun_next(ws, banner.id)[0] == "design"
+
+
+def test_cut_downs_of_a_failed_or_deleted_video_do_not_keep_the_kit_open(workspace_id):
+    ws = workspace_id
+    kit_id = kits.create_kit(ws, make_campaign(ws))
+    parts = _parts(ws, kit_id)
+    with session_scope() as s:
+        for row in kits.parts_of(s, kit_id):
+            if not options_of(row).lineage.cut_of:
+                row.status = "failed" if row.id == parts["video-9x16"].id else "completed"
+    view = kits.kit_view(ws, kit_id)
+    cuts = [p for p in view.parts if p.part.cut]
+    assert view.finished and all(p.blocked for p in cuts)
+    assert cuts[0].waiting.startswith("Waits for the 9:16 video, which failed")
+    projects.soft_delete(ws, parts["video-9x16"].id)
+    view = kits.kit_view(ws, kit_id)
+    assert view.finished and len(view.parts) == 10
+    assert [p.waiting[:30] for p in view.parts if p.part.cut] == [
+        "Its 9:16 video was deleted: th"] * 2  # fmt: skip
