@@ -407,6 +407,9 @@ def voiceover_run(ctx: StepContext) -> StepResult:
             notices.add(result.notice)
         said.append(result.path)
         timed.append(tuple(result.words or ()))
+    release = getattr(voice, "release", None)
+    if callable(release):  # Piper's model given back before the lines are fitted and the music
+        release()  # made: they ran with the voice still loaded (bench/README.md, section 6)
     fitted, placed, spoken_at = _lay_out_lines(ctx, said, timed)
     notices.update(placed)
     track = ffmpeg.concat_audio(fitted, ctx.workdir / "voiceover.wav")

@@ -367,9 +367,13 @@ def _quoted(path: Path) -> str:
 # --------------------------------------------------------------------------- the final segments
 
 
-BURN_PROCESSES = 2
-"""Segments the stitch lays captions over at once: one ffmpeg keeps about 1.2 of 2 cores busy
-(its decode and overlay run in one thread), two keep both (as two workers do for the clips)."""
+BURN_PROCESSES = 1
+"""Segments the stitch lays captions over at once. One: each ffmpeg holds ~150 MB at 1080×1920
+(x264's frames, the decoded ones, the overlays), and two at once put the stitch at ~450 MB
+(summed RSS of the worker's processes, bench/render_memory.py), over the 300 MB the render may
+take; one keeps about 1.4 of 2 cores busy (its decode and overlay run in one thread), so the
+captions of a 30 s ad take ~1–4 s more wall time on a busy machine, for no more CPU
+(bench/README.md, section 6)."""
 
 
 def burn_into_segments(
@@ -409,7 +413,7 @@ def burn_into_segments(
         change = transitions[i] if transitions is not None and i < len(transitions) else None
         enter_from = None
         if i and change is not None and change.kind:
-            enter_from = ffmpeg.last_frame(segments[i - 1], folder / f"last{i}.bmp")  # no PNG work
+            enter_from = ffmpeg.last_frame(segments[i - 1], folder / f"last{i}.y4m")  # its YUV
         jobs.append((segment, folder / f"final{i + 1}.mp4", track, enter_from, change))
         lengths.append(seconds)
         at += seconds

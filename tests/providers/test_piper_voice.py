@@ -184,3 +184,60 @@ def test_word_timings_follow_the_spoken_words_when_the_phonemizer_joins_them() -
         ("of", 0.0, 0.2), ("the", 0.2, 0.4),  # "ʌvðə" shared by its sounds
         ("—", 0.4, 0.4), ("day.", 0.5, 0.9),  # the second spoken word, without its "."
     ]  # fmt: skip
+
+
+def test_the_alignment_output_is_added_to_the_models_bytes_as_onnx_adds_it() -> None:
+    """The phoneme lengths (the one Ceil node's output) are exposed without the onnx package
+    (~16 MB of the worker's memory): the model read back is the one onnx's patch makes; a
+    model with no Ceil, two, or the output already exposed is used as it is."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    def model(ceils: int) -> bytes:
+        nodes = [helper.make_node("Relu", ["x"], ["r"], name="relu")]
+        nodes += [helper.make_node("Ceil", ["r"], [f"c{i}"], name=f"ceil{i}") for i in range(ceils)]
+        nodes.append(helper.make_node("Identity", ["r"], ["y"], name="out"))
+        floats = lambda name: helper.make_tensor_value_info(name, TensorProto.FLOAT, [2])  # noqa: E731
+        weight = helper.make_tensor("w", TensorProto.FLOAT, [300], [0.5] * 300)  # a long field
+        graph = helper.make_graph(nodes, "g", [floats("x")], [floats("y")], initializer=[weight])
+        return helper.make_model(graph, producer_name="test").SerializeToString()
+
+    one = model(1)
+    pieces = piper_voice._with_alignments(memoryview(one))
+    assert pieces is not None
+    patched = b"".join(pieces)
+    expected = onnx.load_from_string(one)
+    assert add_alignment_output(expected) == "c0"
+    assert onnx.load_from_string(patched) == expected
+    assert piper_voice._with_alignments(memoryview(patched)) is None  # exposed already
+    assert piper_voice._with_alignments(memoryview(model(0))) is None
+    assert piper_voice._with_alignments(memoryview(model(2))) is None
+    with pytest.raises(ValueError):
+        piper_voice._with_alignments(memoryview(b"not a model"))
+
+
+@pytest.mark.slow
+def test_the_voice_gives_its_memory_back_between_lines_and_when_released(tmp_path) -> None:
+    """Each sentence's activations are given back after it is said (the voice then holds its
+    weights only), and release() gives the weights back; the next line loads the voice again
+    and says it the same."""
+    require_piper()
+
+    def anonymous_mb() -> float:
+        for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+            if line.startswith("Anonymous:"):
+                return int(line.split()[1]) / 1024
+        pytest.skip("no /proc/self/smaps_rollup here")
+
+    piper = PiperSpeech()
+    before = anonymous_mb()
+    first = piper.speak(SENTENCE, tmp_path / "one.wav")
+    loaded = anonymous_mb()
+    piper.speak("Grip that holds on any trail, in rain or shine, all year.", tmp_path / "two.wav")
+    assert anonymous_mb() < loaded + 15  # the second line's activations were given back
+    piper.release()
+    assert not piper._loaded and anonymous_mb() < loaded - 50  # the weights too
+    again = piper.speak(SENTENCE, tmp_path / "again.wav")
+    assert [w.word for w in again.words] == [w.word for w in first.words]
+    assert before < loaded

@@ -15,6 +15,7 @@ package, in a private temporary copy), from which :attr:`AudioResult.words` is d
 from __future__ import annotations
 
 import ctypes
+import gc
 import hashlib
 import importlib.util
 import json
@@ -23,6 +24,7 @@ import tempfile
 import threading
 import unicodedata
 import wave
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -157,10 +159,124 @@ def _checked(data: bytes, expected: str, path: Path) -> bytes:
     return data
 
 
+def _varint(data: memoryview, at: int) -> tuple[int, int]:
+    """The protobuf varint at ``at`` and where it ends."""
+    value = shift = 0
+    while True:
+        if at >= len(data) or shift > 63:
+            raise ValueError("a varint runs past the message")
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, at
+
+
+def _encoded(value: int) -> bytes:
+    """``value`` as a protobuf varint."""
+    out = bytearray()
+    while value > 0x7F:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _fields(data: memoryview, start: int, end: int) -> Iterator[tuple[int, int, int, int]]:
+    """The fields of the protobuf message in ``data[start:end]``: (field number, where its tag
+    starts, where its value starts, where it ends); a length-delimited value is what follows
+    its length. ValueError for anything but the wire types ONNX uses."""
+    at = start
+    while at < end:
+        tag_at = at
+        tag, at = _varint(data, at)
+        kind = tag & 7
+        if kind == 0:
+            value_at = at
+            _, at = _varint(data, at)
+        elif kind == 1 or kind == 5:
+            value_at, at = at, at + (8 if kind == 1 else 4)
+        elif kind == 2:
+            length, value_at = _varint(data, at)
+            at = value_at + length
+        else:
+            raise ValueError(f"protobuf wire type {kind} is not used by ONNX")
+        if at > end:
+            raise ValueError("a field runs past its message")
+        yield tag >> 3, tag_at, value_at, at
+
+
+# the ONNX protobuf fields read here (onnx/onnx.proto)
+_MODEL_GRAPH, _GRAPH_NODE, _GRAPH_OUTPUT = 7, 1, 12
+_NODE_OUTPUT, _NODE_OP_TYPE, _VALUE_INFO_NAME = 2, 4, 1
+
+
+def _with_alignments(model: memoryview) -> list[memoryview | bytes] | None:
+    """The pieces of ``model`` (an ONNX ModelProto's bytes) with the output of its one Ceil
+    node (the phonemes' lengths, in frames) added to the graph's outputs, as
+    ``piper.patch_voice_with_alignment.add_alignment_output`` adds it; None when there is not
+    exactly one Ceil output or it is an output already (the model is used as it is).
+
+    Done on the protobuf's bytes (the graph's nodes read, its weights skipped, the output
+    appended to the graph and the graph's length written again), so the ``onnx`` package is
+    not imported: it stays ~16 MB in the process that speaks, and reading the 63 MB model into
+    its objects took a third copy of the weights. ValueError: not laid out as expected."""
+    graphs = [f for f in _fields(model, 0, len(model)) if f[0] == _MODEL_GRAPH]
+    if len(graphs) != 1:
+        raise ValueError("an ONNX model has one graph")
+    _, graph_tag, graph_at, graph_end = graphs[0]
+    ceil: set[str] = set()
+    outputs: set[str] = set()
+    for field, _, value_at, end in _fields(model, graph_at, graph_end):
+        if field == _GRAPH_NODE:
+            names, op_type = [], b""
+            for node_field, _, at, stop in _fields(model, value_at, end):
+                if node_field == _NODE_OUTPUT:
+                    names.append(bytes(model[at:stop]).decode())
+                elif node_field == _NODE_OP_TYPE:
+                    op_type = bytes(model[at:stop])
+            if op_type == b"Ceil":
+                ceil.update(names)
+        elif field == _GRAPH_OUTPUT:
+            for info_field, _, at, stop in _fields(model, value_at, end):
+                if info_field == _VALUE_INFO_NAME:
+                    outputs.add(bytes(model[at:stop]).decode())
+    if len(ceil) != 1 or next(iter(ceil)) in outputs:
+        return None
+    name = next(iter(ceil)).encode()
+    info = _encoded(_VALUE_INFO_NAME << 3 | 2) + _encoded(len(name)) + name
+    added = _encoded(_GRAPH_OUTPUT << 3 | 2) + _encoded(len(info)) + info
+    length = graph_end - graph_at + len(added)
+    return [
+        model[:graph_tag],
+        _encoded(_MODEL_GRAPH << 3 | 2) + _encoded(length),
+        model[graph_at:graph_end],
+        added,
+        model[graph_end:],
+    ]
+
+
 def _write_for_alignments(checked: list[bytes], out: Path) -> None:
-    """Write the model (``checked`` holds its bytes, emptied here so that no more than two
-    copies live at once) to ``out`` with its phoneme durations exposed (word timings), or
-    unchanged when the ``onnx`` package is missing or the model cannot be patched."""
+    """Write the model (``checked`` holds its bytes, emptied here) to ``out`` with its phoneme
+    durations exposed (word timings: :func:`_with_alignments`), or unchanged when it has none
+    to expose. A model whose bytes are not laid out as expected goes through the ``onnx``
+    package (or unchanged when that is missing or cannot patch it)."""
+    try:
+        pieces = _with_alignments(memoryview(checked[0]))
+    except ValueError:
+        _write_with_onnx(checked, out)
+        return
+    with out.open("wb") as handle:
+        for piece in pieces or [checked[0]]:
+            handle.write(piece)
+    del pieces
+    checked.clear()
+
+
+def _write_with_onnx(checked: list[bytes], out: Path) -> None:
+    """:func:`_write_for_alignments` with the ``onnx`` package (no more than two copies of the
+    model live at once)."""
     try:
         import onnx
         from piper.patch_voice_with_alignment import add_alignment_output
@@ -183,13 +299,55 @@ def _give_back_memory() -> None:
         pass
 
 
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
+BIG_BLOCK = 1 << 20
+
+
+def _map_big_blocks() -> None:
+    """Have glibc map every block of :data:`BIG_BLOCK` or more on its own, returned to the
+    system when it is freed. glibc otherwise raises that threshold to the largest mapped block
+    freed (up to 32 MiB): after the voice's arena gave its blocks back, the music's 11 MB
+    buffers came from the heap and stayed there (measured: the music after the voice peaked
+    ~20 MB higher and kept ~65 MB more)."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, BIG_BLOCK)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+class _GivingBack:
+    """An onnxruntime session that gives its activations back after each run (Piper runs it
+    once a sentence): the arena shrinks to what it held before the run, and the C library
+    returns the freed pages to the system. Between sentences and lines, and while ffmpeg
+    resamples a line, the voice holds its weights only (~100 MB) and not the ~95 MB of its
+    longest sentence's activations; a run is as fast (the arena still serves the run's own
+    allocations), and its peak is the same."""
+
+    def __init__(self, session: Any) -> None:
+        import onnxruntime
+
+        self._session = session
+        self._options = onnxruntime.RunOptions()
+        self._options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def run(self, output_names: Any, input_feed: Any) -> Any:
+        try:
+            return self._session.run(output_names, input_feed, self._options)
+        finally:
+            _give_back_memory()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
 def _load(voice: _Voice) -> Any:
     """A ``piper.PiperVoice`` from the verified bytes of ``voice``'s files.
 
     The checked bytes are what is loaded (through a private temporary copy, patched for
     alignments): a file changed after its check is never the voice. Loading from a file and
     not from bytes keeps ~65 MB less (onnxruntime holds no second copy of the weights); memory
-    patterns off keep ~20 MB less at the same speed (measured here)."""
+    patterns off keep ~20 MB less at the same speed (measured here); each run gives its
+    activations back (:class:`_GivingBack`)."""
     try:
         import onnxruntime
         from piper import PiperConfig, PiperVoice
@@ -204,6 +362,7 @@ def _load(voice: _Voice) -> Any:
     except (ValueError, KeyError, TypeError) as exc:
         problem = f"{voice.config.name} is not a Piper voice configuration: {exc!r}"
         raise ProviderError(problem) from None
+    _map_big_blocks()
     options = onnxruntime.SessionOptions()
     options.enable_mem_pattern = False
     with tempfile.TemporaryDirectory(prefix="aytada-piper-") as tmp:
@@ -221,7 +380,7 @@ def _load(voice: _Voice) -> Any:
             first = said.splitlines()[0] if said else type(exc).__name__
             raise ProviderError(f"{voice.model.name} is not a Piper voice model: {first}") from None
     _give_back_memory()
-    return PiperVoice(session=session, config=config)
+    return PiperVoice(session=_GivingBack(session), config=config)
 
 
 # --------------------------------------------------------------------------- word timings
@@ -384,6 +543,15 @@ class PiperSpeech:
                 self._loaded[chosen.id] = _load(chosen)
             self.model = f"piper/{chosen.id}"
             return self._loaded[chosen.id]
+
+    def release(self) -> None:
+        """Unload the Piper voices (the next line loads its voice again): the voiceover step
+        calls this once its lines are said, so that the ~100 MB of the model are given back
+        before the lines are fitted and the music is made."""
+        with self._lock:
+            self._loaded.clear()
+        gc.collect()
+        _give_back_memory()
 
     def speak(
         self, text: str, out_path: Path, *, voice: str = "", speed: float = 1.0
