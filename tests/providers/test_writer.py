@@ -340,7 +340,6 @@ def test_scene_durations_follow_the_spoken_length() -> None:
     assert sum(by_line.values()) == 20
 
 
-
 def test_a_whose_audience_is_asked_about_and_each_clause_is_read() -> None:
     """ "…whose skin looks tired…; they want…": the problem-aware ad asks about the struggle
     (a real question), the solution-aware one about the wish, and a "you" hook is followed by
