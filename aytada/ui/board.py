@@ -76,6 +76,9 @@ def strategy_board(workspace_id: int, campaign_id: int) -> None:
         "Free (text only). ★ keeps a cell for the team; Make video or Make banner opens a "
         "draft in the Studio with that stage, style and hook."
     )
+    # drawn on demand: its 50 cells are most of a hub run's cost, paid only by who looks
+    if not st.toggle("Show the strategy board", key=f"board-open-{campaign_id}"):
+        return
     axis_key, only_key = f"board-axis-{campaign_id}", f"board-only-{campaign_id}"
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     axis = left.radio(

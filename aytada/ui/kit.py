@@ -130,9 +130,9 @@ def _kit(ws: int, kit: kits.KitView, latest: bool) -> None:
             st.caption("Every file named by asset and size, a contact sheet and the copy deck "
                        "(CSV and Markdown).")  # fmt: skip
             sheet = kit.zip_path.rsplit("/", 1)[0] + "/contact-sheet.png"
-            path = w.media_path(sheet)
-            if path is not None:
-                st.image(str(path), caption="Contact sheet", width="stretch")
+            # a cached JPEG of the sheet (not the full PNG on every rerun of the hub)
+            w.thumbnail(sheet, "image", size=(1092, 980), contain=True)
+            st.caption("Contact sheet: every asset of the kit, as it is in the zip.")
         elif kit.finished:
             st.caption("Packaging the files…")
         for part in kit.parts:

@@ -19,6 +19,13 @@ def _campaign(ws: int) -> int:
     return campaigns.create_campaign(ws, data)
 
 
+def _hub(app, cid: int):  # type: ignore[no-untyped-def]
+    """The Campaign Hub with its strategy board shown (drawn on demand)."""
+    at = app(HUB, id=cid)
+    assert not [b for b in at.button if b.key and b.key.startswith(f"board-{cid}-")]
+    return at.toggle(key=f"board-open-{cid}").set_value(True).run()
+
+
 def _cell_keys(at, cid: int, suffix: str) -> list[str]:  # type: ignore[no-untyped-def]
     prefix = f"board-{cid}-"
     return [
@@ -30,7 +37,7 @@ def _cell_keys(at, cid: int, suffix: str) -> list[str]:  # type: ignore[no-untyp
 
 def test_the_board_shows_every_cell_by_styles_or_triggers(app, ws) -> None:
     cid = _campaign(ws)
-    at = app(HUB, id=cid)
+    at = _hub(app, cid)
     assert not at.exception
     shown = texts(at)
     assert "Strategy board" in shown
@@ -53,7 +60,7 @@ def test_the_board_shows_every_cell_by_styles_or_triggers(app, ws) -> None:
 
 def test_a_star_is_kept_and_favourites_only_filters(app, ws) -> None:
     cid = _campaign(ws)
-    at = app(HUB, id=cid)
+    at = _hub(app, cid)
     cell = "problem_aware|Testimonial"
     star = at.button(key=f"board-{cid}-{cell}-fav")
     assert star.label == "☆"
@@ -64,7 +71,7 @@ def test_a_star_is_kept_and_favourites_only_filters(app, ws) -> None:
 
     at.toggle(key=f"board-only-{cid}").set_value(True).run()
     assert _cell_keys(at, cid, "-fav") == [cell]
-    again = app(HUB, id=cid)  # another visit (or a teammate): the star is on the campaign
+    again = _hub(app, cid)  # another visit (or a teammate): the star is on the campaign
     assert again.button(key=f"board-{cid}-{cell}-fav").label == "★"
 
     at.button(key=f"board-{cid}-{cell}-fav").click().run()
@@ -76,7 +83,7 @@ def test_a_star_is_kept_and_favourites_only_filters(app, ws) -> None:
 def test_make_video_opens_a_draft_with_the_cells_stage_style_and_seed(app, ws) -> None:
     cid = _campaign(ws)
     cell = build_board(ws, cid).cell("product_aware|Humor")
-    at = app(HUB, id=cid)
+    at = _hub(app, cid)
     before = {card.id for card in projects.list_projects(ws).cards}
     at.button(key=f"board-{cid}-{cell.id}-make-video").click().run()
     assert not at.exception
@@ -88,7 +95,7 @@ def test_make_video_opens_a_draft_with_the_cells_stage_style_and_seed(app, ws) -
     assert opts.choices.overrides == {"awareness_stage": "product_aware", "creative_style": "Humor"}
     assert opts.lineage.idea_seed == cell.seed
 
-    at = app(HUB, id=cid)
+    at = _hub(app, cid)
     at.button(key=f"board-{cid}-most_aware|Luxury-make-banner").click().run()
     pid = int(str(at.query_params.get("project")).strip("[]'\""))
     banner = projects.get_project(ws, pid)
