@@ -293,7 +293,9 @@ def test_a_worker_sigkilled_under_up_is_restarted_the_ui_stays_up_and_the_work_f
         assert make.returncode == 0, err
         assert out.strip().endswith(".png")
         watch.stop()
-        assert watch.asked > 10 and watch.bad == [], watch.bad  # the UI never went down
+        # the UI never went down (watched every 0.2 s from before the kill until make ended: a
+        # fast restart and re-run can end within 2 s, so the count is only a floor)
+        assert watch.asked >= 5 and watch.bad == [], watch.bad
         assert {n: p for n, p in up.children().items() if n != worker} == {
             n: p for n, p in kids.items() if n != worker
         }  # nothing else was restarted
