@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import exists, func, or_, select
@@ -279,6 +279,16 @@ class KitView:
     parts: tuple[PartView, ...]
     zip_path: str
     packaged_at: datetime | None
+    changed_at: datetime | None = None  # the last change of any part
+
+    @property
+    def files_due(self) -> bool:
+        """Every part settled and the zip missing or older than a part's last change."""
+        if not self.finished:
+            return False
+        if self.packaged_at is None or not self.zip_path:
+            return True
+        return self.changed_at is not None and _aware(self.changed_at) > _aware(self.packaged_at)
 
     @property
     def charged(self) -> int:
@@ -395,6 +405,7 @@ def _view(session: Session, kit: Kit) -> KitView:
         parts=tuple(views),
         zip_path=kit.zip_path or "",
         packaged_at=kit.packaged_at,
+        changed_at=max((_aware(p.updated_at) for p in parts if p.updated_at), default=None),
     )
 
 
@@ -553,9 +564,9 @@ def kits_to_tend(session: Session) -> list[tuple[int, int, list[int]]]:
         ]  # fmt: skip
         by_id = {p.id: p for p in parts}
         finished = bool(parts) and all(_settled(p, by_id) for p in parts)
+        last = max((_aware(p.updated_at) for p in parts if p.updated_at), default=None)
         stale = finished and (
-            kit.packaged_at is None
-            or any(_aware(p.updated_at) > _aware(kit.packaged_at) for p in parts)
+            kit.packaged_at is None or (last is not None and last > _aware(kit.packaged_at))
         )
         if idle or stale:
             out.append((kit.workspace_id, kit.id, idle))
@@ -563,6 +574,5 @@ def kits_to_tend(session: Session) -> list[tuple[int, int, list[int]]]:
 
 
 def _aware(when: datetime) -> datetime:
-    from datetime import UTC
-
+    """A stored time with its zone (SQLite hands them back naive, in UTC)."""
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)

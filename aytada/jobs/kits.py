@@ -94,7 +94,7 @@ def advance(project_id: int) -> None:
     if step is not None:
         _start(workspace_id, project_id, step, user)
     view = kits.kit_view(workspace_id, kit_id)
-    if view.finished and _stale(view):
+    if view.files_due:
         package_kit(workspace_id, kit_id)
 
 
@@ -126,26 +126,11 @@ def tend() -> int:
                 log.exception("kit %s: could not move part %s on", kit_id, project_id)
         try:
             view = kits.kit_view(workspace_id, kit_id)
-            if view.finished and _stale(view):
+            if view.files_due:
                 package_kit(workspace_id, kit_id)
         except Exception:  # noqa: BLE001
             log.exception("kit %s: could not package it", kit_id)
     return len(todo)
-
-
-def _stale(view: kits.KitView) -> bool:
-    """The kit's files are missing or older than a part's last change."""
-    if view.packaged_at is None or not view.zip_path:
-        return True
-    with session_scope() as s:
-        ids = [p.project_id for p in view.parts]
-        changed = [p.updated_at for p in s.query(Project).filter(Project.id.in_(ids))]
-    packaged = _aware(view.packaged_at)
-    return any(_aware(when) > packaged for when in changed if when is not None)
-
-
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- the package
