@@ -11,7 +11,7 @@ headers (lower-case names), raw body, JSON body and multipart form fields.
         ...
         assert len(stub.calls("POST", "/v1/responses")) == 2
 
-The ``stub`` fixture below (import ``stub_fixture``) gives each test a fresh server.
+The ``stub`` fixture (``tests/providers/conftest.py``) gives each test a fresh server.
 
 A route's path may hold ``{name}`` placeholders (one path segment each), e.g.
 ``/v1/text-to-speech/{voice_id}``; exact routes win over templates.
@@ -37,7 +37,7 @@ import subprocess
 import tempfile
 import threading
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -46,8 +46,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-
-import pytest
 
 
 @dataclass
@@ -268,16 +266,6 @@ class StubServer:
                 if (method is None or r.method == method.upper())
                 and (path is None or r.path == path)
             ]
-
-
-@pytest.fixture(name="stub")
-def stub_fixture() -> Iterator[StubServer]:
-    """Fixture ``stub``: a fresh running :class:`StubServer` for one test.
-
-    Import ``stub_fixture`` into a test module to use it (``# noqa: F401`` on the import).
-    """
-    with StubServer() as server:
-        yield server
 
 
 def no_sleep(_seconds: float) -> None:

@@ -15,13 +15,12 @@ from aytada.providers.base import (
 )
 from aytada.providers.elevenlabs_provider import ElevenLabsMusic, ElevenLabsVoice, looks_like_audio
 from aytada.providers.ffmpeg import probe
-from tests.providers.stub_server import (  # noqa: F401
+from tests.providers.stub_server import (
     Reply,
     SleepRecorder,
     StubServer,
     no_sleep,
     speech_mp3,
-    stub_fixture,
 )
 
 KEY = "el-test-SECRET-fedcba9876543210"

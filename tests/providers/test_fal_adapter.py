@@ -22,14 +22,13 @@ from aytada.providers.fal_provider import (
 from aytada.providers.ffmpeg import probe
 from aytada.providers.registry import ProviderConfig, build_providers, describe
 from tests.providers.fal_stub import MODEL, FakeFal
-from tests.providers.stub_server import (  # noqa: F401
+from tests.providers.stub_server import (
     Recorded,
     Reply,
     SleepRecorder,
     StubServer,
     no_sleep,
     picture_png,
-    stub_fixture,
 )
 
 KEY = "fal-test-SECRET-0123456789abcdef"

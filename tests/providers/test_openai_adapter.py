@@ -40,13 +40,12 @@ from aytada.providers.openai_provider import (
 from aytada.providers.retry import backoff_delay, call_with_retries, redact
 from tests.providers.briefs import GLOWCO_FULL as BRIEF
 from tests.providers.briefs import TASKPILOT
-from tests.providers.stub_server import (  # noqa: F401
+from tests.providers.stub_server import (
     Reply,
     SleepRecorder,
     StubServer,
     no_sleep,
     picture_png,
-    stub_fixture,
     video_mp4,
 )
 

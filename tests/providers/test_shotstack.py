@@ -9,14 +9,13 @@ import pytest
 
 from aytada.providers.base import AuthError, ProviderError, Stitcher
 from aytada.providers.shotstack import ShotstackStitcher, _probe
-from tests.providers.stub_server import (  # noqa: F401
+from tests.providers.stub_server import (
     Recorded,
     Reply,
     StubServer,
     music_mp3,
     no_sleep,
     speech_mp3,
-    stub_fixture,
     video_mp4,
 )
 

@@ -12,7 +12,7 @@ from aytada.providers.base import Brief, ProviderError, Strategy, TextProvider
 from aytada.providers.offline.writer import OfflineWriter
 from aytada.providers.openai_provider import OpenAIText
 from tests.providers.briefs import TASKPILOT
-from tests.providers.stub_server import Reply, StubServer, no_sleep, stub_fixture  # noqa: F401
+from tests.providers.stub_server import Reply, StubServer, no_sleep
 from tests.providers.test_openai_adapter import KEY, response_json
 
 # what a new-campaign form holds when the user asks for a draft: no pillars yet

@@ -13,12 +13,11 @@ from aytada.providers.base import AuthError, ProviderError, VoiceInfo, VoiceProv
 from aytada.providers.elevenlabs_provider import ElevenLabsVoice
 from aytada.providers.offline.voice import EspeakVoice, espeak_voice, offline_voices
 from tests.conftest import require_espeak
-from tests.providers.stub_server import (  # noqa: F401
+from tests.providers.stub_server import (
     Recorded,
     Reply,
     StubServer,
     no_sleep,
-    stub_fixture,
 )
 
 KEY = "el-test-SECRET-0123456789abcdef"
