@@ -13,7 +13,6 @@ from aytada.core.errors import UserError
 from aytada.core.formats import KINDS
 from aytada.core.kits import kits_of
 from aytada.core.projects import (
-    VARIANT_AXES,
     counts_by_kind,
     first_projects,
     soft_delete,
@@ -253,27 +252,14 @@ def delete_of(pid: int):  # type: ignore[no-untyped-def]
 
 # --------------------------------------------------------------------------- A/B variants
 
-family_cards = variant_families(ws, campaign.id)  # wherever they are in the list
-by_id = {card.id: card for card in family_cards}
-families: dict[int, list] = {}
-for card in family_cards:
-    if card.variant_of in by_id:
-        families.setdefault(card.variant_of, []).append(card)
-if families:
+FAMILIES_SHOWN = f"hub_families_shown_{campaign.id}"  # pages of A/B families shown
+ab = variant_families(ws, campaign.id, pages=w.pages_shown(FAMILIES_SHOWN))
+if ab.families:
     st.subheader("A/B variants")
     st.caption("Each variant changes one thing from the asset it was made from: compare them.")
-    for source_id, variants in families.items():
-        row = [by_id[source_id], *sorted(variants, key=lambda v: v.id)]
-        for start in range(0, len(row), 3):
-            for col, card in zip(st.columns(3), row[start : start + 3], strict=False):
-                with col:
-                    if card.id == source_id:
-                        st.markdown("**A · original**")
-                    else:
-                        axis = VARIANT_AXES.get(card.variant_axis, "same settings")
-                        st.markdown(f"**Variant · changed: {w.md(axis)}**")
-                    w.project_card(card, key=f"ab-{card.id}", show_campaign=False,
-                                   variant=variant_of(card.id))  # fmt: skip
+    for family in ab.families:
+        w.variant_family(family, variant=variant_of)
+    w.show_more(ab, state=FAMILIES_SHOWN, key="hub-ab", noun="A/B families")
 
 # --------------------------------------------------------------------------- strategy board
 

@@ -97,6 +97,10 @@ class ProjectPage:
     pages: int
     any_active: bool
 
+    @property
+    def shown(self) -> int:
+        return len(self.cards)
+
 
 def _validate_new(kind: str, title: str, fmt: str, length_s: int, quality: str) -> dict[str, str]:
     errors: dict[str, str] = {}
@@ -317,21 +321,61 @@ def counts_by_kind(workspace_id: int, campaign_id: int) -> dict[str, int]:
     return {kind: found.get(kind, 0) for kind in KINDS}
 
 
-def variant_families(workspace_id: int, campaign_id: int) -> list[ProjectCard]:
-    """The campaign's A/B variants and the projects they were made from, newest first,
-    wherever they are in its list: one statement on the projects' lineage, and one for the
-    cards when there are variants."""
+FAMILIES_PER_PAGE = 4  # A/B families the hub shows per "Show more" page
+
+
+@dataclass(frozen=True)
+class Family:
+    """An A/B family: the asset the variants were made from, and its variants (oldest first)."""
+
+    original: ProjectCard
+    variants: list[ProjectCard]
+
+
+@dataclass(frozen=True)
+class FamilyPage:
+    """The first pages of a campaign's A/B families, newest variant first, and how many
+    there are (the same "Show more" shape as :class:`ProjectPage`)."""
+
+    families: list[Family]
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def shown(self) -> int:
+        return len(self.families)
+
+
+def variant_families(workspace_id: int, campaign_id: int, *, pages: int = 1) -> FamilyPage:
+    """The campaign's A/B families, wherever they are in its list: the first ``pages`` pages
+    of :data:`FAMILIES_PER_PAGE`, the family with the newest variant first. One statement on
+    the projects' lineage, and one for the cards of the families shown (a family whose
+    original was deleted is not one)."""
     filters = _listed(workspace_id, campaign_id=campaign_id)
     with session_scope() as s:
         lineage = s.execute(select(Project.id, Project.options["lineage"]).where(*filters)).all()
-        ids = set()
+        listed = {pid for pid, _ in lineage}
+        members: dict[int, list[int]] = {}
         for pid, raw in lineage:
             source = options_of({"lineage": raw}).lineage.variant_of
-            if source is not None:
-                ids |= {pid, source}
-        if not ids:
-            return []
-        return _cards(s, [*filters, Project.id.in_(ids)])
+            if source is not None and source in listed:
+                members.setdefault(source, []).append(pid)
+        order = sorted(members, key=lambda source: max(members[source]), reverse=True)
+        there_are = max(1, -(-len(order) // FAMILIES_PER_PAGE))
+        page = min(max(1, pages), there_are)
+        chosen = order[: page * FAMILIES_PER_PAGE]
+        ids = {pid for source in chosen for pid in (source, *members[source])}
+        cards = (
+            {card.id: card for card in _cards(s, [*filters, Project.id.in_(ids)])} if ids else {}
+        )
+    families = [
+        Family(cards[source], sorted((cards[v] for v in members[source] if v in cards),
+                                     key=lambda card: card.id))
+        for source in chosen
+        if source in cards
+    ]  # fmt: skip
+    return FamilyPage(families, len(order), page, there_are)
 
 
 def has_active(workspace_id: int) -> bool:

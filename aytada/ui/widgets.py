@@ -30,6 +30,9 @@ from aytada.core.formats import DESIGN_KINDS
 from aytada.core.pipeline import STEPS
 from aytada.core.projects import (
     KEEPS,
+    VARIANT_AXES,
+    Family,
+    FamilyPage,
     ProjectCard,
     ProjectPage,
     axis_choices,
@@ -741,6 +744,22 @@ def card_grid(
                 )
 
 
+def variant_family(family: Family, *, variant: Callable[[int], Any] | None = None) -> None:
+    """An A/B family side by side, three to a row: the original ("A · original") and each
+    variant with the one thing it changed."""
+    row = [family.original, *family.variants]
+    for start in range(0, len(row), 3):
+        for col, card in zip(st.columns(3), row[start : start + 3], strict=False):
+            with col:
+                if card.id == family.original.id:
+                    st.markdown("**A · original**")
+                else:
+                    axis = VARIANT_AXES.get(card.variant_axis or "", "same settings")
+                    st.markdown(f"**Variant · changed: {md(axis)}**")
+                project_card(card, key=f"ab-{card.id}", show_campaign=False,
+                             variant=variant(card.id) if variant else None)  # fmt: skip
+
+
 def pages_shown(state: str) -> int:
     """How many pages a "Show more" list shows (``state``: its key in the session, one per
     list: per campaign, per filter); 1 until "Show more" is clicked."""
@@ -752,15 +771,15 @@ def _show_more(state: str, shown: int) -> None:
     st.session_state[state] = shown + 1
 
 
-def show_more(page: ProjectPage, *, state: str, key: str) -> None:
-    """Under a list of the first pages (``core.projects.first_projects``): "Showing 24 of 130"
-    once there is more than one page, and "Show more" (the next page, added below) while some
-    are left."""
+def show_more(page: ProjectPage | FamilyPage, *, state: str, key: str, noun: str = "") -> None:
+    """Under a list of the first pages (``core.projects.first_projects``,
+    ``variant_families``): "Showing 24 of 130" once there is more than one page, and "Show
+    more" (the next page, added below) while some are left."""
     if page.pages <= 1:
         return
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.caption(f"Showing {len(page.cards)} of {page.total}")
-        if len(page.cards) < page.total:
+        st.caption(f"Showing {page.shown} of {page.total}" + (f" {noun}" if noun else ""))
+        if page.shown < page.total:
             st.button(
                 "Show more",
                 key=f"{key}-more",

@@ -9,7 +9,13 @@ import pytest
 from sqlalchemy import event
 
 from aytada.core import db, projects
-from aytada.core.projects import PAGE_SIZE, counts_by_kind, first_projects, variant_families
+from aytada.core.projects import (
+    FAMILIES_PER_PAGE,
+    PAGE_SIZE,
+    counts_by_kind,
+    first_projects,
+    variant_families,
+)
 from tests.factories import make_campaign, make_project
 
 pytestmark = pytest.mark.db  # the run's database and Redis db, emptied per test
@@ -56,11 +62,31 @@ def test_counts_by_kind_and_variant_families(workspace_id):
     make_project(workspace_id, cid, kind="banner")
     gone = make_project(workspace_id, cid, kind="banner", deleted_at=START)
     assert counts_by_kind(workspace_id, cid) == {"video": 1, "banner": 1, "flyer": 0, "jingle": 0}
-    assert variant_families(workspace_id, cid) == []
+    assert variant_families(workspace_id, cid).families == []
     variant = make_project(workspace_id, cid, options={"lineage": {"variant_of": source}})
-    # a variant whose source was deleted is listed alone (the hub pairs only what it finds)
-    orphan = make_project(workspace_id, cid, options={"lineage": {"variant_of": gone}})
-    family = {c.id: c for c in variant_families(workspace_id, cid)}
-    assert set(family) == {source, variant, orphan}
-    assert family[variant].variant_of == source and family[source].variant_of is None
+    # a variant whose original was deleted makes no family (there is nothing to compare with)
+    make_project(workspace_id, cid, options={"lineage": {"variant_of": gone}})
+    ab = variant_families(workspace_id, cid)
+    assert (ab.total, ab.page, ab.pages) == (1, 1, 1)
+    [family] = ab.families
+    assert family.original.id == source and [v.id for v in family.variants] == [variant]
+    assert family.variants[0].variant_of == source and family.original.variant_of is None
     assert projects.list_projects(workspace_id, campaign_id=cid).total == 4
+
+
+def test_variant_families_come_a_page_at_a_time_newest_variant_first(workspace_id):
+    cid = make_campaign(workspace_id)
+    originals = [make_project(workspace_id, cid, title=f"Ad {n}") for n in range(6)]
+    variants = {}
+    for source in originals:  # a variant of each, made in turn: the last made is the newest
+        variants[source] = [
+            make_project(workspace_id, cid, options={"lineage": {"variant_of": source}})
+            for _ in range(2)
+        ]
+    first = variant_families(workspace_id, cid)
+    assert (first.total, first.page, first.pages) == (6, 1, 2)
+    assert [f.original.id for f in first.families] == originals[::-1][:FAMILIES_PER_PAGE]
+    assert all([v.id for v in f.variants] == variants[f.original.id] for f in first.families)
+    both = variant_families(workspace_id, cid, pages=5)  # more pages than there are: all
+    assert (both.page, both.shown) == (2, 6)
+    assert [f.original.id for f in both.families] == originals[::-1]

@@ -10,7 +10,7 @@ from PIL import Image
 from aytada.core import media
 from aytada.core.campaigns import get_campaign, list_campaigns
 from aytada.core.db import session_scope
-from aytada.core.projects import list_projects
+from aytada.core.projects import FAMILIES_PER_PAGE, list_projects
 from aytada.core.workspaces import create_workspace
 from aytada.ui.widgets import CAMPAIGNS, HUB, STUDIO
 from tests.conftest import wait_for
@@ -227,6 +227,26 @@ def test_make_a_variant_asks_the_axis_and_the_new_value(app, ws):
     assert "A · original" in body and "Variant · changed: Creative style" in body
     assert "changed Creative style: Cinematic" in body
     assert {f"ab-{pid}-act", f"ab-{variant.id}-act"} <= set(buttons(at))
+
+
+def test_hub_shows_a_b_families_a_page_at_a_time(app, ws):
+    cid = make_campaign(ws)
+    originals = [make_project(ws, cid, title=f"Ad {n}", status="completed") for n in range(6)]
+    variants = [
+        make_project(ws, cid, title=f"Ad {n} B", options={"lineage": {"variant_of": source}})
+        for n, source in enumerate(originals)
+    ]
+    at = app(HUB, id=cid)
+    shown = buttons(at)
+    newest = variants[::-1][:FAMILIES_PER_PAGE]  # the families with the newest variants first
+    assert all(f"ab-{v}-act" in shown for v in newest)
+    assert f"ab-{variants[0]}-act" not in shown and f"ab-{originals[0]}-act" not in shown
+    assert "Showing 4 of 6 A/B families" in texts(at)
+    at.button(key="hub-ab-more").click().run()
+    assert not at.exception
+    shown = buttons(at)
+    assert all(f"ab-{pid}-act" in shown for pid in originals + variants)
+    assert "Showing 6 of 6 A/B families" in texts(at) and "hub-ab-more" not in shown
 
 
 def test_variant_axes_follow_the_kind_and_lengths_change_the_project(app, ws):
