@@ -18,7 +18,8 @@ AGAINST_TYPE_DIR = Path(__file__).resolve().parents[2] / "examples" / "against-t
 
 def _example(name: str, folder: Path = AGAINST_TYPE_DIR) -> Brief:
     fields = tomllib.loads((folder / f"{name}.toml").read_text(encoding="utf-8"))
-    fields["brand_colors"] = tuple(fields.get("brand_colors", ()))
+    if "brand_colors" in fields:
+        fields["brand_colors"] = tuple(fields["brand_colors"])
     return Brief(**fields)
 
 
@@ -41,6 +42,10 @@ GLOWCO_FULL = dataclasses.replace(
 
 #: A SaaS tool whose goals state an offer: the OpenAI instructions and the strategy drafts.
 TASKPILOT = _example("taskpilot", SAMPLES_DIR)
+
+#: Briefs of other shapes for the writer: the least a campaign can have, one person as the
+#: audience, "whose …. They …", long fields everywhere.
+SHAPES = [_example(name, SAMPLES_DIR) for name in ("bare", "lunchbox", "nightshift", "atlas")]
 
 #: The README's example campaign (examples/campaign.toml): an audience told as "whose …; they …"
 GLOW_LAUNCH = _example("campaign", AGAINST_TYPE_DIR.parent)

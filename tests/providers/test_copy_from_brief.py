@@ -13,7 +13,7 @@ import pytest
 
 from aytada.providers.base import AdCopy, Brief, Script
 from aytada.providers.offline import STAGES, STYLES, TRIGGERS, OfflineWriter
-from tests.providers.briefs import AGAINST_TYPE, GLOWCO
+from tests.providers.briefs import AGAINST_TYPE, GLOWCO, SHAPES
 
 # Words any ad may use without the brief saying them: calls to action, the styles' few opening
 # words, and the joints of a sentence. Kept short on purpose: everything else must be the brief's.
@@ -154,41 +154,7 @@ def test_a_thin_brief_says_less_not_something_generic() -> None:
 # grammar over a corpus: every stage × style × trigger, on the fixtures and briefs of other
 # shapes (long, short, no offers, singular audiences, "whose", "they")
 
-OTHER_BRIEFS = [
-    GLOWCO,
-    Brief(name="Bare", product_name="Widget"),
-    Brief(
-        name="Mum",
-        product_name="Lunchbox Club",
-        brand_name="Lunchbox",
-        business_type="Subscription Box",
-        industry="Food & Beverage",
-        audience="A single dad who packs school lunches at 7 am and runs out of ideas by Wednesday",
-        messaging="Five school-ready lunches, planned for you. Kids pick their own on Sunday.",
-        goals="Get 20% off the first box",
-    ),
-    Brief(
-        name="Nurses",
-        product_name="NightShift Socks",
-        industry="Fashion",
-        business_type="Physical Product",
-        audience="Nurses whose feet ache after a 12-hour shift. They stand all night.",
-        messaging="Graduated compression that feels soft.",
-        goals="Sold in 40 hospital shops; free delivery over £30",
-    ),
-    Brief(
-        name="Long",
-        product_name="Atlas",
-        industry="Tech/SaaS",
-        business_type="SaaS",
-        product_description="Atlas is a field-service scheduling tool that routes every van "
-        "to the nearest job, rebooks a missed visit the same afternoon without a single "
-        "phone call, and texts the customer a live arrival time so nobody waits in all day.",
-        audience="Plumbing firms with five to twenty vans that lose a day a week to rescheduling",
-        messaging="Routes that rebuild themselves when a job runs long.",
-        goals="Book a demo; used by 350 plumbing firms; offer ends 30 June",
-    ),
-]
+OTHER_BRIEFS = [GLOWCO, *SHAPES]
 CORPUS = [*AGAINST_TYPE.values(), *OTHER_BRIEFS]
 
 

@@ -13,18 +13,18 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from aytada.providers import ffmpeg as ff
 from aytada.providers.base import ImageRequest, SegmentRequest
-from aytada.providers.motion import BUILD_SHARE
-from aytada.providers.offline import FfmpegMotionClips, PillowImages
-from aytada.providers.offline.cutout import cut_out
-from aytada.providers.offline.icons import icon_font_path, icon_for
-from aytada.providers.offline.images import LAYOUTS, MOTION_FOR_LAYOUT, Composition
-from aytada.providers.offline.still_layout import (
+from aytada.providers.layer_plan import (
     PUSH_IN_ZOOM,
     LayerPlan,
     caption_band,
     overlaps,
     text_zone,
 )
+from aytada.providers.motion import BUILD_SHARE
+from aytada.providers.offline import FfmpegMotionClips, PillowImages
+from aytada.providers.offline.cutout import cut_out
+from aytada.providers.offline.icons import icon_font_path, icon_for
+from aytada.providers.offline.images import LAYOUTS, MOTION_FOR_LAYOUT, Composition
 from tests.conftest import missing
 
 BUILT = 1.5 * BUILD_SHARE + 0.07
