@@ -12,6 +12,7 @@ these numbers.
 
 from __future__ import annotations
 
+import math
 import re
 
 Box = tuple[float, float, float, float]
@@ -74,6 +75,42 @@ def still_text_zone(shape: str) -> Box:
     caption's band (the stitch burns the captions there)."""
     left, top, right, bottom = SAFE_ZONES[shape]
     return (left, top, right, round(min(bottom, CAPTION_BANDS[shape][0] - CAPTION_GAP), 4))
+
+
+# --------------------------------------------------------------------------- banners and flyers
+
+DESIGN_MARGIN = 0.06
+"""A banner's or flyer's margin, of its shorter side (the craft sheet asks for at least ~5 %)."""
+
+STORY_RATIOS: tuple[float, float] = (0.45, 0.7)
+"""Width / height of a full-screen story design (9:16 is 0.5625): it keeps the platforms' safe
+zone of a tall video (:data:`SAFE_ZONES` ``"tall"``), their UI being drawn over it the same way."""
+
+
+def is_story(width: int, height: int) -> bool:
+    """True for a full-screen story design (a 1080×1920 banner)."""
+    low, high = STORY_RATIOS
+    return low <= width / max(1, height) < high
+
+
+def design_margin(width: int, height: int) -> int:
+    """A banner's or flyer's margin in pixels: :data:`DESIGN_MARGIN` of the shorter side."""
+    return max(2, math.ceil(min(width, height) * DESIGN_MARGIN))
+
+
+def design_zone(width: int, height: int) -> tuple[int, int, int, int]:
+    """Where every layer of a banner or flyer goes, in pixels (left, top, right, bottom): inside
+    the margins and, for a story, inside the tall safe zone as well (the same as a video's)."""
+    m = design_margin(width, height)
+    if not is_story(width, height):
+        return m, m, width - m, height - m
+    left, top, right, bottom = SAFE_ZONES["tall"]
+    return (
+        max(m, round(width * left)),
+        max(m, round(height * top)),
+        min(width - m, round(width * right)),
+        min(height - m, round(height * bottom)),
+    )
 
 
 # --------------------------------------------------------------------------- voice and music

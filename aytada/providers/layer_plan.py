@@ -1,7 +1,9 @@
-"""Where the layers of a scene still go, and the one check that none collide.
+"""Where the layers of a frame go, and the one check that none collide: the one solver's rules
+for video stills, banners and flyers.
 
-A still's layers are its product, logo, texts (name, line, call to action, destination, …)
-and icon, each a pixel box. :class:`LayerPlan` holds them for one frame and knows
+A frame's layers are its product, logo, texts (name, line, headline, call to action,
+destination, …), icon or badge and a flyer's QR code, each a pixel box. :class:`LayerPlan`
+holds them for one frame and knows
 
 * the **text zone**: inside the platforms' safe zone and clear of the band where the stitch
   burns the captions, for the project's caption position (top, middle, bottom or off; the
@@ -12,9 +14,16 @@ and icon, each a pixel box. :class:`LayerPlan` holds them for one frame and know
   product's centre, so every layer is checked both as drawn and as it is at the end of the
   move (the product must still be whole, the texts still clear of the band).
 
+A banner or a flyer (:meth:`LayerPlan.for_design`, used by
+:func:`aytada.providers.layout.plan_layout`) has no caption band and no push-in; its zone is the
+platforms' safe zone for its format (:func:`aytada.standards.design_zone`: a 9:16 story's is the
+video's, any other size's is inside the margins), and there every layer, the product and the QR
+code included, must stay.
+
 :meth:`LayerPlan.problems` lists every broken rule (two layers overlapping, a text in the
-band, a product cut by the frame or larger than its share of it); the composer refuses to
-save a still that has any, and the tests call it for every layout.
+band, a layer out of its zone, a product cut by the frame or larger than its share of it); the
+still composer refuses to save a still that has any, the banner and flyer solver tries the next
+size or layout instead, and the tests call it for every layout.
 """
 
 from __future__ import annotations
@@ -35,7 +44,9 @@ FOCUS_RANGE = (0.2, 0.65)
 """Where (of the frame's height) a pushed-in still's focus lies: the text zone of a still that
 is pushed in on keeps its texts clear of the caption band for any focus in this range."""
 
-KINDS = ("product", "logo", "text", "icon")
+KINDS = ("product", "logo", "text", "icon", "code")
+"""What a layer is: the product (its photo, cut-out or name card), the logo (or wordmark), a
+text (a CTA button counts as its text), an icon or badge, a QR code."""
 
 
 def overlaps(a: IntBox, b: IntBox) -> bool:
@@ -113,10 +124,22 @@ class LayerPlan:
     push: float = PUSH_IN_ZOOM  # 1.0: the still is not pushed in on
     max_product_share: float = MAX_PRODUCT_SHARE
     layers: dict[str, Layer] = field(default_factory=dict)
+    safe_area: IntBox | None = None
+    """A design's zone in pixels (banners, flyers): every layer stays in it (None: a still's
+    text zone, for its texts and logo)."""
 
     def __post_init__(self) -> None:
         if self.caption_position not in CAPTION_POSITIONS:
             self.caption_position = "bottom"
+
+    @classmethod
+    def for_design(cls, width: int, height: int, area: IntBox | None = None) -> LayerPlan:
+        """The plan of a banner or flyer of ``width``×``height``: no caption band (position
+        "off"), no push-in, every layer inside ``area`` (default: the format's safe zone,
+        :func:`aytada.standards.design_zone`). The product is the design's main picture: it
+        has no share limit, only the zone."""
+        zone = area if area is not None else standards.design_zone(width, height)
+        return cls(width, height, "off", push=1.0, max_product_share=1.0, safe_area=zone)
 
     # -- the frame's regions, in pixels
 
@@ -129,7 +152,9 @@ class LayerPlan:
     def zone(self) -> IntBox:
         """The text zone (:func:`text_zone`) in pixels; for a still that is pushed in on, less
         what the push would carry into the caption band (for any focus in
-        :data:`FOCUS_RANGE`)."""
+        :data:`FOCUS_RANGE`). A design's: its :attr:`safe_area`."""
+        if self.safe_area is not None:
+            return self.safe_area
         left, top, right, bottom = text_zone(self.width, self.height, self.caption_position)
         band = caption_band(self.width, self.height, self.caption_position)
         if self.push > 1 and band is not None:
@@ -199,10 +224,11 @@ class LayerPlan:
         for layer in layers:
             if not inside(layer.box, frame):
                 out.append(f"{layer.name} is cut by the frame")
-            if layer.kind in ("text", "logo"):
+            if layer.kind in ("text", "logo") or self.safe_area is not None:
                 zone = self.zone
-                if not inside(layer.box, zone, slack=1):
-                    out.append(f"{layer.name} is out of the text zone")
+                if not inside(layer.box, zone, slack=0 if self.safe_area is not None else 1):
+                    where = "safe zone" if self.safe_area is not None else "text zone"
+                    out.append(f"{layer.name} is out of the {where}")
                 if band is not None and overlaps(self.pushed(layer.box), band):
                     out.append(f"{layer.name} is in the caption band")
             if layer.kind == "product":

@@ -30,6 +30,7 @@ import segno
 
 from aytada import standards
 from aytada.destination import destination_kind, display_text, qr_target
+from aytada.providers.layer_plan import LayerPlan
 from aytada.providers.textfit import (
     FittedText,
     drawable,
@@ -225,6 +226,18 @@ class Palette:
 
 
 @dataclass(frozen=True)
+class Decor:
+    """A shape painted on the canvas under every layer ("disc": the ellipse in ``rect``,
+    "rect": the rectangle), clipped by the frame: a story's backdrop, which carries the design
+    out to the edges the platforms' UI covers. Not a layer: it holds nothing to read, and the
+    texts over it are checked against its colour."""
+
+    shape: str
+    rect: Rect
+    color: RGB
+
+
+@dataclass(frozen=True)
 class Layout:
     """A computed design: every box in canvas pixels, plus the text boxes with their styling.
 
@@ -233,7 +246,9 @@ class Layout:
     quiet zone), "logo" (the logo image, or the brand name as a wordmark) and "product" (the
     brand-colour set carrying the product card, or the name card). ``card`` is the product
     photo's rectangle inside "product" (aspect kept), None without a photo. ``qr_text`` is the
-    URL the QR code encodes ("" without one).
+    URL the QR code encodes ("" without one). ``problems`` is what the design's
+    :class:`~aytada.providers.layer_plan.LayerPlan` (:func:`layer_plan`) finds broken: empty,
+    but for copy no size of any layout could hold (the smallest try, flagged).
     """
 
     width: int
@@ -248,6 +263,8 @@ class Layout:
     card: Rect | None = None
     logo_image: bool = False  # True: "logo" shows the logo image; False: brand wordmark (or none)
     qr_text: str = ""
+    problems: tuple[str, ...] = ()
+    decor: tuple[Decor, ...] = ()
 
     @property
     def canvas(self) -> Rect:
@@ -256,6 +273,37 @@ class Layout:
     def all_text(self) -> str:
         """Every word the design shows, in reading order of the roles."""
         return " ".join(t.text for t in self.texts.values())
+
+
+# ============================================================================================
+# the layers, checked by the one solver's rules (aytada.providers.layer_plan)
+
+_LAYER_KINDS = {"logo": "logo", "product": "product", "qr": "code"}
+"""The kind of each box of a design as a layer (any other box is a text: a CTA button counts as
+its words; the product's name card and photo card are the product layer)."""
+
+
+def layer_plan(layout: Layout) -> LayerPlan:
+    """The design's layers in a :class:`~aytada.providers.layer_plan.LayerPlan` of its frame
+    (no caption band, no push-in, its zone the format's safe zone): what
+    :func:`plan_layout` checks every try against, and the tests the layout that was drawn."""
+    return _layers(layout.width, layout.height, layout.content, layout.boxes)
+
+
+def _layers(width: int, height: int, content: Rect, boxes: dict[str, Rect]) -> LayerPlan:
+    plan = LayerPlan.for_design(width, height, content.box)
+    for name, rect in boxes.items():
+        plan.add(name, _LAYER_KINDS.get(name, "text"), rect.box)
+    return plan
+
+
+def _product_area(result: dict[str, object]) -> int:
+    product = result.get("product")
+    return product.w * product.h if isinstance(product, Rect) else 0
+
+
+def _boxes_of(result: dict[str, object]) -> dict[str, Rect]:
+    return {k: v for k, v in result.items() if not k.startswith("text:")}  # type: ignore[misc]
 
 
 # ============================================================================================
@@ -271,29 +319,27 @@ def aspect_class(width: int, height: int) -> str:
         return "landscape"
     if r >= 0.85:
         return "square"
-    if r >= 0.7:
+    if r >= standards.STORY_RATIOS[1]:
         return "portrait"
-    if r >= 0.45:
+    if r >= standards.STORY_RATIOS[0]:
         return "story"
     return "skyscraper"
 
 
 def margin_for(width: int, height: int) -> int:
-    """At least 6 % of the shorter side (the craft sheet asks for ≥ ~5 %)."""
-    return max(2, math.ceil(min(width, height) * 0.06))
+    """At least 6 % of the shorter side (:data:`aytada.standards.DESIGN_MARGIN`; the craft sheet
+    asks for ≥ ~5 %)."""
+    return standards.design_margin(width, height)
 
 
-def content_rect(width: int, height: int, cls: str) -> Rect:
+def content_rect(width: int, height: int, cls: str = "") -> Rect:
     """The area boxes may use: inside the margins, and for 9:16 inside the platforms' safe zone
     (`aytada.standards.SAFE_ZONES`: clear of the top 14 %, the bottom 30 % and the right edge's
-    action rail)."""
-    m = margin_for(width, height)
-    if cls == "story":
-        left, top, right, bottom = standards.SAFE_ZONES["tall"]
-        x0, y0 = max(m, round(width * left)), max(m, round(height * top))
-        x1, y1 = min(width - m, round(width * right)), min(height - m, round(height * bottom))
-        return Rect(x0, y0, x1 - x0, y1 - y0)
-    return Rect(m, m, width - 2 * m, height - 2 * m)
+    action rail). It is the zone of the design's :class:`LayerPlan`
+    (:func:`aytada.standards.design_zone`; ``cls`` is read from the size)."""
+    del cls
+    x0, y0, x1, y1 = standards.design_zone(width, height)
+    return Rect(x0, y0, x1 - x0, y1 - y0)
 
 
 # ============================================================================================
@@ -538,7 +584,8 @@ def _logo_slot(ctx: _Ctx, sizes: _Sizes, area: Rect, height: int) -> _Item | Rec
 
 def _logo_height(ctx: _Ctx) -> int:
     short = min(ctx.width, ctx.height)
-    return max(12, round(short * (0.11 if ctx.cls in ("square", "landscape") else 0.09)))
+    share = {"square": 0.11, "landscape": 0.11, "story": 0.075}.get(ctx.cls, 0.09)
+    return max(12, round(short * share))
 
 
 # A layout function places everything for given sizes or returns None if it does not fit.
@@ -673,6 +720,48 @@ def _vertical(
     return plan
 
 
+def _story_row(top_roles: Sequence[str], side_roles: Sequence[str], min_row: float) -> _LayoutFn:
+    """A story with a product photo: the logo and ``top_roles`` across the safe zone's width,
+    then one row of the product (as tall as the rest allows) beside ``side_roles`` (the
+    action block, and the subline or not). The photo is height-bound in a tall zone, so the
+    width beside it holds the words that would otherwise take height from the product and the
+    headline."""
+
+    def plan(ctx: _Ctx, sizes: _Sizes) -> _Result | None:
+        if not ctx.has_photo:
+            return None
+        c = ctx.content
+        logo = _logo_row(ctx, sizes, c, "left")
+        if logo is None:
+            return None
+        used, result = logo
+        top = _stack(ctx, top_roles, sizes, c.w)
+        if top is None or len(top) != len([r for r in top_roles if r in ctx.texts]):
+            return None
+        top_h = _stack_height(top, ctx)
+        row = Rect(c.x, c.y + used + top_h + ctx.gap, c.w, c.h - used - top_h - ctx.gap)
+        if row.h < c.h * min_row:
+            return None
+        pw = min(round(c.w * STORY_PRODUCT_WIDTH), round(row.h * ctx.product_aspect))
+        col = Rect(row.x + pw + ctx.gap, row.y, row.w - pw - ctx.gap, row.h)
+        items = _stack(ctx, side_roles, sizes, col.w)
+        needed = [r for r in side_roles if r in ctx.texts]
+        if items is None or len(items) != len(needed) or _stack_height(items, ctx) > col.h:
+            return None
+        head = Rect(c.x, c.y + used, c.w, top_h)
+        _merge_texts(result, _place_stack(ctx, top, head, halign="left", valign="top"))
+        _merge_texts(result, _place_stack(ctx, items, col, halign="left", valign="center"))
+        result["product"] = Rect(row.x, row.y, pw, row.h)
+        return result
+
+    return plan
+
+
+STORY_PRODUCT_WIDTH = 0.58
+"""The most of a story's safe-zone width the product's row gives the photo (the words beside
+it keep the rest)."""
+
+
 def _strip(product_after_text: bool) -> _LayoutFn:
     """Leaderboards (728×90, 320×50): one line — logo | product | label+headline | CTA."""
 
@@ -734,8 +823,11 @@ _LAYOUTS: dict[str, dict[str, _LayoutFn]] = {
         "hero-top": _vertical([], ["label", "headline", "subline", "cta"], 0.48),
     },
     "story": {
-        "hero-middle": _vertical(["label", "headline"], ["subline", "cta"], 0.56),
-        "hero-top": _vertical([], ["label", "headline", "subline", "cta"], 0.58),
+        "split-row": _story_row(["label", "headline"], ["subline", "cta"], 0.52),
+        "split-row-name": _story_row(["headline"], ["label", "subline", "cta"], 0.52),
+        "split-row-top": _story_row(["label", "headline", "subline"], ["cta"], 0.52),
+        "hero-middle": _vertical(["label", "headline"], ["subline", "cta"], 0.52),
+        "hero-top": _vertical([], ["label", "headline", "subline", "cta"], 0.54),
     },
 }
 
@@ -745,9 +837,9 @@ LAYOUT_NAMES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _LAYOUTS.ite
 # headline size ceiling as a fraction of the shorter side, and subline : headline ratio
 _HEADLINE_MAX = {
     "square": 0.095, "landscape": 0.10, "leaderboard": 0.36, "skyscraper": 0.14,
-    "portrait": 0.085, "story": 0.08,
+    "portrait": 0.085, "story": 0.1,
 }  # fmt: skip
-_SMALL_RATIO = {"leaderboard": 0.62, "skyscraper": 0.62}
+_SMALL_RATIO = {"leaderboard": 0.62, "skyscraper": 0.62, "story": 0.42}
 
 
 def _size_ladder(ctx: _Ctx) -> list[_Sizes]:
@@ -766,9 +858,26 @@ def _size_ladder(ctx: _Ctx) -> list[_Sizes]:
     return ladder
 
 
-def _solve(ctx: _Ctx, fn: _LayoutFn) -> tuple[_Sizes, _Result] | None:
+def _checked(fn: _LayoutFn) -> _LayoutFn:
+    """``fn``, but a try whose layers break a rule of the design's :class:`LayerPlan` (two
+    overlapping, one out of the safe zone) does not fit: the solver takes the next size down."""
+
+    def plan(ctx: _Ctx, sizes: _Sizes) -> _Result | None:
+        result = fn(ctx, sizes)
+        if result is None:
+            return None
+        layers = _layers(ctx.width, ctx.height, ctx.content, _boxes_of(result))
+        return None if layers.problems() else result
+
+    return plan
+
+
+def _solve(ctx: _Ctx, fn: _LayoutFn, check: bool = True) -> tuple[_Sizes, _Result] | None:
     """The largest sizes on the ladder at which ``fn`` fits (binary search, then a few steps up
-    in case fitting is not perfectly monotonic in the size)."""
+    in case fitting is not perfectly monotonic in the size). With ``check`` (always, but for
+    the last resort of :func:`plan_layout`) a try fits only when its layers break no rule of
+    the :class:`LayerPlan`."""
+    fn = _checked(fn) if check else fn
     ladder = _size_ladder(ctx)
     found: tuple[int, _Result] | None = None
     low, high = 0, len(ladder) - 1
@@ -981,23 +1090,28 @@ def plan_layout(
         rounds.append((("qr",), ("qr", "subline")))
     if "destination" in texts:
         rounds.append((("qr", "destination"), ("qr", "destination", "subline")))
-    for dropped_round in rounds:
-        for layout_name in order:
-            for dropped in dropped_round:
-                if "subline" in dropped and "subline" not in texts:
-                    continue
-                ctx.texts = {k: v for k, v in texts.items() if k not in dropped}
-                ctx.qr_modules = 0 if "qr" in dropped else qr_modules
-                solved = _solve(ctx, table[layout_name])
-                if solved is None:
-                    continue
-                sizes, result = solved
-                solutions.append(
-                    (sizes.headline, layout_name, result, dict(ctx.texts), ctx.qr_modules)
-                )
-                if sizes.headline >= readable:
-                    break  # keep the subline when the headline stays readable with it
-        if any(s[0] >= legible for s in solutions):
+    # every try is checked against the design's LayerPlan (no two layers overlap, all in the
+    # safe zone); only when no size of any layout passes is the unchecked best taken, flagged
+    for check in (True, False):
+        for dropped_round in rounds:
+            for layout_name in order:
+                for dropped in dropped_round:
+                    if "subline" in dropped and "subline" not in texts:
+                        continue
+                    ctx.texts = {k: v for k, v in texts.items() if k not in dropped}
+                    ctx.qr_modules = 0 if "qr" in dropped else qr_modules
+                    solved = _solve(ctx, table[layout_name], check)
+                    if solved is None:
+                        continue
+                    sizes, result = solved
+                    solutions.append(
+                        (sizes.headline, layout_name, result, dict(ctx.texts), ctx.qr_modules)
+                    )
+                    if sizes.headline >= readable:
+                        break  # keep the subline when the headline stays readable with it
+            if any(s[0] >= legible for s in solutions):
+                break
+        if solutions:
             break
     if not solutions:
         raise ValueError(f"the copy cannot be laid out at {width}×{height}")
@@ -1007,8 +1121,12 @@ def plan_layout(
     for solution in solutions:
         if solution[0] >= top * 0.85 and solution[1] not in good:
             good[solution[1]] = solution
+    if cls == "story":  # a story's product is its hero too: of those, the ones that show it large
+        shown = {k: _product_area(v[2]) for k, v in good.items()}
+        good = {k: v for k, v in good.items() if shown[k] >= max(shown.values()) * 0.85}
     _, layout_name, result, ctx.texts, ctx.qr_modules = list(good.values())[0]
     plan = _finish(ctx, layout_name, result, colors, seed, product_name, brand_name)
+    plan = replace(plan, problems=tuple(layer_plan(plan).problems()))
     return replace(plan, qr_text=qr_url if "qr" in plan.boxes else "")
 
 
@@ -1060,12 +1178,14 @@ def _finish(
     card: Rect | None = None
     product = boxes.get("product")
     if product is not None:
-        pad = max(2, round(min(product.w, product.h) * (0.08 if ctx.has_photo else 0.1)))
+        story = ctx.cls == "story"  # a story's photo fills its set (the backdrop frames it)
+        share = (0.035 if story else 0.08) if ctx.has_photo else 0.1
+        pad = max(2, round(min(product.w, product.h) * share))
         inner = product.inset(pad)
         if ctx.has_photo:
             card = fit_aspect(inner, ctx.product_aspect)
             if ctx.cls != "leaderboard":  # the set is never much larger than the card
-                room = max(2, round(min(card.w, card.h) * 0.16))
+                room = max(2, round(min(card.w, card.h) * (0.07 if story else 0.16)))
                 w, h = min(product.w, card.w + 2 * room), min(product.h, card.h + 2 * room)
                 product = Rect(
                     product.x + (product.w - w) // 2, product.y + (product.h - h) // 2, w, h
@@ -1081,7 +1201,9 @@ def _finish(
         for r in ("label", "headline", "subline", "cta", "destination", "brand", "name")
         if r in texts
     }
+    decor = _story_backdrop(ctx, palette, styles, boxes, card) if ctx.cls == "story" else ()
     return Layout(
+        decor=decor,
         width=ctx.width,
         height=ctx.height,
         aspect_class=ctx.cls,
@@ -1094,6 +1216,49 @@ def _finish(
         card=card,
         logo_image=ctx.logo_aspect is not None and "logo" in boxes,
     )
+
+
+STORY_BACKDROP_TINTS = (0.22, 0.16, 0.1)
+"""How far a story's backdrop disc moves the canvas colour away from its texts' (the first
+that keeps the CTA button at 3:1 against it; the texts only gain contrast)."""
+STORY_BAND_TINT = 0.34
+"""The band under a story's safe zone, where nothing is to read: the same shade, deeper."""
+
+
+def _story_backdrop(
+    ctx: _Ctx,
+    palette: Palette,
+    styles: dict[str, tuple[RGB, RGB]],
+    boxes: dict[str, Rect],
+    card: Rect | None,
+) -> tuple[Decor, ...]:
+    """A story's backdrop, so the frame reads as one design out to the edges the platforms' UI
+    covers: a large disc of a canvas shade behind the product (bleeding off the frame) and a
+    band of a deeper one across the bottom. The shade moves away from the texts' colours (dark
+    under light text, light under dark), so every text on it keeps at least its 4.5:1."""
+    product = card or boxes.get("product")
+    if product is None:
+        return ()
+    on_canvas = [color for color, bg in styles.values() if bg == palette.canvas]
+    light_text = sum(relative_luminance(c) for c in on_canvas) / max(1, len(on_canvas)) > (
+        relative_luminance(palette.canvas)
+    )
+    away: RGB = (0, 0, 0) if light_text else WHITE
+    decor: list[Decor] = []
+    for t in STORY_BACKDROP_TINTS:
+        shade = mix(palette.canvas, away, t)
+        if contrast_ratio(palette.button, shade) >= 3.0 and all(
+            contrast_ratio(c, shade) >= AA_NORMAL for c in on_canvas
+        ):
+            cx, cy = product.x + product.w // 2, product.y + product.h // 2
+            radius = round(max(product.w, product.h) * 0.78)
+            decor.append(Decor("disc", Rect(cx - radius, cy - radius, 2 * radius, 2 * radius),
+                               shade))  # fmt: skip
+            break
+    top = ctx.content.bottom + round((ctx.height - ctx.content.bottom) * 0.18)
+    band = Rect(0, top, ctx.width, ctx.height - top)
+    decor.append(Decor("rect", band, mix(palette.canvas, away, STORY_BAND_TINT)))
+    return tuple(decor)
 
 
 def _name_text(name: str, area: Rect, style: tuple[RGB, RGB], face: str = "") -> TextBox:

@@ -193,6 +193,11 @@ def render_layout(
     photo = _open_rgba(product_photo, "product photo") if product_photo else None
     mark = _open_rgba(logo, "logo") if logo else None
     canvas = Image.new("RGBA", (plan.width, plan.height), (*plan.palette.canvas, 255))
+    backdrop = ImageDraw.Draw(canvas)
+    for decor in plan.decor:  # a story's backdrop, under every layer
+        shape = backdrop.ellipse if decor.shape == "disc" else backdrop.rectangle
+        shape([decor.rect.x, decor.rect.y, decor.rect.right - 1, decor.rect.bottom - 1],
+              fill=decor.color)  # fmt: skip
     _draw_product(canvas, plan, photo)
     _draw_logo(canvas, plan, mark)
     draw = ImageDraw.Draw(canvas)

@@ -23,13 +23,14 @@ stays small), never stretched, never cut by the frame. A photo without a plain b
 the cut-out refuses) is shown whole as a card with rounded corners.
 
 **Layers.** Every layer (product, logo, name, line, icon, call to action, destination) is placed
-through one :class:`~.still_layout.LayerPlan`: no two overlap, texts and the logo stay in the
-text zone (the platforms' safe zone, clear of the band where the stitch burns the captions for
-the project's caption position) and the product's centre stays out of that band, also at the end
-of the push-in. A still with a broken rule is an error, never saved. **Contrast.** Each text and
-the logo is measured against the pixels actually behind it (their luminance range, before it is
-drawn); white or near-black, whichever reads better, and when even that is under 4.5:1 (WCAG AA)
-a plate goes under it (a light plate under a dark logo on a dark colour).
+through one :class:`~aytada.providers.layer_plan.LayerPlan` (the banners' and flyers' too): no
+two overlap, texts and the logo stay in the text zone (the platforms' safe zone, clear of the
+band where the stitch burns the captions for the project's caption position) and the product's
+centre stays out of that band, also at the end of the push-in. A still with a broken rule is
+an error, never saved. **Contrast.** Each text and the logo is measured against the pixels
+actually behind it (their luminance range, before it is drawn); white or near-black, whichever
+reads better, and when even that is under 4.5:1 (WCAG AA, the banners' contrast function) a
+plate goes under it (a light plate under a dark logo on a dark colour).
 
 The PNG carries the layout and the product's position (``aytada:layout``, ``aytada:focus``: the
 clip step's camera heads there) and every text it shows (``aytada:text:<role>``, read by
@@ -64,12 +65,18 @@ from aytada import standards
 from aytada.providers import layers as still_layers
 from aytada.providers import textfit
 from aytada.providers.base import ImageRequest, ProviderError
-from aytada.providers.layout import fit_destination, shown_destination
+from aytada.providers.layer_plan import PUSH_IN_ZOOM, IntBox, LayerPlan, overlaps, stack
+from aytada.providers.layout import (
+    AA_NORMAL,
+    contrast_ratio,
+    fit_destination,
+    relative_luminance,
+    shown_destination,
+)
 from aytada.providers.offline.common import _clean, _Dice
 from aytada.providers.offline.cutout import cut_out
 from aytada.providers.offline.icons import draw_icon, icon_for
 from aytada.providers.offline.mockup import mock_up, screenshot_kind
-from aytada.providers.offline.still_layout import PUSH_IN_ZOOM, IntBox, LayerPlan, overlaps, stack
 from aytada.providers.type_pairing import face_of
 
 RGB = tuple[int, int, int]
@@ -82,7 +89,7 @@ MOTION_FOR_LAYOUT: dict[str, str] = {
 """The camera move that suits each layout (the clip provider's default when none is asked):
 a gentle push-in on the whole product, the end card slides in and holds."""
 
-MIN_CONTRAST = 4.5  # WCAG AA, normal text
+MIN_CONTRAST = AA_NORMAL  # WCAG AA, normal text: the banners' and flyers' rule, one function
 _STANDS_OUT = 1.6  # a pill or badge in the accent colour when it is this far from the backdrop
 _AA = MIN_CONTRAST + 0.25  # what a text is drawn for: luminance is measured in 8 bits
 MIN_TEXT = 0.04  # of the frame's height: a typographic line and the call to action, per line
@@ -170,18 +177,6 @@ def _luma(color: RGB | tuple[float, ...]) -> float:
 def _channel(value: float) -> float:
     c = value / 255
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-
-def relative_luminance(color: RGB | tuple[float, ...]) -> float:
-    """WCAG 2 relative luminance of an sRGB colour."""
-    r, g, b = (_channel(v) for v in color[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: RGB, b: RGB) -> float:
-    """WCAG 2 contrast ratio (1 to 21) between two colours."""
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
 
 
 def _ratio(y1: float, y2: float) -> float:
