@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from aytada import standards
 from aytada.core import credits, project_options, timing
 from aytada.providers import caption_track, ffmpeg, layout
 from aytada.providers.base import CaptionStyle
+from aytada.providers.layer_plan import LayerPlan
 from aytada.providers.offline import images, writer
 
 
@@ -22,6 +25,28 @@ def test_story_banners_and_video_stills_use_the_same_9_16_safe_zone(width, heigh
     assert still[:3] == (left, top, right)
     # a still's text ends above the bottom caption's band and never below the safe zone
     assert still[3] <= min(bottom, standards.CAPTION_BANDS["tall"][0])
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(1080, 1920), (720, 1280), (1080, 1350), (1080, 1080), (1200, 628), (300, 250), (728, 90),
+     (160, 600)],
+)  # fmt: skip
+def test_banners_flyers_and_stills_check_their_layers_by_one_plan(width, height) -> None:
+    """A banner's or flyer's LayerPlan (the stills' class) has the layout's zone: the shared
+    design zone, a story's the 9:16 video's safe zone, any other size's inside the margins."""
+    plan = LayerPlan.for_design(width, height)
+    zone = standards.design_zone(width, height)
+    assert plan.zone == zone == layout.content_rect(width, height).box
+    assert plan.band is None and plan.push == 1.0
+    assert layout.margin_for(width, height) == standards.design_margin(width, height)
+    assert standards.is_story(width, height) == (layout.aspect_class(width, height) == "story")
+    if not standards.is_story(width, height):
+        m = math.ceil(min(width, height) * standards.DESIGN_MARGIN)
+        assert zone == (m, m, width - m, height - m)
+    # the stills' contrast rule is the banners' one function
+    assert images.contrast_ratio is layout.contrast_ratio
+    assert images.MIN_CONTRAST == layout.AA_NORMAL
 
 
 @pytest.mark.parametrize(("width", "height"), [(1080, 1920), (1080, 1080), (1920, 1080)])

@@ -840,6 +840,7 @@ _HEADLINE_MAX = {
     "portrait": 0.085, "story": 0.1,
 }  # fmt: skip
 _SMALL_RATIO = {"leaderboard": 0.62, "skyscraper": 0.62, "story": 0.42}
+_CTA_RATIO = {"story": 0.5}  # a story's button reads from arm's length, larger than its lines
 
 
 def _size_ladder(ctx: _Ctx) -> list[_Sizes]:
@@ -853,7 +854,8 @@ def _size_ladder(ctx: _Ctx) -> list[_Sizes]:
     h = top
     while h >= 5:
         small = min(h, max(min(ctx.min_text, h), round(h * ratio)))
-        ladder.append(_Sizes(h, small, small))
+        cta = max(small, round(h * _CTA_RATIO[ctx.cls])) if ctx.cls in _CTA_RATIO else small
+        ladder.append(_Sizes(h, small, min(h, cta)))
         h = min(h - 1, int(h * 0.95))
     return ladder
 
