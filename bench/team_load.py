@@ -266,7 +266,13 @@ class User:
                 await asyncio.sleep(min(interval, max(0.0, until - time.perf_counter())))
                 if time.perf_counter() >= until:
                     break
-                seconds, _, error = await self.request(page, fragment_id=fid)
+                try:
+                    seconds, _, error = await self.request(page, fragment_id=fid)
+                except TimeoutError:  # said as the tick's, not as a lost connection
+                    self.results.error("Studio watcher tick",
+                                       f"no script_finished in {PAGE_TIMEOUT:.0f} s")  # fmt: skip
+                    self.fragment = None
+                    break
                 self.results.add("Studio watcher tick", seconds)
                 if error:
                     self.results.error("Studio watcher tick", error)
