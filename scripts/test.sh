@@ -17,6 +17,11 @@
 # number (1: no parallelism, as when a Redis db number is given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Python caches compiled modules (__pycache__, ignored by git): without the cache every worker,
+# CLI and server process a test starts compiles every module it imports again (~0.8 s of CPU
+# for ours alone). A machine may turn it off (PYTHONDONTWRITEBYTECODE=1), and the installer
+# leaves the compiling to the first import
+unset PYTHONDONTWRITEBYTECODE
 tier=()
 checks=1
 case "${1:-}" in

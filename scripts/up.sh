@@ -3,6 +3,11 @@
 # and Streamlit on http://127.0.0.1:8501. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Python caches compiled modules (__pycache__, ignored by git): without the cache each worker,
+# the reconciler and Streamlit compile every module they import again at each start (~0.8 s of
+# CPU for ours alone). A machine may turn it off (PYTHONDONTWRITEBYTECODE=1), and the
+# installer leaves the compiling to the first import
+unset PYTHONDONTWRITEBYTECODE
 scripts/bootstrap.sh runtime
 # the fonts of the styles' type pairings and of Chinese, Japanese and Korean text (as root on
 # Debian; otherwise it says what is missing and the texts are set in the shipped font)
