@@ -39,6 +39,7 @@ from aytada.providers.base import (
     split_layout,
 )
 from aytada.providers.caption_track import burn_into_segments
+from aytada.providers.layer_plan import MOTION_FOR_LAYOUT
 from aytada.providers.motion import Transition, transitions
 from aytada.providers.offline.brief_reading import without_destination
 from aytada.providers.offline.voice import spoken_language
@@ -195,14 +196,6 @@ def scenes_apply(s: Session, project: Project, gen: Generation, r: StepResult, i
 
 
 # --------------------------------------------------------------------------- clip (per scene)
-
-
-MOTION_FOR_LAYOUT = {
-    "hero": "push_in",
-    "detail": "pan",
-    "context": "push_in",
-    "end_card": "slide_in",
-}
 
 
 def scene_layout(visual: str, index: int, count: int) -> tuple[str, str]:

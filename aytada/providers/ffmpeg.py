@@ -26,6 +26,7 @@ from PIL import ImageFont
 from aytada import standards
 from aytada.providers import textfit
 from aytada.providers.base import ProviderError
+from aytada.providers.layer_plan import PAN_RANGE, PAN_ZOOM, PUSH_IN_ZOOM
 from aytada.providers.motion import Entrance, Transition
 
 if TYPE_CHECKING:
@@ -237,9 +238,9 @@ def _upscaled(width: int, height: int) -> tuple[int, int]:
 
 MOTIONS: tuple[str, ...] = ("", "push_in", "pan", "slide_in")
 """Camera moves :func:`render_segment_from_still` knows ("" = chosen by the seed)."""
-_PUSH_IN_ZOOM = 0.08  # push_in: 1.0 → 1.08 over the scene
-_PAN_ZOOM = 1.10  # pan: the still at 1.1×, moving across the middle of its spare width
-_PAN_RANGE = (0.2, 0.8)
+# push_in: 1.0 → PUSH_IN_ZOOM over the scene; pan: 1.0 → PAN_ZOOM while the window drifts
+# across PAN_RANGE of the spare width (aytada.providers.layer_plan, where the stills are laid
+# out for these moves: layer_plan.camera_path)
 _SLIDE_ZOOM = 1.1  # slide_in: the padded canvas is 10 % larger than the still
 SLIDE_SECONDS = 0.5
 
@@ -266,12 +267,14 @@ def _camera(
     # the product grows in place and everything else moves away from it a little
     at_y = f"{fy:.4f}*(ih-ih/zoom)"
     if motion == "push_in":
-        return f"1+{_PUSH_IN_ZOOM}*{ease}", f"{fx:.4f}*(iw-iw/zoom)", at_y
-    # pan: across the middle of the spare width (so corner marks stay in the frame), direction
-    # by seed, at the focus height
-    lo, hi = _PAN_RANGE
+        return f"1+{PUSH_IN_ZOOM - 1:.4f}*{ease}", f"{fx:.4f}*(iw-iw/zoom)", at_y
+    # pan: across the middle of the spare width, direction by seed, at the focus height,
+    # pushing in from 1.0 as it goes (so it starts on the still as drawn: no jump when the
+    # camera takes over from the entering layers)
+    lo, hi = PAN_RANGE
     travel = ease if seed % 2 == 0 else f"(1-{ease})"
-    return str(_PAN_ZOOM), f"(iw-iw/zoom)*({lo}+{hi - lo:.2f}*{travel})", at_y
+    zoom = f"1+{PAN_ZOOM - 1:.4f}*{ease}"
+    return zoom, f"(iw-iw/zoom)*({lo}+{hi - lo:.2f}*{travel})", at_y
 
 
 @dataclass(frozen=True)

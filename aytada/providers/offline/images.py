@@ -6,8 +6,8 @@ hero"; the writer tags a visual ``[hero]``, ``[detail]``, …):
 * ``hero``: the product whole, cut out of its photo (:mod:`.cutout`), standing on a
   brand-colour studio set with a soft contact shadow; at most a fifth of the frame;
 * ``detail``: the same whole product larger (at most ~28 % of the frame) on a closer set
-  with a spotlight disc behind it; the clip step pushes in on it (:data:`MOTION_FOR_LAYOUT`),
-  and the still leaves the margins that keep it whole at the end of the move;
+  with a spotlight disc behind it; the clip step pans across it (:data:`MOTION_FOR_LAYOUT`),
+  and the still leaves the margins that keep it whole all along the move;
 * ``context``: the product smaller and off-centre among brand-colour shapes, its name as type;
 * ``end_card``: the logo (or the brand), the product, its name, the call to action **once**,
   in a button whose text is at least 4 % of the frame's height, and under it the destination
@@ -26,11 +26,12 @@ the cut-out refuses) is shown whole as a card with rounded corners.
 through one :class:`~aytada.providers.layer_plan.LayerPlan` (the banners' and flyers' too): no
 two overlap, texts and the logo stay in the text zone (the platforms' safe zone, clear of the
 band where the stitch burns the captions for the project's caption position) and the product's
-centre stays out of that band, also at the end of the push-in. A still with a broken rule is
-an error, never saved. **Contrast.** Each text and the logo is measured against the pixels
-actually behind it (their luminance range, before it is drawn); white or near-black, whichever
-reads better, and when even that is under 4.5:1 (WCAG AA, the banners' contrast function) a
-plate goes under it (a light plate under a dark logo on a dark colour).
+centre stays out of that band, all along the camera move the still gets (a push-in or a pan;
+texts and the logo also stay inside the frame and the safe zone, the product whole). A still
+with a broken rule is an error, never saved. **Contrast.** Each text and the logo is measured
+against the pixels actually behind it (their luminance range, before it is drawn); white or
+near-black, whichever reads better, and when even that is under 4.5:1 (WCAG AA, the banners'
+contrast function) a plate goes under it (a light plate under a dark logo on a dark colour).
 
 The PNG carries the layout and the product's position (``aytada:layout``, ``aytada:focus``: the
 clip step's camera heads there) and every text it shows (``aytada:text:<role>``, read by
@@ -65,7 +66,14 @@ from aytada import standards
 from aytada.providers import layers as still_layers
 from aytada.providers import textfit
 from aytada.providers.base import ImageRequest, ProviderError
-from aytada.providers.layer_plan import PUSH_IN_ZOOM, IntBox, LayerPlan, overlaps, stack
+from aytada.providers.layer_plan import (
+    FOCUS_X_RANGE,
+    MOTION_FOR_LAYOUT,
+    IntBox,
+    LayerPlan,
+    overlaps,
+    stack,
+)
 from aytada.providers.layout import (
     AA_NORMAL,
     contrast_ratio,
@@ -83,11 +91,6 @@ RGB = tuple[int, int, int]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the frame
 
 LAYOUTS: tuple[str, ...] = ("hero", "detail", "context", "end_card")
-MOTION_FOR_LAYOUT: dict[str, str] = {
-    "hero": "push_in", "detail": "push_in", "context": "push_in", "end_card": "slide_in",
-}  # fmt: skip
-"""The camera move that suits each layout (the clip provider's default when none is asked):
-a gentle push-in on the whole product, the end card slides in and holds."""
 
 MIN_CONTRAST = AA_NORMAL  # WCAG AA, normal text: the banners' and flyers' rule, one function
 _STANDS_OUT = 1.6  # a pill or badge in the accent colour when it is this far from the backdrop
@@ -351,8 +354,7 @@ class _Job:
         self.cta = _clean(request.call_to_action) or "Learn more"
         self.destination = shown_destination(request.destination) if layout == "end_card" else ""
         position = (request.caption_position or "bottom").strip().lower()
-        push = PUSH_IN_ZOOM if MOTION_FOR_LAYOUT[layout] == "push_in" else 1.0
-        self.plan = LayerPlan(width, height, position, push=push)
+        self.plan = LayerPlan(width, height, position, motion=MOTION_FOR_LAYOUT[layout])
         self.result = Composition(Image.new("RGB", (width, height)), layout, self.shape)
         self.gap = round(height * 0.018)
         self._capturing = False
@@ -472,14 +474,15 @@ class _Job:
         """The product's picture and where it goes in ``region``: ``halign`` across it, standing
         on the region's bottom (``stand``) or centred; its centre never below the middle of a
         9:16 frame (captions in the middle stay off it). When it would touch ``avoid`` (the
-        corner logo's slot), the region starts under (or ends over) that slot."""
+        corner logo's slot), the region starts under (or, for a slot in its lower half, ends
+        over) that slot."""
         picture, box = self._product_in(region, share, halign, stand)
         if avoid is not None:
             grown = (avoid[0] - self.gap, avoid[1] - self.gap, avoid[2] + self.gap,
                      avoid[3] + self.gap)  # fmt: skip
             if overlaps(box, grown):
                 x0, y0, x1, y1 = region
-                if avoid[1] <= y0 + self.gap:
+                if avoid[1] + avoid[3] <= y0 + y1:  # in the region's upper half
                     region = (x0, max(y0, grown[3]), x1, y1)
                 else:
                     region = (x0, y0, x1, min(y1, grown[1]))
@@ -512,7 +515,10 @@ class _Job:
         return x0, y1 - most, x1, y1
 
     def _focus_on(self, box: IntBox) -> None:
-        self.result.focus = ((box[0] + box[2]) / 2 / self.w, (box[1] + box[3]) / 2 / self.h)
+        """The camera heads for the product's centre (across, kept in
+        :data:`~aytada.providers.layer_plan.FOCUS_X_RANGE`: the text zone is made for it)."""
+        cx = min(FOCUS_X_RANGE[1], max(FOCUS_X_RANGE[0], (box[0] + box[2]) / 2 / self.w))
+        self.result.focus = (cx, (box[1] + box[3]) / 2 / self.h)
         self.plan.focus = self.result.focus
 
     def _paste_product(self, canvas: Image.Image, picture: Image.Image, box: IntBox) -> None:
@@ -551,7 +557,7 @@ class _Job:
 
     def _detail(self, logo_slot: IntBox | None) -> None:
         p = self.palette
-        _, top, _, bottom = self.zone
+        _, top, _, bottom = self.plan.still_zone  # the pan keeps it whole (plan.problems)
         region = (round(self.w * 0.1), top, round(self.w * 0.9), bottom)
         # the scenes' seeds follow each other: two details of an ad are framed differently
         across = (0.5, 0.28, 0.72)[self.seed % 3]
