@@ -55,15 +55,12 @@ def assets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"photo": root / "photo.png", "logo": root / "logo.png"}
 
 
-def _drawn(
-    tmp_path: Path,
-    assets: dict[str, Path],
-    size: tuple[int, int],
-    copy: str,
-    destination: bool,
-    with_assets: bool,
-) -> tuple[Layout, Image.Image]:
+Case = tuple[tuple[int, int], str, bool, bool]  # size, copy, with a destination, photo + logo
+
+
+def _drawn(tmp_path: Path, assets: dict[str, Path], case: Case) -> tuple[Layout, Image.Image]:
     """The layout as drawn (render_layout's plan, its colours checked against the pixels)."""
+    size, copy, destination, with_assets = case
     headline, subline, cta, where = COPY[copy]
     width, height = size
     flyer = size == FLYER
@@ -81,11 +78,13 @@ def _drawn(
     return final, Image.open(out).convert("RGB")
 
 
-MATRIX = list(itertools.product([*SIZES, FLYER], sorted(COPY), [True, False], [True, False]))
+MATRIX: list[Case] = list(
+    itertools.product([*SIZES, FLYER], sorted(COPY), [True, False], [True, False])
+)
 
 
 @pytest.mark.parametrize(
-    ("size", "copy", "destination", "with_assets"),
+    "case",
     MATRIX,
     ids=[
         f"{w}x{h}-{c}-{'dest' if d else 'nodest'}-{'photo+logo' if a else 'bare'}"
@@ -93,15 +92,11 @@ MATRIX = list(itertools.product([*SIZES, FLYER], sorted(COPY), [True, False], [T
     ],
 )
 def test_every_drawn_design_passes_its_layer_plan(
-    tmp_path: Path,
-    assets: dict[str, Path],
-    size: tuple[int, int],
-    copy: str,
-    destination: bool,
-    with_assets: bool,
+    tmp_path: Path, assets: dict[str, Path], case: Case
 ) -> None:
+    size, _copy, destination, _with_assets = case
     width, height = size
-    final, image = _drawn(tmp_path, assets, size, copy, destination, with_assets)
+    final, image = _drawn(tmp_path, assets, case)
     plan = layer_plan(final)
 
     assert plan.problems() == [], plan.problems()
