@@ -686,7 +686,10 @@ def test_postgresql_away_20_s_is_waited_out_by_workers_make_and_the_reconciler(
         assert make.returncode == 0, err
         assert out.strip().endswith(".png")
         assert "waiting for the database to come back… (the database" in err
-        assert "refused the connection" in err and "the database is back" in err
+        # why, as the first failed query met it: a new connection refused, or the one in use
+        # closed under it (which comes first is the timing's)
+        assert "refused the connection" in err or "is not reachable (" in err, err
+        assert "the database is back" in err
         assert "DATABASE_URL right" not in err
         wait_for(lambda: _status(ws, second) == "completed", timeout=90, what="the second")
         print(f"the database back → both finished in {time.monotonic() - back_at:.1f} s")
