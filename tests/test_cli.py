@@ -600,6 +600,7 @@ def _made(out: subprocess.CompletedProcess) -> tuple[int, Path]:
 
 
 @pytest.mark.slow
+@pytest.mark.media  # as `make video`, `make jingle`; PostgreSQL: tests/jobs (design, copy edits)
 def test_make_banner_wait_prints_the_png_and_show_lists_it(
     app_env, workspace_id, start_worker, tmp_path
 ):
