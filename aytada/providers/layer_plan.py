@@ -290,10 +290,6 @@ class LayerPlan:
     def boxes(self) -> dict[str, IntBox]:
         return {name: layer.box for name, layer in self.layers.items()}
 
-    def pushed(self, box: IntBox) -> IntBox:
-        """``box`` as it is at the end of the push-in (zoomed about the focus)."""
-        return moved(box, (PUSH_IN_ZOOM, *self.focus), self.width, self.height)
-
     def moves(self, box: IntBox) -> list[IntBox]:
         """``box`` as drawn and at every moment of the still's camera move."""
         return [box, *(moved(box, c, self.width, self.height) for c in self.path())]
@@ -314,12 +310,12 @@ class LayerPlan:
         if self.motion == "push_in" and not FOCUS_X_RANGE[0] <= self.focus[0] <= FOCUS_X_RANGE[1]:
             out.append(f"the push-in's focus {self.focus[0]:.2f} is out of {FOCUS_X_RANGE}")
         reach = self.px(moved_zone(self.width, self.height))
+        zone = self.zone  # worked out once: for a moving still it walks every camera path
         for layer in layers:
             if not inside(layer.box, frame):
                 out.append(f"{layer.name} is cut by the frame")
             shown = self.moves(layer.box)
             if layer.kind in ("text", "logo") or self.safe_area is not None:
-                zone = self.zone
                 if not inside(layer.box, zone, slack=0 if self.safe_area is not None else 1):
                     where = "safe zone" if self.safe_area is not None else "text zone"
                     out.append(f"{layer.name} is out of the {where}")
