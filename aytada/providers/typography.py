@@ -26,6 +26,7 @@ from aytada.providers.layout import (
     contrast_ratio,
     ensure_contrast,
     make_qr,
+    pixel_luminance,
     plan_layout,
     relative_luminance,
     with_color,
@@ -146,10 +147,8 @@ def background_colors(image: Image.Image, rect: Rect) -> list[RGB]:
         region = region.resize(
             (min(region.width, 64), min(region.height, 64)), Image.Resampling.NEAREST
         )
-    pixels = sorted(
-        (region.getpixel((x, y)) for y in range(region.height) for x in range(region.width)),
-        key=relative_luminance,
-    )
+    raw = region.tobytes()  # RGB, row by row
+    pixels = sorted(zip(raw[0::3], raw[1::3], raw[2::3], strict=True), key=pixel_luminance)
     n = len(pixels)
     return [pixels[n // 2], pixels[int(n * 0.02)], pixels[min(n - 1, int(n * 0.98))]]
 

@@ -10,6 +10,8 @@
 - :data:`HEALTH_PATH`: the server's health check (``tests/e2e``).
 - :func:`load_catalogues`: Streamlit's emoji and icon catalogues, loaded before the server
   serves (``app_pages/serve.py``) rather than on a first page.
+- :func:`scan_components_once`: the test harness's ``AppTest`` looks for installed "v2"
+  components once per process, not once per ``AppTest`` (``tests/conftest.py``).
 
 Checked against Streamlit 1.50.0 (its Tornado server: the page checks of
 ``tests/ui/test_streamlit_compat.py``, and the cookies a running server set, by hand) and
@@ -20,6 +22,9 @@ is outside the range."""
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -29,6 +34,7 @@ __all__ = [
     "XSRF_COOKIE",
     "SecretNotFoundError",
     "requested_unknown_page",
+    "scan_components_once",
     "xsrf_cookie",
     "xsrf_token",
 ]
@@ -95,3 +101,29 @@ def load_catalogues() -> None:
     is_emoji("🎬")
     is_material_icon("home")
     extract_leading_emoji("🎬 Aytada")
+
+
+def scan_components_once() -> bool:
+    """Make Streamlit's scan for installed "v2" components (it reads the metadata of every
+    installed distribution: ~0.3 s of CPU) run once in this process and its answer be reused.
+    The server scans once at start; ``AppTest`` scans again for each new ``AppTest``, which in
+    a test run is most of a page test's time. What is installed does not change while a
+    process runs. False when this Streamlit has no such scan (before v2 components)."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:
+        return False
+    scan = getattr(manifest_scanner, "scan_component_manifests", None)
+    if scan is None:
+        return False
+    if getattr(scan, "scans_once", False):
+        return True
+    first = functools.cache(lambda: list(scan()))
+
+    @functools.wraps(scan)
+    def once(*args: Any, **kwargs: Any) -> list[Any]:
+        return list(first())  # a fresh list: a caller may change its own
+
+    once.scans_once = True  # type: ignore[attr-defined]
+    manifest_scanner.scan_component_manifests = once
+    return True

@@ -100,12 +100,14 @@ def test_a_clip_goes_through_the_queue_and_comes_back_exact(
 @pytest.mark.parametrize(
     ("model", "durations", "ratios", "frame", "seconds", "asked"),
     [
-        (MODEL, "4-15", None, (1280, 720), 7.5, ("16:9", "8")),
+        # frames a fifth of 1280x720, 1080x1350 and 720x1280: the ratio is what is asked for
+        # (the full-size fit is test_a_clip_goes_through_the_queue_and_comes_back_exact's)
+        (MODEL, "4-15", None, (256, 144), 7.5, ("16:9", "8")),
         # a model with two lengths: the longer one, held on its last frame to 12 s
         ("fal-ai/kling-video/v2.1/standard/image-to-video", "5,10", "16:9,9:16,1:1",
-         (1080, 1350), 12.0, ("1:1", "10")),
+         (216, 270), 12.0, ("1:1", "10")),
         # lengths written as the model wants them ("6s")
-        ("fal-ai/veo3.1/fast/image-to-video", "4s,6s,8s", "16:9,9:16", (720, 1280), 5.0,
+        ("fal-ai/veo3.1/fast/image-to-video", "4s,6s,8s", "16:9,9:16", (144, 256), 5.0,
          ("9:16", "6s")),
     ],
 )  # fmt: skip

@@ -12,9 +12,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aytada.core.settings import get_settings, reset_settings
+from aytada.ui.streamlit_compat import scan_components_once
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = ROOT / "Home.py"
+
+# each new AppTest would read every installed package's metadata again (~0.3 s a page test)
+scan_components_once()
 
 
 @pytest.fixture

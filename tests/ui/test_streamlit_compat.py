@@ -14,7 +14,12 @@ from packaging.specifiers import SpecifierSet
 from streamlit.testing.v1 import AppTest
 
 from aytada.ui import access
-from aytada.ui.streamlit_compat import XSRF_COOKIE, xsrf_cookie, xsrf_token
+from aytada.ui.streamlit_compat import (
+    XSRF_COOKIE,
+    scan_components_once,
+    xsrf_cookie,
+    xsrf_token,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,3 +137,24 @@ def test_a_page_navigation_lacks_is_unknown_by_hash_and_by_url_path(main_script:
     assert _unknown(main_script, page="not_in_navigation.py")
     assert _unknown(main_script, name="no-such-page")
     assert _unknown(main_script, name="b")  # the file's name is not its url path
+
+
+def test_page_tests_look_for_installed_components_once_per_process(
+    main_script: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The harness's shortcut (tests/ui/conftest.py) still takes: two new AppTests read the
+    installed packages' metadata at most once between them (without it, once each)."""
+    assert scan_components_once() is True
+    reads: list[int] = []
+    distributions = importlib.metadata.distributions
+
+    def counted(**kwargs: object) -> object:
+        reads.append(1)
+        return distributions(**kwargs)
+
+    monkeypatch.setattr(importlib.metadata, "distributions", counted)
+    scan_components_once()  # a second call changes nothing
+    for _ in range(2):
+        at = AppTest.from_file(str(main_script), default_timeout=30).run()
+        assert not at.exception
+    assert len(reads) <= 1
