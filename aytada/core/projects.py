@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
@@ -89,17 +89,31 @@ class ProjectCard:
         return statuses.is_active(self.status)
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class ProjectPage:
-    cards: list[ProjectCard]
+class Page(Generic[T]):
+    """The first ``page`` pages of a list that has ``pages`` pages and ``total`` items in all:
+    what "Showing 24 of 130 · Show more" needs (``ui.widgets.show_more``)."""
+
+    items: list[T]
     total: int
     page: int
     pages: int
-    any_active: bool
 
     @property
     def shown(self) -> int:
-        return len(self.cards)
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class ProjectPage(Page[ProjectCard]):
+    any_active: bool
+
+    @property
+    def cards(self) -> list[ProjectCard]:
+        return self.items
 
 
 def _validate_new(kind: str, title: str, fmt: str, length_s: int, quality: str) -> dict[str, str]:
@@ -333,18 +347,12 @@ class Family:
 
 
 @dataclass(frozen=True)
-class FamilyPage:
-    """The first pages of a campaign's A/B families, newest variant first, and how many
-    there are (the same "Show more" shape as :class:`ProjectPage`)."""
-
-    families: list[Family]
-    total: int
-    page: int
-    pages: int
+class FamilyPage(Page[Family]):
+    """The first pages of a campaign's A/B families, newest variant first."""
 
     @property
-    def shown(self) -> int:
-        return len(self.families)
+    def families(self) -> list[Family]:
+        return self.items
 
 
 def variant_families(workspace_id: int, campaign_id: int, *, pages: int = 1) -> FamilyPage:

@@ -32,9 +32,8 @@ from aytada.core.projects import (
     KEEPS,
     VARIANT_AXES,
     Family,
-    FamilyPage,
+    Page,
     ProjectCard,
-    ProjectPage,
     axis_choices,
     proposed_value,
     variant_axes,
@@ -771,7 +770,7 @@ def _show_more(state: str, shown: int) -> None:
     st.session_state[state] = shown + 1
 
 
-def show_more(page: ProjectPage | FamilyPage, *, state: str, key: str, noun: str = "") -> None:
+def show_more(page: Page[Any], *, state: str, key: str, noun: str = "") -> None:
     """Under a list of the first pages (``core.projects.first_projects``,
     ``variant_families``): "Showing 24 of 130" once there is more than one page, and "Show
     more" (the next page, added below) while some are left."""

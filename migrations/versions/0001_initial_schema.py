@@ -1,19 +1,9 @@
-"""initial schema
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-23 14:14:10.803592
-"""
-
-from __future__ import annotations
+"""initial schema"""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0001"
-down_revision = None
-branch_labels = None
-depends_on = None
+revision, down_revision = "0001", None  # this revision, the one before
 
 
 def upgrade() -> None:

@@ -1,18 +1,9 @@
-"""generation attempts: how many times a generation's worker died while running it
-
-Revision ID: 0002
-Revises: 0001
-"""
-
-from __future__ import annotations
+"""generation attempts: how many times a generation's worker died while running it"""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0002", "0001"  # this revision, the one before
 
 
 def upgrade() -> None:

@@ -4,20 +4,12 @@ A strategy draft ("Draft strategy with AI") is recorded as a generation but belo
 campaign (or to a campaign still being written on the new-campaign form), not to a project:
 `project_id` becomes nullable, and every generation names its workspace and, when it has one,
 its campaign (existing rows are filled in from their project).
-
-Revision ID: 0003
-Revises: 0002
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0003", "0002"  # this revision, the one before
 
 OPEN = "state IN ('queued', 'running')"
 

@@ -2,20 +2,12 @@
 
 A user is known by the e-mail address a sign-in reports; a membership made for an address that
 has not signed in yet is an invitation (``users.last_sign_in_at`` is empty).
-
-Revision ID: 0004
-Revises: 0003
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0004", "0003"  # this revision, the one before
 
 
 def upgrade() -> None:

@@ -3,20 +3,12 @@
 ``generations.user_id`` (who started the run) and ``credit_ledger.user_id`` (who caused the
 row: the top-up's owner or the user of the charged run), both empty for the CLI, the system and
 single-user local mode; ``workspaces.deleted_at``, set when an owner deletes a workspace.
-
-Revision ID: 0005
-Revises: 0004
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0005", "0004"  # this revision, the one before
 
 OPEN = "state IN ('queued', 'running')"
 # generations' partial indexes, dropped around its batch (SQLite copies the table) and made

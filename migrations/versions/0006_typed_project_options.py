@@ -10,12 +10,7 @@ are rewritten in Python, a batch of ids at a time, so it needs a live connection
 
 The key lists are this migration's own (later code may change the model, never what this
 revision did); ``tests/core/test_options.py`` checks they are the model's fields.
-
-Revision ID: 0006
-Revises: 0005
 """
-
-from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
@@ -23,10 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0006", "0005"  # this revision, the one before
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "choices": ("voice", "voice_provider", "speed", "music", "music_db", "captions",

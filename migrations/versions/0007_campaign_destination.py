@@ -3,20 +3,12 @@
 ``campaigns.destination``: a web address, an @handle or a phone number, drawn on banners,
 flyers (a web address also as a QR code) and video end cards. Up to 200 characters, never
 NULL; the campaigns of before get "" (no destination) from the server default.
-
-Revision ID: 0007
-Revises: 0006
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0007", "0006"  # this revision, the one before
 
 
 def upgrade() -> None:

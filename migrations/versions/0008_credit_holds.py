@@ -5,20 +5,12 @@ check) and deleted when it ends, settled by its charge or released. ``generation
 generation it pays for, or NULL for a step of a chain that is not queued yet (a render holds
 its voiceover and stitching with its clips). Work queued before this revision has no hold and
 is charged as before.
-
-Revision ID: 0008
-Revises: 0007
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0008", "0007"  # this revision, the one before
 
 
 def upgrade() -> None:

@@ -3,20 +3,12 @@
 ``campaigns.more_product_images``: a JSON list of up to 4 stored paths (relative to MEDIA_DIR,
 like ``product_photo_path``, which stays the first image), in the order scenes use them. Never
 NULL; the campaigns of before get ``[]`` (no more images) from the server default.
-
-Revision ID: 0009
-Revises: 0008
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0009", "0008"  # this revision, the one before
 
 
 def upgrade() -> None:

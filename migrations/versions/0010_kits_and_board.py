@@ -5,20 +5,12 @@ action): its quote, the length and quality its video parts use, and the packaged
 part has finished. ``projects.kit_id`` names the kit a project is a part of (NULL: made on its
 own). ``campaigns.board_favourites``: the strategy board cells a team marked (a JSON list of
 cell ids; ``[]`` for the campaigns of before).
-
-Revision ID: 0010
-Revises: 0009
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0010", "0009"  # this revision, the one before
 
 
 def upgrade() -> None:
