@@ -17,8 +17,9 @@ the UI) is cheap.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from aytada.providers.base import (
@@ -124,8 +125,11 @@ class ProviderConfig:
         return f"ProviderConfig({keys}, overrides={dict(self.overrides)!r})"
 
 
-@dataclass(frozen=True)
 class Providers:
+    """One provider per capability, and the end card's two, each built the first time a step
+    asks for it, then kept. A worker forks a fresh process for every job, so a job builds only
+    what its step uses: a voiceover does not import the OpenAI SDK to speak."""
+
     text: TextProvider
     image: ImageProvider
     clip: ClipProvider
@@ -135,8 +139,19 @@ class Providers:
     # the end card is always composed and animated here, whatever makes the other scenes: its
     # words (the call to action, the destination) must be exact, and an AI picture or clip has
     # none; so every ad ends on the same card, its layers entering at the style's pace
-    card_image: ImageProvider | None = None
-    card_clip: ClipProvider | None = None
+    card_image: ImageProvider | None
+    card_clip: ClipProvider | None
+
+    def __init__(self, makers: Mapping[str, Callable[[], Any]]) -> None:
+        self._makers = dict(makers)
+
+    def __getattr__(self, name: str) -> Any:
+        make = self.__dict__.get("_makers", {}).get(name)
+        if make is None:
+            raise AttributeError(name)
+        built = make()
+        setattr(self, name, built)  # kept: the next look finds it without coming here
+        return built
 
 
 def _overrides(config: ProviderConfig) -> dict[str, str]:
@@ -234,11 +249,13 @@ def build_provider(config: ProviderConfig, capability: str, **adapter_kwargs: An
 
 
 def build_providers(config: ProviderConfig) -> Providers:
-    """Build one provider per capability according to :func:`choose`."""
-    built = {
-        cap: _build_offline(cap, config)
+    """One provider per capability according to :func:`choose`, each built when first used."""
+    makers: dict[str, Callable[[], Any]] = {
+        cap: partial(_build_offline, cap, config)
         if choice in (OFFLINE, LOCAL)
-        else _build_real(config, cap, choice)
-        for cap, choice in choose(config).items()
+        else partial(_build_real, config, cap, choice)
+        for cap, choice in choose(config).items()  # an impossible choice is an error now
     }
-    return Providers(**built, card_image=_build_offline("image"), card_clip=_build_offline("clip"))
+    makers["card_image"] = partial(_build_offline, "image")
+    makers["card_clip"] = partial(_build_offline, "clip")
+    return Providers(makers)
