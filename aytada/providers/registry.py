@@ -254,7 +254,7 @@ def build_providers(config: ProviderConfig) -> Providers:
         cap: partial(_build_offline, cap, config)
         if choice in (OFFLINE, LOCAL)
         else partial(_build_real, config, cap, choice)
-        for cap, choice in choose(config).items()  # an impossible choice is an error now
+        for cap, choice in choose(config).items()  # an impossible choice raises here, not at use
     }
     makers["card_image"] = partial(_build_offline, "image")
     makers["card_clip"] = partial(_build_offline, "clip")

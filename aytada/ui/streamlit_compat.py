@@ -11,7 +11,7 @@
 - :func:`load_catalogues`: Streamlit's emoji and icon catalogues, loaded before the server
   serves (``app_pages/serve.py``) rather than on a first page.
 - :func:`scan_components_once`: the test harness's ``AppTest`` looks for installed "v2"
-  components once per process, not once per ``AppTest`` (``tests/conftest.py``).
+  components once per process, not once per ``AppTest`` (``tests/ui/conftest.py``).
 
 Checked against Streamlit 1.50.0 (its Tornado server: the page checks of
 ``tests/ui/test_streamlit_compat.py``, and the cookies a running server set, by hand) and
