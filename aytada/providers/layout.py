@@ -81,6 +81,11 @@ def _channel(c: float) -> float:
 def relative_luminance(rgb: Sequence[float]) -> float:
     """WCAG 2.x relative luminance of an sRGB colour (0 = black, 1 = white)."""
     r, g, b = (_channel(float(c)) for c in list(rgb)[:3])
+    return _weighted(r, g, b)
+
+
+def _weighted(r: float, g: float, b: float) -> float:
+    """WCAG's weights of linear red, green and blue in a colour's luminance."""
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -90,7 +95,7 @@ _LINEAR = tuple(_channel(float(v)) for v in range(256))
 def pixel_luminance(rgb: Sequence[int]) -> float:
     """``relative_luminance`` of an 8-bit pixel, by table: the same number, for the many
     pixels a contrast check looks at."""
-    return 0.2126 * _LINEAR[rgb[0]] + 0.7152 * _LINEAR[rgb[1]] + 0.0722 * _LINEAR[rgb[2]]
+    return _weighted(_LINEAR[rgb[0]], _LINEAR[rgb[1]], _LINEAR[rgb[2]])
 
 
 def contrast_ratio(a: Sequence[float], b: Sequence[float]) -> float:
